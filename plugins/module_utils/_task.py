@@ -1,0 +1,133 @@
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+# PRIVATE to railstack.platform; may change at any time.
+"""One way to run a resource: the same code behind a module and its action plugin.
+
+A resource is a Python module of module_utils with ARGUMENT_SPEC, optional MODULE_KWARGS
+(the AnsibleModule keyword arguments such as required_if) and run(ctx). run() reads what it
+needs, computes the difference, writes unless ctx.check_mode, and returns ctx.result(...).
+"""
+
+from __future__ import annotations
+
+import copy
+
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, Redactor, SECRET_MASK
+
+
+class TaskFailed(Exception):
+    """A failure whose message names what is wrong; extra keys go into the task result."""
+
+    def __init__(self, msg, **extra):
+        super().__init__(msg)
+        self.msg = msg
+        self.extra = extra
+
+
+class TaskContext:
+    """What a resource's run() gets: parameters, modes, and a place for warnings."""
+
+    def __init__(self, params, check_mode=False, diff=False, no_log_values=()):
+        self.params = params
+        self.check_mode = bool(check_mode)
+        self.diff = bool(diff)
+        self.warnings = []
+        self.redactor = Redactor(no_log_values)
+        self.clients = []
+
+    def warn(self, msg):
+        self.warnings.append(msg)
+
+    def fail(self, msg, **extra):
+        raise TaskFailed(msg, **extra)
+
+    def register_client(self, client):
+        """Remember a client so its request count and redactions reach the result."""
+        self.clients.append(client)
+        return client
+
+    def result(self, changed=False, diff=None, **values):
+        """Build the task result. diff is (before, after); shown only when diff mode is on."""
+        out = dict(changed=bool(changed), **values)
+        if diff is not None and self.diff:
+            before, after = diff
+            out["diff"] = dict(before=before if before is not None else {}, after=after if after is not None else {})
+        if self.warnings:
+            out["warnings"] = list(self.warnings)
+        requests_sent = sum(c.stats.get("requests", 0) for c in self.clients)
+        if self.clients:
+            out["api_requests"] = requests_sent
+        return self.scrub(out)
+
+    def scrub(self, value):
+        """Remove every credential and registered secret from a result or message."""
+        for client in self.clients:
+            for secret in client.redactor.secrets:
+                self.redactor.add(secret)
+        return self.redactor.redact(value)
+
+
+def failure_result(ctx, exc):
+    """Turn TaskFailed or ApiError into a failed task result (secrets removed)."""
+    if isinstance(exc, TaskFailed):
+        out = dict(failed=True, msg=exc.msg, **exc.extra)
+    else:
+        out = dict(failed=True, **exc.to_result())
+    out["changed"] = bool(out.get("changed", False))
+    if ctx.warnings:
+        out["warnings"] = list(ctx.warnings)
+    return ctx.scrub(out)
+
+
+def execute(resource, ctx):
+    """Run resource.run(ctx) and always return a result dict, failed or not."""
+    try:
+        return resource.run(ctx)
+    except (TaskFailed, ApiError) as exc:
+        return failure_result(ctx, exc)
+
+
+def run_as_module(resource):
+    """main() of a classic module: the same resource logic through AnsibleModule."""
+    from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
+
+    module = AnsibleModule(argument_spec=copy.deepcopy(resource.ARGUMENT_SPEC), supports_check_mode=True,
+                           **getattr(resource, "MODULE_KWARGS", {}))
+    ctx = TaskContext(module.params, module.check_mode, module._diff, no_log_values=module.no_log_values)
+    result = execute(resource, ctx)
+    warnings = result.pop("warnings", [])
+    for warning in warnings:
+        module.warn(warning)
+    if result.pop("failed", False):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+def masked(value):
+    """The value shown in diffs and results for a secret."""
+    return SECRET_MASK if value not in (None, "") else value
+
+
+def changed_fields(current, desired):
+    """The keys of desired whose value differs from current (None in desired means 'not managed')."""
+    return sorted(k for k, v in desired.items() if v is not None and current.get(k) != v)
+
+
+def create_or_find_again(create, find_again):
+    """Create something once. If the answer to the create was lost, look for it instead of repeating.
+
+    create() returns the created object; find_again() returns it when it exists, else None.
+    """
+    try:
+        return create()
+    except ApiError as exc:
+        if not exc.lost_response:
+            raise
+        found = find_again()
+        if found is not None:
+            return found
+        # Nothing was committed: creating now cannot make a duplicate.
+        return create()

@@ -1,0 +1,184 @@
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Railway's GraphQL API: credentials, the client, and lookups shared by the railway_* modules."""
+
+from __future__ import annotations
+
+import re
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
+
+RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2"
+# Railway's edge limits requests without a query string far more strictly (about 10 per second).
+SOURCE = "railstack-platform"
+# Railway's Hobby plan allows 10 requests a second; stay under it.
+THROTTLE_RPS = 8
+PAGE_SIZE = 100
+UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+def railway_argument_spec():
+    """Credentials and endpoint of every railway_* module; documented in doc_fragments/railway.py."""
+    return dict(
+        api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["RAILWAY_API_TOKEN"])),
+        project_token=dict(type="str", no_log=True, fallback=(env_fallback, ["RAILWAY_TOKEN"])),
+        api_url=dict(type="str", default=RAILWAY_API_URL, fallback=(env_fallback, ["RAILWAY_API_URL"])),
+        validate_certs=dict(type="bool", default=True),
+        timeout=dict(type="int", default=30),
+    )
+
+
+def is_id(value):
+    return bool(value) and bool(UUID_RE.match(value))
+
+
+def _graphql_error(response):
+    body = response.json()
+    if isinstance(body, dict) and body.get("errors"):
+        return _errors_message(body["errors"])
+    return None
+
+
+def _errors_message(errors):
+    messages = []
+    code = None
+    for err in errors:
+        if isinstance(err, dict):
+            messages.append(str(err.get("message", err)))
+            code = code or (err.get("extensions") or {}).get("code")
+        else:
+            messages.append(str(err))
+    return "Railway: " + "; ".join(messages), code
+
+
+def _connection_nodes(connection):
+    return [edge["node"] for edge in (connection or {}).get("edges", [])]
+
+
+class RailwayClient:
+    """GraphQL over the shared HTTP core. Queries are retried when safe; mutations never are."""
+
+    def __init__(self, params):
+        project_token = params.get("project_token")
+        api_token = params.get("api_token")
+        if not project_token and not api_token:
+            raise TaskFailed("No Railway credential: set api_token (or RAILWAY_API_TOKEN) or project_token (or RAILWAY_TOKEN).")
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if project_token:
+            headers["Project-Access-Token"] = project_token
+        else:
+            headers["Authorization"] = "Bearer %s" % api_token
+        self.uses_project_token = bool(project_token)
+        url = params.get("api_url") or RAILWAY_API_URL
+        self._params = [] if "source=" in url else [("source", SOURCE)]
+        self.http = HttpClient(
+            "Railway", url, headers=headers, secrets=[t for t in (project_token, api_token) if t],
+            timeout=params.get("timeout") or 30, validate_certs=params.get("validate_certs", True),
+            throttle_rps=THROTTLE_RPS, error_parser=_graphql_error)
+        self.mutations = 0
+
+    @property
+    def stats(self):
+        return self.http.stats
+
+    @property
+    def redactor(self):
+        return self.http.redactor
+
+    def _post(self, document, variables, safe):
+        response = self.http.request("POST", "", params=self._params, json=dict(query=document, variables=variables or {}), safe=safe)
+        body = response.json()
+        if not isinstance(body, dict):
+            raise ApiError("Railway answered with a body that is not GraphQL JSON", provider="Railway", status=response.status)
+        if body.get("errors"):
+            message, code = _errors_message(body["errors"])
+            raise ApiError(self.http.redactor.redact(message), provider="Railway", status=response.status, code=code,
+                           details=self.http.redactor.redact(body["errors"]))
+        return body.get("data") or {}
+
+    def query(self, document, variables=None):
+        return self._post(document, variables, safe=True)
+
+    def mutate(self, document, variables=None):
+        self.mutations += 1
+        return self._post(document, variables, safe=False)
+
+    # ------------------------------------------------------------------ lookups
+
+    def workspaces(self):
+        return self.query("query workspaces { me { workspaces { id name } } }")["me"]["workspaces"]
+
+    def token_scope(self):
+        """The project and environment a project token is bound to."""
+        return self.query("query projectTokenScope { projectToken { projectId environmentId } }")["projectToken"]
+
+    def list_projects(self, workspace_id, fields="id name"):
+        """Every project of a workspace (all pages)."""
+        document = (
+            "query projects($workspaceId: String, $first: Int, $after: String) {"
+            " projects(workspaceId: $workspaceId, first: $first, after: $after) {"
+            " edges { node { %s } } pageInfo { hasNextPage endCursor } } }" % fields)
+        nodes, after = [], None
+        while True:
+            page = self.query(document, dict(workspaceId=workspace_id, first=PAGE_SIZE, after=after))["projects"]
+            nodes.extend(_connection_nodes(page))
+            if not page["pageInfo"]["hasNextPage"]:
+                return nodes
+            after = page["pageInfo"]["endCursor"]
+
+    def get_project(self, project_id, fields):
+        return self.query("query project($id: String!) { project(id: $id) { %s } }" % fields, dict(id=project_id))["project"]
+
+    def find_projects(self, name, workspace_id=None, fields="id name"):
+        """Projects called `name` that the token can see, read in bulk with `fields`."""
+        if self.uses_project_token:
+            scope = self.token_scope()
+            project = self.get_project(scope["projectId"], fields)
+            return [project] if project["name"] == name else []
+        if workspace_id:
+            workspace_ids = [workspace_id]
+        else:
+            workspace_ids = [w["id"] for w in self.workspaces()]
+        found = []
+        for ws in workspace_ids:
+            found.extend(p for p in self.list_projects(ws, fields) if p["name"] == name)
+        return found
+
+    def resolve_project(self, project, workspace_id=None, fields="id name", required=True):
+        """A project given by id or by name (unique in what the token sees), read with `fields`."""
+        if is_id(project):
+            try:
+                return self.get_project(project, fields)
+            except ApiError as exc:
+                if "not found" in exc.message.lower() and not required:
+                    return None
+                raise
+        matches = self.find_projects(project, workspace_id, fields)
+        if len(matches) > 1:
+            raise TaskFailed("project: %d Railway projects are called %r (%s); give the project's id instead." % (
+                len(matches), project, ", ".join(p["id"] for p in matches)))
+        if not matches:
+            if required:
+                raise TaskFailed("project: no Railway project called %r is visible to this token%s." % (
+                    project, " in workspace %s" % workspace_id if workspace_id else ""))
+            return None
+        return matches[0]
+
+
+def nodes(connection):
+    """The nodes of a Relay connection."""
+    return _connection_nodes(connection)
+
+
+def pick_environment(project, environment):
+    """An environment of a project read with its environments, by id or by name; None if absent."""
+    for env in nodes(project.get("environments")):
+        if env["id"] == environment or env["name"] == environment:
+            return env
+    return None

@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""railway_project: a Railway project, present or absent, found by name."""
+
+from __future__ import annotations
+
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, changed_fields, create_or_find_again
+from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec
+
+ARGUMENT_SPEC = dict(
+    railway_argument_spec(),
+    name=dict(type="str", required=True),
+    workspace_id=dict(type="str"),
+    description=dict(type="str"),
+    pr_deploys=dict(type="bool"),
+    default_environment=dict(type="str", default="production"),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+)
+
+PROJECT_FIELDS = ("id name description isPublic prDeploys workspaceId createdAt"
+                  " environments(first: 100) { edges { node { id name isEphemeral } } }")
+
+# Option name -> Railway's field name, for the settings this module manages.
+MANAGED = dict(description="description", pr_deploys="prDeploys")
+
+
+def project_result(project):
+    """A project as returned by the module (Railway's words in snake_case)."""
+    return dict(
+        id=project.get("id"),
+        name=project.get("name"),
+        description=project.get("description"),
+        pr_deploys=project.get("prDeploys"),
+        is_public=project.get("isPublic"),
+        workspace_id=project.get("workspaceId"),
+        environments=[dict(id=e["id"], name=e["name"], is_ephemeral=e.get("isEphemeral", False))
+                      for e in nodes(project.get("environments"))],
+    )
+
+
+def _view(project):
+    """The part of a project that diff shows: what this module can manage."""
+    return dict(name=project.get("name"), description=project.get("description"), pr_deploys=project.get("prDeploys"))
+
+
+def _find(client, params):
+    matches = client.find_projects(params["name"], params["workspace_id"], PROJECT_FIELDS)
+    if len(matches) > 1:
+        raise TaskFailed("name: %d Railway projects are called %r (%s); this module cannot tell which one is meant."
+                         % (len(matches), params["name"], ", ".join(p["id"] for p in matches)))
+    return matches[0] if matches else None
+
+
+def _workspace_for_create(client, params, ctx):
+    if params["workspace_id"]:
+        return params["workspace_id"]
+    workspaces = client.workspaces()
+    if len(workspaces) == 1:
+        return workspaces[0]["id"]
+    ctx.fail("workspace_id: this token sees %d workspaces (%s); say which one the project belongs in. "
+             "Railway keeps a project made without a workspace for 24 hours only." % (
+                 len(workspaces), ", ".join("%s (%s)" % (w["name"], w["id"]) for w in workspaces)))
+    return None
+
+
+def run(ctx):
+    params = ctx.params
+    client = ctx.register_client(RailwayClient(params))
+    current = _find(client, params)
+
+    if params["state"] == "absent":
+        if current is None:
+            return ctx.result(changed=False, project={}, diff=({}, {}))
+        if not ctx.check_mode:
+            try:
+                client.mutate("mutation projectDelete($id: String!) { projectDelete(id: $id) }", dict(id=current["id"]))
+            except ApiError as exc:
+                if not exc.lost_response or _find(client, params) is not None:
+                    raise
+        return ctx.result(changed=True, project=project_result(current), diff=(_view(current), {}))
+
+    desired = {option: params[option] for option in MANAGED}
+    if current is None:
+        after = dict(name=params["name"], description=params["description"], prDeploys=params["pr_deploys"])
+        if ctx.check_mode:
+            preview = dict(after, id=None, workspaceId=params["workspace_id"],
+                           environments=dict(edges=[dict(node=dict(id=None, name=params["default_environment"]))]))
+            return ctx.result(changed=True, project=project_result(preview), diff=({}, _view(after)))
+        project_input = dict(name=params["name"], workspaceId=_workspace_for_create(client, params, ctx),
+                             defaultEnvironmentName=params["default_environment"])
+        project_input.update({MANAGED[k]: v for k, v in desired.items() if v is not None})
+
+        def create():
+            return client.mutate("mutation projectCreate($input: ProjectCreateInput!) { projectCreate(input: $input) { %s } }"
+                                 % PROJECT_FIELDS, dict(input=project_input))["projectCreate"]
+
+        created = create_or_find_again(create, lambda: _find(client, params))
+        return ctx.result(changed=True, project=project_result(created), diff=({}, _view(created)))
+
+    current_view = dict(description=current.get("description"), pr_deploys=current.get("prDeploys"))
+    changes = changed_fields(current_view, desired)
+    if not changes:
+        return ctx.result(changed=False, project=project_result(current), diff=(_view(current), _view(current)))
+    update = {MANAGED[k]: desired[k] for k in changes}
+    after = dict(current, **update)
+    if not ctx.check_mode:
+        after = client.mutate("mutation projectUpdate($id: String!, $input: ProjectUpdateInput!) {"
+                              " projectUpdate(id: $id, input: $input) { %s } }" % PROJECT_FIELDS,
+                              dict(id=current["id"], input=update))["projectUpdate"]
+    return ctx.result(changed=True, project=project_result(after), diff=(_view(current), _view(after)))
