@@ -37,6 +37,7 @@ class TaskContext:
         self.warnings = []
         self.redactor = Redactor(no_log_values)
         self.clients = []
+        self.revealed = {}
 
     def warn(self, msg):
         self.warnings.append(msg)
@@ -49,8 +50,13 @@ class TaskContext:
         self.clients.append(client)
         return client
 
-    def result(self, changed=False, diff=None, **values):
-        """Build the task result. diff is (before, after); shown only when diff mode is on."""
+    def result(self, changed=False, diff=None, revealed=None, **values):
+        """Build the task result. diff is (before, after); shown only when diff mode is on.
+
+        revealed: secrets returned by design (a Stripe webhook secret on the run that creates it).
+        They bypass redaction, and the whole result is then marked no_log so no callback shows it;
+        a registered variable still holds them.
+        """
         out = dict(changed=bool(changed), **values)
         if diff is not None and self.diff:
             before, after = diff
@@ -60,14 +66,19 @@ class TaskContext:
         requests_sent = sum(c.stats.get("requests", 0) for c in self.clients)
         if self.clients:
             out["api_requests"] = requests_sent
-        return self.scrub(out)
+        out = self.scrub(out)
+        if revealed:
+            self.revealed.update(revealed)
+            out.update(revealed)
+            out["_ansible_no_log"] = True
+        return out
 
     def scrub(self, value):
         """Remove every credential and registered secret from a result or message."""
+        value = self.redactor.redact(value)
         for client in self.clients:
-            for secret in client.redactor.secrets:
-                self.redactor.add(secret)
-        return self.redactor.redact(value)
+            value = client.redactor.redact(value)
+        return value
 
 
 def failure_result(ctx, exc):
@@ -98,6 +109,10 @@ def run_as_module(resource):
                            **getattr(resource, "MODULE_KWARGS", {}))
     ctx = TaskContext(module.params, module.check_mode, module._diff, no_log_values=module.no_log_values)
     result = execute(resource, ctx)
+    if result.pop("_ansible_no_log", False):
+        # A classic module cannot hide its result from callbacks: what was revealed is masked instead.
+        for value in ctx.revealed.values():
+            module.no_log_values.add(str(value))
     warnings = result.pop("warnings", [])
     for warning in warnings:
         module.warn(warning)

@@ -82,6 +82,7 @@ class RailwayClient:
             timeout=params.get("timeout") or 30, validate_certs=params.get("validate_certs", True),
             throttle_rps=THROTTLE_RPS, error_parser=_graphql_error)
         self.mutations = 0
+        self._workspaces = None
 
     @property
     def stats(self):
@@ -112,7 +113,10 @@ class RailwayClient:
     # ------------------------------------------------------------------ lookups
 
     def workspaces(self):
-        return self.query("query workspaces { me { workspaces { id name } } }")["me"]["workspaces"]
+        """The workspaces an account token sees (read once per task)."""
+        if self._workspaces is None:
+            self._workspaces = self.query("query workspaces { me { workspaces { id name } } }")["me"]["workspaces"]
+        return self._workspaces
 
     def token_scope(self):
         """The project and environment a project token is bound to."""

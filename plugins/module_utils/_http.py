@@ -1,0 +1,684 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) railstack.platform contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# PRIVATE to railstack.platform; may change at any time.
+# Do not import this file from outside the collection.
+"""The one HTTP core of railstack.platform.
+
+Every provider client (Railway, Stripe, Clerk, Cloudflare) sends its requests through
+``HttpClient``: timeouts, retries of requests that are safe to repeat, a client-side throttle
+shared by every client of the same provider and host in the process, redaction of credentials
+from every message, and one exception type, ``ApiError``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import email.utils
+import json as jsonlib
+import random
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Mapping, MutableMapping
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
+
+try:
+    import requests
+    import requests.exceptions
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+
+COLLECTION_VERSION = "0.1.0"  # keep equal to galaxy.yml (a unit test checks it)
+DEFAULT_USER_AGENT = "railstack.platform/%s (+https://github.com/railstack/platform)" % COLLECTION_VERSION
+
+SECRET_MASK = "********"
+
+# Methods a server must treat as repeatable (RFC 9110 idempotent methods, minus TRACE).
+IDEMPOTENT_METHODS = frozenset(("GET", "HEAD", "OPTIONS", "PUT", "DELETE"))
+# Methods that become repeatable when they carry an Idempotency-Key header.
+KEYED_METHODS = frozenset(("POST", "PATCH"))
+# Statuses retried for requests that are safe to repeat; 429 and 503 are retried for every request
+# (the server refused before doing anything).
+RETRY_STATUSES_SAFE = frozenset((429, 500, 502, 503, 504))
+RETRY_STATUSES_UNSAFE = frozenset((429, 503))
+
+SHORT_BODY_CHARS = 300
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+class ApiError(Exception):
+    """A provider call failed. ``message`` is already redacted and is what a task should show."""
+
+    def __init__(self, message, provider=None, status=None, code=None, details=None, lost_response=False,
+                 retry_after=None, method=None, path=None):
+        super().__init__(message)
+        self.message = message
+        self.provider = provider
+        self.status = status
+        self.code = code
+        self.details = details
+        self.lost_response = bool(lost_response)
+        self.retry_after = retry_after
+        self.method = method
+        self.path = path
+
+    def __str__(self):
+        return self.message
+
+    def to_result(self):
+        """Keyword arguments for ``fail_json`` / a failed action result (no ``None`` entries)."""
+        result = {
+            "msg": self.message,
+            "provider": self.provider,
+            "status": self.status,
+            "code": self.code,
+            "lost_response": self.lost_response,
+        }
+        return dict((key, value) for key, value in result.items() if value is not None)
+
+
+# --------------------------------------------------------------------------------------------
+# Redaction
+# --------------------------------------------------------------------------------------------
+
+# Dict keys (and header names) whose values are credentials.
+SENSITIVE_KEY_RE = re.compile(
+    r"passw(?:or)?d|passwd|secret|token|api[-_]?key|authori[sz]ation|cookie|credential|private[-_]?key",
+    re.IGNORECASE,
+)
+# Strings that look like credentials wherever they appear.
+SECRET_PATTERNS = (
+    (re.compile(r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{4,}"), SECRET_MASK),
+    (re.compile(r"\bwhsec_[0-9A-Za-z+/=_-]{4,}"), SECRET_MASK),
+    (re.compile(r"\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE), r"\1\2" + SECRET_MASK),
+)
+MIN_SECRET_LENGTH = 4
+
+
+class Redactor:
+    """Replaces every registered secret, and anything shaped like a credential, by ``SECRET_MASK``."""
+
+    def __init__(self, secrets=()):
+        self._secrets = set()
+        self._ordered = ()
+        for value in secrets or ():
+            self.add(value)
+
+    def add(self, value):
+        """Register a secret. ``None``, empty and very short (< 4 characters) values are ignored."""
+        if value is None:
+            return
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        if not isinstance(value, str):
+            value = str(value)
+        value = value.strip()
+        if len(value) < MIN_SECRET_LENGTH:
+            return
+        # The value may also appear percent-encoded (in a URL or a form body).
+        for variant in (value, quote(value, safe=""), quote_plus(value, safe="")):
+            self._secrets.add(variant)
+        self._ordered = tuple(sorted(self._secrets, key=len, reverse=True))
+
+    def __contains__(self, value):
+        return value in self._secrets
+
+    def redact(self, obj):
+        """Return ``obj`` with secrets masked: str/bytes/dict/list/tuple, recursively; other values as they are."""
+        return self._redact(obj, False)
+
+    def _redact(self, obj, sensitive):
+        if isinstance(obj, str):
+            return SECRET_MASK if (sensitive and obj) else self._redact_text(obj)
+        if isinstance(obj, bytes):
+            if sensitive and obj:
+                return SECRET_MASK.encode("ascii")
+            return self._redact_text(obj.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+        if isinstance(obj, Mapping):
+            redacted = {}
+            for key, value in obj.items():
+                key_sensitive = isinstance(key, str) and SENSITIVE_KEY_RE.search(key) is not None
+                new_key = self._redact_text(key) if isinstance(key, str) else key
+                redacted[new_key] = self._redact(value, sensitive or key_sensitive)
+            return redacted
+        if isinstance(obj, list):
+            return [self._redact(item, sensitive) for item in obj]
+        if isinstance(obj, tuple):
+            return tuple(self._redact(item, sensitive) for item in obj)
+        return obj
+
+    def _redact_text(self, text):
+        for secret in self._ordered:
+            if secret in text:
+                text = text.replace(secret, SECRET_MASK)
+        for pattern, replacement in SECRET_PATTERNS:
+            text = pattern.sub(replacement, text)
+        return text
+
+
+# --------------------------------------------------------------------------------------------
+# Responses
+# --------------------------------------------------------------------------------------------
+
+class CaseInsensitiveHeaders(MutableMapping):
+    """Header mapping with case-insensitive keys that remembers the original spelling."""
+
+    def __init__(self, data=None):
+        self._store = {}
+        if data:
+            items = data.items() if isinstance(data, Mapping) else data
+            for key, value in items:
+                self[key] = value
+
+    def __setitem__(self, key, value):
+        self._store[key.lower()] = (key, value)
+
+    def __getitem__(self, key):
+        return self._store[key.lower()][1]
+
+    def __delitem__(self, key):
+        del self._store[key.lower()]
+
+    def __iter__(self):
+        return (original for original, value in self._store.values())
+
+    def __len__(self):
+        return len(self._store)
+
+    def __repr__(self):
+        return "%s(%r)" % (self.__class__.__name__, dict(self.items()))
+
+
+_NO_JSON = object()
+
+
+class HttpResponse:
+    """A received answer: ``status``, ``headers`` (case-insensitive), ``text``; ``json()`` parses it."""
+
+    def __init__(self, status, headers=None, text="", method=None, url=None, content=None):
+        self.status = int(status)
+        self.headers = CaseInsensitiveHeaders(headers)
+        self.text = text if text is not None else ""
+        self.content = content if content is not None else self.text.encode("utf-8")
+        self.method = method
+        self.url = url
+        self._json = _NO_JSON
+
+    @classmethod
+    def from_requests(cls, response, method=None):
+        content = response.content or b""
+        encoding = response.encoding or "utf-8"
+        try:
+            text = content.decode(encoding, "replace")
+        except LookupError:
+            text = content.decode("utf-8", "replace")
+        return cls(response.status_code, response.headers, text, method=method, url=response.url, content=content)
+
+    def json(self):
+        """The parsed body (cached); ``None`` when the body is empty or not JSON."""
+        if self._json is _NO_JSON:
+            try:
+                self._json = jsonlib.loads(self.text) if self.text.strip() else None
+            except ValueError:
+                self._json = None
+        return self._json
+
+    def __repr__(self):
+        return "<HttpResponse %s %s %s>" % (self.status, self.method or "", self.url or "")
+
+
+# --------------------------------------------------------------------------------------------
+# Throttle shared by every client of one provider and host in this process
+# --------------------------------------------------------------------------------------------
+
+class _Limiter:
+    """Spacing between requests (``throttle_rps``) plus a 'do not send before' time set by the server."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.last_sent = None
+        self.blocked_until = None
+
+    def acquire(self, interval, max_wait, clock, sleep):
+        """Wait until the next request may go; return the seconds waited. Holds the lock while waiting."""
+        with self.lock:
+            now = clock()
+            target = now
+            if interval and self.last_sent is not None:
+                target = max(target, self.last_sent + interval)
+            if self.blocked_until is not None:
+                target = max(target, self.blocked_until)
+            wait = min(target - now, max_wait)
+            if wait > 0:
+                sleep(wait)
+            else:
+                wait = 0.0
+            self.blocked_until = None
+            self.last_sent = clock()
+            return wait
+
+    def block(self, seconds, clock):
+        """No request of this provider and host goes before ``seconds`` from now."""
+        with self.lock:
+            until = clock() + max(0.0, seconds)
+            if self.blocked_until is None or until > self.blocked_until:
+                self.blocked_until = until
+
+
+_LIMITERS = {}
+_LIMITERS_LOCK = threading.Lock()
+
+
+def _limiter_for(key):
+    with _LIMITERS_LOCK:
+        limiter = _LIMITERS.get(key)
+        if limiter is None:
+            limiter = _LIMITERS[key] = _Limiter()
+        return limiter
+
+
+def reset_limiters():
+    """Forget every throttle and rate-limit state of this process (for tests)."""
+    with _LIMITERS_LOCK:
+        _LIMITERS.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Header parsing helpers
+# --------------------------------------------------------------------------------------------
+
+def _parse_http_date(value):
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        parsed = None
+    if parsed is None:
+        try:
+            parsed = datetime.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed.timestamp()
+
+
+def _seconds_from_header(value, epoch_allowed):
+    """Seconds to wait from a Retry-After / X-RateLimit-Reset value: delta seconds, epoch seconds or a date."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        stamp = _parse_http_date(value)
+        if stamp is None:
+            return None
+        return max(0.0, stamp - time.time())
+    if number != number or number in (float("inf"), float("-inf")):  # NaN / infinity
+        return None
+    if epoch_allowed and number > 1e12:  # epoch milliseconds
+        return max(0.0, number / 1000.0 - time.time())
+    if epoch_allowed and number > 1e9:  # epoch seconds
+        return max(0.0, number - time.time())
+    return max(0.0, number)
+
+
+def retry_after_seconds(headers):
+    """Seconds the server asks to wait: ``Retry-After-Ms``, ``Retry-After``, else ``X-RateLimit-Reset``; or None."""
+    value = headers.get("Retry-After-Ms")
+    if value is not None:
+        seconds = _seconds_from_header(value, False)
+        if seconds is not None:
+            return seconds / 1000.0
+    seconds = _seconds_from_header(headers.get("Retry-After"), False)
+    if seconds is not None:
+        return seconds
+    return _seconds_from_header(headers.get("X-RateLimit-Reset"), True)
+
+
+def _format_duration(seconds):
+    if seconds < 90:
+        return "%g s" % round(seconds, 1)
+    if seconds < 5400:
+        return "%d min (%d s)" % (round(seconds / 60.0), round(seconds))
+    return "%.1f h (%d s)" % (seconds / 3600.0, round(seconds))
+
+
+def _plural_retries(count):
+    return "(after %d %s)" % (count, "retry" if count == 1 else "retries")
+
+
+# --------------------------------------------------------------------------------------------
+# Connection failures: before or after the request was sent?
+# --------------------------------------------------------------------------------------------
+
+# Exception class names (anywhere in the cause chain) meaning no byte of the request left this host.
+_NOT_SENT_CLASS_NAMES = frozenset((
+    "NewConnectionError", "NameResolutionError", "ConnectTimeoutError", "ConnectionRefusedError", "gaierror",
+))
+_CONNECTION_PREFIX_RE = re.compile(r"^(?:<[^>]*>|[A-Za-z]*Connection(?:Pool)?\([^)]*\)): ")
+
+
+def _exception_chain(exc):
+    """``exc`` and every exception it wraps (args, ``reason``, ``__cause__``, ``__context__``), outermost first."""
+    seen = set()
+    pending = [exc]
+    chain = []
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        chain.append(current)
+        nested = [getattr(current, "reason", None), current.__cause__, current.__context__]
+        nested.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
+        pending.extend(item for item in nested if isinstance(item, BaseException))
+    return chain
+
+
+def _chain_has(chain, names):
+    for item in chain:
+        for klass in type(item).__mro__:
+            if klass.__name__ in names:
+                return True
+    return False
+
+
+def _innermost_reason(chain):
+    """A short human reason for a connection failure, e.g. '[Errno 111] Connection refused'."""
+    for item in reversed(chain):
+        if type(item).__name__ in ("MaxRetryError",):
+            continue
+        text = str(item.args[-1]) if len(getattr(item, "args", ())) > 1 and isinstance(item.args[-1], str) else str(item)
+        text = _CONNECTION_PREFIX_RE.sub("", text).strip()
+        if text:
+            return text
+    return str(chain[0])
+
+
+# --------------------------------------------------------------------------------------------
+# The client
+# --------------------------------------------------------------------------------------------
+
+def _form_value(value):
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return str(value)
+
+
+def _pairs(data):
+    """A dict or a list of pairs as a list of (key, str) pairs, order kept.
+
+    List values of a dict become repeated keys; ``None`` values are left out; booleans become true/false.
+    """
+    if data is None:
+        return []
+    items = data.items() if isinstance(data, Mapping) else data
+    pairs = []
+    for key, value in items:
+        values = value if isinstance(value, (list, tuple)) and isinstance(data, Mapping) else [value]
+        pairs.extend((key, _form_value(item)) for item in values if item is not None)
+    return pairs
+
+
+class HttpClient:
+    """One client per provider and task. See ``request``."""
+
+    def __init__(self, provider, base_url, *, headers=None, secrets=(), timeout=30, validate_certs=True,
+                 max_retries=4, throttle_rps=None, backoff_base=1.0, backoff_max=30.0, max_retry_wait=120.0,
+                 error_parser=None, user_agent=None, sleep=None, session=None, clock=None):
+        self.provider = provider
+        self.base_url = base_url
+        self.timeout = timeout
+        self.validate_certs = validate_certs
+        self.max_retries = max(0, int(max_retries))
+        self.throttle_rps = throttle_rps
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.max_retry_wait = max_retry_wait
+        self.error_parser = error_parser
+        self.sleep = sleep or time.sleep
+        self.clock = clock or time.monotonic
+        self.redactor = Redactor(secrets)
+        self.stats = {"requests": 0, "retries": 0, "throttled_seconds": 0.0}
+        self.headers = CaseInsensitiveHeaders({"Accept": "application/json", "User-Agent": user_agent or DEFAULT_USER_AGENT})
+        self.headers.update(headers or {})
+        self._register_sensitive_headers(self.headers)
+        base = urlsplit(base_url)
+        self._base = base
+        for key, value in parse_qsl(base.query, keep_blank_values=True):
+            if SENSITIVE_KEY_RE.search(key):
+                self.redactor.add(value)
+        self._limiter = _limiter_for("%s|%s" % (provider, (base.netloc or "").lower()))
+        if session is None:
+            if not HAS_REQUESTS:
+                raise ApiError(
+                    "the Python library 'requests' is required to talk to %s but cannot be imported by %s (%s)"
+                    % (provider, sys.executable, ((REQUESTS_IMPORT_ERROR or "").strip().splitlines() or ["ImportError"])[-1]),
+                    provider=provider,
+                )
+            session = requests.Session()
+        self.session = session
+
+    # -- public -------------------------------------------------------------------------------
+
+    def close(self):
+        close = getattr(self.session, "close", None)
+        if close is not None:
+            close()
+
+    def request(self, method, path="", *, params=None, json=None, form=None, headers=None, safe=None, allow_status=()):
+        """Send one request (retrying when allowed) and return the ``HttpResponse``; raise ``ApiError`` on failure.
+
+        Returns 2xx answers and answers whose status is in ``allow_status``. ``safe`` says whether the request may
+        be sent again after it may have reached the server; by default GET/HEAD/OPTIONS/PUT/DELETE are safe, and
+        POST/PATCH are safe only with an ``Idempotency-Key`` header.
+        """
+        method = method.upper()
+        if json is not None and form is not None:
+            raise ValueError("pass either json or form, not both")
+        url, url_path = self._url(path)
+        send_headers = CaseInsensitiveHeaders(self.headers.items())
+        send_headers.update(headers or {})
+        self._register_sensitive_headers(send_headers)
+        param_pairs = _pairs(params)
+        for key, value in param_pairs:
+            if SENSITIVE_KEY_RE.search(str(key)):
+                self.redactor.add(value)
+        body = None
+        if json is not None:
+            body = jsonlib.dumps(json, separators=(",", ":")).encode("utf-8")
+            send_headers.setdefault("Content-Type", "application/json")
+        elif form is not None:
+            body = urlencode(_pairs(form)).encode("ascii")
+            send_headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        if safe is None:
+            safe = method in IDEMPOTENT_METHODS or (method in KEYED_METHODS and "Idempotency-Key" in send_headers)
+        allow_status = frozenset(allow_status or ())
+        retry_statuses = RETRY_STATUSES_SAFE if safe else RETRY_STATUSES_UNSAFE
+
+        retries = 0
+        while True:
+            self._wait_for_turn()
+            self.stats["requests"] += 1
+            try:
+                raw = self.session.request(
+                    method, url, params=param_pairs or None, data=body, headers=dict(send_headers.items()),
+                    timeout=(self.timeout, self.timeout), verify=self.validate_certs, allow_redirects=False,
+                )
+            except Exception as exc:  # requests' exceptions; classified below
+                if not (HAS_REQUESTS and isinstance(exc, requests.exceptions.RequestException)):
+                    raise
+                sent, reason, retryable = self._classify_failure(exc)
+                if sent and not safe:
+                    raise self._error(
+                        "the connection closed before %s answered %s %s; the request may have been applied (%s)"
+                        % (self.provider, method, url_path, reason),
+                        method=method, path=url_path, lost_response=True,
+                    )
+                if not retryable or retries >= self.max_retries:
+                    message = "could not get an answer from %s to %s %s: %s" % (self.provider, method, url_path, reason)
+                    if retries:
+                        message += " " + _plural_retries(retries)
+                    raise self._error(message, method=method, path=url_path)
+                self._pause(self._backoff(retries))
+                retries += 1
+                self.stats["retries"] += 1
+                continue
+
+            response = HttpResponse.from_requests(raw, method=method)
+            self._note_rate_limit(response)
+            if 200 <= response.status < 300 or response.status in allow_status:
+                return response
+            if response.status in retry_statuses and retries < self.max_retries:
+                if response.status == 429:
+                    asked = retry_after_seconds(response.headers)
+                else:
+                    asked = _seconds_from_header(response.headers.get("Retry-After"), False)
+                if asked is not None and asked > self.max_retry_wait:
+                    raise self._too_long(response, method, url_path, asked)
+                wait = asked if asked is not None else self._backoff(retries)
+                if response.status == 429:
+                    # The whole provider host is limited: every client of it waits (in _wait_for_turn).
+                    self._limiter.block(wait, self.clock)
+                else:
+                    self._pause(wait)
+                retries += 1
+                self.stats["retries"] += 1
+                continue
+            raise self._response_error(response, method, url_path, retries)
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _url(self, path):
+        """(full URL, URL path for messages): base_url's path joined with ``path``; both query strings kept."""
+        base = self._base
+        extra = urlsplit(path or "")
+        full_path = base.path
+        if extra.path:
+            full_path = base.path.rstrip("/") + "/" + extra.path.lstrip("/")
+        query = "&".join(part for part in (base.query, extra.query) if part)
+        return urlunsplit((base.scheme, base.netloc, full_path, query, "")), full_path or "/"
+
+    def _register_sensitive_headers(self, headers):
+        for name, value in headers.items():
+            if value is None or not SENSITIVE_KEY_RE.search(name):
+                continue
+            value = str(value)
+            self.redactor.add(value)
+            scheme, space, credential = value.partition(" ")
+            if space and scheme.lower() in ("bearer", "basic", "token", "bot"):
+                self.redactor.add(credential)
+
+    def _wait_for_turn(self):
+        interval = 1.0 / self.throttle_rps if self.throttle_rps else None
+        waited = self._limiter.acquire(interval, self.max_retry_wait, self.clock, self.sleep)
+        self.stats["throttled_seconds"] += waited
+
+    def _pause(self, seconds):
+        if seconds > 0:
+            self.sleep(seconds)
+            self.stats["throttled_seconds"] += seconds
+
+    def _backoff(self, retries):
+        ceiling = min(self.backoff_max, self.backoff_base * (2 ** retries))
+        return ceiling * random.uniform(0.5, 1.0)
+
+    def _note_rate_limit(self, response):
+        """X-RateLimit-Remaining: 0 -> the next request (of any client of this host) waits for the reset."""
+        remaining = response.headers.get("X-RateLimit-Remaining")
+        if remaining is None or response.status == 429:
+            return
+        try:
+            exhausted = float(remaining) <= 0
+        except ValueError:
+            return
+        if exhausted:
+            wait = _seconds_from_header(response.headers.get("X-RateLimit-Reset"), True)
+            if wait:
+                self._limiter.block(min(wait, self.max_retry_wait), self.clock)
+
+    def _classify_failure(self, exc):
+        """(maybe sent, short reason, worth retrying) for a requests exception."""
+        exceptions = requests.exceptions
+        chain = _exception_chain(exc)
+        if isinstance(exc, exceptions.ConnectTimeout):
+            return False, "could not connect within %g s" % self.timeout, True
+        if isinstance(exc, exceptions.ReadTimeout):
+            return True, "no answer within %g s" % self.timeout, True
+        if isinstance(exc, exceptions.SSLError):
+            reason = "TLS error: %s" % _innermost_reason(chain)
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc) or _chain_has(chain, ("SSLCertVerificationError",)):
+                return False, reason, False
+            return False, reason, True
+        if isinstance(exc, exceptions.ConnectionError):
+            if _chain_has(chain, _NOT_SENT_CLASS_NAMES):
+                return False, _innermost_reason(chain), True
+            return True, _innermost_reason(chain), True
+        if isinstance(exc, (exceptions.ChunkedEncodingError, exceptions.ContentDecodingError)):
+            return True, "the answer was cut off: %s" % _innermost_reason(chain), True
+        return False, str(exc), False
+
+    def _error(self, message, **kwargs):
+        return ApiError(self.redactor.redact(message), provider=self.provider, **kwargs)
+
+    def _too_long(self, response, method, url_path, asked):
+        if response.status == 429:
+            what = "%s rate-limited %s %s and asks to wait %s" % (self.provider, method, url_path, _format_duration(asked))
+        else:
+            what = "%s is unavailable (HTTP %d) for %s %s and asks to retry in %s" % (
+                self.provider, response.status, method, url_path, _format_duration(asked))
+        message = "%s, longer than this client waits (max_retry_wait %s); try again later" % (
+            what, _format_duration(self.max_retry_wait))
+        error = self._response_error(response, method, url_path, 0)
+        error.message = self.redactor.redact(message)
+        error.args = (error.message,)
+        error.retry_after = asked
+        return error
+
+    def _response_error(self, response, method, url_path, retries):
+        parsed = None
+        if self.error_parser is not None:
+            try:
+                parsed = self.error_parser(response)
+            except Exception:  # a parser that trips on an odd body must not hide the real error
+                parsed = None
+        message = code = None
+        if parsed:
+            message, code = parsed
+        if not message:
+            message = "%s answered HTTP %d to %s %s" % (self.provider, response.status, method, url_path)
+            short = " ".join(response.text.split())
+            if 300 <= response.status < 400 and response.headers.get("Location"):
+                short = ("redirect to %s %s" % (response.headers["Location"], short)).strip()
+            if short:
+                if len(short) > SHORT_BODY_CHARS:
+                    short = short[:SHORT_BODY_CHARS] + "..."
+                message += ": " + short
+        if retries:
+            message = "%s %s" % (message, _plural_retries(retries))
+        body = response.json()
+        details = self.redactor.redact(body) if isinstance(body, (dict, list)) else None
+        return ApiError(
+            self.redactor.redact(str(message)), provider=self.provider, status=response.status,
+            code=self.redactor.redact(code) if code is not None else None, details=details,
+            retry_after=retry_after_seconds(response.headers) if response.status in (429, 503) else None,
+            method=method, path=url_path,
+        )
+

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A scripted stand-in for Railway's GraphQL endpoint, below RailwayClient and above HTTP.
+
+Each expected call is (operation name, answer). The answer is the `data` dict, an exception to
+raise, or a callable taking the variables. Tests assert on exactly which operations were sent.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from ansible_collections.railstack.platform.plugins.module_utils import railway
+
+OPERATION_RE = re.compile(r"^\s*(query|mutation)\s+(\w+)")
+
+
+class Script:
+    def __init__(self, steps):
+        self.steps = list(steps)
+        self.sent = []
+
+    def post(self, client, document, variables, safe):  # pylint: disable=unused-argument
+        kind, name = OPERATION_RE.match(document).groups()
+        assert (kind == "query") == safe, "%s %s sent with safe=%s" % (kind, name, safe)
+        self.sent.append((kind, name, variables))
+        client.http.stats["requests"] = client.http.stats.get("requests", 0) + 1
+        assert self.steps, "unexpected request %s %s(%r)" % (kind, name, variables)
+        expected, answer = self.steps.pop(0)
+        assert name == expected, "sent %s, expected %s" % (name, expected)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer(variables) if callable(answer) else answer
+
+    @property
+    def mutations(self):
+        return [name for kind, name, _ in self.sent if kind == "mutation"]
+
+    def done(self):
+        assert not self.steps, "expected requests not sent: %s" % [s[0] for s in self.steps]
+
+
+@pytest.fixture
+def railway_script(monkeypatch):
+    holder = {}
+
+    def install(*steps):
+        script = Script(steps)
+        holder["script"] = script
+        monkeypatch.setattr(railway.RailwayClient, "_post",
+                            lambda self, document, variables, safe: script.post(self, document, variables, safe))
+        return script
+
+    return install
