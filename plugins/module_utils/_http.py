@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import json as jsonlib
+import math
 import random
 import re
 import sys
@@ -104,7 +105,14 @@ SECRET_PATTERNS = (
     (re.compile(r"\bwhsec_[0-9A-Za-z+/=_-]{4,}"), SECRET_MASK),
     (re.compile(r"\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE), r"\1\2" + SECRET_MASK),
 )
+# ... unless the key names something about the credential rather than the credential itself.
+NOT_SENSITIVE_KEY_RE = re.compile(r"(?i:id|ids|name|names|count|type|_at)$|[a-z]At$")  # tokenId, secret_name, tokenExpiresAt
 MIN_SECRET_LENGTH = 4
+
+
+def is_sensitive_key(key):
+    """True for dict keys / header names whose values are credentials (``api_key``, ``Authorization``...)."""
+    return isinstance(key, str) and SENSITIVE_KEY_RE.search(key) is not None and NOT_SENSITIVE_KEY_RE.search(key) is None
 
 
 class Redactor:
@@ -136,7 +144,11 @@ class Redactor:
         return value in self._secrets
 
     def redact(self, obj):
-        """Return ``obj`` with secrets masked: str/bytes/dict/list/tuple, recursively; other values as they are."""
+        """Return ``obj`` with secrets masked: str/bytes/dict/list/tuple, recursively; other values as they are.
+
+        The string values (and strings in list values) of sensitive keys are masked whole; a dict value of such a
+        key is redacted by its own keys. Numbers, booleans and None are never masked.
+        """
         return self._redact(obj, False)
 
     def _redact(self, obj, sensitive):
@@ -149,9 +161,8 @@ class Redactor:
         if isinstance(obj, Mapping):
             redacted = {}
             for key, value in obj.items():
-                key_sensitive = isinstance(key, str) and SENSITIVE_KEY_RE.search(key) is not None
                 new_key = self._redact_text(key) if isinstance(key, str) else key
-                redacted[new_key] = self._redact(value, sensitive or key_sensitive)
+                redacted[new_key] = self._redact(value, is_sensitive_key(key))
             return redacted
         if isinstance(obj, list):
             return [self._redact(item, sensitive) for item in obj]
@@ -328,7 +339,7 @@ def _seconds_from_header(value, epoch_allowed):
         if stamp is None:
             return None
         return max(0.0, stamp - time.time())
-    if number != number or number in (float("inf"), float("-inf")):  # NaN / infinity
+    if not math.isfinite(number):
         return None
     if epoch_allowed and number > 1e12:  # epoch milliseconds
         return max(0.0, number / 1000.0 - time.time())
@@ -463,7 +474,7 @@ class HttpClient:
         base = urlsplit(base_url)
         self._base = base
         for key, value in parse_qsl(base.query, keep_blank_values=True):
-            if SENSITIVE_KEY_RE.search(key):
+            if is_sensitive_key(key):
                 self.redactor.add(value)
         self._limiter = _limiter_for("%s|%s" % (provider, (base.netloc or "").lower()))
         if session is None:
@@ -499,7 +510,7 @@ class HttpClient:
         self._register_sensitive_headers(send_headers)
         param_pairs = _pairs(params)
         for key, value in param_pairs:
-            if SENSITIVE_KEY_RE.search(str(key)):
+            if is_sensitive_key(str(key)):
                 self.redactor.add(value)
         body = None
         if json is not None:
@@ -578,7 +589,7 @@ class HttpClient:
 
     def _register_sensitive_headers(self, headers):
         for name, value in headers.items():
-            if value is None or not SENSITIVE_KEY_RE.search(name):
+            if value is None or not is_sensitive_key(name):
                 continue
             value = str(value)
             self.redactor.add(value)
@@ -681,4 +692,3 @@ class HttpClient:
             retry_after=retry_after_seconds(response.headers) if response.status in (429, 503) else None,
             method=method, path=url_path,
         )
-
