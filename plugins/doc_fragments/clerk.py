@@ -12,14 +12,15 @@ class ModuleDocFragment:
 options:
   secret_key:
     description:
-      - Clerk secret key of the instance, sent as C(Authorization: Bearer).
-      - If not set, the value of the E(CLERK_SECRET_KEY) environment variable is used.
+      - Clerk secret key of the instance (C(sk_test_...) for a development instance, C(sk_live_...) for a production
+        one), sent as a bearer token in the C(Authorization) header. One key is one instance.
+      - If not set, the value of the E(CLERK_SECRET_KEY) environment variable is used. One of them is required.
     type: str
-    required: true
   api_url:
     description:
       - Base URL of Clerk's Backend API, including C(/v1).
       - If not set, the value of the E(CLERK_API_URL) environment variable is used.
+      - Point it at the railstack sandbox to work offline.
     type: str
     default: https://api.clerk.com/v1
   validate_certs:
@@ -32,4 +33,9 @@ options:
       - Timeout in seconds of each HTTP request.
     type: int
     default: 30
+notes:
+  - Every request pins the Backend API version with the header C(Clerk-API-Version) set to V(2026-05-12).
+  - Requests are spaced to Clerk's sustained rate (100 requests per 10 s on development instances, 1000 on production
+    ones); HTTP 429 is retried after C(Retry-After). Reads are retried on 5xx and connection errors; a create whose
+    answer is lost is never sent twice, the module looks for what it made instead.
 """

@@ -12,7 +12,7 @@ class ModuleDocFragment:
 options:
   api_token:
     description:
-      - Railway account, workspace or OAuth token, sent as C(Authorization: Bearer).
+      - 'Railway account, workspace or OAuth token, sent as an C(Authorization) Bearer header.'
       - If not set, the value of the E(RAILWAY_API_TOKEN) environment variable is used.
       - One of O(api_token) and O(project_token) is required. When both are set, O(project_token) is used.
     type: str

@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""clerk_jwt_template: a JWT template, found by its name (the name applications pass to getToken()).
+
+Clerk's PATCH needs name and claims every time, so an update sends the whole template. signing_key is
+write-only: it is sent when created, and afterwards only when update_signing_key=always (then the task
+reports changed, since nothing can tell whether Clerk already has that key).
+"""
+
+from __future__ import annotations
+
+from ansible_collections.railstack.platform.plugins.module_utils._task import masked
+from ansible_collections.railstack.platform.plugins.module_utils.clerk import WRITE_ONLY, ClerkClient, clerk_argument_spec
+
+ARGUMENT_SPEC = dict(
+    clerk_argument_spec(),
+    name=dict(type="str", required=True),
+    claims=dict(type="dict"),
+    lifetime=dict(type="int"),
+    allowed_clock_skew=dict(type="int"),
+    custom_signing_key=dict(type="bool"),
+    signing_algorithm=dict(type="str"),
+    signing_key=dict(type="str", no_log=True),
+    update_signing_key=dict(type="str", default="always", choices=["always", "on_create"]),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+)
+MODULE_KWARGS = dict(required_if=[("state", "present", ("claims",))])
+
+# Claims Clerk puts in every session token itself; a template cannot set them.
+RESERVED_CLAIMS = ("azp", "exp", "iat", "iss", "jti", "nbf", "sub")
+COMPARED = ("claims", "lifetime", "allowed_clock_skew", "custom_signing_key", "signing_algorithm")
+FIELDS = ("id", "name", "claims", "lifetime", "allowed_clock_skew", "custom_signing_key", "signing_algorithm",
+          "created_at", "updated_at")
+
+
+def _validate(ctx, params):
+    if not params["name"].strip():
+        ctx.fail("name: must not be empty.")
+    if params["state"] == "absent":
+        return
+    reserved = sorted(set(params["claims"]) & set(RESERVED_CLAIMS))
+    if reserved:
+        ctx.fail("claims: %s %s set by Clerk in every token and cannot be in a template." % (
+            ", ".join(reserved), "is" if len(reserved) == 1 else "are"))
+    if params["lifetime"] is not None and not 30 <= params["lifetime"] <= 315360000:
+        ctx.fail("lifetime: must be between 30 and 315360000 seconds (got %d)." % params["lifetime"])
+    if params["allowed_clock_skew"] is not None and not 0 <= params["allowed_clock_skew"] <= 300:
+        ctx.fail("allowed_clock_skew: must be between 0 and 300 seconds (got %d)." % params["allowed_clock_skew"])
+    if params["custom_signing_key"] is False and (params["signing_key"] or params["signing_algorithm"]):
+        ctx.fail("custom_signing_key: signing_key and signing_algorithm need custom_signing_key=true.")
+    if params["custom_signing_key"] and not params["signing_algorithm"]:
+        ctx.fail("signing_algorithm: required when custom_signing_key=true.")
+
+
+def template_result(template):
+    return {k: template.get(k) for k in FIELDS}
+
+
+def _view(template, signing_key=None):
+    view = {k: template.get(k) for k in ("name",) + COMPARED}
+    if signing_key is not None:
+        view["signing_key"] = signing_key
+    return view
+
+
+def run(ctx):
+    params = ctx.params
+    params["name"] = params["name"].strip()
+    _validate(ctx, params)
+    client = ctx.register_client(ClerkClient(params))
+    name = params["name"]
+
+    def find():
+        return next((t for t in client.list("/jwt_templates") if t.get("name") == name), None)
+
+    current = find()
+    if params["state"] == "absent":
+        if current is None:
+            return ctx.result(changed=False, diff=({}, {}), jwt_template={})
+        if not ctx.check_mode:
+            client.delete("/jwt_templates/%s" % current["id"])
+        return ctx.result(changed=True, diff=(_view(current), {}), jwt_template=template_result(current))
+
+    desired = {k: params[k] for k in COMPARED if params[k] is not None}
+    key = params["signing_key"]
+    if current is None:
+        if desired.get("custom_signing_key") and not key:
+            ctx.fail("signing_key: required to create a template with custom_signing_key=true.")
+        body = dict(name=name, **desired)
+        if key:
+            body["signing_key"] = key
+        after = dict(body, id=None)
+        if not ctx.check_mode:
+            after = client.create("/jwt_templates", body, find)
+        return ctx.result(changed=True, diff=({}, _view(after, masked(key) if key else None)),
+                          jwt_template=template_result(after))
+
+    turning_on = desired.get("custom_signing_key") and not current.get("custom_signing_key")
+    if turning_on and not key:
+        ctx.fail("signing_key: required when custom_signing_key turns on for an existing template.")
+    send_key = bool(key) and (turning_on or params["update_signing_key"] == "always")
+    changes = [k for k, v in desired.items() if current.get(k) != v]
+    if not changes and not send_key:
+        return ctx.result(changed=False, diff=(_view(current), _view(current)), jwt_template=template_result(current))
+    # PATCH wants name and claims every time: the whole template goes.
+    body = {k: current.get(k) for k in ("lifetime", "allowed_clock_skew", "custom_signing_key")}
+    body.update(name=name, claims=current.get("claims"))
+    if current.get("custom_signing_key"):
+        body["signing_algorithm"] = current.get("signing_algorithm")
+    body.update(desired)
+    if not body.get("custom_signing_key"):
+        body.pop("signing_algorithm", None)
+    if send_key:
+        body["signing_key"] = key
+    after = dict(current, **{k: v for k, v in body.items() if k != "signing_key"})
+    if not ctx.check_mode:
+        after = client.write("PATCH", "/jwt_templates/%s" % current["id"], body, safe=True)
+    before_view = _view(current, WRITE_ONLY if send_key else None)
+    return ctx.result(changed=True, diff=(before_view, _view(after, masked(key) if send_key else None)),
+                      jwt_template=template_result(after))
