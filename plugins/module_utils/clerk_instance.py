@@ -126,7 +126,14 @@ def run(ctx):
 
     restrictions_wanted = {k: v for k, v in (params["restrictions"] or {}).items() if v is not None}
     restrictions = restrictions_patch = None
-    if restrictions_wanted:
+    if restrictions_wanted and ctx.check_mode:
+        # Clerk can only show the restrictions in answer to a PATCH, and check mode writes nothing:
+        # what is asked is reported as to be applied, not claimed to be in place.
+        ctx.warn("restrictions: Clerk has no read for the restrictions (only an empty PATCH shows them), so check mode "
+                 "sends nothing and reports them as to be applied.")
+        restrictions = {k: WRITE_ONLY for k in RESTRICTIONS}
+        restrictions_patch = dict(restrictions_wanted)
+    elif restrictions_wanted:
         restrictions = client.read_by_patch("/instance/restrictions")
         restrictions_patch = {k: restrictions_wanted[k] for k in changed_fields(restrictions, restrictions_wanted)}
 

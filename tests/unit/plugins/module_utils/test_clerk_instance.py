@@ -102,14 +102,22 @@ def test_restrictions_are_read_with_an_empty_patch_and_only_differences_written(
     assert result["diff"]["before"]["restrictions"]["block_disposable_email_domains"] is False
 
 
-def test_restrictions_already_right_cost_one_empty_patch_in_check_mode_too(clerk_api):
-    for check_mode in (False, True):
-        api = clerk_api(("GET", "/instance", instance()),
-                        ("PATCH", "/instance/restrictions", dict(RESTRICTIONS, object="instance_restrictions")))
-        result = run(params(restrictions=dict(allowlist=False, blocklist=False)), check_mode=check_mode)
-        api.done()
-        assert result["changed"] is False
-        assert [s.json for s in api.writes] == [{}]
+def test_restrictions_already_right_cost_one_empty_patch(clerk_api):
+    api = clerk_api(("GET", "/instance", instance()),
+                    ("PATCH", "/instance/restrictions", dict(RESTRICTIONS, object="instance_restrictions")))
+    result = run(params(restrictions=dict(allowlist=False, blocklist=False)))
+    api.done()
+    assert result["changed"] is False
+    assert [s.json for s in api.writes] == [{}]
+
+
+def test_restrictions_in_check_mode_send_no_write_and_are_reported_to_be_applied(clerk_api):
+    api = clerk_api(("GET", "/instance", instance()))
+    result = run(params(restrictions=dict(allowlist=False, blocklist=False)), check_mode=True)
+    api.done()
+    assert api.writes == []
+    assert result["changed"] is True
+    assert result["warnings"][0].startswith("restrictions:")
 
 
 def test_organization_settings_map_role_keys_to_ids(clerk_api):
