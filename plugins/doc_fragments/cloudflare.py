@@ -12,13 +12,15 @@ class ModuleDocFragment:
 options:
   cloudflare_api_token:
     description:
-      - Cloudflare API token with DNS edit permission on the zone.
+      - Cloudflare API token, sent as a bearer token. It needs the permissions C(Zone Read) and C(DNS Write) on the zone.
       - If not set, the value of the E(CLOUDFLARE_API_TOKEN) environment variable is used.
+      - Required when O(provider=cloudflare).
     type: str
   cloudflare_api_url:
     description:
       - Base URL of Cloudflare's v4 API.
       - If not set, the value of the E(CLOUDFLARE_API_URL) environment variable is used.
+      - Point it at the railstack sandbox to work offline.
     type: str
     default: https://api.cloudflare.com/client/v4
 """

@@ -1,0 +1,77 @@
+"""Cloudflare: the v4 API's zones and DNS records at /client/v4 (https://api.cloudflare.com/client/v4).
+
+The account starts with the zones in records.SEED_ZONES (prela.app, example.com), each empty, on the
+Free plan (TTL 60..86400 or 1, batches of 200). Errors use Cloudflare's envelope and codes.
+
+Hook for other sandbox providers (railway_domain's verification): `zone_holds_record(store, zone,
+name, type, value)` answers whether a Cloudflare zone holds that record, and `resolve(store, fqdn,
+type)` what the sandbox's DNS (Cloudflare zones, then Namecheap domains) answers for a name.
+"""
+from ..provider import Provider
+from ..wire import Response
+from .api import authenticate, route
+from .records import CfError, comparable, initial_state, zone_by_name, zone_records
+
+
+class CloudflareProvider(Provider):
+    name = "cloudflare"
+    base_path = "/client/v4"
+    path_prefixes = ("/client/v4",)
+
+    def initial_state(self, store):
+        return initial_state()
+
+    def handle(self, request, store):
+        try:
+            authenticate(request, self.credentials.cloudflare)
+            return route(store, request)
+        except CfError as error:
+            return Response.json(error.status, error.payload())
+
+    def fault_response(self, kind, request):
+        if kind == "429":
+            return Response.json(429, CfError(429, 971, "Please wait and consider throttling your request speed")
+                                 .payload(), [("Retry-After", "1")])
+        if kind == "429_edge":
+            return Response.text(429, "error code: 1015")
+        if kind == "500":
+            return Response.json(500, CfError(500, 10001, "Internal server error").payload())
+        reason = {"502": "Bad gateway", "503": "Service unavailable"}[kind]
+        return Response.text(int(kind), f"<html><head><title>{kind} {reason}</title></head><body>cloudflare</body>"
+                                        "</html>", "text/html")
+
+
+def _fqdn(zone, name):
+    name = name.lower().rstrip(".")
+    if name in ("", "@"):
+        return zone
+    return name if name == zone or name.endswith("." + zone) else f"{name}.{zone}"
+
+
+def zone_holds_record(store, zone, name, rtype, value):
+    """Does Cloudflare zone `zone` hold `name` (relative or complete) of `rtype` with `value`?
+
+    Values compare as DNS does: TXT quoting and final dots do not matter."""
+    section = store.section("cloudflare")
+    found = zone_by_name(section, zone)
+    if found is None:
+        return False
+    fqdn = _fqdn(found["name"], name)
+    want = comparable({"type": rtype, "content": str(value)})
+    return any(r["name"] == fqdn and r["type"] == rtype and comparable(r) == want
+               for r in zone_records(section, found["id"]))
+
+
+def resolve(store, fqdn, rtype):
+    """The values the sandbox's DNS serves for `fqdn`/`rtype` (compared form): from the Namecheap domain when it
+    is on Namecheap's DNS (its name servers point there), else from the Cloudflare zone holding the name."""
+    from ..namecheap import resolve as namecheap_resolve, serves as namecheap_serves
+    fqdn = fqdn.lower().rstrip(".")
+    if namecheap_serves(store, fqdn):
+        return namecheap_resolve(store, fqdn, rtype)
+    section = store.section("cloudflare")
+    zones = sorted((z for z in section["zones"].values() if fqdn == z["name"] or fqdn.endswith("." + z["name"])),
+                   key=lambda z: -len(z["name"]))
+    if not zones:
+        return []
+    return sorted(comparable(r) for r in zone_records(section, zones[0]["id"]) if r["name"] == fqdn and r["type"] == rtype)
