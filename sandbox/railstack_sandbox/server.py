@@ -85,6 +85,13 @@ class Sandbox:
                 return Response.json(400, {"error": "since must be a non-negative integer"})
             entries, next_index = self.traffic.since(int(since))
             return Response.json(200, {"entries": entries, "next": next_index})
+        provider = next((p for p in self.providers if action.startswith(p.name + "/")), None)
+        if provider is not None:
+            with self.store.lock:
+                response = provider.control(action[len(provider.name) + 1:], request, self.store)
+                self.store.save_if_changed()
+            if response is not None:
+                return response
         if action in ("state", "reset", "faults", "traffic"):
             return Response.json(405, {"error": f"{method} not allowed on {request.path}"})
         return Response.json(404, {"error": f"no control endpoint {request.path}",
@@ -102,6 +109,7 @@ class Sandbox:
 
 class SandboxRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True   # else each answer on a kept-alive connection waits ~40 ms for a delayed ACK
     server_version = f"railstack-sandbox/{__version__}"
     sandbox = None          # set on the subclass made by make_http_server
     log_requests = False

@@ -13,7 +13,8 @@ from railstack_sandbox.provider import Provider, route  # noqa: E402
 from railstack_sandbox.wire import Request  # noqa: E402
 
 ENV_NAMES = ["RAILWAY_API_URL", "RAILWAY_API_TOKEN", "STRIPE_API_BASE", "STRIPE_API_KEY", "CLERK_API_URL",
-             "CLERK_SECRET_KEY", "CLOUDFLARE_API_URL", "CLOUDFLARE_API_TOKEN", "RAILSTACK_SANDBOX_URL"]
+             "CLERK_SECRET_KEY", "CLOUDFLARE_API_URL", "CLOUDFLARE_API_TOKEN", "NAMECHEAP_API_URL",
+             "NAMECHEAP_API_USER", "NAMECHEAP_API_KEY", "NAMECHEAP_CLIENT_IP", "RAILSTACK_SANDBOX_URL"]
 
 
 def test_listening_line_and_env_file(start_sandbox):
@@ -290,3 +291,18 @@ def test_sandbox_runs_in_a_thread_for_embedding(tmp_path):
         response = requests.post(env["RAILWAY_API_URL"], json={"query": "{ me { id } }"}, timeout=5,
                                  headers={"Authorization": f"Bearer {env['RAILWAY_API_TOKEN']}"})
         assert response.json()["data"]["me"]["id"]
+
+
+def test_recording_never_holds_a_secret_value(start_sandbox, tmp_path):
+    record = tmp_path / "traffic.jsonl"
+    sandbox = start_sandbox("--record", str(record))
+    project = sandbox.gql('mutation { projectCreate(input: {name: "redact"}) { id environments { edges { node { id } } } } }')
+    project = project["projectCreate"]
+    env_id = project["environments"]["edges"][0]["node"]["id"]
+    sandbox.gql("mutation p($id: String!, $patch: EnvironmentConfig) { environmentPatchCommit(environmentId: $id, patch: $patch) }",
+                variables={"id": env_id, "patch": {"sharedVariables": {"JWT_SECRET": {"value": "hunter2-very-secret"},
+                                                                          "DB": {"value": "${{Postgres.DATABASE_URL}}"}}}})
+    text = record.read_text()
+    assert "hunter2-very-secret" not in text
+    assert "${{Postgres.DATABASE_URL}}" in text          # references are not secrets, and stay readable
+    assert env_id in text                                 # nor are the operation's own arguments

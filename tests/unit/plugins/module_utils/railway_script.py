@@ -22,7 +22,7 @@ class Script:
         self.steps = list(steps)
         self.sent = []
 
-    def post(self, client, document, variables, safe):  # pylint: disable=unused-argument
+    def post(self, client, document, variables, safe):
         kind, name = OPERATION_RE.match(document).groups()
         assert (kind == "query") == safe, "%s %s sent with safe=%s" % (kind, name, safe)
         self.sent.append((kind, name, variables))
@@ -36,7 +36,7 @@ class Script:
 
     @property
     def mutations(self):
-        return [name for kind, name, _ in self.sent if kind == "mutation"]
+        return [name for kind, name, dummy in self.sent if kind == "mutation"]
 
     def done(self):
         assert not self.steps, "expected requests not sent: %s" % [s[0] for s in self.steps]
@@ -49,8 +49,11 @@ def railway_script(monkeypatch):
     def install(*steps):
         script = Script(steps)
         holder["script"] = script
-        monkeypatch.setattr(railway.RailwayClient, "_post",
-                            lambda self, document, variables, safe: script.post(self, document, variables, safe))
+
+        def post(client, document, variables, safe):
+            return script.post(client, document, variables, safe)
+
+        monkeypatch.setattr(railway.RailwayClient, "_post", post)
         return script
 
     return install

@@ -1,0 +1,65 @@
+# railstack.platform developer entry points. `make help` lists them.
+# Every target that needs the toolchain runs `setup` first, which is quick when nothing changed.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export LC_ALL := C.UTF-8
+export PATH := $(CURDIR)/.venv/bin:$(PATH)
+
+# scripts/test.sh runs setup once and then each stage with NOSETUP=1
+SETUP := $(if $(NOSETUP),,setup)
+# extra arguments for a target's tool, e.g. make sanity ARGS="--test pep8"
+ARGS ?=
+ANSIBLE_LINT_ENV := ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.collections
+
+.PHONY: help setup test sanity units sandbox-test integration contracts lint changelog-lint \
+        docs docs-lint demo bench clean distclean
+
+help:  ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
+
+setup:  ## .venv + requirements, the .collections link, ansible-test's offline get-pip shim
+	@scripts/setup.sh
+
+test:  ## setup, then every layer below (all run; fails if any failed)
+	@scripts/test.sh
+
+units: $(SETUP)  ## pytest tests/unit (HTTP faked)
+	@scripts/pytest_layer.sh units tests/unit $(ARGS)
+
+sandbox-test: $(SETUP)  ## pytest tests/sandbox (the sandbox through real HTTP)
+	@scripts/pytest_layer.sh sandbox-test tests/sandbox $(ARGS)
+
+integration: $(SETUP)  ## pytest tests/integration (ansible-playbook against a recording sandbox)
+	@scripts/pytest_layer.sh integration tests/integration $(ARGS)
+
+contracts: $(SETUP)  ## the integration recording + the sandbox schema against ../shared/contracts
+	@scripts/contracts.sh
+
+sanity: $(SETUP)  ## ansible-test sanity --local, offline, on a copy under tests/output/
+	@scripts/sanity.sh $(ARGS)
+
+lint: $(SETUP)  ## ansible-lint, production profile
+	@$(ANSIBLE_LINT_ENV) ansible-lint --profile production $(if $(CI),--nocolor) $(ARGS)
+
+changelog-lint: $(SETUP)  ## antsibull-changelog lint (changelogs/fragments)
+	@antsibull-changelog lint $(ARGS) && echo "changelog-lint: passed"
+
+docs: $(SETUP)  ## the documentation site, offline: tests/output/docs/build/html/index.html
+	@scripts/docs.sh
+
+docs-lint: $(SETUP)  ## antsibull-docs lint of every plugin's docs and of docs/docsite
+	@$(ANSIBLE_LINT_ENV) antsibull-docs lint-collection-docs --plugin-docs . $(ARGS) && echo "docs-lint: passed"
+
+demo: $(SETUP)  ## converge examples/demo.yml against a local sandbox, twice
+	@scripts/demo.sh
+
+bench: $(SETUP)  ## per-task cost: action plugin vs classic module, against the sandbox
+	@.venv/bin/python bench/task_cost.py $(ARGS)
+
+clean:  ## remove test output, caches and the .collections link (keeps .venv)
+	rm -rf tests/output .collections .ansible .pytest_cache bench/results
+	find . -path ./.venv -prune -o -path ./.git -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
+
+distclean: clean  ## clean, and remove .venv too
+	rm -rf .venv
