@@ -44,3 +44,33 @@ attributes:
     membership:
       - railstack.platform.railway
 """
+
+    STRIPE_GROUP = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/railstack.platform.stripe) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - railstack.platform.stripe
+"""
+
+    CLERK_GROUP = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/railstack.platform.clerk) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - railstack.platform.clerk
+"""
+
+    DNS_GROUP = r"""
+options: {}
+attributes:
+  action_group:
+    description: Use C(group/railstack.platform.dns) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - railstack.platform.dns
+"""

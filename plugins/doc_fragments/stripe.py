@@ -38,4 +38,22 @@ options:
       - Timeout in seconds of each HTTP request.
     type: int
     default: 30
+notes:
+  - Every request pins C(Stripe-Version) to V(2026-10-28.endive), the API version of stripe-python 16.1.0, so
+    answers keep one shape whatever the account's default version is.
+  - Every write carries an C(Idempotency-Key) that is new for the run and reused only when the same request is
+    retried (connection errors, HTTP 429 and 5xx), so a retried create cannot create twice. A second run finds
+    objects again by their natural key (an id, a lookup key, a metadata marker), never by an old key.
+  - Every result has C(livemode), the mode of the key used.
+"""
+
+    # The metadata option of the stripe_* modules that manage an object with metadata.
+    METADATA = r"""
+options:
+  metadata:
+    description:
+      - Metadata keys to set. Keys not listed are left alone; a key whose value is null or an empty string is
+        removed.
+      - C(railstack_key) is the module's own marker and cannot be set here.
+    type: dict
 """

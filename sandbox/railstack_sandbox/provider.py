@@ -34,6 +34,10 @@ class Provider:
     def handle(self, request, store):
         raise NotImplementedError
 
+    def control(self, action, request, store):
+        """The answer to /_sandbox/<name>/<action> (a provider's own control endpoints), or None: not found."""
+        return None
+
     def fault_response(self, kind, request):
         """The response for an injected fault (`drop_after_commit` never gets here)."""
         if kind in ("429", "429_edge"):

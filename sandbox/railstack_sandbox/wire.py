@@ -47,10 +47,11 @@ class Request:
         return cls(method, path, query, headers, body, decoded_json, decoded_form)
 
     def text_for_matching(self):
-        """What a fault's `match` substring is searched in: the GraphQL document, else the path."""
+        """What a fault's `match` substring is searched in: the GraphQL document, else "METHOD /path"
+        (so "/v1/prices" matches every request to that path, "POST /v1/prices" only the writes)."""
         if isinstance(self.json, dict) and isinstance(self.json.get("query"), str):
             return self.json["query"]
-        return self.path
+        return f"{self.method} {self.path}"
 
 
 @dataclass

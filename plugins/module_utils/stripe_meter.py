@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""stripe_meter: a Stripe billing meter (usage-based billing), found by its event_name.
+
+Stripe changes only a meter's display name. Any other change deactivates the meter and creates a new one for
+the same event name (one active meter per event name); prices must then point at the new meter. Meters
+cannot be deleted: absent deactivates, and present reactivates a deactivated meter with the same settings.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
+from ansible_collections.railstack.platform.plugins.module_utils.stripe import pick_current, stripe_argument_spec, stripe_task
+
+PATH = "/billing/meters"
+DEFAULT_CUSTOMER_MAPPING = dict(event_payload_key="stripe_customer_id", type="by_id")
+DEFAULT_VALUE_SETTINGS = dict(event_payload_key="value")
+
+ARGUMENT_SPEC = dict(
+    stripe_argument_spec(),
+    event_name=dict(type="str", required=True),
+    display_name=dict(type="str"),
+    default_aggregation=dict(type="dict", options=dict(
+        formula=dict(type="str", required=True, choices=["count", "sum", "last"]),
+    )),
+    customer_mapping=dict(type="dict", options=dict(
+        event_payload_key=dict(type="str", required=True, no_log=False),
+        type=dict(type="str", default="by_id", choices=["by_id"]),
+    )),
+    value_settings=dict(type="dict", options=dict(
+        event_payload_key=dict(type="str", required=True, no_log=False),
+    )),
+    event_time_window=dict(type="str", choices=["day", "hour"]),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+)
+
+
+def _check(params):
+    if not params["event_name"].strip() or len(params["event_name"]) > 100:
+        raise TaskFailed("event_name: must be 1 to 100 characters.")
+    if params["state"] == "absent":
+        return
+    if not params["display_name"]:
+        raise TaskFailed("display_name: needed for a meter (state: present).")
+    if not params["default_aggregation"]:
+        raise TaskFailed("default_aggregation: needed for a meter (state: present), such as {formula: sum}.")
+
+
+def _terms(params):
+    return dict(default_aggregation=dict(params["default_aggregation"]),
+                customer_mapping=dict(params["customer_mapping"] or DEFAULT_CUSTOMER_MAPPING),
+                value_settings=dict(params["value_settings"] or DEFAULT_VALUE_SETTINGS),
+                event_time_window=params["event_time_window"])
+
+
+def _current_terms(meter):
+    return {k: meter.get(k) for k in ("default_aggregation", "customer_mapping", "value_settings", "event_time_window")}
+
+
+def _view(meter):
+    if not meter:
+        return {}
+    return dict(_current_terms(meter), event_name=meter.get("event_name"), display_name=meter.get("display_name"),
+                status=meter.get("status"))
+
+
+def _set_status(ctx, client, meter, action):
+    if ctx.check_mode:
+        return dict(meter, status="inactive" if action == "deactivate" else "active")
+    return client.post("%s/%s/%s" % (PATH, meter["id"], action))
+
+
+@stripe_task
+def run(ctx, client):
+    params = ctx.params
+    _check(params)
+    meters = [m for m in client.list_all(PATH) if m.get("event_name") == params["event_name"]]
+    current = pick_current(meters, lambda m: m.get("status") == "active", "event_name", "Stripe meters")
+    active = current is not None and current.get("status") == "active"
+
+    if params["state"] == "absent":
+        if not active:
+            return ctx.result(changed=False, meter=current or {}, id=current["id"] if current else None,
+                              diff=(_view(current), _view(current)))
+        after = _set_status(ctx, client, current, "deactivate")
+        return ctx.result(changed=True, meter=after, id=after["id"], diff=(_view(current), _view(after)))
+
+    terms = _terms(params)
+    differing = [k for k, v in terms.items() if current is not None and _current_terms(current)[k] != v]
+    if current is not None and not differing:
+        after = current
+        if not active:
+            after = _set_status(ctx, client, after, "reactivate")
+        if after.get("display_name") != params["display_name"]:
+            after = dict(after, display_name=params["display_name"]) if ctx.check_mode else \
+                client.post("%s/%s" % (PATH, current["id"]), dict(display_name=params["display_name"]))
+        return ctx.result(changed=after is not current, meter=after, id=after["id"], replaced=False,
+                          diff=(_view(current), _view(after)))
+
+    create = dict(terms, event_name=params["event_name"], display_name=params["display_name"])
+    if differing:
+        ctx.warn("meter %s for %s %s replaced by a new meter (%s change); point the prices that use it at the new "
+                 "meter id." % (current["id"], params["event_name"], "would be" if ctx.check_mode else "was",
+                                ", ".join(differing)))
+    if ctx.check_mode:
+        planned = dict(create, id=None, object="billing.meter", status="active", livemode=client.livemode)
+        return ctx.result(changed=True, meter=planned, id=None, replaced=bool(differing),
+                          diff=(_view(current), _view(planned)))
+    if differing and active:
+        _set_status(ctx, client, current, "deactivate")  # the event name is free only once the old meter is inactive
+    created = client.post(PATH, create)
+    return ctx.result(changed=True, meter=created, id=created["id"], replaced=bool(differing),
+                      previous_id=current["id"] if differing else None, diff=(_view(current), _view(created)))

@@ -1,0 +1,304 @@
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""stripe_webhook_endpoint: a Stripe webhook endpoint, found by the metadata marker we own (then by URL), whose
+whsec_ signing secret goes straight into a Railway variable, or is returned (no_log) on the run that creates it.
+
+Stripe shows the secret only in the answer to the create call. api_version and connect are fixed at
+creation, so changing them deletes and recreates the endpoint, which rotates the secret. Stripe never shows
+`connect` again, so the module records it in the endpoint's metadata.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, masked
+from ansible_collections.railstack.platform.plugins.module_utils.railway import (
+    RailwayClient, nodes, pick_environment, railway_argument_spec)
+from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
+    MARKER, API_VERSION_RE, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes,
+    stripe_argument_spec, stripe_task)
+
+CONNECT_MARKER = "railstack_connect"
+EVENT_RE = re.compile(r"^(\*|[a-z0-9_]+(\.[a-z0-9_]+)+)$")
+PATH = "/webhook_endpoints"
+MAX_ENDPOINTS = 16
+
+ARGUMENT_SPEC = dict(
+    stripe_argument_spec(),
+    url=dict(type="str", required=True),
+    key=dict(type="str", default="default", no_log=False),
+    enabled_events=dict(type="list", elements="str"),
+    description=dict(type="str"),
+    api_version=dict(type="str"),
+    connect=dict(type="bool", default=False),
+    disabled=dict(type="bool"),
+    metadata=dict(type="dict"),
+    adopt=dict(type="bool", default=False),
+    railway_secret_target=dict(type="dict", no_log=False, options=dict(
+        railway_argument_spec(),
+        project=dict(type="str", required=True),
+        environment=dict(type="str", required=True),
+        service=dict(type="str"),
+        name=dict(type="str", default="STRIPE_WEBHOOK_SECRET"),
+    )),
+    rotate_if_secret_missing=dict(type="bool", default=True, no_log=False),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+)
+
+
+# ------------------------------------------------------------------------------ Railway
+class RailwaySecretTarget:
+    """The Railway variable a new signing secret is written to, so it never passes through the play.
+
+    Kept small on purpose: the railway variables module has the general code, and the lead merges the two.
+    Uses `variables(unrendered: true)` to see whether the variable is there and `variableUpsert` to write it.
+    """
+
+    FIELDS = ("id name environments(first: 100) { edges { node { id name } } }"
+              " services(first: 100) { edges { node { id name } } }")
+
+    def __init__(self, ctx, target):
+        self.name = target["name"]
+        self.client = ctx.register_client(RailwayClient(target))
+        project = self.client.resolve_project(target["project"], fields=self.FIELDS, required=not ctx.check_mode)
+        self.ids = None
+        if project is None:  # check mode: an earlier task of the run would create the project
+            return
+        environment = pick_environment(project, target["environment"])
+        service = None
+        if target["service"]:
+            service = next((s for s in nodes(project.get("services"))
+                            if target["service"] in (s["id"], s["name"])), None)
+        if ctx.check_mode and (environment is None or (target["service"] and service is None)):
+            return
+        if environment is None:
+            raise TaskFailed("railway_secret_target.environment: project %r has no environment %r."
+                             % (project["name"], target["environment"]))
+        if target["service"] and service is None:
+            raise TaskFailed("railway_secret_target.service: project %r has no service %r."
+                             % (project["name"], target["service"]))
+        self.ids = dict(projectId=project["id"], environmentId=environment["id"],
+                        serviceId=service["id"] if service else None)
+
+    def exists(self):
+        """Whether the variable is set (read unrendered; a reference counts as set)."""
+        if self.ids is None:
+            return False
+        found = self.client.query(
+            "query variables($projectId: String!, $environmentId: String!, $serviceId: String) {"
+            " variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true) }",
+            self.ids)["variables"]
+        return bool((found or {}).get(self.name))
+
+    def write(self, value):
+        self.client.redactor.add(value)
+        variables = dict(self.ids, name=self.name, value=value)
+        if variables["serviceId"] is None:
+            del variables["serviceId"]
+        self.client.mutate("mutation variableUpsert($input: VariableUpsertInput!) { variableUpsert(input: $input) }",
+                           dict(input=variables))
+
+    def result(self, written):
+        ids = self.ids or {}
+        return dict(project_id=ids.get("projectId"), environment_id=ids.get("environmentId"),
+                    service_id=ids.get("serviceId"), name=self.name, written=written)
+
+
+# ------------------------------------------------------------------------------ Stripe
+def _check(params):
+    """Refuse bad input before any request, naming the option."""
+    if not re.match(r"^https?://[^/\s]+", params["url"]):
+        raise TaskFailed("url: %r must be an http:// or https:// URL." % params["url"])
+    for event in params["enabled_events"] or []:
+        if not EVENT_RE.match(event):
+            raise TaskFailed("enabled_events: %r is not a Stripe event type (such as invoice.paid) or '*'." % event)
+    if params["state"] == "present" and not params["enabled_events"]:
+        raise TaskFailed("enabled_events: give at least one event type (or '*').")
+    if params["api_version"] and not API_VERSION_RE.match(params["api_version"]):
+        raise TaskFailed("api_version: %r is not a Stripe API version such as 2026-10-28.endive." % params["api_version"])
+    if not params["key"]:
+        raise TaskFailed("key: must not be empty.")
+    check_metadata(params["metadata"])
+    if params["metadata"] and CONNECT_MARKER in params["metadata"]:
+        raise TaskFailed("metadata: %s is kept by the module from the connect option." % CONNECT_MARKER)
+
+
+def _connect(endpoint):
+    return (endpoint.get("metadata") or {}).get(CONNECT_MARKER) == "true"
+
+
+def _find(params, endpoints):
+    ours = find_by_marker(endpoints, params["key"])
+    if len(ours) > 1:
+        same_url = [e for e in ours if e["url"] == params["url"]]
+        if len(same_url) != 1:
+            raise TaskFailed("key: %d Stripe webhook endpoints carry %s=%s (%s); delete the extra ones." % (
+                len(ours), MARKER, params["key"], ", ".join(e["id"] for e in ours)))
+        ours = same_url
+    if ours:
+        return ours[0]
+    foreign = [e for e in endpoints if e["url"] == params["url"] and MARKER not in (e.get("metadata") or {})]
+    if not foreign or params["state"] == "absent" and not params["adopt"]:
+        return None
+    if not params["adopt"]:
+        raise TaskFailed("url: Stripe already sends events to %s through endpoint %s, which railstack.platform does "
+                         "not manage. Set adopt: true to manage it (its signing secret stays unknown to the module), or "
+                         "delete it." % (params["url"], ", ".join(e["id"] for e in foreign)))
+    if len(foreign) > 1:
+        raise TaskFailed("url: %d endpoints not managed by railstack.platform use %s (%s); adopt needs exactly one."
+                         % (len(foreign), params["url"], ", ".join(e["id"] for e in foreign)))
+    return foreign[0]
+
+
+def _desired_metadata(params):
+    metadata = dict(params["metadata"] or {})
+    metadata[MARKER] = params["key"]
+    metadata[CONNECT_MARKER] = "true" if params["connect"] else None
+    return metadata
+
+
+def _view(endpoint):
+    """What diff shows: the settings this module manages."""
+    if not endpoint:
+        return {}
+    return dict(url=endpoint.get("url"), enabled_events=sorted(endpoint.get("enabled_events") or []),
+                description=endpoint.get("description"), api_version=endpoint.get("api_version"),
+                connect=_connect(endpoint), disabled=endpoint.get("status") == "disabled",
+                metadata=dict(endpoint.get("metadata") or {}))
+
+
+def _shown(endpoint):
+    """The endpoint as returned by the module: Stripe's object, never with its secret."""
+    if not endpoint:
+        return {}
+    shown = dict(endpoint)
+    if "secret" in shown:
+        shown["secret"] = masked(shown["secret"])
+    return shown
+
+
+def _updates(params, current):
+    """The update call's parameters for what differs, or {}."""
+    update = {}
+    if current["url"] != params["url"]:
+        update["url"] = params["url"]
+    if sorted(current.get("enabled_events") or []) != sorted(params["enabled_events"]):
+        update["enabled_events"] = params["enabled_events"]
+    if params["description"] is not None and (current.get("description") or "") != params["description"]:
+        update["description"] = params["description"]
+    if params["disabled"] is not None and (current.get("status") == "disabled") != params["disabled"]:
+        update["disabled"] = params["disabled"]
+    metadata = metadata_changes(current.get("metadata"), _desired_metadata(params))
+    if metadata:
+        update["metadata"] = metadata
+    return update
+
+
+def _replace_reasons(params, current, target_present):
+    reasons = []
+    if params["api_version"] and current.get("api_version") != params["api_version"]:
+        reasons.append("api_version cannot change in place")
+    if _connect(current) != params["connect"]:
+        reasons.append("connect cannot change in place")
+    if target_present is False and params["rotate_if_secret_missing"]:
+        reasons.append("the Railway variable for its signing secret is missing")
+    return reasons
+
+
+def _create_params(params):
+    create = dict(url=params["url"], enabled_events=params["enabled_events"], description=params["description"] or None,
+                  api_version=params["api_version"], metadata=create_metadata(_desired_metadata(params)))
+    if params["connect"]:
+        create["connect"] = True
+    return create
+
+
+@stripe_task
+def run(ctx, client):
+    params = ctx.params
+    _check(params)
+    endpoints = client.list_all(PATH)
+    current = _find(params, endpoints)
+
+    if params["state"] == "absent":
+        if current is None:
+            return ctx.result(changed=False, webhook_endpoint={}, id=None, diff=({}, {}))
+        if not ctx.check_mode:
+            client.delete("%s/%s" % (PATH, current["id"]))
+        return ctx.result(changed=True, webhook_endpoint=_shown(current), id=current["id"], diff=(_view(current), {}))
+
+    target = RailwaySecretTarget(ctx, params["railway_secret_target"]) if params["railway_secret_target"] else None
+    target_present = target.exists() if (target and current is not None) else None
+
+    def extras(replaced, written):
+        return dict(replaced=replaced, **(dict(railway_variable=target.result(written)) if target else {}))
+
+    reasons = _replace_reasons(params, current, target_present) if current is not None else []
+    if current is not None and not reasons:
+        update = _updates(params, current)
+        if not update:
+            return ctx.result(changed=False, webhook_endpoint=_shown(current), id=current["id"],
+                              diff=(_view(current), _view(current)), **extras(False, False))
+        after = dict(current, **{k: v for k, v in update.items() if k not in ("metadata", "disabled")})
+        after["metadata"] = merged_metadata(current.get("metadata"), _desired_metadata(params))
+        if "disabled" in update:
+            after["status"] = "disabled" if update["disabled"] else "enabled"
+        if not ctx.check_mode:
+            after = client.post("%s/%s" % (PATH, current["id"]), update)
+        return ctx.result(changed=True, webhook_endpoint=_shown(after), id=after["id"],
+                          diff=(_view(current), _view(after)), **extras(False, False))
+
+    # Create, or replace (create the new endpoint first, so events keep flowing, then delete the old one).
+    create = _create_params(params)
+    planned = dict(create, id=None, object="webhook_endpoint", status="enabled", livemode=client.livemode,
+                   api_version=params["api_version"], description=params["description"] or None,
+                   metadata=create["metadata"])
+    planned_view = _view(planned)
+    if reasons:
+        planned_view["recreated"] = ("deleted and created again, with a new signing secret: %s"
+                                     % "; ".join(reasons))
+    if current is None and len(endpoints) >= MAX_ENDPOINTS:
+        raise TaskFailed("url: this Stripe account already has %d webhook endpoints, Stripe's limit." % len(endpoints))
+    if ctx.check_mode:
+        if reasons:
+            ctx.warn("webhook endpoint %s would be recreated (%s); its signing secret changes."
+                     % (current["id"], "; ".join(reasons)))
+        return ctx.result(changed=True, webhook_endpoint=planned, id=None, diff=(_view(current), planned_view),
+                          **extras(bool(reasons), True))
+    # At Stripe's limit, the old endpoint must go before its replacement can be created.
+    delete_first = bool(reasons) and len(endpoints) >= MAX_ENDPOINTS
+    if delete_first:
+        client.delete("%s/%s" % (PATH, current["id"]))
+    created = client.post(PATH, create)
+    secret = created.get("secret")
+    client.redactor.add(secret)
+    ctx.redactor.add(secret)
+    written = False
+    if target:
+        try:
+            target.write(secret)
+        except ApiError as exc:
+            # Nobody can check events with a secret that is nowhere: take the new endpoint back, so the next run
+            # starts from the state before this one (and a replaced endpoint is not left twice).
+            client.delete("%s/%s" % (PATH, created["id"]))
+            raise TaskFailed("railway_secret_target: the signing secret of the new webhook endpoint could not be "
+                             "written to Railway (%s), so the endpoint was deleted again%s; run the task again."
+                             % (ctx.scrub(exc.message), " (the old one was already gone)" if delete_first else ""),
+                             changed=delete_first) from None
+        written = True
+    if reasons:
+        if not delete_first:
+            client.delete("%s/%s" % (PATH, current["id"]))
+        ctx.warn("webhook endpoint %s was recreated as %s (%s); its signing secret changed."
+                 % (current["id"], created["id"], "; ".join(reasons)))
+    values = dict(changed=True, webhook_endpoint=_shown(created), id=created["id"],
+                  diff=(_view(current), dict(_view(created), **({"recreated": planned_view["recreated"]} if reasons else {}))),
+                  **extras(bool(reasons), written))
+    if target:
+        return ctx.result(**values)
+    return ctx.result(revealed=dict(secret=secret), **values)
