@@ -1,0 +1,363 @@
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""railway_variables: a service's (or the environment's shared) variables, through the config engine.
+
+Also the variable helpers the other railway_* modules share: parse_variables() (the `variables`
+option's value), desired_variables() (what to write, given what Railway has), and
+check_references() (every `${{...}}` names a service and a variable that exist), which the
+roles' and site's validation can reuse.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import secrets
+import string
+
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
+from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
+    DELETE, Plan, commit, mask_secrets, read_state)
+
+ARGUMENT_SPEC = dict(
+    railway_argument_spec(),
+    project=dict(type="str", required=True),
+    workspace_id=dict(type="str"),
+    environment=dict(type="str", required=True),
+    service=dict(type="str"),
+    variables=dict(type="dict", no_log=True, default={}),
+    names=dict(type="list", elements="str", default=[]),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    exclusive=dict(type="bool", default=False),
+    update_mode=dict(type="str", default="compare", choices=["compare", "on_create", "always"]),
+    skip_deploys=dict(type="bool", default=False),
+)
+
+# Variables Railway gives every service (https://docs.railway.com/reference/variables#railway-provided-variables).
+RAILWAY_PROVIDED = frozenset((
+    "RAILWAY_PUBLIC_DOMAIN", "RAILWAY_PRIVATE_DOMAIN", "RAILWAY_TCP_PROXY_DOMAIN", "RAILWAY_TCP_PROXY_PORT",
+    "RAILWAY_TCP_APPLICATION_PORT", "RAILWAY_VOLUME_NAME", "RAILWAY_VOLUME_MOUNT_PATH", "RAILWAY_VOLUME_ID",
+    "RAILWAY_PROJECT_NAME", "RAILWAY_PROJECT_ID", "RAILWAY_ENVIRONMENT_NAME", "RAILWAY_ENVIRONMENT_ID",
+    "RAILWAY_ENVIRONMENT", "RAILWAY_SERVICE_NAME", "RAILWAY_SERVICE_ID", "RAILWAY_STATIC_URL",
+    "RAILWAY_DEPLOYMENT_ID", "RAILWAY_REPLICA_ID", "RAILWAY_REPLICA_REGION", "RAILWAY_SNAPSHOT_ID",
+    "RAILWAY_GIT_COMMIT_SHA", "RAILWAY_GIT_AUTHOR", "RAILWAY_GIT_BRANCH", "RAILWAY_GIT_REPO_NAME",
+    "RAILWAY_GIT_REPO_OWNER", "RAILWAY_GIT_COMMIT_MESSAGE",
+))
+# Template functions Railway evaluates inside ${{ }} (docs: templates, "template variable functions").
+TEMPLATE_FUNCTIONS = ("secret", "randomInt")
+REFERENCE_RE = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+FUNCTION_RE = re.compile(r"^(\w+)\s*\((.*)\)$", re.S)
+NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+DEFAULT_ALPHABET = string.ascii_letters + string.digits
+SPEC_KEYS = ("value", "generate", "sealed")
+GENERATE_KEYS = ("length", "alphabet")
+
+
+class VariableSpec:
+    """One wanted variable: a value, or a secret to generate once; sealed or not (None: not managed)."""
+
+    def __init__(self, name, value=None, generate=None, sealed=None):
+        self.name = name
+        self.value = value
+        self.generate = generate          # (length, alphabet) or None
+        self.sealed = sealed
+
+
+def _string(option, value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    raise TaskFailed("%s: expected a string, a number, a boolean or a dict with value/generate/sealed." % option)
+
+
+def parse_variables(option, raw):
+    """The `variables` option: NAME -> value, or NAME -> {value | generate: {length, alphabet}, sealed}."""
+    specs = []
+    for name, entry in (raw or {}).items():
+        where = "%s.%s" % (option, name)
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            raise TaskFailed("%s: %r is not a variable name (letters, digits, _ . -, not starting with a digit)." % (option, name))
+        if entry is None:
+            raise TaskFailed("%s: no value given; use state=absent (or exclusive) to remove a variable." % where)
+        if not isinstance(entry, dict):
+            specs.append(VariableSpec(name, value=_string(where, entry)))
+            continue
+        unknown = sorted(set(entry) - set(SPEC_KEYS))
+        if unknown:
+            raise TaskFailed("%s: unknown key(s) %s; a variable is a value or a dict of %s." % (where, ", ".join(unknown), ", ".join(SPEC_KEYS)))
+        if ("value" in entry) == ("generate" in entry):
+            raise TaskFailed("%s: give either value or generate." % where)
+        sealed = entry.get("sealed")
+        if sealed is not None and not isinstance(sealed, bool):
+            raise TaskFailed("%s.sealed: expected a boolean." % where)
+        if "value" in entry:
+            if entry["value"] is None:
+                raise TaskFailed("%s.value: no value given." % where)
+            specs.append(VariableSpec(name, value=_string(where + ".value", entry["value"]), sealed=sealed))
+            continue
+        generate = entry["generate"] or {}
+        if not isinstance(generate, dict) or set(generate) - set(GENERATE_KEYS):
+            raise TaskFailed("%s.generate: expected a dict with length and alphabet." % where)
+        length = generate.get("length", 32)
+        if isinstance(length, str) and length.isdigit():
+            length = int(length)
+        if not isinstance(length, int) or isinstance(length, bool) or not 8 <= length <= 256:
+            raise TaskFailed("%s.generate.length: expected a whole number from 8 to 256." % where)
+        alphabet = generate.get("alphabet") or DEFAULT_ALPHABET
+        if not isinstance(alphabet, str) or len(set(alphabet)) < 10:
+            raise TaskFailed("%s.generate.alphabet: expected a string of at least 10 different characters." % where)
+        specs.append(VariableSpec(name, generate=(length, alphabet), sealed=sealed))
+    return specs
+
+
+def generated_value(length, alphabet):
+    return "".join(secrets.choice(alphabet) for dummy in range(length))
+
+
+def desired_variables(ctx, option, specs, current, exclusive=False, update_mode="compare", absent_names=(), cache=None):
+    """The variables patch section (name -> entry or DELETE) that gives `current` the wanted variables.
+
+    Present = keep for generated secrets; sealed values (never readable) are written when missing,
+    or every time with update_mode=always; update_mode=on_create writes only missing ones.
+    `cache` keeps generated values of one run, so a second plan of the same run writes the same secret.
+    """
+    current = current or {}
+    cache = {} if cache is None else cache
+    desired = {}
+    for spec in specs:
+        have = current.get(spec.name)
+        sealed_now = isinstance(have, dict) and bool(have.get("isSealed"))
+        entry = {}
+        if have is None:
+            if spec.generate:
+                if spec.name not in cache:
+                    cache[spec.name] = generated_value(*spec.generate)
+                    ctx.redactor.add(cache[spec.name])
+                entry["value"] = cache[spec.name]
+            else:
+                entry["value"] = spec.value
+            if spec.sealed:
+                entry["isSealed"] = True
+        else:
+            if spec.generate or update_mode == "on_create":
+                pass
+            elif sealed_now:
+                if update_mode == "always":
+                    entry["value"] = spec.value
+            else:
+                entry["value"] = spec.value
+            if spec.sealed and not sealed_now:
+                entry["isSealed"] = True
+            elif spec.sealed is False and sealed_now:
+                ctx.warn("%s.%s: the variable is sealed and Railway cannot unseal it; left sealed." % (option, spec.name))
+        if entry:
+            desired[spec.name] = entry
+    for name in absent_names:
+        desired[name] = DELETE
+    if exclusive:
+        wanted = {spec.name for spec in specs}
+        for name in current:
+            if name not in wanted:
+                desired[name] = DELETE
+    return desired
+
+
+def variable_changes(current, desired):
+    """(added, updated, removed) names between current variables and a desired section."""
+    current = current or {}
+    added, updated, removed = [], [], []
+    for name, entry in sorted(desired.items()):
+        if entry is DELETE:
+            if name in current:
+                removed.append(name)
+        elif name not in current:
+            added.append(name)
+        elif any((current[name] or {}).get(k) != v for k, v in entry.items()):
+            updated.append(name)
+    return added, updated, removed
+
+
+# ---------------------------------------------------------------------------------------- references
+
+def _candidates(name, choices):
+    close = difflib.get_close_matches(name, list(choices), n=3, cutoff=0.6)
+    listed = sorted(choices)
+    text = ""
+    if close:
+        text += "; did you mean %s?" % " or ".join(close)
+    if listed:
+        text += " (it has: %s%s)" % (", ".join(listed[:20]), ", ..." if len(listed) > 20 else "")
+    else:
+        text += " (it has none)"
+    return text
+
+
+def reference_catalog(state, config, new_services=None):
+    """What references may name after the plan: {service name: variable names}, shared variable names.
+
+    `config` is the environment's config as it will be; `new_services` maps ids of services this run
+    creates (placeholders in check mode) to their names.
+    """
+    names = dict(state.service_names)
+    names.update(new_services or {})
+    services = {}
+    for service_id, instance in (config.get("services") or {}).items():
+        if service_id in names:
+            services[names[service_id]] = set(((instance or {}).get("variables") or {}).keys())
+    return dict(services=services, shared=set((config.get("sharedVariables") or {}).keys()),
+                environment=(state.environment or {}).get("name"))
+
+
+def reference_problems(option, values, own, catalog):
+    """Messages (each starting with `option`.NAME) for references that name nothing.
+
+    values: {NAME: value}; own: the name of the service whose variables these are, or None for
+    shared variables; catalog: reference_catalog(). Railway-provided names and template
+    functions (secret, randomInt) are accepted.
+    """
+    problems = []
+    environment = catalog.get("environment") or "the environment"
+    services, shared = catalog["services"], catalog["shared"]
+    own_names = services.get(own, set()) if own is not None else shared
+    for name, value in sorted(values.items()):
+        where = "%s.%s" % (option, name)
+        for expression in REFERENCE_RE.findall(value or ""):
+            function = FUNCTION_RE.match(expression)
+            if function:
+                if function.group(1) not in TEMPLATE_FUNCTIONS:
+                    problems.append("%s: %s() is not a Railway template function%s" % (
+                        where, function.group(1), _candidates(function.group(1), TEMPLATE_FUNCTIONS)))
+                continue
+            head, dot, tail = expression.rpartition(".")
+            if not tail:
+                problems.append("%s: an empty reference ${{}}" % where)
+            elif not dot:
+                if tail not in own_names and tail not in RAILWAY_PROVIDED:
+                    problems.append("%s: the reference to %s names no variable of %s and no Railway-provided variable%s" % (
+                        where, tail, "service %s" % own if own is not None else "the shared variables",
+                        _candidates(tail, set(own_names) | (RAILWAY_PROVIDED if tail.startswith("RAILWAY_") else set()))))
+            elif head == "shared":
+                if tail not in shared:
+                    problems.append("%s: the reference to shared.%s names no shared variable of %s%s" % (
+                        where, tail, environment, _candidates(tail, shared)))
+            elif head not in services:
+                problems.append("%s: the reference to %s.%s names service %r, which %s does not have%s" % (
+                    where, head, tail, head, environment, _candidates(head, services)))
+            elif tail not in services[head] and tail not in RAILWAY_PROVIDED:
+                problems.append("%s: the reference to %s.%s names no variable of service %s%s" % (
+                    where, head, tail, head, _candidates(tail, services[head] | (RAILWAY_PROVIDED if tail.startswith("RAILWAY_") else set()))))
+    return problems
+
+
+def check_references(option, values, own, catalog):
+    """Fail (TaskFailed) naming every reference that names nothing; see reference_problems()."""
+    problems = reference_problems(option, values, own, catalog)
+    if problems:
+        raise TaskFailed("; ".join(problems), problems=problems)
+
+
+# ---------------------------------------------------------------------------------------- the module
+
+def _service_id(ctx, state, service):
+    if service in state.services.values():
+        return service
+    if service in state.services:
+        return state.services[service]
+    if ctx.check_mode and not is_id(service):
+        ctx.warn("service %r does not exist yet; in check mode its variables are reported as to be added." % service)
+        return None
+    if is_id(service):
+        ctx.fail("service: project %s has no service with id %s." % (state.project["name"], service))
+    close = difflib.get_close_matches(service, list(state.services), n=3, cutoff=0.6)
+    ctx.fail("service: project %s has no service called %r%s (it has: %s)." % (
+        state.project["name"], service, "; did you mean %s?" % " or ".join(close) if close else "",
+        ", ".join(sorted(state.services)) or "none"))
+    return None
+
+
+def run(ctx):
+    params = ctx.params
+    specs = parse_variables("variables", params["variables"])
+    if params["state"] == "absent" and any(s.generate for s in specs):
+        ctx.fail("variables: generate has no meaning with state=absent; list the names to remove.")
+    for name in params["names"]:
+        if not NAME_RE.match(name):
+            ctx.fail("names: %r is not a variable name." % name)
+    if params["state"] == "present" and params["names"]:
+        ctx.fail("names: only with state=absent; give variables (NAME: value) to set them.")
+    if params["state"] == "absent" and params["exclusive"]:
+        ctx.fail("exclusive: only with state=present.")
+    client = ctx.register_client(RailwayClient(params))
+    state = read_state(ctx, client, params["project"], params["environment"], params["workspace_id"])
+    service_id = _service_id(ctx, state, params["service"]) if params["service"] else None
+    if params["service"] and state.exists and service_id and state.instance(service_id) is None:
+        ctx.fail("service: %s has no instance in environment %s; create it there first (railway_service)." % (
+            params["service"], state.environment["name"]))
+    scope_name = state.service_names.get(service_id, params["service"]) if params["service"] else None
+    absent = [s.name for s in specs] + list(params["names"]) if params["state"] == "absent" else []
+    present = specs if params["state"] == "present" else []
+    cache = {}
+
+    def current_of(s):
+        if service_id:
+            return (s.instance(service_id) or {}).get("variables") or {}
+        return s.config.get("sharedVariables") or {}
+
+    def planner(s):
+        plan = Plan(s)
+        desired = desired_variables(ctx, "variables", present, current_of(s), params["exclusive"], params["update_mode"],
+                                    absent, cache)
+        if params["service"] and service_id:
+            plan.service(service_id, dict(variables=desired))
+        elif params["service"]:
+            pass        # check mode: the service itself is still to be created
+        else:
+            plan.shared_variables(desired)
+        plan.desired = desired
+        return plan
+
+    plan = planner(state)
+    if present:
+        catalog = reference_catalog(state, plan.after())
+        wanted = set(s.name for s in present)
+        if scope_name:
+            catalog["services"].setdefault(scope_name, set()).update(wanted)
+        else:
+            catalog["shared"].update(wanted)
+        check_references("variables", {s.name: s.value for s in present if s.value is not None}, scope_name, catalog)
+    current = current_of(state)
+    added, updated, removed = variable_changes(current, plan.desired)
+    if params["service"] and not service_id:            # check mode, nothing exists yet
+        added = sorted(s.name for s in present)
+    outcome = commit(ctx, client, state, planner, "railstack.platform railway_variables: %s" % (scope_name or "shared"),
+                     params["skip_deploys"])
+    after = plan.after()
+    if params["service"]:
+        after_vars = ((after.get("services") or {}).get(service_id) or {}).get("variables") or {}
+        if not service_id:      # check mode: the service is still to be created
+            after_vars = {s.name: dict(value=s.value) for s in present}
+    else:
+        after_vars = after.get("sharedVariables") or {}
+    before_view = mask_secrets("variables", current)
+    after_view = mask_secrets("variables", after_vars)
+    for name in updated:
+        if name in after_view:
+            after_view[name]["value"] = "%s (changed)" % after_view[name].get("value")
+    changed = bool(added or updated or removed)
+    return ctx.result(
+        changed=changed,
+        service=dict(id=service_id, name=scope_name) if params["service"] else None,
+        environment=dict(state.environment or {}, project_id=state.project["id"]),
+        variables=sorted(after_vars),
+        sealed=sorted(n for n, v in after_vars.items() if isinstance(v, dict) and v.get("isSealed")),
+        added=added, updated=updated, removed=removed,
+        staged=outcome["staged"] if changed else False,
+        diff=(before_view, after_view),
+    )

@@ -1,0 +1,215 @@
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""railway_volume: a volume mounted on a service in one environment.
+
+The volume (project level) is made with volumeCreate, found again after a lost answer; its size
+(grow only), mount path and backup schedules are per environment, written by the config engine.
+The helpers here (find_volume, create_volume, plan_volume) are shared with railway_database.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
+from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
+    DELETE, ENVIRONMENT_QUERY, Plan, commit, read_state, reread_environment, view)
+
+BACKUP_SCHEDULES = ["DAILY", "WEEKLY", "MONTHLY"]
+
+ARGUMENT_SPEC = dict(
+    railway_argument_spec(),
+    project=dict(type="str", required=True),
+    workspace_id=dict(type="str"),
+    environment=dict(type="str", required=True),
+    service=dict(type="str"),
+    name=dict(type="str"),
+    mount_path=dict(type="str"),
+    size_mb=dict(type="int"),
+    backup_schedules=dict(type="list", elements="str", choices=BACKUP_SCHEDULES),
+    region=dict(type="str"),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    skip_deploys=dict(type="bool", default=False),
+)
+MODULE_KWARGS = dict(required_if=[("state", "present", ("service",))], required_one_of=[("service", "name")])
+
+VOLUME_CREATE = "mutation volumeCreate($input: VolumeCreateInput!) { volumeCreate(input: $input) { id name } }"
+VOLUME_UPDATE = "mutation volumeUpdate($volumeId: String!, $input: VolumeUpdateInput!) { volumeUpdate(volumeId: $volumeId, input: $input) { id name } }"
+VOLUME_DELETE = "mutation volumeDelete($volumeId: String!) { volumeDelete(volumeId: $volumeId) }"
+NEW_VOLUME = "new:volume"
+
+
+def mounted_volume(config, service_id):
+    """(volume id, mount) of the volume a service instance mounts, or (None, None)."""
+    mounts = (((config.get("services") or {}).get(service_id) or {}).get("volumeMounts")) or {}
+    for volume_id, mount in sorted(mounts.items()):
+        return volume_id, mount or {}
+    return None, None
+
+
+def mounting_service(config, volume_id):
+    for service_id, instance in (config.get("services") or {}).items():
+        if volume_id in ((instance or {}).get("volumeMounts") or {}):
+            return service_id
+    return None
+
+
+def find_volume(state, service_id, name=None, option="name"):
+    """The id of the volume meant: by name, else the one the service mounts here; None when there is none."""
+    mounted = mounted_volume(state.config, service_id)[0] if service_id else None
+    if name:
+        volume_id = state.volumes.get(name)
+        if volume_id and mounted and mounted != volume_id:
+            raise TaskFailed("%s: service %s already mounts volume %s in %s; a service mounts one volume." % (
+                option, state.service_names.get(service_id, service_id), state.volume_names.get(mounted, mounted),
+                state.environment["name"]))
+        if volume_id is None and mounted:
+            raise TaskFailed("%s: no volume is called %r, and service %s already mounts volume %s in %s." % (
+                option, name, state.service_names.get(service_id, service_id), state.volume_names.get(mounted, mounted),
+                state.environment["name"]))
+        return volume_id
+    return mounted
+
+
+def create_volume(client, state, service_id, mount_path, region=None, name=None):
+    """volumeCreate in this environment, mounted on the service; renamed when a name is asked; found again if lost."""
+    volume_input = dict(projectId=state.project["id"], serviceId=service_id, mountPath=mount_path,
+                        environmentId=state.environment["id"])
+    if region:
+        volume_input["region"] = region
+
+    def create():
+        return client.mutate(VOLUME_CREATE, dict(input=volume_input))["volumeCreate"]
+
+    def find_again():
+        config = client.query(ENVIRONMENT_QUERY, dict(id=state.environment["id"]))["environment"]["config"] or {}
+        volume_id = mounted_volume(config, service_id)[0]
+        if volume_id is None:
+            return None
+        volumes = client.get_project(state.project["id"], "volumes(first: 100) { edges { node { id name } } }")["volumes"]
+        return next((v for v in nodes(volumes) if v["id"] == volume_id), dict(id=volume_id, name=None))
+
+    volume = create_or_find_again(create, find_again)
+    if name and volume.get("name") != name:
+        volume = client.mutate(VOLUME_UPDATE, dict(volumeId=volume["id"], input=dict(name=name)))["volumeUpdate"]
+    return volume
+
+
+def check_size(state, volume_id, size_mb, option="size_mb"):
+    """Refuse to shrink: Railway volumes only grow."""
+    current = (state.volume_instance(volume_id) or {}).get("sizeMB") if volume_id else None
+    if size_mb is not None and size_mb <= 0:
+        raise TaskFailed("%s: a size in MB, more than 0; got %d." % (option, size_mb))
+    if size_mb is not None and current is not None and size_mb < current:
+        raise TaskFailed("%s: volume %s is %d MB in %s and Railway volumes only grow; asked %d MB. Give %d or more "
+                         "(or leave %s out)." % (option, state.volume_names.get(volume_id, volume_id), current,
+                                                 state.environment["name"], size_mb, current, option))
+
+
+def plan_volume(plan, volume_id, service_id, mount_path=None, size_mb=None, backup_schedules=None):
+    """Plan a volume instance (size) and its mount on a service (path, backups) in the plan's environment."""
+    state = plan.state
+    new = volume_id.startswith("new:")
+    volume = {}
+    if size_mb is not None:
+        volume["sizeMB"] = size_mb
+    plan.volume(volume_id, volume, new=new)
+    mount = {}
+    if mount_path is not None:
+        mount["mountPath"] = mount_path
+    if backup_schedules is not None:
+        mount["backupSchedules"] = list(backup_schedules)
+    other = None if new else mounting_service(state.config, volume_id)
+    if other and other != service_id:
+        plan.service(other, dict(volumeMounts={volume_id: DELETE}))
+    plan.service(service_id, dict(volumeMounts={volume_id: mount}))
+
+
+def volume_result(state, config, volume_id, name=None):
+    instance = (config.get("volumes") or {}).get(volume_id) or {}
+    service_id = mounting_service(config, volume_id)
+    mount = (((config.get("services") or {}).get(service_id) or {}).get("volumeMounts") or {}).get(volume_id) or {}
+    return dict(id=None if volume_id is None or volume_id.startswith("new:") else volume_id,
+                name=name or state.volume_names.get(volume_id), size_mb=instance.get("sizeMB"), region=instance.get("region"),
+                mount_path=mount.get("mountPath"), backup_schedules=mount.get("backupSchedules"),
+                service=dict(id=service_id, name=state.service_names.get(service_id)) if service_id else None)
+
+
+def _view(config, volume_id, service_id):
+    if not volume_id:
+        return {}
+    return dict(volume=view((config.get("volumes") or {}).get(volume_id), dict(sizeMB=1, region=1)),
+                mount=view(((config.get("services") or {}).get(service_id) or {}).get("volumeMounts", {}).get(volume_id),
+                           dict(mountPath=1, backupSchedules=1)))
+
+
+def _service_id(ctx, state, service):
+    sid = state.services.get(service) or (service if service in state.services.values() else None)
+    if sid is None and ctx.check_mode:
+        ctx.warn("service %r does not exist yet; in check mode its volume is reported as to be created." % service)
+    elif sid is None:
+        ctx.fail("service: project %s has no service %r (it has: %s)." % (
+            state.project["name"], service, ", ".join(sorted(state.services)) or "none"))
+    return sid
+
+
+def run(ctx):
+    params = ctx.params
+    if params["mount_path"] is not None and not params["mount_path"].startswith("/"):
+        ctx.fail("mount_path: an absolute path, got %r." % params["mount_path"])
+    client = ctx.register_client(RailwayClient(params))
+    state = read_state(ctx, client, params["project"], params["environment"], params["workspace_id"])
+    service_id = _service_id(ctx, state, params["service"]) if params["service"] else None
+    if service_id and state.exists and state.instance(service_id) is None:
+        ctx.fail("service: %s has no instance in environment %s; create it there first (railway_service)." % (
+            params["service"], state.environment["name"]))
+    volume_id = find_volume(state, service_id, params["name"])
+
+    if params["state"] == "absent":
+        if volume_id is None:
+            return ctx.result(changed=False, volume={}, diff=({}, {}))
+        before = volume_result(state, state.config, volume_id)
+        if not ctx.check_mode:
+            try:
+                client.mutate(VOLUME_DELETE, dict(volumeId=volume_id))
+            except ApiError as exc:
+                if not exc.lost_response:
+                    raise
+        return ctx.result(changed=True, volume=before, diff=(_view(state.config, volume_id, before["service"] and before["service"]["id"]), {}))
+
+    check_size(state, volume_id, params["size_mb"])
+    if volume_id is None and params["mount_path"] is None:
+        ctx.fail("mount_path: needed to create the volume of service %s." % params["service"])
+    if volume_id and params["region"] and (state.volume_instance(volume_id) or {}).get("region") not in (None, params["region"]):
+        ctx.warn("region: volume %s is in %s; Railway sets the region when a volume is created, so it is left there." % (
+            state.volume_names.get(volume_id), state.volume_instance(volume_id).get("region")))
+    created = None
+    if volume_id is None and not ctx.check_mode:
+        created = create_volume(client, state, service_id, params["mount_path"], params["region"], params["name"])
+        volume_id = created["id"]
+        before_config = state.config
+        state = reread_environment(client, state)      # volumeCreate mounted it here: plan only what is left
+        state.config_before_create = before_config
+        state.volumes[created["name"]] = volume_id
+
+    def planner(s):
+        plan = Plan(s)
+        plan_volume(plan, volume_id or NEW_VOLUME, service_id or "new:service", params["mount_path"], params["size_mb"],
+                    params["backup_schedules"])
+        return plan
+
+    plan = planner(state)
+    outcome = commit(ctx, client, state, planner, "railstack.platform railway_volume: %s" % params["service"], params["skip_deploys"])
+    after = plan.after()
+    vid = volume_id or NEW_VOLUME
+    changed = bool(created) or plan.changed or volume_id is None
+    name = (created or {}).get("name") or params["name"]
+    result = volume_result(state, after, vid, name)
+    if created and result["size_mb"] is None:
+        result["size_mb"] = params["size_mb"]
+    return ctx.result(changed=changed, volume=result, staged=outcome["staged"] if changed else False,
+                      diff=(_view(getattr(state, "config_before_create", state.config), None if created else volume_id, service_id),
+                            _view(after, vid, service_id)))

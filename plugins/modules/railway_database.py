@@ -1,0 +1,196 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: railway_database
+short_description: Manage a Postgres, Redis, MySQL or MongoDB database on Railway
+version_added: 0.1.0
+description:
+  - Create a database service in one environment the way Railway's own database templates build it, find it again by
+    name on later runs, or delete it.
+  - "A template deploy is not idempotent, so the same shape is built directly: C(serviceCreate) (the name only),
+    C(volumeCreate) at the engine's data path, and one environment configuration patch with the image,
+    C(deploy.requiredMountPath), the standard variables (C(DATABASE_URL), C(PG*), C(REDIS_URL), ... with a generated
+    password), the TCP proxy when O(public=true), and the volume's size and backups."
+  - On later runs only what differs is written. An existing database (one made from Railway's template too) keeps its
+    password, its image (unless O(version) or O(image) is given) and the values of its standard variables; a missing
+    standard variable is added. Nothing is redeployed unless a setting changes.
+  - Returns the references other services use, such as C(${{Postgres.DATABASE_URL}}).
+author:
+  - railstack.platform developers (@railstack)
+options:
+  project:
+    description:
+      - The project, by id or by name.
+    type: str
+    required: true
+  workspace_id:
+    description:
+      - Workspace to look for O(project) in when it is given by name.
+    type: str
+  environment:
+    description:
+      - The environment, by id or by name.
+    type: str
+    required: true
+  engine:
+    description:
+      - The database.
+    type: str
+    required: true
+    choices: [postgres, redis, mysql, mongo]
+  name:
+    description:
+      - Name of the service (references are C(${{<name>.VARIABLE}})). Default C(Postgres), C(Redis), C(MySQL) or C(MongoDB),
+        as Railway's templates name them.
+    type: str
+  version:
+    description:
+      - Image tag of the engine's image (Railway's template images; C(ghcr.io/railwayapp-templates/postgres-ssl) for
+        Postgres, C(redis), C(mysql), C(mongo)). Default C(18), C(8.2.1), C(9.4), C(8). Given on an existing database, it
+        changes the image (an upgrade; Postgres data of another major version is not migrated).
+    type: str
+  image:
+    description:
+      - A whole image reference instead of the engine's image and O(version).
+    type: str
+  public:
+    description:
+      - V(true) adds a TCP proxy on the engine's port and the public URL variable (C(DATABASE_PUBLIC_URL), C(REDIS_PUBLIC_URL), ...);
+        V(false) removes both. Not given, an existing database keeps what it has and a new one gets no public access.
+    type: bool
+  size_mb:
+    description:
+      - Size of the volume in MB. Grow only; a smaller size than the current one fails naming this option.
+    type: int
+  backup_schedules:
+    description:
+      - Backup schedules of the volume.
+    type: list
+    elements: str
+    choices: [DAILY, WEEKLY, MONTHLY]
+  region:
+    description:
+      - Region of a new volume.
+    type: str
+  redis_maxmemory:
+    description:
+      - Redis C(--maxmemory), such as V(256mb). O(engine=redis) only. Changes the start command.
+    type: str
+  redis_maxmemory_policy:
+    description:
+      - Redis C(--maxmemory-policy). O(engine=redis) only. Changes the start command.
+    type: str
+    choices: [noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl]
+  state:
+    description:
+      - V(present) creates or converges the database; V(absent) deletes its service (every environment). Its volume is kept.
+    type: str
+    choices: [present, absent]
+    default: present
+  skip_deploys:
+    description:
+      - Commit the change without deploying the database (stage, then commit with C(skipDeploys)).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - railstack.platform.railway
+  - railstack.platform.attributes
+  - railstack.platform.attributes.RAILWAY_GROUP
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+notes:
+  - The password is generated on the controller (32 letters, as Railway's templates do) and never returned or shown.
+seealso:
+  - module: railstack.platform.railway_variables
+  - module: railstack.platform.railway_volume
+"""
+
+EXAMPLES = r"""
+- name: Postgres with public access for migrations from CI
+  railstack.platform.railway_database:
+    project: prela
+    environment: production
+    engine: postgres
+    public: true
+    size_mb: 10000
+    backup_schedules: [DAILY]
+  register: postgres
+
+- name: Redis as a cache
+  railstack.platform.railway_database:
+    project: prela
+    environment: production
+    engine: redis
+    redis_maxmemory: 256mb
+    redis_maxmemory_policy: allkeys-lru
+
+- name: The API uses them
+  railstack.platform.railway_variables:
+    project: prela
+    environment: production
+    service: api
+    variables:
+      DATABASE_URL: "{{ postgres.url_reference }}"
+      REDIS_URL: !unsafe '${{Redis.REDIS_URL}}'
+"""
+
+RETURN = r"""
+engine:
+  description: The engine.
+  returned: always
+  type: str
+service:
+  description: The database's service and its settings in the environment (as M(railstack.platform.railway_service) returns it).
+  returned: always
+  type: dict
+volume:
+  description: The database's volume (as M(railstack.platform.railway_volume) returns it).
+  returned: always
+  type: dict
+variables:
+  description: Names of the variables other services reference (the public URL's with public access).
+  returned: always
+  type: list
+  elements: str
+  sample: [DATABASE_URL, PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, DATABASE_PUBLIC_URL]
+references:
+  description: Those variables' references, C(NAME -> ${{<name>.NAME}}), password variables left out (results mask them).
+  returned: always
+  type: dict
+url_reference:
+  description: Reference to the private connection URL, such as C(${{Postgres.DATABASE_URL}}).
+  returned: success
+  type: str
+public_url_reference:
+  description: Reference to the public connection URL (C(${{Postgres.DATABASE_PUBLIC_URL}})); null without public access.
+  returned: success
+  type: str
+staged:
+  description: Whether the change went through staged changes.
+  returned: success
+  type: bool
+api_requests:
+  description: How many HTTP requests the task sent to Railway.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.railstack.platform.plugins.module_utils import railway_database as resource
+from ansible_collections.railstack.platform.plugins.module_utils._task import run_as_module
+
+
+def main():
+    run_as_module(resource)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,354 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: railway_service
+short_description: Manage a Railway service and its settings in one environment
+version_added: 0.1.0
+description:
+  - Create or delete a service of a Railway project, found by its name, and converge its settings in one environment.
+  - The settings are Railway's per-environment configuration (source, build, deploy, networking). Only the settings
+    given are managed; the rest are left as they are. Variables are managed by M(railstack.platform.railway_variables),
+    or together with the service by M(railstack.platform.railway_services).
+  - One read of the environment's whole configuration, and one C(environmentPatchCommit) for every change. When the
+    environment has changes staged by someone else, or O(skip_deploys=true), the change is staged (merged with what is
+    staged) and the staged changes are committed, so staged work is never lost.
+  - A new service is created empty (C(serviceCreate) with its name), so nothing deploys before its settings are in place.
+    A create whose answer is lost is found again by name, not repeated.
+  - This is M(railstack.platform.railway_services) with one service, the same code.
+author:
+  - railstack.platform developers (@railstack)
+options:
+  project:
+    description:
+      - The project, by id or by name.
+    type: str
+    required: true
+  workspace_id:
+    description:
+      - Workspace to look for O(project) in when it is given by name.
+    type: str
+  environment:
+    description:
+      - The environment whose settings are converged, by id or by name. Required with O(state=present).
+    type: str
+  skip_deploys:
+    description:
+      - Commit the change without deploying the affected services (stage, then commit with C(skipDeploys)).
+    type: bool
+    default: false
+  name:
+    description:
+      - Name of the service, unique in the project. The service is found by it.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the service when the project has none of that name and converges its settings in the environment.
+      - V(absent) deletes the service, with its instances in every environment of the project.
+    type: str
+    choices: [present, absent]
+    default: present
+  source:
+    description:
+      - Where the service's code comes from in this environment, a GitHub repository or an image. Only the keys given are managed.
+    type: dict
+    suboptions:
+      image:
+        description:
+          - Image to deploy, such as V(nginx:1.27) or V(ghcr.io/org/app:v1). Replaces a repository source.
+        type: str
+      repo:
+        description:
+          - GitHub repository C(owner/name) to deploy. Replaces an image source.
+        type: str
+      branch:
+        description:
+          - Branch of O(source.repo) to deploy. An empty string removes it.
+        type: str
+      root_directory:
+        description:
+          - Directory of the repository to build from (monorepos). An empty string removes it.
+        type: str
+      registry_credentials:
+        description:
+          - Credentials of a private image registry (Railway Pro).
+        type: dict
+        suboptions:
+          username:
+            description:
+              - Registry user name.
+            type: str
+            required: true
+          password:
+            description:
+              - Registry password or token. Railway never shows it back, so it cannot be compared.
+            type: str
+            required: true
+          update_password:
+            description:
+              - V(on_create) writes the password when the credentials are first set or the user name changes;
+                V(always) writes it on every run (the task then always reports a change).
+            type: str
+            choices: [on_create, always]
+            default: on_create
+  build:
+    description:
+      - Build settings (Railway's C(build) section). Only the keys given are managed.
+    type: dict
+    suboptions:
+      builder:
+        description:
+          - The builder.
+        type: str
+        choices: [NIXPACKS, DOCKERFILE, RAILPACK, HEROKU, PAKETO]
+      build_command:
+        description:
+          - Build command. An empty string removes it.
+        type: str
+      dockerfile_path:
+        description:
+          - Path of the Dockerfile. An empty string removes it.
+        type: str
+      watch_patterns:
+        description:
+          - Paths whose changes trigger a deploy (gitignore-style patterns).
+        type: list
+        elements: str
+  deploy:
+    description:
+      - Deploy settings (Railway's C(deploy) section). Only the keys given are managed.
+    type: dict
+    suboptions:
+      start_command:
+        description:
+          - Command that starts the service. An empty string removes it.
+        type: str
+      pre_deploy_command:
+        description:
+          - Commands run before each deployment starts (migrations, for example).
+        type: list
+        elements: str
+      healthcheck_path:
+        description:
+          - Path Railway probes before sending traffic to a new deployment. An empty string removes it.
+        type: str
+      healthcheck_timeout:
+        description:
+          - Seconds the health check may take.
+        type: int
+      restart_policy_type:
+        description:
+          - When Railway restarts a crashed service.
+        type: str
+        choices: [ON_FAILURE, ALWAYS, NEVER]
+      restart_policy_max_retries:
+        description:
+          - Restarts allowed with O(deploy.restart_policy_type=ON_FAILURE).
+        type: int
+      num_replicas:
+        description:
+          - Number of replicas (1 to 50).
+        type: int
+      multi_region_config:
+        description:
+          - Replicas per region, a dict of region ids to numbers of replicas. The regions given are the whole
+            placement; other regions are removed.
+        type: dict
+      cron_schedule:
+        description:
+          - Cron schedule (5 fields) that runs the service as a cron job. An empty string removes it.
+        type: str
+      sleep_application:
+        description:
+          - Whether the service sleeps when it gets no traffic (serverless).
+        type: bool
+      limit_override:
+        description:
+          - Resource limits of each replica.
+        type: dict
+        suboptions:
+          cpu:
+            description:
+              - vCPUs.
+            type: float
+          memory_gb:
+            description:
+              - Memory in GB (sent as C(memoryBytes) = O(deploy.limit_override.memory_gb) x 1024^3).
+            type: float
+      draining_seconds:
+        description:
+          - Seconds an old deployment gets to finish its work after SIGTERM.
+        type: int
+      overlap_seconds:
+        description:
+          - Seconds old and new deployments run side by side.
+        type: int
+  private_network_endpoint:
+    description:
+      - Name of the service on the private network (C(<name>.railway.internal)). An empty string removes it.
+    type: str
+  tcp_proxy_port:
+    description:
+      - Application port exposed through Railway's TCP proxy (one per service instance); V(0) removes the TCP proxy.
+    type: int
+extends_documentation_fragment:
+  - railstack.platform.railway
+  - railstack.platform.attributes
+  - railstack.platform.attributes.RAILWAY_GROUP
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+seealso:
+  - module: railstack.platform.railway_services
+  - module: railstack.platform.railway_variables
+  - module: railstack.platform.railway_volume
+"""
+
+EXAMPLES = r"""
+- name: An API built from a monorepo
+  railstack.platform.railway_service:
+    project: prela
+    environment: production
+    name: api
+    source:
+      repo: prela/platform
+      branch: main
+      root_directory: apps/api
+    build:
+      builder: RAILPACK
+      watch_patterns: ["apps/api/**"]
+    deploy:
+      start_command: node dist/main.js
+      pre_deploy_command: ["npm run migrate"]
+      healthcheck_path: /health
+      healthcheck_timeout: 60
+      num_replicas: 2
+      restart_policy_type: ON_FAILURE
+      restart_policy_max_retries: 5
+      limit_override:
+        cpu: 2
+        memory_gb: 1
+    private_network_endpoint: api
+
+- name: A worker from a private image, two regions
+  railstack.platform.railway_service:
+    project: prela
+    environment: production
+    name: worker
+    source:
+      image: ghcr.io/prela/worker:1.4.0
+      registry_credentials:
+        username: prela-bot
+        password: "{{ vault_ghcr_token }}"
+    deploy:
+      multi_region_config:
+        us-west2: 2
+        europe-west4-drams3a: 1
+
+- name: A nightly job
+  railstack.platform.railway_service:
+    project: prela
+    environment: production
+    name: nightly-report
+    source:
+      image: ghcr.io/prela/report:latest
+    deploy:
+      cron_schedule: "0 3 * * *"
+      restart_policy_type: NEVER
+
+- name: Remove a service (every environment)
+  railstack.platform.railway_service:
+    project: prela
+    name: old-worker
+    state: absent
+"""
+
+RETURN = r"""
+service:
+  description: The service and its settings in the environment after the run (planned values in check mode).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Id of the service (null in check mode before it exists).
+      type: str
+    name:
+      description: Name of the service.
+      type: str
+    state:
+      description: V(present) or V(absent).
+      type: str
+    created:
+      description: Whether this run created the service.
+      type: bool
+    changed:
+      description: Whether this run changed the service.
+      type: bool
+    source:
+      description: C(image), C(repo), C(branch), C(root_directory) and C(registry_username) of the instance.
+      type: dict
+    build:
+      description: The instance's build settings, in the options' words.
+      type: dict
+    deploy:
+      description: The instance's deploy settings, in the options' words (with C(required_mount_path) when set).
+      type: dict
+    private_network_endpoint:
+      description: Private network name of the service.
+      type: str
+    tcp_proxy_ports:
+      description: Application ports exposed through a TCP proxy.
+      type: list
+      elements: int
+    service_domains:
+      description: Railway domains (C(*.up.railway.app)) of the instance.
+      type: list
+      elements: str
+    custom_domains:
+      description: Custom domains of the instance.
+      type: list
+      elements: str
+    variables:
+      description: Names of the instance's variables (never their values).
+      type: list
+      elements: str
+    volume_mounts:
+      description: C(volume_id) and C(mount_path) of the volume the instance mounts.
+      type: list
+      elements: dict
+environment:
+  description: C(id), C(name), C(project_id) and C(project_name) of the environment (null with O(state=absent) and no O(environment)).
+  returned: always
+  type: dict
+staged:
+  description: Whether the change went through staged changes (staged work was pending, or O(skip_deploys=true)).
+  returned: always
+  type: bool
+patch_id:
+  description: Id of the committed environment patch; null when nothing was written.
+  returned: always
+  type: str
+api_requests:
+  description: How many HTTP requests the task sent to Railway.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.railstack.platform.plugins.module_utils import railway_service as resource
+from ansible_collections.railstack.platform.plugins.module_utils._task import run_as_module
+
+
+def main():
+    run_as_module(resource)
+
+
+if __name__ == "__main__":
+    main()

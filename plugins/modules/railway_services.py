@@ -1,0 +1,347 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: railway_services
+short_description: Manage many Railway services of one environment at once
+version_added: 0.1.0
+description:
+  - Create, configure or delete the services of one environment of a Railway project, with their variables,
+    in one read of the environment's configuration and one configuration write for all of them
+    (plus one C(serviceCreate) per missing service and one C(serviceDelete) per service to remove).
+  - A run that changes nothing costs one or two read requests whatever the number of services
+    (one when O(project) and O(environment) are ids).
+  - Each item takes the options of M(railstack.platform.railway_service), plus C(variables). Only the settings and
+    variables given are managed; the rest are left as they are.
+  - When the environment has changes staged by someone else, or O(skip_deploys=true), the change is staged
+    (merged with what is staged) and the staged changes are committed together, so staged work is never lost.
+  - Every item is checked (settings, variable references) before anything is written.
+author:
+  - railstack.platform developers (@railstack)
+options:
+  project:
+    description:
+      - The project, by id or by name.
+    type: str
+    required: true
+  workspace_id:
+    description:
+      - Workspace to look for O(project) in when it is given by name.
+    type: str
+  environment:
+    description:
+      - The environment, by id or by name.
+    type: str
+    required: true
+  skip_deploys:
+    description:
+      - Commit the change without deploying the affected services (stage, then commit with C(skipDeploys)).
+    type: bool
+    default: false
+  services:
+    description:
+      - The services, each with the options of M(railstack.platform.railway_service) and its C(variables).
+    type: list
+    elements: dict
+    required: true
+    suboptions:
+      name:
+        description:
+          - Name of the service, unique in the project. The service is found by it.
+        type: str
+        required: true
+      state:
+        description:
+          - V(present) creates the service when the project has none of that name and converges its settings in the environment.
+          - V(absent) deletes the service, with its instances in every environment of the project.
+        type: str
+        choices: [present, absent]
+        default: present
+      source:
+        description:
+          - Where the service's code comes from in this environment, a GitHub repository or an image. Only the keys given are managed.
+        type: dict
+        suboptions:
+          image:
+            description:
+              - Image to deploy, such as V(nginx:1.27) or V(ghcr.io/org/app:v1). Replaces a repository source.
+            type: str
+          repo:
+            description:
+              - GitHub repository C(owner/name) to deploy. Replaces an image source.
+            type: str
+          branch:
+            description:
+              - Branch of O(services[].source.repo) to deploy. An empty string removes it.
+            type: str
+          root_directory:
+            description:
+              - Directory of the repository to build from (monorepos). An empty string removes it.
+            type: str
+          registry_credentials:
+            description:
+              - Credentials of a private image registry (Railway Pro).
+            type: dict
+            suboptions:
+              username:
+                description:
+                  - Registry user name.
+                type: str
+                required: true
+              password:
+                description:
+                  - Registry password or token. Railway never shows it back, so it cannot be compared.
+                type: str
+                required: true
+              update_password:
+                description:
+                  - V(on_create) writes the password when the credentials are first set or the user name changes;
+                    V(always) writes it on every run (the task then always reports a change).
+                type: str
+                choices: [on_create, always]
+                default: on_create
+      build:
+        description:
+          - Build settings (Railway's C(build) section). Only the keys given are managed.
+        type: dict
+        suboptions:
+          builder:
+            description:
+              - The builder.
+            type: str
+            choices: [NIXPACKS, DOCKERFILE, RAILPACK, HEROKU, PAKETO]
+          build_command:
+            description:
+              - Build command. An empty string removes it.
+            type: str
+          dockerfile_path:
+            description:
+              - Path of the Dockerfile. An empty string removes it.
+            type: str
+          watch_patterns:
+            description:
+              - Paths whose changes trigger a deploy (gitignore-style patterns).
+            type: list
+            elements: str
+      deploy:
+        description:
+          - Deploy settings (Railway's C(deploy) section). Only the keys given are managed.
+        type: dict
+        suboptions:
+          start_command:
+            description:
+              - Command that starts the service. An empty string removes it.
+            type: str
+          pre_deploy_command:
+            description:
+              - Commands run before each deployment starts (migrations, for example).
+            type: list
+            elements: str
+          healthcheck_path:
+            description:
+              - Path Railway probes before sending traffic to a new deployment. An empty string removes it.
+            type: str
+          healthcheck_timeout:
+            description:
+              - Seconds the health check may take.
+            type: int
+          restart_policy_type:
+            description:
+              - When Railway restarts a crashed service.
+            type: str
+            choices: [ON_FAILURE, ALWAYS, NEVER]
+          restart_policy_max_retries:
+            description:
+              - Restarts allowed with O(services[].deploy.restart_policy_type=ON_FAILURE).
+            type: int
+          num_replicas:
+            description:
+              - Number of replicas (1 to 50).
+            type: int
+          multi_region_config:
+            description:
+              - Replicas per region, a dict of region ids to numbers of replicas. The regions given are the whole
+                placement; other regions are removed.
+            type: dict
+          cron_schedule:
+            description:
+              - Cron schedule (5 fields) that runs the service as a cron job. An empty string removes it.
+            type: str
+          sleep_application:
+            description:
+              - Whether the service sleeps when it gets no traffic (serverless).
+            type: bool
+          limit_override:
+            description:
+              - Resource limits of each replica.
+            type: dict
+            suboptions:
+              cpu:
+                description:
+                  - vCPUs.
+                type: float
+              memory_gb:
+                description:
+                  - Memory in GB (sent as C(memoryBytes) = O(services[].deploy.limit_override.memory_gb) x 1024^3).
+                type: float
+          draining_seconds:
+            description:
+              - Seconds an old deployment gets to finish its work after SIGTERM.
+            type: int
+          overlap_seconds:
+            description:
+              - Seconds old and new deployments run side by side.
+            type: int
+      private_network_endpoint:
+        description:
+          - Name of the service on the private network (C(<name>.railway.internal)). An empty string removes it.
+        type: str
+      tcp_proxy_port:
+        description:
+          - Application port exposed through Railway's TCP proxy (one per service instance); V(0) removes the TCP proxy.
+        type: int
+      variables:
+        description:
+          - Variables of the service in this environment, a dict of names to values. Only the names given are managed.
+          - A value may reference other variables (C(${{Postgres.DATABASE_URL}}), C(${{shared.X}}), C(${{RAILWAY_PRIVATE_DOMAIN}}));
+            references are checked before anything is written, and a reference to a service or variable that does not
+            exist fails the task naming the candidates.
+          - "A value may also be a dict with C(generate) (C(length), C(alphabet)): a random secret made once and kept on later
+            runs; or with C(value) and C(sealed=true): a sealed variable, written when missing. As in M(railstack.platform.railway_variables)."
+          - "In a playbook, write references as C(!unsafe '${{Postgres.DATABASE_URL}}') so Ansible does not template them."
+        type: dict
+extends_documentation_fragment:
+  - railstack.platform.railway
+  - railstack.platform.attributes
+  - railstack.platform.attributes.RAILWAY_GROUP
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+seealso:
+  - module: railstack.platform.railway_service
+  - module: railstack.platform.railway_variables
+  - module: railstack.platform.railway_database
+"""
+
+EXAMPLES = r"""
+- name: The services of production, in one write
+  railstack.platform.railway_services:
+    project: prela
+    environment: production
+    services:
+      - name: api
+        source:
+          repo: prela/platform
+          branch: main
+          root_directory: apps/api
+        deploy:
+          start_command: node dist/main.js
+          healthcheck_path: /health
+          num_replicas: 2
+        variables:
+          NODE_ENV: production
+          DATABASE_URL: !unsafe '${{Postgres.DATABASE_URL}}'
+          REDIS_URL: !unsafe '${{Redis.REDIS_URL}}'
+          APP_KEY:
+            generate:
+              length: 48
+      - name: worker
+        source:
+          repo: prela/platform
+          branch: main
+          root_directory: apps/worker
+        variables:
+          API_URL: !unsafe 'http://${{api.RAILWAY_PRIVATE_DOMAIN}}:8080'
+      - name: legacy
+        state: absent
+"""
+
+RETURN = r"""
+services:
+  description: Each service and its settings in the environment after the run (planned values in check mode), in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Id of the service (null in check mode before it exists).
+      type: str
+    name:
+      description: Name of the service.
+      type: str
+    state:
+      description: V(present) or V(absent).
+      type: str
+    created:
+      description: Whether this run created the service.
+      type: bool
+    changed:
+      description: Whether this run changed the service.
+      type: bool
+    source:
+      description: C(image), C(repo), C(branch), C(root_directory) and C(registry_username) of the instance.
+      type: dict
+    build:
+      description: The instance's build settings, in the options' words.
+      type: dict
+    deploy:
+      description: The instance's deploy settings, in the options' words (with C(required_mount_path) when set).
+      type: dict
+    private_network_endpoint:
+      description: Private network name of the service.
+      type: str
+    tcp_proxy_ports:
+      description: Application ports exposed through a TCP proxy.
+      type: list
+      elements: int
+    service_domains:
+      description: Railway domains (C(*.up.railway.app)) of the instance.
+      type: list
+      elements: str
+    custom_domains:
+      description: Custom domains of the instance.
+      type: list
+      elements: str
+    variables:
+      description: Names of the instance's variables (never their values).
+      type: list
+      elements: str
+    volume_mounts:
+      description: C(volume_id) and C(mount_path) of the volume the instance mounts.
+      type: list
+      elements: dict
+environment:
+  description: C(id), C(name), C(project_id) and C(project_name) of the environment.
+  returned: always
+  type: dict
+staged:
+  description: Whether the change went through staged changes (staged work was pending, or O(skip_deploys=true)).
+  returned: always
+  type: bool
+patch_id:
+  description: Id of the committed environment patch; null when nothing was written.
+  returned: always
+  type: str
+api_requests:
+  description: How many HTTP requests the task sent to Railway.
+  returned: always
+  type: int
+"""
+
+from ansible_collections.railstack.platform.plugins.module_utils import railway_services as resource
+from ansible_collections.railstack.platform.plugins.module_utils._task import run_as_module
+
+
+def main():
+    run_as_module(resource)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""railway_services and railway_service (one code path): exactly which requests are sent."""
+from __future__ import annotations
+
+import copy
+
+from ansible_collections.railstack.platform.plugins.module_utils import railway_service, railway_services
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
+
+TOKEN = "rw-account-token-0123456789"
+PID = "22222222-2222-4222-8222-222222222222"
+EID = "33333333-3333-4333-8333-333333333333"
+API = "44444444-4444-4444-8444-444444444444"
+PG = "55555555-5555-4555-8555-555555555555"
+NEWID = "99999999-9999-4999-8999-999999999999"
+PAGE = dict(hasNextPage=False, endCursor=None)
+
+
+def base(**overrides):
+    values = dict(api_token=TOKEN, project_token=None, api_url="http://railway.invalid/graphql/v2", validate_certs=True,
+                  timeout=5, project=PID, workspace_id=None, environment=EID, skip_deploys=False)
+    values.update(overrides)
+    return values
+
+
+def item(name, **overrides):
+    value = {k: None for k in railway_services.ITEM_OPTIONS}
+    value.update(name=name, state="present")
+    for key, sub in overrides.items():
+        if key in ("source", "build", "deploy") and isinstance(sub, dict):
+            full = {k: None for k in railway_services.ITEM_OPTIONS[key]["options"]}
+            full.update(sub)
+            sub = full
+        value[key] = sub
+    return value
+
+
+def single(name="api", **overrides):
+    params = base(**{k: None for k in railway_services.SERVICE_OPTIONS})
+    params.update(item(name, **overrides))
+    params.pop("variables")
+    return params
+
+
+def state_answer(config, services=(("api", API), ("Postgres", PG)), unmerged=0):
+    return dict(project=dict(id=PID, name="prela",
+                             environments=dict(edges=[dict(node=dict(id=EID, name="production", isEphemeral=False))]),
+                             services=dict(edges=[dict(node=dict(id=i, name=n)) for n, i in services], pageInfo=PAGE),
+                             volumes=dict(edges=[], pageInfo=PAGE)),
+                environment=dict(id=EID, name="production", projectId=PID, config=config, configEtag="e1",
+                                 unmergedChangesCount=unmerged))
+
+
+PG_CONFIG = dict(variables=dict(DATABASE_URL=dict(value="postgresql://..."), PGHOST=dict(value="${{RAILWAY_PRIVATE_DOMAIN}}")))
+
+
+def run(module, params, check_mode=False, secrets=()):
+    return execute(module, TaskContext(params, check_mode=check_mode, diff=True, no_log_values={TOKEN, *secrets}))
+
+
+def test_creates_a_missing_service_then_writes_everything_in_one_patch(railway_script):
+    script = railway_script(
+        ("environmentState", state_answer(dict(services={PG: PG_CONFIG}), services=(("Postgres", PG),))),
+        ("serviceCreate", lambda v: dict(serviceCreate=dict(id=NEWID, name=v["input"]["name"]))),
+        ("environmentPatchCommit", dict(environmentPatchCommit="patch-1")),
+    )
+    params = base(services=[item("web", source=dict(image="nginx:1.27"), deploy=dict(num_replicas=2, healthcheck_path="/health"),
+                                 tcp_proxy_port=8080, variables={"DB": "${{Postgres.DATABASE_URL}}", "PORT": 8080, "DEBUG": False})])
+    result = run(railway_services, params)
+    script.done()
+    assert result["changed"] is True, result
+    assert script.sent[1][2] == dict(input=dict(projectId=PID, name="web", environmentId=EID))     # no source: nothing deploys yet
+    patch = script.sent[2][2]["patch"]
+    assert patch == dict(services={NEWID: dict(
+        isCreated=True, source=dict(image="nginx:1.27"), deploy=dict(numReplicas=2, healthcheckPath="/health"),
+        networking=dict(tcpProxies={"8080": {}}),
+        variables=dict(DB=dict(value="${{Postgres.DATABASE_URL}}"), PORT=dict(value="8080"), DEBUG=dict(value="false")))})
+    web = result["services"][0]
+    assert web["id"] == NEWID and web["created"] and web["tcp_proxy_ports"] == [8080] and web["variables"] == ["DB", "DEBUG", "PORT"]
+    assert result["api_requests"] == 3
+
+
+def test_second_run_is_one_read(railway_script):
+    config = dict(services={API: dict(source=dict(image="nginx:1.27"), deploy=dict(numReplicas=2),
+                                      variables=dict(PORT=dict(value="8080"), KEY=dict(value="kept-secret-value")))})
+    script = railway_script(("environmentState", state_answer(config)))
+    params = base(services=[item("api", source=dict(image="nginx:1.27"), deploy=dict(num_replicas=2),
+                                 variables={"PORT": "8080", "KEY": {"generate": {"length": 32}}})])
+    result = run(railway_services, params)
+    script.done()
+    assert result["changed"] is False and script.mutations == [] and result["api_requests"] == 1
+
+
+def test_only_given_settings_change_and_image_replaces_repo(railway_script):
+    config = dict(services={API: dict(source=dict(repo="prela/api", branch="main"), deploy=dict(numReplicas=1, startCommand="x"))})
+    script = railway_script(("environmentState", state_answer(config)),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(railway_service, single(source=dict(image="ghcr.io/prela/api:2"), deploy=dict(num_replicas=3)))
+    script.done()
+    assert script.sent[1][2]["patch"] == dict(services={API: dict(
+        source=dict(image="ghcr.io/prela/api:2", repo=None, branch=None), deploy=dict(numReplicas=3))})
+    assert result["diff"]["before"]["deploy"] == dict(numReplicas=1)
+    assert result["diff"]["after"]["source"] == dict(image="ghcr.io/prela/api:2")
+
+
+def test_empty_strings_remove_settings_and_maps_are_exact(railway_script):
+    config = dict(services={API: dict(deploy=dict(cronSchedule="0 3 * * *", multiRegionConfig={"us-west2": dict(numReplicas=2),
+                                                                                               "europe-west4": dict(numReplicas=1)}),
+                                      networking=dict(tcpProxies={"5432": {}}))})
+    script = railway_script(("environmentState", state_answer(config)),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    run(railway_service, single(deploy=dict(cron_schedule="", multi_region_config={"us-west2": 2, "us-east4": "1"}), tcp_proxy_port=6379))
+    script.done()
+    assert script.sent[1][2]["patch"] == dict(services={API: dict(
+        deploy=dict(cronSchedule=None, multiRegionConfig={"europe-west4": None, "us-east4": dict(numReplicas=1)}),
+        networking=dict(tcpProxies={"5432": None, "6379": {}}))})
+
+
+def test_registry_password_is_written_once_and_never_shown(railway_script):
+    password = "ghcr-token-abcdef123456"
+    script = railway_script(("environmentState", state_answer(dict(services={API: {}}))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    creds = dict(username="bot", password=password, update_password="on_create")
+    result = run(railway_service, single(source=dict(image="ghcr.io/prela/api:1", registry_credentials=creds)), secrets={password})
+    script.done()
+    assert script.sent[1][2]["patch"]["services"][API]["deploy"]["registryCredentials"] == dict(username="bot", password=password)
+    assert password not in repr(result)
+    assert result["service"]["source"]["registry_username"] == "bot"
+    # Railway never shows the password back: the next run compares the user name only.
+    shown = dict(services={API: dict(source=dict(image="ghcr.io/prela/api:1"), deploy=dict(registryCredentials=dict(username="bot", password="*******")))})
+    script = railway_script(("environmentState", state_answer(shown)))
+    assert run(railway_service, single(source=dict(image="ghcr.io/prela/api:1", registry_credentials=creds)))["changed"] is False
+    script.done()
+
+
+def test_check_mode_plans_creates_and_writes_nothing(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={}))))
+    result = run(railway_services, base(services=[item("web", deploy=dict(num_replicas=2))]), check_mode=True)
+    script.done()
+    assert result["changed"] is True and script.mutations == []
+    assert result["services"][0]["id"] is None and result["services"][0]["deploy"] == dict(num_replicas=2)
+
+
+def test_a_reference_typo_fails_before_any_write_naming_candidates(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={API: {}, PG: PG_CONFIG}))))
+    result = run(railway_services, base(services=[item("api", variables={"DB": "${{Postgress.DATABASE_URL}}"})]))
+    script.done()
+    assert result["failed"] is True and script.mutations == []
+    assert result["msg"].startswith("services[0].variables.DB:")
+    assert "Postgres" in result["msg"] and "did you mean" in result["msg"]
+
+
+def test_references_may_name_services_and_variables_of_the_same_run(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={}), services=())),
+                            ("serviceCreate", dict(serviceCreate=dict(id=NEWID, name="api"))),
+                            ("serviceCreate", dict(serviceCreate=dict(id=PG, name="worker"))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(railway_services, base(services=[
+        item("api", variables={"PORT": "8080", "SELF": "${{RAILWAY_PRIVATE_DOMAIN}}:${{PORT}}"}),
+        item("worker", variables={"API": "http://${{api.RAILWAY_PRIVATE_DOMAIN}}:${{api.PORT}}"})]))
+    script.done()
+    assert result["changed"] is True, result
+
+
+def test_lost_create_is_found_again_not_repeated(railway_script):
+    lost = ApiError("lost", provider="Railway", lost_response=True)
+    script = railway_script(
+        ("environmentState", state_answer(dict(services={}), services=())),
+        ("serviceCreate", lost),
+        ("projectServices", dict(project=dict(services=dict(edges=[dict(node=dict(id=NEWID, name="web"))], pageInfo=PAGE)))),
+        ("environmentPatchCommit", dict(environmentPatchCommit="p")),
+    )
+    result = run(railway_services, base(services=[item("web", deploy=dict(num_replicas=2))]))
+    script.done()
+    assert script.mutations == ["serviceCreate", "environmentPatchCommit"]
+    assert result["services"][0]["id"] == NEWID
+
+
+def test_absent_deletes_after_the_patch(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={API: dict(deploy=dict(numReplicas=1)), PG: {}}))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")),
+                            ("serviceDelete", dict(serviceDelete=True)))
+    result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2)), item("Postgres", state="absent")]))
+    script.done()
+    assert script.sent[2][2] == dict(id=PG)
+    assert result["services"][1] == dict(id=PG, name="Postgres", state="absent", changed=True)
+
+
+def test_bad_input_fails_before_any_request_naming_the_field(railway_script):
+    bad = [
+        (dict(deploy=dict(num_replicas=0)), "services[0].deploy.num_replicas:"),
+        (dict(deploy=dict(healthcheck_path="health")), "services[0].deploy.healthcheck_path:"),
+        (dict(deploy=dict(cron_schedule="every day")), "services[0].deploy.cron_schedule:"),
+        (dict(deploy=dict(multi_region_config={"us-west2": "two"})), "services[0].deploy.multi_region_config:"),
+        (dict(deploy=dict(limit_override=dict(cpu=0, memory_gb=None))), "services[0].deploy.limit_override.cpu:"),
+        (dict(source=dict(repo="not a repo")), "services[0].source.repo:"),
+        (dict(source=dict(image="nginx", branch="main")), "services[0].source.branch:"),
+        (dict(private_network_endpoint="Not_A_Label"), "services[0].private_network_endpoint:"),
+        (dict(tcp_proxy_port=70000), "services[0].tcp_proxy_port:"),
+        (dict(variables={"1BAD": "x"}), "services[0].variables:"),
+        (dict(variables={"A": None}), "services[0].variables.A:"),
+        (dict(variables={"A": {"generate": {"length": 4}}}), "services[0].variables.A.generate.length:"),
+    ]
+    for overrides, prefix in bad:
+        script = railway_script()
+        result = run(railway_services, base(services=[item("api", **copy.deepcopy(overrides))]))
+        assert result["failed"] is True, overrides
+        assert result["msg"].startswith(prefix), (prefix, result["msg"])
+        assert script.sent == []
+    script = railway_script()
+    result = run(railway_services, base(services=[item("api"), item("api")]))
+    assert result["msg"].startswith("services[1].name:") and script.sent == []
+
+
+def test_single_module_messages_name_the_option_itself(railway_script):
+    script = railway_script()
+    result = run(railway_service, single(deploy=dict(num_replicas=0)))
+    assert result["msg"].startswith("deploy.num_replicas:") and script.sent == []
+
+
+def test_staged_work_pending_is_merged_and_committed(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={API: {}}), unmerged=1)),
+                            ("environmentStageChanges", dict(environmentStageChanges=dict(id="s"))),
+                            ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged="s")))
+    result = run(railway_service, single(deploy=dict(num_replicas=2)))
+    script.done()
+    assert result["staged"] is True and result["warnings"]
+    assert script.sent[1][2]["merge"] is True

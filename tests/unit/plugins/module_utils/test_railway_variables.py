@@ -1,0 +1,222 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""railway_variables: references checked before any write, generate once, sealed, exclusive, masking."""
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.railstack.platform.plugins.module_utils import railway_variables as module
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, execute
+
+TOKEN = "rw-account-token-0123456789"
+PID = "22222222-2222-4222-8222-222222222222"
+EID = "33333333-3333-4333-8333-333333333333"
+API = "44444444-4444-4444-8444-444444444444"
+PG = "55555555-5555-4555-8555-555555555555"
+PAGE = dict(hasNextPage=False, endCursor=None)
+
+
+def params(**overrides):
+    values = dict(api_token=TOKEN, project_token=None, api_url="http://railway.invalid/graphql/v2", validate_certs=True,
+                  timeout=5, project=PID, workspace_id=None, environment=EID, service="api", variables={}, names=[],
+                  state="present", exclusive=False, update_mode="compare", skip_deploys=False)
+    values.update(overrides)
+    return values
+
+
+def answer(config, unmerged=0):
+    return dict(project=dict(id=PID, name="prela",
+                             environments=dict(edges=[dict(node=dict(id=EID, name="production", isEphemeral=False))]),
+                             services=dict(edges=[dict(node=dict(id=API, name="api")), dict(node=dict(id=PG, name="Postgres"))],
+                                           pageInfo=PAGE),
+                             volumes=dict(edges=[], pageInfo=PAGE)),
+                environment=dict(id=EID, name="production", projectId=PID, config=config, configEtag="e",
+                                 unmergedChangesCount=unmerged))
+
+
+def config(api_vars=None, shared=None):
+    return dict(services={API: dict(variables=api_vars or {}),
+                          PG: dict(variables=dict(DATABASE_URL=dict(value="postgresql://x"), PGHOST=dict(value="h")))},
+                sharedVariables=shared or {})
+
+
+def run(p, check_mode=False):
+    secrets = {TOKEN} | {v for v in p["variables"].values() if isinstance(v, str)}
+    return execute(module, TaskContext(p, check_mode=check_mode, diff=True, no_log_values=secrets))
+
+
+def patch_of(script):
+    return script.sent[-1][2]["patch"]
+
+
+# ---------------------------------------------------------------------------------------- the reference checker
+
+CATALOG = dict(services=dict(Postgres={"DATABASE_URL", "PGHOST"}, api={"PORT"}, worker=set()), shared={"SENTRY_DSN"},
+               environment="production")
+
+
+@pytest.mark.parametrize("value", [
+    "${{Postgres.DATABASE_URL}}", "${{ Postgres.PGHOST }}:${{PORT}}", "${{shared.SENTRY_DSN}}", "${{RAILWAY_PUBLIC_DOMAIN}}",
+    "https://${{api.RAILWAY_PUBLIC_DOMAIN}}", "${{Postgres.RAILWAY_TCP_PROXY_PORT}}", '${{ secret(32, "abcdef") }}',
+    "${{ randomInt(1, 9) }}", "plain text with $ and {braces}",
+])
+def test_accepted_references(value):
+    assert module.reference_problems("variables", dict(X=value), "api", CATALOG) == []
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("${{Postgress.DATABASE_URL}}", "did you mean Postgres?"),
+    ("${{Postgres.DATABASE_ULR}}", "did you mean DATABASE_URL?"),
+    ("${{shared.SENTRY_DNS}}", "did you mean SENTRY_DSN?"),
+    ("${{PROT}}", "did you mean PORT?"),
+    ("${{RAILWAY_PUBLIC_DOMIAN}}", "RAILWAY_PUBLIC_DOMAIN"),
+    ("${{ secrte(32) }}", "did you mean secret?"),
+    ("${{}}", "empty reference"),
+])
+def test_refused_references_name_candidates(value, expected):
+    problems = module.reference_problems("variables", dict(X=value), "api", CATALOG)
+    assert len(problems) == 1 and problems[0].startswith("variables.X:") and expected in problems[0], problems
+
+
+def test_check_references_raises_with_every_problem():
+    with pytest.raises(TaskFailed) as failure:
+        module.check_references("variables", dict(A="${{nope.X}}", B="${{shared.nope}}"), None, CATALOG)
+    assert failure.value.msg.startswith("variables.A:") and "variables.B:" in failure.value.msg
+
+
+# ---------------------------------------------------------------------------------------- the module
+
+def test_sets_variables_in_one_patch_and_second_run_is_one_read(railway_script):
+    script = railway_script(("environmentState", answer(config())),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(params(variables={"DATABASE_URL": "${{Postgres.DATABASE_URL}}", "PORT": 8080}))
+    script.done()
+    assert patch_of(script) == dict(services={API: dict(variables=dict(
+        DATABASE_URL=dict(value="${{Postgres.DATABASE_URL}}"), PORT=dict(value="8080")))})
+    assert result["added"] == ["DATABASE_URL", "PORT"] and result["variables"] == ["DATABASE_URL", "PORT"]
+    done = config(dict(DATABASE_URL=dict(value="${{Postgres.DATABASE_URL}}"), PORT=dict(value="8080")))
+    script = railway_script(("environmentState", answer(done)))
+    result = run(params(variables={"DATABASE_URL": "${{Postgres.DATABASE_URL}}", "PORT": 8080}))
+    script.done()
+    assert result["changed"] is False and result["api_requests"] == 1
+
+
+def test_typo_fails_before_any_write(railway_script):
+    script = railway_script(("environmentState", answer(config())))
+    result = run(params(variables={"DATABASE_URL": "${{Postgress.DATABASE_URL}}"}))
+    script.done()
+    assert result["failed"] is True and script.mutations == []
+    assert result["msg"].startswith("variables.DATABASE_URL:") and "Postgres" in result["msg"]
+
+
+def test_generate_makes_a_secret_once_and_keeps_it(railway_script):
+    script = railway_script(("environmentState", answer(config())),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(params(variables={"APP_KEY": {"generate": {"length": 40, "alphabet": "abcdefghijklmnop"}}}))
+    script.done()
+    made = patch_of(script)["services"][API]["variables"]["APP_KEY"]["value"]
+    assert len(made) == 40 and set(made) <= set("abcdefghijklmnop")
+    assert made not in repr(result)
+    script = railway_script(("environmentState", answer(config(dict(APP_KEY=dict(value=made))))))
+    result = run(params(variables={"APP_KEY": {"generate": {"length": 64}}}))
+    script.done()
+    assert result["changed"] is False
+
+
+def test_sealed_is_written_when_missing_then_never_compared(railway_script):
+    script = railway_script(("environmentState", answer(config())),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    run(params(variables={"STRIPE_KEY": {"value": "sk_test_abcdefgh", "sealed": True}}))
+    assert patch_of(script)["services"][API]["variables"]["STRIPE_KEY"] == dict(value="sk_test_abcdefgh", isSealed=True)
+    sealed = config(dict(STRIPE_KEY=dict(value="*******", isSealed=True)))
+    script = railway_script(("environmentState", answer(sealed)))
+    assert run(params(variables={"STRIPE_KEY": {"value": "sk_test_other123", "sealed": True}}))["changed"] is False
+    script.done()
+    script = railway_script(("environmentState", answer(sealed)), ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(params(variables={"STRIPE_KEY": {"value": "sk_test_other123", "sealed": True}}, update_mode="always"))
+    assert result["updated"] == ["STRIPE_KEY"]
+    assert patch_of(script)["services"][API]["variables"]["STRIPE_KEY"] == dict(value="sk_test_other123")
+
+
+def test_an_existing_variable_can_be_sealed_but_not_unsealed(railway_script):
+    script = railway_script(("environmentState", answer(config(dict(K=dict(value="v1234"))))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    run(params(variables={"K": {"value": "v1234", "sealed": True}}))
+    assert patch_of(script)["services"][API]["variables"]["K"] == dict(isSealed=True)
+    script = railway_script(("environmentState", answer(config(dict(K=dict(value="*", isSealed=True))))))
+    result = run(params(variables={"K": {"value": "v1234", "sealed": False}}))
+    assert result["changed"] is False and "cannot unseal" in result["warnings"][0]
+
+
+def test_on_create_leaves_existing_values(railway_script):
+    script = railway_script(("environmentState", answer(config(dict(A=dict(value="old1"))))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(params(variables={"A": "new1", "B": "bee2"}, update_mode="on_create"))
+    assert patch_of(script) == dict(services={API: dict(variables=dict(B=dict(value="bee2")))})
+    assert result["added"] == ["B"] and result["updated"] == []
+
+
+def test_exclusive_removes_the_unlisted(railway_script):
+    script = railway_script(("environmentState", answer(config(dict(A=dict(value="a"), B=dict(value="b"))))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(params(variables={"A": "a"}, exclusive=True))
+    assert patch_of(script) == dict(services={API: dict(variables=dict(B=None))})
+    assert result["removed"] == ["B"]
+
+
+def test_absent_removes_names_and_skip_deploys_stages(railway_script):
+    script = railway_script(("environmentState", answer(config(dict(A=dict(value="a"), B=dict(value="b"))))),
+                            ("environmentStageChanges", dict(environmentStageChanges=dict(id="s"))),
+                            ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged="s")))
+    result = run(params(state="absent", names=["A", "GONE"], skip_deploys=True))
+    script.done()
+    assert script.sent[1][2]["input"] == dict(services={API: dict(variables=dict(A=None))})
+    assert script.sent[2][2]["skipDeploys"] is True and result["staged"] is True and result["removed"] == ["A"]
+
+
+def test_shared_variables_and_their_references(railway_script):
+    script = railway_script(("environmentState", answer(config(shared=dict(SENTRY_DSN=dict(value="https://x"))))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(params(service=None, variables={"DSN_COPY": "${{shared.SENTRY_DSN}}", "DB": "${{Postgres.DATABASE_URL}}"}))
+    script.done()
+    assert patch_of(script) == dict(sharedVariables=dict(DSN_COPY=dict(value="${{shared.SENTRY_DSN}}"),
+                                                         DB=dict(value="${{Postgres.DATABASE_URL}}")))
+    assert result["service"] is None
+
+
+def test_diff_masks_values_and_marks_changes(railway_script):
+    railway_script(("environmentState", answer(config(dict(A=dict(value="old-value-1"))))),
+                   ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(params(variables={"A": "new-value-2"}))
+    assert result["diff"] == dict(before=dict(A=dict(value="********")), after=dict(A=dict(value="******** (changed)")))
+    assert "old-value-1" not in repr(result) and "new-value-2" not in repr(result)
+
+
+def test_unknown_service_names_candidates(railway_script):
+    railway_script(("environmentState", answer(config())))
+    result = run(params(service="apii", variables={"A": "b"}))
+    assert result["msg"].startswith("service:") and "did you mean api?" in result["msg"]
+
+
+@pytest.mark.parametrize("overrides, prefix", [
+    (dict(variables={"A": {"value": "x", "generate": {}}}), "variables.A:"),
+    (dict(variables={"A": {"valu": "x"}}), "variables.A:"),
+    (dict(variables={"A": {"value": "x", "sealed": "yes"}}), "variables.A.sealed:"),
+    (dict(variables={"A": {"generate": {"alphabet": "ab"}}}), "variables.A.generate.alphabet:"),
+    (dict(variables={"A": ["x"]}), "variables.A:"),
+    (dict(names=["A"]), "names:"),
+    (dict(state="absent", exclusive=True), "exclusive:"),
+])
+def test_bad_input_fails_before_any_request(railway_script, overrides, prefix):
+    script = railway_script()
+    result = run(params(**overrides))
+    assert result["failed"] is True and result["msg"].startswith(prefix), result["msg"]
+    assert script.sent == []
+
+
+def test_check_mode_for_a_service_still_to_be_created(railway_script):
+    script = railway_script(("environmentState", answer(config())))
+    result = run(params(service="web", variables={"A": "b", "DB": "${{Postgres.DATABASE_URL}}"}), check_mode=True)
+    script.done()
+    assert result["changed"] is True and result["added"] == ["A", "DB"] and script.mutations == []
+    assert any("does not exist yet" in w for w in result["warnings"])

@@ -1,0 +1,223 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""railway_volume and railway_database: exactly which requests are sent."""
+from __future__ import annotations
+
+from ansible_collections.railstack.platform.plugins.module_utils import railway_database, railway_volume
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
+
+TOKEN = "rw-account-token-0123456789"
+PID = "22222222-2222-4222-8222-222222222222"
+EID = "33333333-3333-4333-8333-333333333333"
+API = "44444444-4444-4444-8444-444444444444"
+PG = "55555555-5555-4555-8555-555555555555"
+VOL = "66666666-6666-4666-8666-666666666666"
+PAGE = dict(hasNextPage=False, endCursor=None)
+
+
+def answer(config, services=(("api", API),), volumes=()):
+    return dict(project=dict(id=PID, name="prela",
+                             environments=dict(edges=[dict(node=dict(id=EID, name="production", isEphemeral=False))]),
+                             services=dict(edges=[dict(node=dict(id=i, name=n)) for n, i in services], pageInfo=PAGE),
+                             volumes=dict(edges=[dict(node=dict(id=i, name=n)) for n, i in volumes], pageInfo=PAGE)),
+                environment=dict(id=EID, name="production", projectId=PID, config=config, configEtag="e", unmergedChangesCount=0))
+
+
+def env(config):
+    return dict(environment=dict(id=EID, name="production", projectId=PID, config=config, configEtag="e2", unmergedChangesCount=0))
+
+
+def common(**overrides):
+    values = dict(api_token=TOKEN, project_token=None, api_url="http://railway.invalid/graphql/v2", validate_certs=True,
+                  timeout=5, project=PID, workspace_id=None, environment=EID, skip_deploys=False, state="present")
+    values.update(overrides)
+    return values
+
+
+def volume_params(**overrides):
+    values = common(service="api", name=None, mount_path="/data", size_mb=None, backup_schedules=None, region=None)
+    values.update(overrides)
+    return values
+
+
+def db_params(**overrides):
+    values = common(engine="postgres", name=None, version=None, image=None, public=None, size_mb=None, backup_schedules=None,
+                    region=None, redis_maxmemory=None, redis_maxmemory_policy=None)
+    values.update(overrides)
+    return values
+
+
+def run(module, params, check_mode=False):
+    return execute(module, TaskContext(params, check_mode=check_mode, diff=True, no_log_values={TOKEN}))
+
+
+# ---------------------------------------------------------------------------------------- volumes
+
+def test_volume_created_then_only_the_rest_patched(railway_script):
+    mounted = dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/data")})}, volumes={VOL: dict(sizeMB=5000, region="us-west2")})
+    script = railway_script(("environmentState", answer(dict(services={API: {}}))),
+                            ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="api-volume"))),
+                            ("volumeUpdate", dict(volumeUpdate=dict(id=VOL, name="uploads"))),
+                            ("environmentConfig", env(mounted)),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(railway_volume, volume_params(name="uploads", size_mb=10000, backup_schedules=["DAILY"]))
+    script.done()
+    assert script.sent[1][2] == dict(input=dict(projectId=PID, serviceId=API, mountPath="/data", environmentId=EID))
+    assert script.sent[4][2]["patch"] == dict(volumes={VOL: dict(sizeMB=10000)},
+                                              services={API: dict(volumeMounts={VOL: dict(backupSchedules=["DAILY"])})})
+    assert result["volume"]["id"] == VOL and result["volume"]["name"] == "uploads" and result["volume"]["size_mb"] == 10000
+
+
+def test_volume_no_op_is_one_read(railway_script):
+    config = dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/data")})}, volumes={VOL: dict(sizeMB=10000)})
+    script = railway_script(("environmentState", answer(config, volumes=(("uploads", VOL),))))
+    result = run(railway_volume, volume_params(name="uploads", size_mb=10000))
+    script.done()
+    assert result["changed"] is False and result["api_requests"] == 1
+
+
+def test_volume_refuses_to_shrink_naming_size_mb(railway_script):
+    config = dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/data")})}, volumes={VOL: dict(sizeMB=10000)})
+    script = railway_script(("environmentState", answer(config)))
+    result = run(railway_volume, volume_params(size_mb=5000))
+    assert result["failed"] and result["msg"].startswith("size_mb:") and "10000" in result["msg"] and script.mutations == []
+
+
+def test_volume_lost_create_is_found_again(railway_script):
+    mounted = dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/data")})}, volumes={VOL: dict(sizeMB=5000)})
+    script = railway_script(("environmentState", answer(dict(services={API: {}}))),
+                            ("volumeCreate", ApiError("lost", provider="Railway", lost_response=True)),
+                            ("environmentConfig", env(mounted)),
+                            ("project", dict(project=dict(volumes=dict(edges=[dict(node=dict(id=VOL, name="api-volume"))])))),
+                            ("environmentConfig", env(mounted)))
+    result = run(railway_volume, volume_params())
+    script.done()
+    assert script.mutations == ["volumeCreate"] and result["volume"]["id"] == VOL
+
+
+def test_volume_mount_path_moves_in_one_patch(railway_script):
+    config = dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/data")})}, volumes={VOL: dict(sizeMB=5000)})
+    script = railway_script(("environmentState", answer(config)), ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    run(railway_volume, volume_params(mount_path="/var/data"))
+    assert script.sent[1][2]["patch"] == dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/var/data")})})
+
+
+def test_volume_bad_mount_path_fails_before_any_request(railway_script):
+    script = railway_script()
+    result = run(railway_volume, volume_params(mount_path="data"))
+    assert result["msg"].startswith("mount_path:") and script.sent == []
+
+
+# ---------------------------------------------------------------------------------------- databases
+
+def test_postgres_is_built_like_the_template_in_three_writes(railway_script):
+    script = railway_script(("environmentState", answer(dict(services={}))),
+                            ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Postgres"))),
+                            ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="Postgres-volume"))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(railway_database, db_params(public=True, size_mb=10000))
+    script.done()
+    assert script.sent[1][2]["input"] == dict(projectId=PID, name="Postgres", environmentId=EID)
+    assert script.sent[2][2]["input"] == dict(projectId=PID, serviceId=PG, mountPath="/var/lib/postgresql/data", environmentId=EID)
+    patch = script.sent[3][2]["patch"]
+    service = patch["services"][PG]
+    assert service["isCreated"] is True
+    assert service["source"] == dict(image="ghcr.io/railwayapp-templates/postgres-ssl:18")
+    assert service["deploy"] == dict(requiredMountPath="/var/lib/postgresql/data")
+    assert service["networking"] == dict(tcpProxies={"5432": {}})
+    assert service["volumeMounts"] == {VOL: dict(mountPath="/var/lib/postgresql/data")}
+    variables = service["variables"]
+    password = variables["POSTGRES_PASSWORD"]["value"]
+    assert len(password) == 32 and password.isalpha()
+    assert variables["DATABASE_URL"]["value"] == "postgresql://${{PGUSER}}:${{POSTGRES_PASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:5432/${{PGDATABASE}}"
+    assert "RAILWAY_TCP_PROXY_DOMAIN" in variables["DATABASE_PUBLIC_URL"]["value"]
+    assert patch["volumes"] == {VOL: dict(isCreated=True, sizeMB=10000)}
+    assert result["url_reference"] == "${{Postgres.DATABASE_URL}}"
+    assert result["public_url_reference"] == "${{Postgres.DATABASE_PUBLIC_URL}}"
+    assert "PGPASSWORD" in result["variables"] and password not in repr(result)
+
+
+def built_postgres(public=True):
+    variables = {name: dict(value=value) for name, value in railway_database.ENGINES["postgres"]["variables"]}
+    variables["POSTGRES_PASSWORD"] = dict(value="x" * 32)
+    service = dict(source=dict(image="ghcr.io/railwayapp-templates/postgres-ssl:18"),
+                   deploy=dict(requiredMountPath="/var/lib/postgresql/data"), variables=variables,
+                   volumeMounts={VOL: dict(mountPath="/var/lib/postgresql/data")})
+    if public:
+        variables["DATABASE_PUBLIC_URL"] = dict(value=railway_database.ENGINES["postgres"]["public_value"])
+        service["networking"] = dict(tcpProxies={"5432": {}})
+    return dict(services={PG: service}, volumes={VOL: dict(sizeMB=10000)})
+
+
+def test_an_existing_database_is_one_read_and_keeps_its_password(railway_script):
+    script = railway_script(("environmentState", answer(built_postgres(), services=(("Postgres", PG),))))
+    result = run(railway_database, db_params(public=True, size_mb=10000))
+    script.done()
+    assert result["changed"] is False and script.mutations == [] and result["api_requests"] == 1
+
+
+def test_public_false_removes_the_proxy_and_the_public_url(railway_script):
+    script = railway_script(("environmentState", answer(built_postgres(), services=(("Postgres", PG),))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(railway_database, db_params(public=False))
+    expected = dict(services={PG: dict(variables=dict(DATABASE_PUBLIC_URL=None), networking=dict(tcpProxies={"5432": None}))})
+    assert script.sent[1][2]["patch"] == expected
+    assert result["public_url_reference"] is None
+
+
+def test_a_template_database_keeps_its_own_values(railway_script):
+    adopted = built_postgres()
+    adopted["services"][PG]["variables"]["DATABASE_URL"] = dict(value="postgresql://custom")
+    adopted["services"][PG]["source"]["image"] = "ghcr.io/railwayapp-templates/postgres-ssl:16"
+    script = railway_script(("environmentState", answer(adopted, services=(("Postgres", PG),))))
+    assert run(railway_database, db_params())["changed"] is False
+    script.done()
+
+
+def test_version_given_upgrades_the_image(railway_script):
+    script = railway_script(("environmentState", answer(built_postgres(), services=(("Postgres", PG),))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    run(railway_database, db_params(version="17"))
+    assert script.sent[1][2]["patch"]["services"][PG]["source"] == dict(image="ghcr.io/railwayapp-templates/postgres-ssl:17")
+
+
+def test_redis_maxmemory_policy_is_in_the_start_command(railway_script):
+    script = railway_script(("environmentState", answer(dict(services={}))),
+                            ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Redis"))),
+                            ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="Redis-volume"))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(railway_database, db_params(engine="redis", redis_maxmemory="256mb", redis_maxmemory_policy="allkeys-lru"))
+    script.done()
+    service = script.sent[3][2]["patch"]["services"][PG]
+    assert service["source"] == dict(image="redis:8.2.1")
+    assert service["deploy"]["startCommand"].endswith("--maxmemory 256mb --maxmemory-policy allkeys-lru\"")
+    assert service["volumeMounts"] == {VOL: dict(mountPath="/data")}
+    assert result["url_reference"] == "${{Redis.REDIS_URL}}" and "networking" not in service
+
+
+def test_database_check_mode_sends_no_mutation(railway_script):
+    script = railway_script(("environmentState", answer(dict(services={}))))
+    result = run(railway_database, db_params(public=True), check_mode=True)
+    script.done()
+    assert result["changed"] is True and script.mutations == [] and result["service"]["id"] is None
+
+
+def test_database_bad_input_fails_before_any_request(railway_script):
+    for overrides, prefix in ((dict(redis_maxmemory_policy="allkeys-lru"), "redis_maxmemory_policy:"),
+                              (dict(engine="redis", redis_maxmemory="lots"), "redis_maxmemory:"),
+                              (dict(version="17:alpine"), "version:")):
+        script = railway_script()
+        result = run(railway_database, db_params(**overrides))
+        assert result["failed"] and result["msg"].startswith(prefix), result["msg"]
+        assert script.sent == []
+
+
+def test_database_shrink_and_foreign_service_fail_before_any_write(railway_script):
+    script = railway_script(("environmentState", answer(built_postgres(), services=(("Postgres", PG),))))
+    result = run(railway_database, db_params(size_mb=500))
+    assert result["msg"].startswith("size_mb:") and script.mutations == []
+    other = dict(services={PG: dict(source=dict(image="nginx:1"))})
+    railway_script(("environmentState", answer(other, services=(("Postgres", PG),))))
+    result = run(railway_database, db_params())
+    assert result["msg"].startswith("name:") and "nginx" in result["msg"]
