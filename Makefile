@@ -13,7 +13,7 @@ ARGS ?=
 ANSIBLE_LINT_ENV := ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.collections
 
 .PHONY: help setup test sanity units sandbox-test integration contracts lint changelog-lint \
-        docs docs-lint demo bench clean distclean
+        docs docs-lint demo bench bench-environment clean distclean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
@@ -54,8 +54,12 @@ docs-lint: $(SETUP)  ## antsibull-docs lint of every plugin's docs and of docs/d
 demo: $(SETUP)  ## converge examples/demo.yml against a local sandbox, twice
 	@scripts/demo.sh
 
-bench: $(SETUP)  ## per-task cost: action plugin vs classic module, against the sandbox
+bench: $(SETUP)  ## per-task cost (action plugin vs classic module), then a 5- and 50-service environment
 	@.venv/bin/python bench/task_cost.py $(ARGS)
+	@.venv/bin/python bench/railway_environment.py $(ENV_ARGS)
+
+bench-environment: $(SETUP)  ## requests and time of a 5- and 50-service environment, first and no-op run
+	@.venv/bin/python bench/railway_environment.py $(ARGS)
 
 clean:  ## remove test output, caches and the .collections link (keeps .venv)
 	rm -rf tests/output .collections .ansible .pytest_cache bench/results

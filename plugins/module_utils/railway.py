@@ -186,3 +186,41 @@ def pick_environment(project, environment):
         if env["id"] == environment or env["name"] == environment:
             return env
     return None
+
+
+def pick_service(project, service):
+    """A service of a project read with its services, by id or by name; None if absent."""
+    for svc in nodes(project.get("services")):
+        if svc["id"] == service or svc["name"] == service:
+            return svc
+    return None
+
+
+def _names(connection):
+    return ", ".join(sorted(n["name"] for n in nodes(connection))) or "none"
+
+
+INSTANCE_PROJECT_FIELDS = ("id name workspaceId environments(first: 100) { edges { node { id name } } }"
+                           " services(first: 100) { edges { node { id name } } }")
+
+
+def resolve_instance(client, params, required=True):
+    """(project, environment, service) named by params' project, environment and service (names or ids).
+
+    One query for the project with its environments and services. A missing part fails naming the
+    option and what exists; with required=False (check mode, where an earlier task would create it)
+    the missing parts are None instead.
+    """
+    project = client.resolve_project(params["project"], params.get("workspace_id"), INSTANCE_PROJECT_FIELDS,
+                                     required=required)
+    if project is None:
+        return None, None, None
+    environment = pick_environment(project, params["environment"])
+    if environment is None and required:
+        raise TaskFailed("environment: project %r has no environment %r (it has: %s)." % (
+            project["name"], params["environment"], _names(project.get("environments"))))
+    service = pick_service(project, params["service"])
+    if service is None and required:
+        raise TaskFailed("service: project %r has no service %r (it has: %s)." % (
+            project["name"], params["service"], _names(project.get("services"))))
+    return project, environment, service

@@ -3,13 +3,22 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""railway_info: a whole Railway project (or every project of a workspace) in one query."""
+"""railway_info: a whole Railway project (or every project of a workspace) in one query.
+
+Per environment: the EnvironmentConfig (variable names, never values; volumes with their size) and
+each service instance's domains (with verification and certificate status) and latest deployment.
+The workspace's notification rules come in the same query when the workspace is known beforehand
+(workspace_id given, or projects listed by workspace), else in one more.
+"""
 
 from __future__ import annotations
 
 import traceback
+from urllib.parse import urlsplit
 
-from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
+from ansible_collections.railstack.platform.plugins.module_utils.railway import (
+    PAGE_SIZE, RailwayClient, is_id, nodes, railway_argument_spec)
 
 try:
     import jmespath
@@ -26,18 +35,47 @@ ARGUMENT_SPEC = dict(
     query=dict(type="str"),
 )
 
-# Everything per environment comes from its EnvironmentConfig (variable values stay masked).
+# Everything per environment comes from its EnvironmentConfig (variable values stay masked), plus each service
+# instance's domains and latest deployment.
+INSTANCE_FIELDS = ("serviceInstances(first: 100) { edges { node { serviceId"
+                   " latestDeployment { id status createdAt statusUpdatedAt staticUrl canRollback }"
+                   " domains { serviceDomains { id domain targetPort syncStatus }"
+                   " customDomains { id domain targetPort syncStatus status { verified certificateStatus } } } } } }")
 INFO_FIELDS = ("id name description isPublic prDeploys workspaceId createdAt"
-               " environments(first: 100) { edges { node { id name isEphemeral config(decryptVariables: false) } } }"
+               " environments(first: 100) { edges { node { id name isEphemeral config(decryptVariables: false)"
+               " %s } } }"
                " services(first: 100) { edges { node { id name icon } } }"
-               " volumes(first: 100) { edges { node { id name } } }")
+               " volumes(first: 100) { edges { node { id name } } }" % INSTANCE_FIELDS)
+RULE_FIELDS = "id projectId eventTypes severities ephemeralEnvironments channels { config }"
+
+
+def _deployment(record):
+    if not record:
+        return None
+    return dict(id=record.get("id"), status=record.get("status"), created_at=record.get("createdAt"),
+                status_updated_at=record.get("statusUpdatedAt"), static_url=record.get("staticUrl"),
+                can_rollback=record.get("canRollback"))
+
+
+def _domains(found):
+    found = found or {}
+    out = [dict(domain=d.get("domain"), type="service", target_port=d.get("targetPort"), sync_status=d.get("syncStatus"))
+           for d in found.get("serviceDomains") or []]
+    for d in found.get("customDomains") or []:
+        status = d.get("status") or {}
+        out.append(dict(domain=d.get("domain"), type="custom", target_port=d.get("targetPort"),
+                        sync_status=d.get("syncStatus"), verified=bool(status.get("verified")),
+                        certificate_status=status.get("certificateStatus")))
+    return out
 
 
 def _environment(env, service_names, volume_names):
     config = env.get("config") or {}
+    instances = {i.get("serviceId"): i for i in nodes(env.get("serviceInstances"))}
     services = []
     for service_id, svc in sorted((config.get("services") or {}).items()):
         networking = svc.get("networking") or {}
+        instance = instances.get(service_id) or {}
         services.append(dict(
             id=service_id,
             name=service_names.get(service_id),
@@ -47,6 +85,8 @@ def _environment(env, service_names, volume_names):
             tcp_proxy_ports=sorted(int(p) for p in (networking.get("tcpProxies") or {}).keys()),
             volume_mounts=[dict(volume_id=vid, volume_name=volume_names.get(vid), mount_path=(mount or {}).get("mountPath"))
                            for vid, mount in sorted((svc.get("volumeMounts") or {}).items())],
+            domains=_domains(instance.get("domains")),
+            latest_deployment=_deployment(instance.get("latestDeployment")),
         ))
     volumes = [dict(id=vid, name=volume_names.get(vid), size_mb=(vol or {}).get("sizeMB"), region=(vol or {}).get("region"))
                for vid, vol in sorted((config.get("volumes") or {}).items())]
@@ -55,8 +95,19 @@ def _environment(env, service_names, volume_names):
                 services=services, volumes=volumes)
 
 
-def project_info(project):
-    """A project read with INFO_FIELDS, in the module's result shape."""
+def rule_info(rule):
+    """A notification rule without its channel URLs (a Slack or Discord webhook URL is a credential)."""
+    channels = []
+    for channel in rule.get("channels") or []:
+        config = channel.get("config") if isinstance(channel.get("config"), dict) else {}
+        channels.append(dict(type=config.get("type"), host=urlsplit(str(config.get("url") or "")).hostname))
+    return dict(id=rule.get("id"), project_id=rule.get("projectId"), event_types=list(rule.get("eventTypes") or []),
+                severities=list(rule.get("severities") or []), ephemeral_environments=rule.get("ephemeralEnvironments"),
+                channels=channels)
+
+
+def project_info(project, rules=None):
+    """A project read with INFO_FIELDS, in the module's result shape; `rules`: the workspace's notification rules."""
     services = nodes(project.get("services"))
     volumes = nodes(project.get("volumes"))
     service_names = {s["id"]: s["name"] for s in services}
@@ -67,7 +118,72 @@ def project_info(project):
         services=[dict(id=s["id"], name=s["name"]) for s in services],
         volumes=[dict(id=v["id"], name=v["name"]) for v in volumes],
         environments=[_environment(e, service_names, volume_names) for e in nodes(project.get("environments"))],
+        notification_rules=[rule_info(r) for r in rules or () if r.get("projectId") in (project["id"], None)],
     )
+
+
+def _with_rules(document_rules):
+    return " notificationRules(workspaceId: $workspaceId%s) { %s }" % (document_rules, RULE_FIELDS)
+
+
+def read_workspace(client, workspace_id, rules=True):
+    """(every project of a workspace, its notification rules): one query per page of projects."""
+    document = ("query projectsInfo($workspaceId: String!, $first: Int, $after: String) {"
+                " projects(workspaceId: $workspaceId, first: $first, after: $after) {"
+                " edges { node { %s } } pageInfo { hasNextPage endCursor } }%s }"
+                % (INFO_FIELDS, _with_rules("") if rules else ""))
+    projects, found_rules, after = [], None, None
+    while True:
+        data = client.query(document, dict(workspaceId=workspace_id, first=PAGE_SIZE, after=after))
+        projects.extend(nodes(data["projects"]))
+        if found_rules is None:
+            found_rules = data.get("notificationRules")
+        if not data["projects"]["pageInfo"]["hasNextPage"]:
+            return projects, found_rules
+        after = data["projects"]["pageInfo"]["endCursor"]
+
+
+def read_project(client, project_id, workspace_id=None, rules=True):
+    """(a project, its workspace's rules for it): one query, two when the workspace is not known beforehand."""
+    if workspace_id and rules:
+        data = client.query("query projectInfo($id: String!, $workspaceId: String!) { project(id: $id) { %s }%s }"
+                            % (INFO_FIELDS, _with_rules(", projectId: $id")), dict(id=project_id, workspaceId=workspace_id))
+        return data["project"], data["notificationRules"]
+    project = client.get_project(project_id, INFO_FIELDS)
+    if not rules:
+        return project, None
+    data = client.query(RULES_QUERY, dict(workspaceId=project["workspaceId"], projectId=project_id))
+    return project, data["notificationRules"]
+
+
+RULES_QUERY = ("query notificationRules($workspaceId: String!, $projectId: String) {"
+               " notificationRules(workspaceId: $workspaceId, projectId: $projectId) { %s } }" % RULE_FIELDS)
+
+
+def _read(client, params):
+    """[(project, rules)] for what params ask."""
+    wanted, workspace_id = params["project"], params["workspace_id"]
+    if client.uses_project_token:
+        # Notification rules are workspace objects: a project token cannot read them.
+        project_id = wanted if is_id(wanted) else client.token_scope()["projectId"]
+        project = client.get_project(project_id, INFO_FIELDS)
+        if wanted and wanted not in (project["id"], project["name"]):
+            raise TaskFailed("project: this project token is for project %r, not %r." % (project["name"], wanted))
+        return [(project, None)]
+    if wanted and is_id(wanted):
+        return [read_project(client, wanted, workspace_id)]
+    workspace_ids = [workspace_id] if workspace_id else [w["id"] for w in client.workspaces()]
+    found = []
+    for ws in workspace_ids:
+        projects, rules = read_workspace(client, ws)
+        found.extend((p, rules) for p in projects if not wanted or p["name"] == wanted)
+    if wanted and len(found) > 1:
+        raise TaskFailed("project: %d Railway projects are called %r (%s); give the project's id instead." % (
+            len(found), wanted, ", ".join(pair[0]["id"] for pair in found)))
+    if wanted and not found:
+        raise TaskFailed("project: no Railway project called %r is visible to this token%s." % (
+            wanted, " in workspace %s" % workspace_id if workspace_id else ""))
+    return found
 
 
 def run(ctx):
@@ -75,13 +191,7 @@ def run(ctx):
     if params["query"] and not HAS_JMESPATH:
         ctx.fail("query: the jmespath Python library is needed on the controller for this option.", exception=JMESPATH_IMPORT_ERROR)
     client = ctx.register_client(RailwayClient(params))
-    if params["project"]:
-        projects = [project_info(client.resolve_project(params["project"], params["workspace_id"], INFO_FIELDS))]
-    elif client.uses_project_token:
-        projects = [project_info(client.get_project(client.token_scope()["projectId"], INFO_FIELDS))]
-    else:
-        workspace_ids = [params["workspace_id"]] if params["workspace_id"] else [w["id"] for w in client.workspaces()]
-        projects = [project_info(p) for ws in workspace_ids for p in client.list_projects(ws, INFO_FIELDS)]
+    projects = [project_info(project, rules) for project, rules in _read(client, params)]
     values = dict(projects=projects)
     if params["project"]:
         values["project"] = projects[0]

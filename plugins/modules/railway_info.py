@@ -11,9 +11,14 @@ module: railway_info
 short_description: Read a whole Railway project in one query
 version_added: 0.1.0
 description:
-  - Return a Railway project with its environments, services, volumes, domains, TCP proxies and the names of
-    its variables (never their values), read in one GraphQL query.
-  - Without O(project), return every project the token can see (one query per workspace).
+  - Return a Railway project with its environments, services, volumes (with their size), domains (with their
+    verification and certificate status), each service's latest deployment, TCP proxies, the names of its variables
+    (never their values) and its notification rules (never their URLs).
+  - Everything comes in one GraphQL query when the project is given by name, or by id with O(workspace_id); a
+    project given by id alone takes a second query for the notification rules (they belong to the workspace).
+    Finding a project by name without O(workspace_id) first reads the token's workspaces.
+  - Without O(project), return every project the token can see (one query per workspace and page of 100 projects).
+  - With a project token, notification rules are not read (they are workspace objects).
 author:
   - railstack.platform developers (@railstack)
 options:
@@ -41,6 +46,12 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Status of every custom domain of the production environment
+  railstack.platform.railway_info:
+    project: prela
+    query: "environments[?name=='production'].services[].domains[?type=='custom'][]"
+  register: custom_domains
+
 - name: The whole project
   railstack.platform.railway_info:
     project: prela
@@ -77,7 +88,17 @@ project:
       description:
         - Each environment with C(id), C(name), C(is_ephemeral), C(shared_variables) (names), C(volumes)
           (C(id), C(name), C(size_mb), C(region)) and C(services), each with C(id), C(name), C(variables) (names),
-          C(service_domains), C(custom_domains), C(tcp_proxy_ports) and C(volume_mounts).
+          C(service_domains), C(custom_domains) (names), C(tcp_proxy_ports), C(volume_mounts),
+          C(domains) (C(domain), C(type) C(service) or C(custom), C(target_port), C(sync_status), and for custom
+          domains C(verified) and C(certificate_status)) and C(latest_deployment) (C(id), C(status), C(created_at),
+          C(status_updated_at), C(static_url), C(can_rollback); null before the first deployment).
+      type: list
+      elements: dict
+    notification_rules:
+      description:
+        - The notification rules of the project and the workspace-wide ones (C(project_id) null), each with C(id),
+          C(project_id), C(event_types), C(severities), C(ephemeral_environments) and C(channels) (C(type) and the
+          webhook's C(host), never its URL). Empty with a project token.
       type: list
       elements: dict
 projects:

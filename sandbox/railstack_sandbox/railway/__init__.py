@@ -1,13 +1,20 @@
 """Railway: the GraphQL API at /graphql/v2 (https://backboard.railway.com/graphql/v2).
 
 One module per area registers resolvers with `graphql_api.resolves`:
-projects.py, environments.py, config.py (EnvironmentConfig), services.py, tokens.py.
+projects.py, environments.py, config.py (EnvironmentConfig) with semantics.py (what a merged
+config means), services.py, tokens.py, variables.py (reads, rendering, granular writes),
+tcp_proxies.py, volumes.py (volume instances), control.py (/_sandbox/railway/<action> endpoints).
 A later area (deployments, domains, variables) is one more module imported below,
 plus its root fields in sandbox/tools/railway_keep.txt.
 """
+import json
+
 from ..provider import Provider
 from ..wire import Response
 from . import config, environments, projects, services, tokens  # noqa: F401  (register resolvers)
+from . import deployments, domains, notifications  # noqa: F401  (register resolvers)
+from . import tcp_proxies, variables, volumes  # noqa: F401  (register resolvers and control endpoints)
+from .control import answer_control
 from .graphql_api import answer_graphql
 from .rate_limit import RateLimitWindow
 from .records import initial_state
@@ -32,6 +39,26 @@ class RailwayProvider(Provider):
         response = answer_graphql(request, store, self.credentials.railway)
         response.headers.extend(limit_headers)
         return response
+
+    def control(self, action, request, store):
+        """/_sandbox/railway/<action>: deployments/behaviour (GET, POST), health/<host>[/path] (GET)."""
+        if action == "deployments/behaviour" and request.method in ("GET", "POST"):
+            data = store.section(self.name)
+            if request.method == "GET":
+                return Response.json(200, deployments.behaviour_view(data))
+            try:
+                body = json.loads(request.body or b"{}")
+            except ValueError:
+                return Response.json(400, {"error": "the body is not JSON"})
+            status, answer = deployments.set_behaviour(data, body)
+            if status == 200:
+                store.mark_changed()
+            return Response.json(status, answer)
+        if action.startswith("health/") and request.method in ("GET", "HEAD"):
+            status, answer = deployments.health(store.section(self.name), action[len("health/"):].split("/", 1)[0])
+            store.mark_changed()
+            return Response.json(status, answer)
+        return answer_control(action, request, store)     # endpoints registered with control.control()
 
     def fault_response(self, kind, request):
         if kind == "429":

@@ -8,14 +8,24 @@ Writes go through patches:
 Patch rules: `null` deletes a map entry (or any key); `isDeleted: true` removes a service /
 volume / bucket instance; `isCreated: true` is required when an instance first appears in an
 environment; map keys under services / volumes must be ids of that project's live objects.
+semantics.py checks what the merged config means (types, sealed variables, volume sizes, one
+TCP proxy, required mount paths) before anything is written.
+
+Every committed write goes through commit_config(), which calls on_config_committed() with the
+services the write affects: deployments.py gives that hook its body (a deploy per service unless
+skipDeploys).
 """
 import copy
 import hashlib
+import importlib
+import importlib.util
 import json
 import os
+import re
 
 from .context import RailwayError
 from .graphql_api import resolves
+from .semantics import check_config, fill_generated_values
 
 with open(os.path.join(os.path.dirname(__file__), "environment-config.keys.json")) as _f:
     _KEYS = json.load(_f)
@@ -124,6 +134,8 @@ def patched_config(context, environment, patch):
         for volume_id in (service.get("volumeMounts") or {}):
             if volume_id not in volumes:
                 raise RailwayError(f"Volume {volume_id} not found in project")
+    check_config(context, environment["config"], config)
+    fill_generated_values(context, config)
     return config
 
 
@@ -137,6 +149,63 @@ def write_config(context, environment, config):
     context.changed()
 
 
+# ------------------------------------------------------------------ commits and their effects
+CONFIG_COMMITTED_LISTENERS = []
+
+
+def config_commit_listener(function):
+    """Register `function(store, environment_id, service_ids, skip_deploys)`, called after every commit."""
+    CONFIG_COMMITTED_LISTENERS.append(function)
+    return function
+
+
+def on_config_committed(store, environment_id, service_ids, skip_deploys):
+    """Called after every committed config write with the ids of the services it affects.
+
+    Its body lives in deployments.py (`on_config_committed` there, or a function registered with
+    `config_commit_listener`): a deployment per affected service unless `skip_deploys`.
+    """
+    if importlib.util.find_spec(__package__ + ".deployments") is not None:
+        deployments = importlib.import_module(__package__ + ".deployments")
+        body = getattr(deployments, "on_config_committed", None)
+        if callable(body) and body not in CONFIG_COMMITTED_LISTENERS:
+            body(store, environment_id, sorted(service_ids), bool(skip_deploys))
+    for listener in CONFIG_COMMITTED_LISTENERS:
+        listener(store, environment_id, sorted(service_ids), bool(skip_deploys))
+
+
+REFERENCE_RE = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+def affected_services(before, after, patch):
+    """Ids of the services (live after the write) whose deployment a patch changes.
+
+    A service is affected when its own entry is in the patch, when it mounts a volume the patch
+    changes, or when one of its variables references a shared variable the patch changes.
+    """
+    services = after.get("services") or {}
+    touched = {sid for sid in (patch.get("services") or {}) if sid in services}
+    volumes = set(patch.get("volumes") or {})
+    if volumes:
+        touched |= {sid for sid, svc in services.items() if volumes & set((svc or {}).get("volumeMounts") or {})}
+    shared = {name for name in (patch.get("sharedVariables") or {})
+              if (before.get("sharedVariables") or {}).get(name) != (after.get("sharedVariables") or {}).get(name)}
+    if shared:
+        for sid, svc in services.items():
+            for variable in ((svc or {}).get("variables") or {}).values():
+                refs = REFERENCE_RE.findall(str((variable or {}).get("value") or ""))
+                if any(ref.startswith("shared.") and ref[len("shared."):] in shared for ref in refs):
+                    touched.add(sid)
+    return touched
+
+
+def commit_config(context, environment, config, patch, skip_deploys=False):
+    """Write a new committed config and tell on_config_committed which services it affects."""
+    before = environment["config"]
+    write_config(context, environment, config)
+    on_config_committed(context.store, environment["id"], affected_services(before, config, patch), skip_deploys)
+
+
 def without_sealed_variables(config):
     """A copy of a config minus sealed variables (they are never copied to another environment)."""
     config = copy.deepcopy(config)
@@ -147,13 +216,20 @@ def without_sealed_variables(config):
 
 
 def masked(config, decrypt_variables):
-    """A copy of a config (or patch) for reading: variable values hidden unless decrypted; sealed always hidden."""
+    """A copy of a config (or patch) for reading: variable values hidden unless decrypted; sealed always hidden.
+
+    Registry passwords are never shown, like sealed variables.
+    """
     config = copy.deepcopy(config)
     for variables in _variable_maps(config):
         for variable in variables.values():
             if isinstance(variable, dict) and variable.get("value") is not None \
                     and (not decrypt_variables or variable.get("isSealed")):
                 variable["value"] = VARIABLE_MASK
+    for service in (config.get("services") or {}).values():
+        credentials = ((service or {}).get("deploy") or {}).get("registryCredentials")
+        if isinstance(credentials, dict) and credentials.get("password") is not None:
+            credentials["password"] = VARIABLE_MASK
     return config
 
 
@@ -254,7 +330,7 @@ def resolve_environment_patch_commit(_, info, environmentId, patch=None, commitM
     environment = context.environment(environmentId)
     patch = patch or {}
     config = patched_config(context, environment, patch)
-    write_config(context, environment, config)
+    commit_config(context, environment, config, patch)
     return new_patch(context, environment, patch, "COMMITTED", commitMessage)["id"]
 
 
@@ -278,7 +354,7 @@ def resolve_environment_patch_commit_staged(_, info, environmentId, commitMessag
         record["updatedAt"] = context.now()
         context.changed()
         raise
-    write_config(context, environment, config)
+    commit_config(context, environment, config, record["patch"], bool(skipDeploys))
     timestamp = context.now()
     record.update(status="COMMITTED", message=commitMessage, appliedAt=timestamp, updatedAt=timestamp,
                   lastAppliedError=None)

@@ -1,11 +1,14 @@
 """Project-level services and volumes, kept consistent with every environment's config.
 
 serviceCreate adds a service instance to the environments it lands in, volumeCreate a volume
-instance (and a mount on its service); the deletes remove them everywhere.
+instance (and a mount on its service); the deletes remove them everywhere. serviceConnect sets
+the source (repo and branch, or image) of every instance of a service and deploys it;
+serviceDisconnect removes it.
 """
 import copy
+import re
 
-from .config import write_config
+from .config import commit_config, on_config_committed, write_config
 from .context import RailwayError
 from .graphql_api import resolves
 
@@ -97,6 +100,64 @@ def resolve_service_create(_, info, input):
         instance["deploy"] = {"registryCredentials": dict(input["registryCredentials"])}
     update_configs(context, environments,
                    lambda config: config.setdefault("services", {}).__setitem__(service["id"], copy.deepcopy(instance)))
+    if source:      # a service created with a source deploys at once
+        for environment in environments:
+            on_config_committed(context.store, environment["id"], [service["id"]], False)
+    context.changed()
+    return service
+
+
+REPO_RE = re.compile(r"^[\w.-]+/[\w.-]+$")
+
+
+def _instances_of(context, service):
+    return [e for e in live_environments(context, service["projectId"])
+            if service["id"] in (e["config"].get("services") or {})]
+
+
+@resolves("Mutation", "serviceConnect")
+def resolve_service_connect(_, info, id, input):
+    """Connect a repo (with its branch) or an image to every instance of the service, and deploy it."""
+    context = info.context
+    context.require_account()      # Railway refuses serviceConnect with a project token
+    service = context.service(id)
+    repo, image, branch = input.get("repo"), input.get("image"), input.get("branch")
+    if bool(repo) == bool(image):
+        raise RailwayError("Provide either a repo or an image to connect")
+    if repo and not REPO_RE.match(repo):
+        raise RailwayError(f"Invalid repository {repo}: expected owner/name")
+    if repo and not branch:
+        raise RailwayError("A branch is required to connect a repo")
+    source = {"repo": repo, "branch": branch, "image": None} if repo else {"image": image, "repo": None, "branch": None}
+    for environment in _instances_of(context, service):
+        config = copy.deepcopy(environment["config"])
+        target = config["services"][id].setdefault("source", {})
+        for key, value in source.items():
+            if value is None:
+                target.pop(key, None)
+            else:
+                target[key] = value
+        commit_config(context, environment, config, {"services": {id: {"source": source}}})
+    service["updatedAt"] = context.now()
+    context.changed()
+    return service
+
+
+@resolves("Mutation", "serviceDisconnect")
+def resolve_service_disconnect(_, info, id):
+    """Remove the repo / image of every instance of the service (nothing deploys)."""
+    context = info.context
+    context.require_account()
+    service = context.service(id)
+    for environment in _instances_of(context, service):
+        config = copy.deepcopy(environment["config"])
+        source = config["services"][id].get("source") or {}
+        for key in ("repo", "branch", "image", "commitSha", "rootDirectory"):
+            source.pop(key, None)
+        if not source:
+            config["services"][id].pop("source", None)
+        write_config(context, environment, config)
+    service["updatedAt"] = context.now()
     context.changed()
     return service
 

@@ -128,19 +128,20 @@ CONFIG = {
 
 
 def info_params(**overrides):
-    values = dict(CREDS, project=PID, workspace_id=None, query=None)
+    values = dict(CREDS, project=PID, workspace_id=WS, query=None)
     values.update(overrides)
     return values
 
 
 def info_project():
-    return project_with(env_node(PROD, "production", config=CONFIG), description=None, isPublic=False, prDeploys=False, workspaceId=WS,
+    """The answer to railway_info's one query (project by id, workspace known): the project and the rules."""
+    return dict(notificationRules=[], **project_with(env_node(PROD, "production", config=CONFIG), description=None, isPublic=False, prDeploys=False, workspaceId=WS,
                         services=dict(edges=[dict(node=dict(id="svc-1", name="api", icon=None))]),
-                        volumes=dict(edges=[dict(node=dict(id="vol-1", name="api-volume"))]))
+                        volumes=dict(edges=[dict(node=dict(id="vol-1", name="api-volume"))])))
 
 
 def test_info_reads_the_whole_project_in_one_query(railway_script):
-    script = railway_script(("project", info_project()))
+    script = railway_script(("projectInfo", info_project()))
     result = run(railway_info, info_params())
     script.done()
     assert result["changed"] is False
@@ -157,13 +158,13 @@ def test_info_reads_the_whole_project_in_one_query(railway_script):
 
 
 def test_info_query(railway_script):
-    railway_script(("project", info_project()))
+    railway_script(("projectInfo", info_project()))
     result = run(railway_info, info_params(query="environments[].services[].name"))
     assert result["query_result"] == ["api"]
 
 
 def test_info_bad_query_names_the_option(railway_script):
-    railway_script(("project", info_project()))
+    railway_script(("projectInfo", info_project()))
     result = run(railway_info, info_params(query="environments[?"))
     assert result["failed"] is True
     assert result["msg"].startswith("query:")

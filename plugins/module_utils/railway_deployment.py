@@ -1,0 +1,318 @@
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""railway_deployment: deploy, redeploy, restart or roll back a service instance, and wait for the outcome.
+
+Lifecycle actions are not idempotent by nature. The module acts when `trigger` is true (its default)
+and reports changed; `trigger: "{{ earlier_task is changed }}"` makes a run in which nothing upstream
+changed send no mutation (it still reads, waits for and probes the latest deployment). A deploy of a
+`commit_sha` that the latest deployment already runs (or is building) is a no-op too.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.railstack.platform.plugins.module_utils._task import create_or_find_again
+from ansible_collections.railstack.platform.plugins.module_utils.railway import (
+    RailwayClient, nodes, railway_argument_spec, resolve_instance)
+
+ARGUMENT_SPEC = dict(
+    railway_argument_spec(),
+    project=dict(type="str", required=True),
+    workspace_id=dict(type="str"),
+    environment=dict(type="str", required=True),
+    service=dict(type="str", required=True),
+    action=dict(type="str", default="deploy", choices=["deploy", "redeploy", "restart", "rollback"]),
+    commit_sha=dict(type="str"),
+    deployment_id=dict(type="str"),
+    trigger=dict(type="bool", default=True),
+    wait=dict(type="bool", default=False),
+    wait_timeout=dict(type="int", default=900),
+    wait_interval=dict(type="float", default=5.0),
+    health_check=dict(type="dict", options=dict(
+        url=dict(type="str", required=True),
+        status_code=dict(type="int", default=200),
+        body=dict(type="str"),
+        timeout=dict(type="int", default=60),
+        interval=dict(type="float", default=3.0),
+        validate_certs=dict(type="bool", default=True),
+    )),
+    rollback_on_failure=dict(type="bool", default=False),
+)
+
+SUCCEEDED = ("SUCCESS", "SLEEPING")
+FAILED = ("FAILED", "CRASHED", "REMOVED", "SKIPPED")
+RUNNING = SUCCEEDED
+_SHA_RE = re.compile(r"^[0-9a-f]{7,40}$")
+HISTORY = 20
+# Tests replace these to run the wait loops without sleeping.
+SLEEP = time.sleep
+CLOCK = time.monotonic
+
+DEPLOYMENT_FIELDS = "id status statusUpdatedAt createdAt canRollback serviceId environmentId staticUrl url meta"
+DEPLOYMENTS_QUERY = ("query deployments($input: DeploymentListInput!, $first: Int) {"
+                     " deployments(input: $input, first: $first) { edges { node { %s } } } }" % DEPLOYMENT_FIELDS)
+DEPLOYMENT_QUERY = "query deployment($id: String!) { deployment(id: $id) { %s } }" % DEPLOYMENT_FIELDS
+
+
+class Outcome(Exception):
+    """A deployment (or its health probe) did not end well: message and the deployment it is about."""
+
+    def __init__(self, msg, deployment):
+        super().__init__(msg)
+        self.msg = msg
+        self.deployment = deployment
+
+
+def deployment_result(record):
+    if not record:
+        return {}
+    meta = record.get("meta") or {}
+    return dict(id=record.get("id"), status=record.get("status"), service_id=record.get("serviceId"),
+                environment_id=record.get("environmentId"), created_at=record.get("createdAt"),
+                status_updated_at=record.get("statusUpdatedAt"), can_rollback=record.get("canRollback"),
+                url=record.get("url"), static_url=record.get("staticUrl"),
+                commit_sha=meta.get("commitHash"), image=meta.get("image"), reason=meta.get("reason"))
+
+
+def _validate(ctx, params):
+    action = params["action"]
+    if params["commit_sha"] is not None:
+        if action != "deploy":
+            ctx.fail("commit_sha: only action=deploy takes a commit (action is %s)." % action)
+        if not _SHA_RE.match(params["commit_sha"].lower()):
+            ctx.fail("commit_sha: %r is not a Git commit SHA (7 to 40 hexadecimal digits)." % params["commit_sha"])
+        params["commit_sha"] = params["commit_sha"].lower()
+    if params["deployment_id"] is not None and action != "rollback":
+        ctx.fail("deployment_id: only action=rollback takes a deployment to roll back to (action is %s)." % action)
+    if params["rollback_on_failure"] and not params["wait"]:
+        ctx.fail("rollback_on_failure: needs wait=true (a failure is only known by waiting for the deployment).")
+    if params["rollback_on_failure"] and action == "rollback":
+        ctx.fail("rollback_on_failure: cannot be used with action=rollback.")
+    probe = params["health_check"]
+    if probe:
+        if not params["wait"]:
+            ctx.fail("health_check: needs wait=true (the probe runs once the deployment succeeded).")
+        if not re.match(r"^https?://[^/\s]+", probe["url"] or ""):
+            ctx.fail("health_check: url must be an http:// or https:// URL (got %r)." % probe["url"])
+        if not 100 <= probe["status_code"] <= 599:
+            ctx.fail("health_check: status_code %d is not an HTTP status." % probe["status_code"])
+        if probe["timeout"] < 0 or probe["interval"] <= 0:
+            ctx.fail("health_check: timeout must not be negative and interval must be more than 0.")
+    if params["wait_timeout"] < 0:
+        ctx.fail("wait_timeout: must not be negative.")
+    if params["wait_interval"] <= 0:
+        ctx.fail("wait_interval: must be more than 0 seconds.")
+
+
+def recent_deployments(client, environment, service):
+    """The instance's latest deployments, newest first (one query)."""
+    data = client.query(DEPLOYMENTS_QUERY, dict(input=dict(environmentId=environment["id"], serviceId=service["id"]),
+                                                first=HISTORY))
+    return nodes(data["deployments"])
+
+
+def _new_deployment(client, environment, service, before):
+    """The newest deployment that was not there before (after a write whose answer gave no id)."""
+    known = {d["id"] for d in before}
+    return next((d for d in recent_deployments(client, environment, service) if d["id"] not in known), None)
+
+
+# ------------------------------------------------------------------ waiting and probing
+def wait_for(ctx, client, deployment, what):
+    """Poll a deployment until it succeeds (returned) or fails (Outcome raised); wait_timeout bounds it."""
+    params = ctx.params
+    deadline = CLOCK() + params["wait_timeout"]
+    while True:
+        status = deployment.get("status")
+        if status in SUCCEEDED:
+            return deployment
+        if status in FAILED:
+            raise Outcome("%s: deployment %s ended %s." % (what, deployment["id"], status), deployment)
+        if CLOCK() >= deadline:
+            raise Outcome("wait_timeout: deployment %s is still %s after %ss." % (
+                deployment["id"], status, params["wait_timeout"]), deployment)
+        SLEEP(min(params["wait_interval"], max(0.0, deadline - CLOCK())))
+        deployment = client.query(DEPLOYMENT_QUERY, dict(id=deployment["id"]))["deployment"]
+
+
+def probe(ctx, deployment):
+    """GET health_check.url until it answers status_code (and holds body), or raise Outcome after its timeout."""
+    check = ctx.params["health_check"]
+    http = HttpClient("health check", check["url"], timeout=min(30, max(1, check["timeout"] or 1)), max_retries=0,
+                      validate_certs=check["validate_certs"], headers={"Accept": "*/*"})
+    deadline = CLOCK() + check["timeout"]
+    seen = None
+    while True:
+        try:
+            response = http.request("GET", allow_status=range(100, 600), safe=True)
+            text = response.text or ""
+            seen = "HTTP %d" % response.status
+            if response.status == check["status_code"] and (not check["body"] or check["body"] in text):
+                return dict(url=check["url"], status_code=response.status, attempts=http.stats["requests"])
+            if response.status == check["status_code"]:
+                seen += " without %r in its body" % check["body"]
+        except ApiError as exc:
+            seen = exc.message
+        if CLOCK() >= deadline:
+            raise Outcome("health_check: %s did not answer %d%s within %ss; last: %s." % (
+                check["url"], check["status_code"], " with %r" % check["body"] if check["body"] else "",
+                check["timeout"], seen), deployment)
+        SLEEP(min(check["interval"], max(0.0, deadline - CLOCK())))
+
+
+# ------------------------------------------------------------------ actions
+def _rollback_target(deployments, deployment_id=None):
+    if deployment_id:
+        return next((d for d in deployments if d["id"] == deployment_id), None)
+    return next((d for d in deployments if d.get("canRollback")), None)
+
+
+def rollback(client, environment, service, target, before):
+    """deploymentRollback (a Boolean) and the new deployment it made."""
+    try:
+        client.mutate("mutation deploymentRollback($id: String!) { deploymentRollback(id: $id) }", dict(id=target["id"]))
+    except ApiError as exc:
+        if not exc.lost_response:
+            raise
+    made = _new_deployment(client, environment, service, before)
+    if made is None:
+        raise ApiError("Railway: the rollback to deployment %s made no new deployment" % target["id"], provider="Railway")
+    return made
+
+
+def act(ctx, client, environment, service, deployments):
+    """Send the action's mutation; return the deployment to follow."""
+    params = ctx.params
+    action = params["action"]
+    latest = deployments[0] if deployments else None
+    if action == "deploy":
+        variables = dict(environmentId=environment["id"], serviceId=service["id"])
+        if params["commit_sha"]:
+            variables["commitSha"] = params["commit_sha"]
+
+        def create():
+            new_id = client.mutate("mutation serviceInstanceDeployV2($environmentId: String!, $serviceId: String!,"
+                                   " $commitSha: String) { serviceInstanceDeployV2(environmentId: $environmentId,"
+                                   " serviceId: $serviceId, commitSha: $commitSha) }", variables)["serviceInstanceDeployV2"]
+            return client.query(DEPLOYMENT_QUERY, dict(id=new_id))["deployment"]
+
+        return create_or_find_again(create, lambda: _new_deployment(client, environment, service, deployments))
+    if action == "redeploy":
+        def redeploy():
+            return client.mutate("mutation deploymentRedeploy($id: String!) { deploymentRedeploy(id: $id) { %s } }"
+                                 % DEPLOYMENT_FIELDS, dict(id=latest["id"]))["deploymentRedeploy"]
+
+        return create_or_find_again(redeploy, lambda: _new_deployment(client, environment, service, deployments))
+    if action == "restart":
+        target = next(d for d in deployments if d["status"] in RUNNING + ("CRASHED",))
+        try:
+            client.mutate("mutation deploymentRestart($id: String!) { deploymentRestart(id: $id) }", dict(id=target["id"]))
+        except ApiError as exc:
+            if not exc.lost_response:
+                raise
+        return client.query(DEPLOYMENT_QUERY, dict(id=target["id"]))["deployment"]
+    return rollback(client, environment, service, _rollback_target(deployments, params["deployment_id"]), deployments)
+
+
+def _check_possible(ctx, service, environment, deployments):
+    """Fail, before any write, on an action the instance's deployments cannot take."""
+    params = ctx.params
+    action = params["action"]
+    where = "service %r in environment %r" % (service["name"], environment["name"])
+    if action == "redeploy" and not deployments:
+        ctx.fail("action: %s has no deployment to redeploy; use action=deploy." % where)
+    if action == "restart" and not any(d["status"] in RUNNING + ("CRASHED",) for d in deployments):
+        ctx.fail("action: %s has no running or crashed deployment to restart (latest: %s)." % (
+            where, deployments[0]["status"] if deployments else "none"))
+    if action == "rollback":
+        target = _rollback_target(deployments, params["deployment_id"])
+        if params["deployment_id"] and target is None:
+            ctx.fail("deployment_id: %s is not one of the last %d deployments of %s." % (params["deployment_id"], HISTORY, where))
+        if target is None:
+            ctx.fail("action: %s has no earlier successful deployment to roll back to." % where)
+        if not target.get("canRollback"):
+            ctx.fail("deployment_id: Railway cannot roll back to deployment %s (status %s, canRollback false)." % (
+                target["id"], target["status"]))
+
+
+def _noop(params, latest):
+    """A deploy of the commit the latest deployment already runs (or builds) has nothing to do."""
+    return (params["action"] == "deploy" and params["commit_sha"] and latest is not None
+            and ((latest.get("meta") or {}).get("commitHash") or "").lower().startswith(params["commit_sha"])
+            and latest["status"] not in FAILED)
+
+
+def follow(ctx, client, deployment):
+    """wait (and health_check) when asked: the deployment it ended with, and the probe's result."""
+    params = ctx.params
+    if not params["wait"]:
+        return deployment, None
+    deployment = wait_for(ctx, client, deployment, "wait")
+    return deployment, probe(ctx, deployment) if params["health_check"] else None
+
+
+def run(ctx):
+    params = ctx.params
+    _validate(ctx, params)
+    client = ctx.register_client(RailwayClient(params))
+    project, environment, service = resolve_instance(client, params, required=not ctx.check_mode)
+    if None in (project, environment, service):
+        ctx.warn("project, environment or service does not exist yet; in check mode the %s is reported as to happen "
+                 "once it does." % params["action"])
+        return ctx.result(changed=params["trigger"], deployment={})
+    deployments = recent_deployments(client, environment, service)
+    latest = deployments[0] if deployments else None
+    acting = params["trigger"] and not _noop(params, latest)
+    if acting:
+        _check_possible(ctx, service, environment, deployments)
+    if not acting or ctx.check_mode:
+        deployment = latest
+        health = None
+        if not ctx.check_mode and latest is not None:
+            try:
+                deployment, health = follow(ctx, client, latest)
+            except Outcome as outcome:
+                ctx.fail(outcome.msg, changed=False, deployment=deployment_result(outcome.deployment))
+        return ctx.result(changed=acting, deployment=deployment_result(deployment), health_check=health,
+                          diff=(dict(deployment=(latest or {}).get("id")),
+                                dict(deployment="(new %s)" % params["action"] if acting else (latest or {}).get("id"))))
+
+    deployment = act(ctx, client, environment, service, deployments)
+    diff = (dict(deployment=(latest or {}).get("id")), dict(deployment=deployment["id"]))
+    try:
+        deployment, health = follow(ctx, client, deployment)
+    except Outcome as outcome:
+        failed = outcome.deployment
+        if not params["rollback_on_failure"]:
+            ctx.fail(outcome.msg, changed=True, deployment=deployment_result(failed))
+        return _roll_back_after(ctx, client, environment, service, outcome)
+    return ctx.result(changed=True, deployment=deployment_result(deployment), health_check=health, diff=diff)
+
+
+def _roll_back_after(ctx, client, environment, service, outcome):
+    """rollback_on_failure: go back to the previous successful deployment, then fail with what happened."""
+    failed = deployment_result(outcome.deployment)
+    deployments = recent_deployments(client, environment, service)
+    running = next((d for d in deployments if d["status"] in RUNNING and d["id"] != failed["id"]), None)
+    if running is not None and outcome.deployment.get("status") in FAILED:
+        ctx.fail("%s The previous deployment %s is still %s; nothing to roll back." % (
+            outcome.msg, running["id"], running["status"]), changed=True, deployment=failed, rolled_back_to=None)
+    target = _rollback_target(deployments)
+    if target is None:
+        ctx.fail("%s No earlier successful deployment to roll back to." % outcome.msg, changed=True, deployment=failed,
+                 rolled_back_to=None)
+    made = rollback(client, environment, service, target, deployments)
+    try:
+        made = wait_for(ctx, client, made, "rollback_on_failure")
+        note = "rolled back to deployment %s: new deployment %s is %s." % (target["id"], made["id"], made["status"])
+    except Outcome as again:
+        made = again.deployment
+        note = "the rollback to deployment %s failed too: %s" % (target["id"], again.msg)
+    ctx.fail("%s rollback_on_failure: %s" % (outcome.msg, note), changed=True, deployment=failed,
+             rolled_back_to=deployment_result(target), rollback_deployment=deployment_result(made))

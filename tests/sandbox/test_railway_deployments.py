@@ -1,0 +1,217 @@
+"""Railway: deployments over time, injected failures, rollback, config commits that deploy, the control API."""
+import time
+from datetime import datetime, timezone
+
+from conftest import create_project
+
+SERVICE_CREATE = "mutation($i: ServiceCreateInput!) { serviceCreate(input: $i) { id name } }"
+DEPLOY = ("mutation($e: String!, $s: String!, $c: String) {"
+          " serviceInstanceDeployV2(environmentId: $e, serviceId: $s, commitSha: $c) }")
+FIELDS = "id status statusUpdatedAt createdAt canRollback canRedeploy deploymentStopped meta serviceId environmentId"
+DEPLOYMENT = "query($id: String!) { deployment(id: $id) { %s } }" % FIELDS
+LIST = ("query($i: DeploymentListInput!, $first: Int) { deployments(input: $i, first: $first) {"
+        " edges { node { %s } } } }" % FIELDS)
+ROLLBACK = "mutation($id: String!) { deploymentRollback(id: $id) }"
+PATCH = "mutation($e: String!, $p: EnvironmentConfig) { environmentPatchCommit(environmentId: $e, patch: $p) }"
+FAST = {"QUEUED": 0.02, "BUILDING": 0.05, "DEPLOYING": 0.05}
+
+
+def setup(sandbox, source=None, name="api", **extra):
+    assert sandbox.control("POST", "railway/deployments/behaviour", {"phase_seconds": FAST}).status_code == 200
+    project = create_project(sandbox, "shop")
+    service = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": name,
+                                                 "source": source or {"image": "nginx:1"}, **extra}})["serviceCreate"]
+    return project, service
+
+
+def deploy(sandbox, project, service, commit=None):
+    return sandbox.gql(DEPLOY, {"e": project["environment_id"], "s": service["id"], "c": commit})["serviceInstanceDeployV2"]
+
+
+def history(sandbox, service):
+    return [e["node"] for e in sandbox.gql(LIST, {"i": {"serviceId": service["id"]}})["deployments"]["edges"]]
+
+
+def settle(sandbox, deployment_id, seconds=2.0):
+    deadline = time.time() + seconds
+    seen = []
+    while time.time() < deadline:
+        record = sandbox.gql(DEPLOYMENT, {"id": deployment_id})["deployment"]
+        if not seen or seen[-1] != record["status"]:
+            seen.append(record["status"])
+        if record["status"] in ("SUCCESS", "FAILED", "CRASHED", "REMOVED", "SLEEPING"):
+            return record, seen
+        time.sleep(0.01)
+    raise AssertionError(f"deployment {deployment_id} did not settle: {seen}")
+
+
+def took(record):
+    """Seconds from a deployment's creation to its last status (the sandbox keeps milliseconds)."""
+    def seconds(text):
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc).timestamp()
+    return round(seconds(record["statusUpdatedAt"]) - seconds(record["createdAt"]), 3)
+
+
+def behaviour(sandbox, **body):
+    return sandbox.control("POST", "railway/deployments/behaviour", body)
+
+
+def test_a_deployment_moves_through_its_phases(sandbox):
+    project, service = setup(sandbox)
+    deployment_id = deploy(sandbox, project, service)
+    first = sandbox.gql(DEPLOYMENT, {"id": deployment_id})["deployment"]
+    assert first["status"] in ("QUEUED", "BUILDING") and first["serviceId"] == service["id"]
+    record, seen = settle(sandbox, deployment_id)
+    assert record["status"] == "SUCCESS" and seen[-1] == "SUCCESS"
+    order = ["QUEUED", "BUILDING", "DEPLOYING", "SUCCESS"]
+    assert [order.index(s) for s in seen] == sorted(order.index(s) for s in seen)
+    assert record["statusUpdatedAt"] >= record["createdAt"]
+    assert record["meta"]["image"] == "nginx:1" and record["meta"]["reason"] == "deploy"
+    assert record["canRollback"] is False and record["deploymentStopped"] is False
+
+
+def test_the_next_success_removes_the_previous_one_which_can_then_be_rolled_back_to(sandbox):
+    project, service = setup(sandbox)
+    first = deploy(sandbox, project, service)
+    settle(sandbox, first)
+    second = deploy(sandbox, project, service)
+    settle(sandbox, second)
+    by_id = {d["id"]: d for d in history(sandbox, service)}
+    assert by_id[first]["status"] == "REMOVED" and by_id[first]["canRollback"] is True
+    assert by_id[second]["status"] == "SUCCESS" and by_id[second]["canRollback"] is False
+    assert sandbox.gql(ROLLBACK, {"id": first}) == {"deploymentRollback": True}
+    newest = history(sandbox, service)[0]
+    assert newest["id"] not in (first, second) and newest["meta"]["reason"] == "rollback"
+    assert newest["meta"]["rollbackTargetDeploymentId"] == first
+    record, seen = settle(sandbox, newest["id"])
+    assert record["status"] == "SUCCESS" and "BUILDING" not in seen
+    assert abs(took(record) - (FAST["QUEUED"] + FAST["DEPLOYING"])) <= 0.002        # no build phase
+    assert sandbox.gql_error(ROLLBACK, {"id": record["id"]}) == "Deployment cannot be rolled back"   # it runs
+    assert sandbox.gql(DEPLOYMENT, {"id": second})["deployment"]["canRollback"] is True                # replaced
+
+
+def test_injected_failure_and_crash(sandbox):
+    project, service = setup(sandbox)
+    good = deploy(sandbox, project, service)
+    settle(sandbox, good)
+    answer = behaviour(sandbox, service=service["id"], outcome="FAILED")
+    assert answer.status_code == 200 and answer.json()["outcomes"] == {service["id"]: "FAILED"}
+    failed, seen = settle(sandbox, deploy(sandbox, project, service))
+    assert failed["status"] == "FAILED" and "DEPLOYING" not in seen and failed["deploymentStopped"] is True
+    assert abs(took(failed) - (FAST["QUEUED"] + FAST["BUILDING"])) <= 0.002         # failed when the build ended
+    assert sandbox.gql(DEPLOYMENT, {"id": good})["deployment"]["status"] == "SUCCESS"      # the build broke; the old one runs
+
+    behaviour(sandbox, service="api", project="shop", outcome="CRASHED")
+    crashed, seen = settle(sandbox, deploy(sandbox, project, service))
+    assert crashed["status"] == "CRASHED"
+    assert abs(took(crashed) - sum(FAST.values())) <= 0.002                         # crashed after DEPLOYING
+    old = sandbox.gql(DEPLOYMENT, {"id": good})["deployment"]
+    assert old["status"] == "REMOVED" and old["canRollback"] is True
+    health = sandbox.control("GET", "railway/deployments/behaviour").json()
+    assert health["outcomes"] == {service["id"]: "CRASHED"}
+
+    sandbox.gql(ROLLBACK, {"id": good})
+    rolled, _ = settle(sandbox, history(sandbox, service)[0]["id"])
+    assert rolled["status"] == "SUCCESS"         # a rollback reuses the old image: no injected failure
+
+    behaviour(sandbox, service=service["id"], outcome=None)
+    assert sandbox.control("GET", "railway/deployments/behaviour").json()["outcomes"] == {}
+
+
+def test_commit_sha_redeploy_and_restart(sandbox):
+    project, service = setup(sandbox, source={"repo": "railstack/app"}, branch="main")
+    latest = deploy(sandbox, project, service)
+    pinned = deploy(sandbox, project, service, commit="3f9a2c1")
+    assert sandbox.gql(DEPLOYMENT, {"id": latest})["deployment"]["status"] == "REMOVED"     # superseded while in progress
+    record, _ = settle(sandbox, pinned)
+    assert record["meta"]["commitHash"] == "3f9a2c1" and record["meta"]["repo"] == "railstack/app"
+    redeploy = sandbox.gql("mutation($id: String!) { deploymentRedeploy(id: $id) { id status meta } }", {"id": pinned})
+    assert redeploy["deploymentRedeploy"]["meta"]["commitHash"] == "3f9a2c1"
+    assert redeploy["deploymentRedeploy"]["meta"]["reason"] == "redeploy"
+    running, _ = settle(sandbox, redeploy["deploymentRedeploy"]["id"])
+    behaviour(sandbox, phase_seconds={"DEPLOYING": 0.5})          # long enough to see the restart in progress
+    assert sandbox.gql("mutation($id: String!) { deploymentRestart(id: $id) }", {"id": running["id"]}) == \
+        {"deploymentRestart": True}
+    assert sandbox.gql(DEPLOYMENT, {"id": running["id"]})["deployment"]["status"] == "DEPLOYING"
+    assert settle(sandbox, running["id"])[0]["status"] == "SUCCESS"
+    assert "cannot be restarted" in sandbox.gql_error("mutation($id: String!) { deploymentRestart(id: $id) }",
+                                                      {"id": pinned})
+    assert sandbox.gql("mutation($e: String!, $s: String!) { serviceInstanceRedeploy(environmentId: $e, serviceId: $s) }",
+                       {"e": project["environment_id"], "s": service["id"]}) == {"serviceInstanceRedeploy": True}
+
+
+def test_deploy_needs_an_instance_with_a_source(sandbox):
+    project, _ = setup(sandbox)
+    bare = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": "empty"}})["serviceCreate"]
+    assert "no source" in sandbox.gql_error(DEPLOY, {"e": project["environment_id"], "s": bare["id"]})
+    other = create_project(sandbox, "other")
+    assert "not found" in sandbox.gql_error(DEPLOY, {"e": other["environment_id"], "s": bare["id"]}).lower()
+    assert "no deployment" in sandbox.gql_error(
+        "mutation($e: String!, $s: String!) { serviceInstanceRedeploy(environmentId: $e, serviceId: $s) }",
+        {"e": project["environment_id"], "s": bare["id"]}).lower()
+
+
+def test_a_config_commit_deploys_the_services_it_touches_unless_skip_deploys(sandbox):
+    project, service = setup(sandbox)
+    other = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": "worker",
+                                               "source": {"image": "busybox"}}})["serviceCreate"]
+    before = {d["id"] for d in history(sandbox, service)}
+    others_before = {d["id"] for d in history(sandbox, other)}
+    sandbox.gql(PATCH, {"e": project["environment_id"],
+                        "p": {"services": {service["id"]: {"variables": {"A": {"value": "1"}}}}}})
+    made = [d for d in history(sandbox, service) if d["id"] not in before]
+    assert len(made) == 1 and made[0]["meta"]["reason"] == "config"
+    assert {d["id"] for d in history(sandbox, other)} == others_before        # not touched: not deployed
+
+    stage = "mutation($e: String!, $p: EnvironmentConfig!) { environmentStageChanges(environmentId: $e, input: $p) { id } }"
+    sandbox.gql(stage, {"e": project["environment_id"], "p": {"services": {other["id"]: {"variables": {"B": {"value": "2"}}}}}})
+    count = len(history(sandbox, other))
+    sandbox.gql("mutation($e: String!) { environmentPatchCommitStaged(environmentId: $e, skipDeploys: true) }",
+                {"e": project["environment_id"]})
+    assert len(history(sandbox, other)) == count
+
+
+def test_deployments_list_filters_and_scope(sandbox):
+    project, service = setup(sandbox)
+    settle(sandbox, deploy(sandbox, project, service))
+    behaviour(sandbox, service=service["id"], outcome="FAILED")
+    settle(sandbox, deploy(sandbox, project, service))
+    only_failed = sandbox.gql(LIST, {"i": {"projectId": project["id"], "status": {"in": ["FAILED"]}}})
+    assert [e["node"]["status"] for e in only_failed["deployments"]["edges"]] == ["FAILED"]
+    not_failed = sandbox.gql(LIST, {"i": {"environmentId": project["environment_id"], "status": {"notIn": ["FAILED"]}},
+                                    "first": 1})
+    assert [e["node"]["status"] for e in not_failed["deployments"]["edges"]] == ["SUCCESS"]
+    assert sandbox.gql_error(DEPLOYMENT, {"id": "00000000-0000-4000-8000-000000000000"}) == "Deployment not found"
+
+
+def test_service_instances_show_the_latest_deployment(sandbox):
+    project, service = setup(sandbox)
+    deployment_id = deploy(sandbox, project, service)
+    settle(sandbox, deployment_id)
+    instances = sandbox.gql("query($id: String!) { environment(id: $id) { serviceInstances { edges { node {"
+                            " id serviceId serviceName environmentId latestDeployment { id status } } } } } }",
+                            {"id": project["environment_id"]})["environment"]["serviceInstances"]["edges"]
+    [node] = [e["node"] for e in instances]
+    assert node["serviceName"] == "api" and node["latestDeployment"] == {"id": deployment_id, "status": "SUCCESS"}
+
+
+def test_health_endpoint_answers_for_the_running_deployment(sandbox):
+    project, service = setup(sandbox)
+    domain = sandbox.gql("mutation($i: ServiceDomainCreateInput!) { serviceDomainCreate(input: $i) { domain } }",
+                         {"i": {"serviceId": service["id"], "environmentId": project["environment_id"]}})
+    host = domain["serviceDomainCreate"]["domain"]
+    assert sandbox.control("GET", f"railway/health/{host}").status_code == 503
+    deployment_id = deploy(sandbox, project, service)
+    settle(sandbox, deployment_id)
+    answer = sandbox.control("GET", f"railway/health/{host}/healthz")
+    assert answer.status_code == 200 and answer.json()["deploymentId"] == deployment_id
+    assert sandbox.control("GET", "railway/health/nowhere.example.com").status_code == 404
+
+
+def test_behaviour_control_refuses_bad_input(sandbox):
+    setup(sandbox)
+    assert behaviour(sandbox, service="api", outcome="EXPLODED").status_code == 400
+    assert behaviour(sandbox, service="nope", outcome="FAILED").status_code == 404
+    assert behaviour(sandbox, colour="red").status_code == 400
+    assert behaviour(sandbox, phase_seconds={"BUILDING": -1}).status_code == 400
+    assert sandbox.control("POST", "railway/nothing").status_code == 404

@@ -1,0 +1,181 @@
+"""Railway: service domains and custom domains, verified through the sandbox's Cloudflare zones."""
+from conftest import create_project
+
+SERVICE_CREATE = "mutation($i: ServiceCreateInput!) { serviceCreate(input: $i) { id name } }"
+SD_CREATE = ("mutation($i: ServiceDomainCreateInput!) { serviceDomainCreate(input: $i) {"
+             " id domain suffix targetPort serviceId environmentId projectId syncStatus } }")
+SD_UPDATE = "mutation($i: ServiceDomainUpdateInput!) { serviceDomainUpdate(input: $i) }"
+SD_AVAILABLE = "query($d: String!) { serviceDomainAvailable(domain: $d) { available message } }"
+CD_FIELDS = ("id domain targetPort serviceId environmentId syncStatus status { dnsRecords { hostlabel fqdn zone"
+             " recordType requiredValue currentValue status purpose } verificationDnsHost verificationToken verified"
+             " certificateStatus }")
+CD_CREATE = "mutation($i: CustomDomainCreateInput!) { customDomainCreate(input: $i) { %s } }" % CD_FIELDS
+DOMAINS = ("query($p: String!, $e: String!, $s: String!) { domains(projectId: $p, environmentId: $e, serviceId: $s) {"
+           " serviceDomains { id domain targetPort } customDomains { %s } } }" % CD_FIELDS)
+CONFIG = "query($id: String!) { environment(id: $id) { config configEtag } }"
+
+
+def setup_service(sandbox, name="api", project_name="shop"):
+    project = create_project(sandbox, project_name)
+    service = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": name,
+                                                 "source": {"image": "nginx:1"}}})["serviceCreate"]
+    return project, service
+
+
+def domains(sandbox, project, service):
+    return sandbox.gql(DOMAINS, {"p": project["id"], "e": project["environment_id"], "s": service["id"]})["domains"]
+
+
+def cloudflare(sandbox, method, path, body=None):
+    response = sandbox.session.request(method, f"{sandbox.url}/client/v4{path}", json=body, timeout=10,
+                                       headers={"Authorization": f"Bearer {sandbox.env['CLOUDFLARE_API_TOKEN']}"})
+    assert response.status_code in (200, 201), response.text
+    return response.json()["result"]
+
+
+def add_record(sandbox, zone_name, name, rtype, content):
+    zone = cloudflare(sandbox, "GET", f"/zones?name={zone_name}")[0]
+    return cloudflare(sandbox, "POST", f"/zones/{zone['id']}/dns_records",
+                      {"name": name, "type": rtype, "content": content, "ttl": 1, "proxied": False})
+
+
+def test_service_domain_generated_renamed_and_mirrored_in_config(sandbox):
+    project, service = setup_service(sandbox)
+    etag = sandbox.gql(CONFIG, {"id": project["environment_id"]})["environment"]["configEtag"]
+    created = sandbox.gql(SD_CREATE, {"i": {"serviceId": service["id"], "environmentId": project["environment_id"],
+                                            "targetPort": 8080}})["serviceDomainCreate"]
+    assert created["domain"] == "api-production.up.railway.app" and created["suffix"] == "up.railway.app"
+    assert created["targetPort"] == 8080 and created["syncStatus"] == "ACTIVE"
+    environment = sandbox.gql(CONFIG, {"id": project["environment_id"]})["environment"]
+    assert environment["configEtag"] != etag
+    networking = environment["config"]["services"][service["id"]]["networking"]
+    assert networking["serviceDomains"] == {"api-production.up.railway.app": {"port": 8080}}
+
+    assert sandbox.gql(SD_AVAILABLE, {"d": "api-production.up.railway.app"})["serviceDomainAvailable"]["available"] is False
+    assert sandbox.gql(SD_AVAILABLE, {"d": "shop-api"})["serviceDomainAvailable"] == \
+        {"available": True, "message": "Domain is available"}
+    assert sandbox.gql(SD_AVAILABLE, {"d": "Bad_Name"})["serviceDomainAvailable"]["available"] is False
+
+    assert sandbox.gql(SD_UPDATE, {"i": {"serviceDomainId": created["id"], "serviceId": service["id"],
+                                         "environmentId": project["environment_id"],
+                                         "domain": "shop-api.up.railway.app"}}) == {"serviceDomainUpdate": True}
+    found = domains(sandbox, project, service)["serviceDomains"]
+    assert [(d["domain"], d["targetPort"]) for d in found] == [("shop-api.up.railway.app", 8080)]
+    config = sandbox.gql(CONFIG, {"id": project["environment_id"]})["environment"]["config"]
+    assert config["services"][service["id"]]["networking"]["serviceDomains"] == {"shop-api.up.railway.app": {"port": 8080}}
+
+
+def test_second_generated_name_gets_a_suffix_and_taken_names_are_refused(sandbox):
+    project, service = setup_service(sandbox)
+    first = sandbox.gql(SD_CREATE, {"i": {"serviceId": service["id"], "environmentId": project["environment_id"]}})
+    second = sandbox.gql(SD_CREATE, {"i": {"serviceId": service["id"], "environmentId": project["environment_id"]}})
+    assert second["serviceDomainCreate"]["domain"] != first["serviceDomainCreate"]["domain"]
+    assert second["serviceDomainCreate"]["domain"].startswith("api-production-")
+    message = sandbox.gql_error(SD_UPDATE, {"i": {"serviceDomainId": second["serviceDomainCreate"]["id"],
+                                                  "serviceId": service["id"], "environmentId": project["environment_id"],
+                                                  "domain": first["serviceDomainCreate"]["domain"]}})
+    assert "not available" in message
+
+
+def test_domains_need_a_service_instance_and_a_valid_port(sandbox):
+    project, service = setup_service(sandbox)
+    other = create_project(sandbox, "other")
+    assert "Environment not found" in sandbox.gql_error(SD_CREATE, {"i": {"serviceId": service["id"],
+                                                                          "environmentId": other["environment_id"]}})
+    assert "port" in sandbox.gql_error(SD_CREATE, {"i": {"serviceId": service["id"],
+                                                         "environmentId": project["environment_id"], "targetPort": 0}})
+
+
+def test_custom_domain_turns_verified_once_the_zone_holds_its_records(sandbox):
+    project, service = setup_service(sandbox)
+    created = sandbox.gql(CD_CREATE, {"i": {"projectId": project["id"], "environmentId": project["environment_id"],
+                                            "serviceId": service["id"], "domain": "API.prela.app",
+                                            "targetPort": 8080}})["customDomainCreate"]
+    status = created["status"]
+    assert created["domain"] == "api.prela.app"
+    [record] = status["dnsRecords"]
+    assert record["recordType"] == "DNS_RECORD_TYPE_CNAME" and record["requiredValue"].endswith(".up.railway.app")
+    assert (record["hostlabel"], record["fqdn"], record["zone"]) == ("api", "api.prela.app", "prela.app")
+    assert record["status"] == "DNS_RECORD_STATUS_REQUIRES_UPDATE" and record["currentValue"] == ""
+    assert record["purpose"] == "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE"
+    assert status["verificationDnsHost"] == "_railway-verify.api"
+    assert status["verificationToken"].startswith("railway-verify=")
+    assert status["verified"] is False
+    assert status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP"
+
+    add_record(sandbox, "prela.app", "_railway-verify.api", "TXT", f'"{status["verificationToken"]}"')
+    status = domains(sandbox, project, service)["customDomains"][0]["status"]
+    assert status["verified"] is True and status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_ISSUING"
+
+    add_record(sandbox, "prela.app", "api", "CNAME", record["requiredValue"] + ".")
+    status = domains(sandbox, project, service)["customDomains"][0]["status"]
+    assert status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_VALID"
+    assert status["dnsRecords"][0]["status"] == "DNS_RECORD_STATUS_PROPAGATED"
+    assert status["dnsRecords"][0]["currentValue"] == record["requiredValue"]
+
+
+def test_wrong_records_do_not_verify(sandbox):
+    project, service = setup_service(sandbox)
+    created = sandbox.gql(CD_CREATE, {"i": {"projectId": project["id"], "environmentId": project["environment_id"],
+                                            "serviceId": service["id"], "domain": "www.example.com"}})["customDomainCreate"]
+    add_record(sandbox, "example.com", "_railway-verify.www", "TXT", "railway-verify=wrong")
+    add_record(sandbox, "example.com", "www", "CNAME", "elsewhere.example.net")
+    status = domains(sandbox, project, service)["customDomains"][0]["status"]
+    assert status["verified"] is False and status["dnsRecords"][0]["currentValue"] == "elsewhere.example.net"
+    assert created["status"]["dnsRecords"][0]["zone"] == "example.com"
+
+
+def test_custom_domain_rules(sandbox):
+    project, service = setup_service(sandbox)
+    base = {"projectId": project["id"], "environmentId": project["environment_id"], "serviceId": service["id"]}
+    sandbox.gql(CD_CREATE, {"i": dict(base, domain="api.prela.app")})
+    assert "already in use" in sandbox.gql_error(CD_CREATE, {"i": dict(base, domain="api.prela.app")})
+    assert "Railway domains" in sandbox.gql_error(CD_CREATE, {"i": dict(base, domain="x.up.railway.app")})
+    assert "Invalid domain" in sandbox.gql_error(CD_CREATE, {"i": dict(base, domain="not a domain")})
+    other = create_project(sandbox, "other")
+    assert "Project not found" in sandbox.gql_error(CD_CREATE, {"i": dict(base, projectId=other["id"], domain="b.prela.app")})
+
+
+def test_custom_domain_update_delete_and_config(sandbox):
+    project, service = setup_service(sandbox)
+    created = sandbox.gql(CD_CREATE, {"i": {"projectId": project["id"], "environmentId": project["environment_id"],
+                                            "serviceId": service["id"], "domain": "api.prela.app"}})["customDomainCreate"]
+    update = ("mutation($e: String!, $id: String!, $p: Int) { customDomainUpdate(environmentId: $e, id: $id,"
+              " targetPort: $p) }")
+    assert sandbox.gql(update, {"e": project["environment_id"], "id": created["id"], "p": 3000}) == {"customDomainUpdate": True}
+    assert domains(sandbox, project, service)["customDomains"][0]["targetPort"] == 3000
+    config = sandbox.gql(CONFIG, {"id": project["environment_id"]})["environment"]["config"]
+    assert config["services"][service["id"]]["networking"]["customDomains"] == {"api.prela.app": {"port": 3000}}
+    read = sandbox.gql("query($id: String!, $p: String!) { customDomain(id: $id, projectId: $p) { domain } }",
+                       {"id": created["id"], "p": project["id"]})
+    assert read == {"customDomain": {"domain": "api.prela.app"}}
+    assert sandbox.gql("mutation($id: String!) { customDomainDelete(id: $id) }", {"id": created["id"]}) == \
+        {"customDomainDelete": True}
+    assert domains(sandbox, project, service)["customDomains"] == []
+    assert "not found" in sandbox.gql_error("mutation($id: String!) { customDomainDelete(id: $id) }", {"id": created["id"]})
+    config = sandbox.gql(CONFIG, {"id": project["environment_id"]})["environment"]["config"]
+    assert config["services"][service["id"]]["networking"]["customDomains"] == {}
+
+
+def test_deleting_the_service_frees_its_domains(sandbox):
+    project, service = setup_service(sandbox)
+    base = {"projectId": project["id"], "environmentId": project["environment_id"], "serviceId": service["id"]}
+    sandbox.gql(CD_CREATE, {"i": dict(base, domain="api.prela.app")})
+    sandbox.gql("mutation($id: String!) { serviceDelete(id: $id) }", {"id": service["id"]})
+    again = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": "api2"}})["serviceCreate"]
+    created = sandbox.gql(CD_CREATE, {"i": dict(base, serviceId=again["id"], domain="api.prela.app")})
+    assert created["customDomainCreate"]["domain"] == "api.prela.app"
+
+
+def test_project_token_reaches_only_its_environment(sandbox):
+    project, service = setup_service(sandbox)
+    token = sandbox.gql("mutation($i: ProjectTokenCreateInput!) { projectTokenCreate(input: $i) }",
+                        {"i": {"projectId": project["id"], "environmentId": project["environment_id"], "name": "t"}})
+    token = token["projectTokenCreate"]
+    created = sandbox.gql(SD_CREATE, {"i": {"serviceId": service["id"], "environmentId": project["environment_id"]}},
+                          project_token=token)
+    assert created["serviceDomainCreate"]["domain"].endswith(".up.railway.app")
+    staging = sandbox.gql("mutation($i: EnvironmentCreateInput!) { environmentCreate(input: $i) { id } }",
+                          {"i": {"projectId": project["id"], "name": "staging"}})["environmentCreate"]
+    assert sandbox.gql_error(DOMAINS, {"p": project["id"], "e": staging["id"], "s": service["id"]},
+                             project_token=token) == "Not Authorized"
