@@ -17,8 +17,8 @@ import re
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, masked
-from ansible_collections.railstack.platform.plugins.module_utils.railway import (
-    RailwayClient, nodes, pick_environment, railway_argument_spec)
+from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import Plan, commit, read_state
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
     MARKER, API_VERSION_RE, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes,
     stripe_argument_spec, stripe_task)
@@ -55,58 +55,55 @@ ARGUMENT_SPEC = dict(
 class RailwaySecretTarget:
     """The Railway variable a new signing secret is written to, so it never passes through the play.
 
-    Kept small on purpose: the railway variables module has the general code, and the lead merges the two.
-    Uses `variables(unrendered: true)` to see whether the variable is there and `variableUpsert` to write it.
+    Read and written through the environment-config engine (railway_config), as railway_variables does:
+    one read of the environment, one patch to set the variable.
     """
 
-    FIELDS = ("id name environments(first: 100) { edges { node { id name } } }"
-              " services(first: 100) { edges { node { id name } } }")
+    OPTION = "railway_secret_target"
 
     def __init__(self, ctx, target):
+        self.ctx = ctx
         self.name = target["name"]
         self.client = ctx.register_client(RailwayClient(target))
-        project = self.client.resolve_project(target["project"], fields=self.FIELDS, required=not ctx.check_mode)
-        self.ids = None
-        if project is None:  # check mode: an earlier task of the run would create the project
-            return
-        environment = pick_environment(project, target["environment"])
-        service = None
-        if target["service"]:
-            service = next((s for s in nodes(project.get("services"))
-                            if target["service"] in (s["id"], s["name"])), None)
-        if ctx.check_mode and (environment is None or (target["service"] and service is None)):
-            return
-        if environment is None:
-            raise TaskFailed("railway_secret_target.environment: project %r has no environment %r."
-                             % (project["name"], target["environment"]))
-        if target["service"] and service is None:
-            raise TaskFailed("railway_secret_target.service: project %r has no service %r."
-                             % (project["name"], target["service"]))
-        self.ids = dict(projectId=project["id"], environmentId=environment["id"],
-                        serviceId=service["id"] if service else None)
+        try:
+            self.state = read_state(ctx, self.client, target["project"], target["environment"])
+        except TaskFailed as exc:
+            raise TaskFailed("%s.%s" % (self.OPTION, exc.msg))
+        self.service_id = None
+        if target["service"] and self.state.exists:
+            names = self.state.service_names
+            self.service_id = self.state.services.get(target["service"]) or (target["service"] if target["service"] in names else None)
+            if self.service_id is None:
+                raise TaskFailed("%s.service: project %r has no service %r (it has: %s)." % (
+                    self.OPTION, self.state.project["name"], target["service"], ", ".join(sorted(self.state.services)) or "none"))
+
+    def _variables(self, state):
+        if self.service_id:
+            return (state.instance(self.service_id) or {}).get("variables") or {}
+        return state.config.get("sharedVariables") or {}
 
     def exists(self):
-        """Whether the variable is set (read unrendered; a reference counts as set)."""
-        if self.ids is None:
-            return False
-        found = self.client.query(
-            "query variables($projectId: String!, $environmentId: String!, $serviceId: String) {"
-            " variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: true) }",
-            self.ids)["variables"]
-        return bool((found or {}).get(self.name))
+        """Whether the variable is set (a reference counts as set)."""
+        return self.state.exists and bool(self._variables(self.state).get(self.name))
 
     def write(self, value):
         self.client.redactor.add(value)
-        variables = dict(self.ids, name=self.name, value=value)
-        if variables["serviceId"] is None:
-            del variables["serviceId"]
-        self.client.mutate("mutation variableUpsert($input: VariableUpsertInput!) { variableUpsert(input: $input) }",
-                           dict(input=variables))
+
+        def planner(state):
+            plan = Plan(state)
+            wanted = {self.name: dict(value=value)}
+            if self.service_id:
+                plan.service(self.service_id, dict(variables=wanted))
+            else:
+                plan.shared_variables(wanted)
+            return plan
+
+        commit(self.ctx, self.client, self.state, planner, "railstack.platform: Stripe webhook signing secret %s" % self.name)
 
     def result(self, written):
-        ids = self.ids or {}
-        return dict(project_id=ids.get("projectId"), environment_id=ids.get("environmentId"),
-                    service_id=ids.get("serviceId"), name=self.name, written=written)
+        state = self.state
+        return dict(project_id=state.project.get("id"), environment_id=(state.environment or {}).get("id"),
+                    service_id=self.service_id, name=self.name, written=written)
 
 
 # ------------------------------------------------------------------------------ Stripe

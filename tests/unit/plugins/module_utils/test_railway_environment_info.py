@@ -135,9 +135,11 @@ def info_params(**overrides):
 
 def info_project():
     """The answer to railway_info's one query (project by id, workspace known): the project and the rules."""
-    return dict(notificationRules=[], **project_with(env_node(PROD, "production", config=CONFIG), description=None, isPublic=False, prDeploys=False, workspaceId=WS,
-                        services=dict(edges=[dict(node=dict(id="svc-1", name="api", icon=None))]),
-                        volumes=dict(edges=[dict(node=dict(id="vol-1", name="api-volume"))])))
+    project = project_with(env_node(PROD, "production", config=CONFIG), description=None, isPublic=False, prDeploys=False,
+                           workspaceId=WS,
+                           services=dict(edges=[dict(node=dict(id="svc-1", name="api", icon=None))]),
+                           volumes=dict(edges=[dict(node=dict(id="vol-1", name="api-volume"))]))
+    return dict(notificationRules=[], **project)
 
 
 def test_info_reads_the_whole_project_in_one_query(railway_script):

@@ -211,18 +211,27 @@ def railway_project():
         pageInfo=dict(hasNextPage=False, endCursor=None)))
 
 
-def resolve_steps():
-    return [("workspaces", dict(me=dict(workspaces=[dict(id=WS, name="ws")]))), ("projects", railway_project())]
+def environment_config(**variables):
+    """The environment's config as railway_config reads it: the service's variables (values decrypted)."""
+    config = dict(services={SVC: dict(variables={k: dict(value=v) for k, v in variables.items()})})
+    return dict(environment=dict(id=ENV, name="production", projectId=PID, config=config, configEtag="etag-1",
+                                 unmergedChangesCount=0))
+
+
+def resolve_steps(**variables):
+    return [("workspaces", dict(me=dict(workspaces=[dict(id=WS, name="ws")]))), ("projects", railway_project()),
+            ("environmentConfig", environment_config(**variables))]
 
 
 def test_the_secret_goes_to_railway_and_never_into_the_result(stripe_script, railway_script):
-    rw = railway_script(*resolve_steps(), ("variableUpsert", dict(variableUpsert=True)))
+    rw = railway_script(*resolve_steps(), ("environmentPatchCommit", dict(environmentPatchCommit="patch-1")))
     script = stripe_script(("GET", "/webhook_endpoints", listing()), ("POST", "/webhook_endpoints", created))
     result = run(params(railway_secret_target=target()))
     script.done()
     rw.done()
-    assert rw.sent[-1][2] == dict(input=dict(projectId=PID, environmentId=ENV, serviceId=SVC,
-                                             name="STRIPE_WEBHOOK_SECRET", value=SECRET))
+    sent = rw.sent[-1][2]
+    assert sent["environmentId"] == ENV
+    assert sent["patch"] == dict(services={SVC: dict(variables=dict(STRIPE_WEBHOOK_SECRET=dict(value=SECRET)))})
     assert "secret" not in result and "_ansible_no_log" not in result
     no_secret_in(result)
     assert result["railway_variable"] == dict(project_id=PID, environment_id=ENV, service_id=SVC,
@@ -230,17 +239,16 @@ def test_the_secret_goes_to_railway_and_never_into_the_result(stripe_script, rai
 
 
 def test_existing_endpoint_with_its_variable_set_changes_nothing(stripe_script, railway_script):
-    rw = railway_script(*resolve_steps(), ("variables", dict(variables=dict(STRIPE_WEBHOOK_SECRET="whsec_old"))))
+    rw = railway_script(*resolve_steps(STRIPE_WEBHOOK_SECRET="whsec_old"))
     script = stripe_script(("GET", "/webhook_endpoints", listing(endpoint())))
     result = run(params(railway_secret_target=target()))
     rw.done()
     assert result["changed"] is False and script.writes == [] and rw.mutations == []
-    assert rw.sent[-1][2] == dict(projectId=PID, environmentId=ENV, serviceId=SVC)
+    assert rw.sent[-1][2] == dict(id=ENV)
 
 
 def test_a_missing_variable_rotates_the_secret(stripe_script, railway_script):
-    rw = railway_script(*resolve_steps(), ("variables", dict(variables=dict(OTHER="x"))),
-                        ("variableUpsert", dict(variableUpsert=True)))
+    rw = railway_script(*resolve_steps(OTHER="x"), ("environmentPatchCommit", dict(environmentPatchCommit="patch-1")))
     script = stripe_script(("GET", "/webhook_endpoints", listing(endpoint())),
                            ("POST", "/webhook_endpoints", created),
                            ("DELETE", "/webhook_endpoints/we_1", dict(id="we_1", deleted=True)))
@@ -253,15 +261,14 @@ def test_a_missing_variable_rotates_the_secret(stripe_script, railway_script):
 
 
 def test_no_rotation_when_asked_not_to(stripe_script, railway_script):
-    railway_script(*resolve_steps(), ("variables", dict(variables={})))
+    railway_script(*resolve_steps())
     script = stripe_script(("GET", "/webhook_endpoints", listing(endpoint())))
     result = run(params(railway_secret_target=target(), rotate_if_secret_missing=False))
     assert result["changed"] is False and script.writes == []
 
 
 def test_a_failed_railway_write_takes_the_new_endpoint_back(stripe_script, railway_script):
-    railway_script(*resolve_steps(), ("variables", dict(variables={})),
-                   ("variableUpsert", ApiError("Railway: Not Authorized %s" % SECRET)))
+    railway_script(*resolve_steps(), ("environmentPatchCommit", ApiError("Railway: Not Authorized %s" % SECRET)))
     script = stripe_script(("GET", "/webhook_endpoints", listing(endpoint())), ("POST", "/webhook_endpoints", created),
                            ("DELETE", "/webhook_endpoints/we_new", dict(id="we_new", deleted=True)))
     result = run(params(railway_secret_target=target()))
