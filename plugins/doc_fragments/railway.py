@@ -43,3 +43,22 @@ notes:
   - Requests that are safe to repeat (reads) are retried on HTTP 429 (honouring C(Retry-After)), 5xx and connection
     errors. A mutation whose answer is lost is never sent twice; the module looks for its effect instead.
 """
+
+    # Where a per-environment module works. Keep in sync with railway_environment_spec() in plugins/module_utils/railway.py.
+    ENVIRONMENT = r"""
+options:
+  project:
+    description:
+      - The project, by id or by name.
+    type: str
+    required: true
+  workspace_id:
+    description:
+      - Workspace to look for O(project) in when it is given by name. When not set, every workspace the token sees.
+    type: str
+  environment:
+    description:
+      - The environment, by id or by name. With ids for both O(project) and O(environment), one request reads both.
+    type: str
+    required: true
+"""

@@ -34,6 +34,15 @@ def railway_argument_spec():
     )
 
 
+def railway_environment_spec():
+    """project, workspace_id and environment of a per-environment module; documented in doc_fragments/railway.py ENVIRONMENT."""
+    return dict(
+        project=dict(type="str", required=True),
+        workspace_id=dict(type="str"),
+        environment=dict(type="str", required=True),
+    )
+
+
 def is_id(value):
     return bool(value) and bool(UUID_RE.match(value))
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import string
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
-from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import DELETE, Plan, commit, read_state, view
 from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
     create_service, delete_service, instance_result)
@@ -31,9 +31,7 @@ REDIS_POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", 
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
-    project=dict(type="str", required=True),
-    workspace_id=dict(type="str"),
-    environment=dict(type="str", required=True),
+    **railway_environment_spec(),
     engine=dict(type="str", required=True, choices=["postgres", "redis", "mysql", "mongo"]),
     name=dict(type="str"),
     version=dict(type="str"),

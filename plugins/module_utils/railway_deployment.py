@@ -19,13 +19,11 @@ import time
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient
 from ansible_collections.railstack.platform.plugins.module_utils._task import create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
-    RailwayClient, nodes, railway_argument_spec, resolve_instance)
+    RailwayClient, nodes, railway_argument_spec, railway_environment_spec, resolve_instance)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
-    project=dict(type="str", required=True),
-    workspace_id=dict(type="str"),
-    environment=dict(type="str", required=True),
+    **railway_environment_spec(),
     service=dict(type="str", required=True),
     action=dict(type="str", default="deploy", choices=["deploy", "redeploy", "restart", "rollback"]),
     commit_sha=dict(type="str"),

@@ -13,13 +13,11 @@ import time
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
-    RailwayClient, railway_argument_spec, resolve_instance)
+    RailwayClient, railway_argument_spec, railway_environment_spec, resolve_instance)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
-    project=dict(type="str", required=True),
-    workspace_id=dict(type="str"),
-    environment=dict(type="str", required=True),
+    **railway_environment_spec(),
     service=dict(type="str", required=True),
     domain=dict(type="str"),
     type=dict(type="str", choices=["custom", "service"]),

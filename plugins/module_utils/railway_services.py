@@ -17,7 +17,7 @@ import re
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
-from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
     DELETE, PAGE_SIZE, Plan, commit, masked_config, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import (
@@ -74,9 +74,7 @@ ITEM_OPTIONS = dict(SERVICE_OPTIONS, variables=dict(type="dict", no_log=True))
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
-    project=dict(type="str", required=True),
-    workspace_id=dict(type="str"),
-    environment=dict(type="str", required=True),
+    **railway_environment_spec(),
     services=dict(type="list", elements="dict", required=True, options=ITEM_OPTIONS),
     skip_deploys=dict(type="bool", default=False),
 )

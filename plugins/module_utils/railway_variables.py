@@ -19,15 +19,13 @@ import secrets
 import string
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
-from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
     DELETE, Plan, commit, mask_secrets, read_state)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
-    project=dict(type="str", required=True),
-    workspace_id=dict(type="str"),
-    environment=dict(type="str", required=True),
+    **railway_environment_spec(),
     service=dict(type="str"),
     variables=dict(type="dict", no_log=True, default={}),
     names=dict(type="list", elements="str", default=[]),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
-from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
     DELETE, ENVIRONMENT_QUERY, Plan, commit, read_state, reread_environment, view)
 
@@ -22,9 +22,7 @@ BACKUP_SCHEDULES = ["DAILY", "WEEKLY", "MONTHLY"]
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
-    project=dict(type="str", required=True),
-    workspace_id=dict(type="str"),
-    environment=dict(type="str", required=True),
+    **railway_environment_spec(),
     service=dict(type="str"),
     name=dict(type="str"),
     mount_path=dict(type="str"),

@@ -28,20 +28,6 @@ description:
 author:
   - railstack.platform developers (@railstack)
 options:
-  project:
-    description:
-      - The project, by name or id.
-    type: str
-    required: true
-  workspace_id:
-    description:
-      - Workspace to look for O(project) in. When not set, every workspace the token sees.
-    type: str
-  environment:
-    description:
-      - The environment, by name or id.
-    type: str
-    required: true
   service:
     description:
       - The service, by name or id.
@@ -128,6 +114,7 @@ options:
     default: false
 extends_documentation_fragment:
   - railstack.platform.railway
+  - railstack.platform.railway.ENVIRONMENT
   - railstack.platform.attributes
   - railstack.platform.attributes.RAILWAY_GROUP
 attributes:

@@ -24,20 +24,6 @@ description:
 author:
   - railstack.platform developers (@railstack)
 options:
-  project:
-    description:
-      - The project, by id or by name.
-    type: str
-    required: true
-  workspace_id:
-    description:
-      - Workspace to look for O(project) in when it is given by name.
-    type: str
-  environment:
-    description:
-      - The environment, by id or by name.
-    type: str
-    required: true
   skip_deploys:
     description:
       - Commit the change without deploying the affected services (stage, then commit with C(skipDeploys)).
@@ -217,6 +203,7 @@ options:
         type: dict
 extends_documentation_fragment:
   - railstack.platform.railway
+  - railstack.platform.railway.ENVIRONMENT
   - railstack.platform.attributes
   - railstack.platform.attributes.RAILWAY_GROUP
 attributes:

@@ -19,20 +19,6 @@ description:
 author:
   - railstack.platform developers (@railstack)
 options:
-  project:
-    description:
-      - The project, by id or by name.
-    type: str
-    required: true
-  workspace_id:
-    description:
-      - Workspace to look for O(project) in when it is given by name.
-    type: str
-  environment:
-    description:
-      - The environment, by id or by name.
-    type: str
-    required: true
   service:
     description:
       - The service the volume is mounted on, by id or by name. Required with O(state=present).
@@ -73,6 +59,7 @@ options:
     default: false
 extends_documentation_fragment:
   - railstack.platform.railway
+  - railstack.platform.railway.ENVIRONMENT
   - railstack.platform.attributes
   - railstack.platform.attributes.RAILWAY_GROUP
 attributes:
