@@ -12,7 +12,7 @@ SETUP := $(if $(NOSETUP),,setup)
 ARGS ?=
 ANSIBLE_LINT_ENV := ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.collections
 
-.PHONY: help setup test sanity units sandbox-test integration contracts lint changelog-lint \
+.PHONY: help setup test sanity units sandbox-test integration molecule contracts lint changelog-lint \
         docs docs-lint demo bench bench-environment clean distclean
 
 help:  ## list the targets
@@ -33,6 +33,9 @@ sandbox-test: $(SETUP)  ## pytest tests/sandbox (the sandbox through real HTTP)
 integration: $(SETUP)  ## pytest tests/integration (ansible-playbook against a recording sandbox)
 	@scripts/pytest_layer.sh integration tests/integration $(ARGS)
 
+molecule: $(SETUP)  ## molecule test of every role's scenario and the full stack (extensions/molecule), against sandboxes
+	@scripts/molecule.sh $(ARGS)
+
 contracts: $(SETUP)  ## the integration recording + the sandbox schema against ../shared/contracts
 	@scripts/contracts.sh
 
@@ -51,7 +54,7 @@ docs: $(SETUP)  ## the documentation site, offline: tests/output/docs/build/html
 docs-lint: $(SETUP)  ## antsibull-docs lint of every plugin's docs and of docs/docsite
 	@$(ANSIBLE_LINT_ENV) antsibull-docs lint-collection-docs --plugin-docs . $(ARGS) && echo "docs-lint: passed"
 
-demo: $(SETUP)  ## converge examples/demo.yml against a local sandbox, twice
+demo: $(SETUP)  ## converge examples/prela.yml against a local sandbox, twice
 	@scripts/demo.sh
 
 bench: $(SETUP)  ## per-task cost (action plugin vs classic module), then a 5- and 50-service environment
