@@ -21,7 +21,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway import 
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
     DELETE, PAGE_SIZE, Plan, commit, masked_config, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import (
-    desired_variables, parse_variables, reference_catalog, reference_problems, variable_changes)
+    desired_variables, parse_variables, reference_catalog, reference_problems, register_secret_values, variable_changes)
 
 BUILDERS = ["NIXPACKS", "DOCKERFILE", "RAILPACK", "HEROKU", "PAKETO"]
 RESTART_POLICIES = ["ON_FAILURE", "ALWAYS", "NEVER"]
@@ -70,7 +70,7 @@ SERVICE_OPTIONS = dict(
     private_network_endpoint=dict(type="str"),
     tcp_proxy_port=dict(type="int"),
 )
-ITEM_OPTIONS = dict(SERVICE_OPTIONS, variables=dict(type="dict", no_log=True))
+ITEM_OPTIONS = dict(SERVICE_OPTIONS, variables=dict(type="dict", no_log=False))   # see railway_variables.SECRET_NAME_RE
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
@@ -288,6 +288,7 @@ def converge(ctx, params, items, where_of):
             raise TaskFailed("%s: service %r is listed twice (also %s)." % (_at(where, "name"), item["name"], where_of(seen[item["name"]])))
         seen[item["name"]] = index
         specs.append(parse_variables(_at(where, "variables"), item.get("variables")) if item.get("variables") else None)
+        register_secret_values(ctx, specs[-1])
     present = [i for i, item in enumerate(items) if item["state"] == "present"]
     client = ctx.register_client(RailwayClient(params))
     state = read_state(ctx, client, params["project"], params.get("environment") if present else None, params.get("workspace_id"))

@@ -27,7 +27,8 @@ ARGUMENT_SPEC = dict(
     railway_argument_spec(),
     **railway_environment_spec(),
     service=dict(type="str"),
-    variables=dict(type="dict", no_log=True, default={}),
+    # Not no_log as a whole: see SECRET_NAME_RE. Values are never returned, and masked in diffs.
+    variables=dict(type="dict", no_log=False, default={}),
     names=dict(type="list", elements="str", default=[]),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     exclusive=dict(type="bool", default=False),
@@ -73,6 +74,22 @@ def _string(option, value):
     if isinstance(value, str):
         return value
     raise TaskFailed("%s: expected a string, a number, a boolean or a dict with value/generate/sealed." % option)
+
+
+# Names of variables whose values are secrets: their values are registered with the task's redactor.
+# Other values (LOG_LEVEL=INFO, SERVICE_NAME=api) are not: masking them wherever they appear as text would
+# also mask service and environment names in results and diffs. No value is ever returned or shown in a
+# diff either way.
+SECRET_NAME_RE = re.compile(r"(KEY|SECRET|TOKEN|PASS|PWD|CREDENTIAL|PRIVATE|AUTH|SALT|SIGNING|CERT|DSN|_URL$|^URL$)", re.I)
+
+
+def register_secret_values(ctx, specs):
+    """Hide the values of secret-looking, sealed and literal connection-string variables from every output."""
+    for spec in specs or ():
+        if spec.value is None or spec.value.startswith("${{"):
+            continue
+        if spec.sealed or SECRET_NAME_RE.search(spec.name) or "://" in spec.value:
+            ctx.redactor.add(spec.value)
 
 
 def parse_variables(option, raw):
@@ -283,6 +300,7 @@ def _service_id(ctx, state, service):
 def run(ctx):
     params = ctx.params
     specs = parse_variables("variables", params["variables"])
+    register_secret_values(ctx, specs)
     if params["state"] == "absent" and any(s.generate for s in specs):
         ctx.fail("variables: generate has no meaning with state=absent; list the names to remove.")
     for name in params["names"]:

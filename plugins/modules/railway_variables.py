@@ -40,6 +40,10 @@ options:
         never unsealed."
       - With O(state=absent), the names of the variables to remove (values are ignored).
       - "In a playbook, write references as C(!unsafe '${{Postgres.DATABASE_URL}}') so Ansible does not template them."
+      - Values are never returned and are masked in diffs. The values of sealed variables, of connection strings (C(://))
+        and of variables whose names look secret (C(KEY), C(SECRET), C(TOKEN), C(PASS), C(AUTH), C(DSN), C(*_URL), ...)
+        are also removed from every message. Plain settings such as C(LOG_LEVEL) are not, so that they do not mask
+        service or environment names that happen to contain them.
     type: dict
     default: {}
   names:
