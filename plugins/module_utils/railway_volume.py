@@ -96,11 +96,18 @@ def create_volume(client, state, service_id, mount_path, region=None, name=None)
     return volume
 
 
+# Railway makes a new volume this size (5 GB); from there it only grows.
+NEW_VOLUME_SIZE_MB = 5000
+
+
 def check_size(state, volume_id, size_mb, option="size_mb"):
-    """Refuse to shrink: Railway volumes only grow."""
+    """Refuse to shrink, before any write: Railway volumes only grow, and a new one starts at 5000 MB."""
     current = (state.volume_instance(volume_id) or {}).get("sizeMB") if volume_id else None
     if size_mb is not None and size_mb <= 0:
         raise TaskFailed("%s: a size in MB, more than 0; got %d." % (option, size_mb))
+    if size_mb is not None and current is None and size_mb < NEW_VOLUME_SIZE_MB:
+        raise TaskFailed("%s: Railway makes a new volume %d MB and volumes only grow; asked %d MB. Give %d or more "
+                         "(or leave %s out)." % (option, NEW_VOLUME_SIZE_MB, size_mb, NEW_VOLUME_SIZE_MB, option))
     if size_mb is not None and current is not None and size_mb < current:
         raise TaskFailed("%s: volume %s is %d MB in %s and Railway volumes only grow; asked %d MB. Give %d or more "
                          "(or leave %s out)." % (option, state.volume_names.get(volume_id, volume_id), current,

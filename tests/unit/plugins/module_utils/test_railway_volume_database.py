@@ -3,9 +3,13 @@
 """railway_volume and railway_database: exactly which requests are sent."""
 from __future__ import annotations
 
+import pytest
+
 from ansible_collections.railstack.platform.plugins.module_utils import railway_database, railway_volume
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
-from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, execute
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import EnvironmentState
+from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import check_size
 
 TOKEN = "rw-account-token-0123456789"
 PID = "22222222-2222-4222-8222-222222222222"
@@ -221,3 +225,13 @@ def test_database_shrink_and_foreign_service_fail_before_any_write(railway_scrip
     railway_script(("environmentState", answer(other, services=(("Postgres", PG),))))
     result = run(railway_database, db_params())
     assert result["msg"].startswith("name:") and "nginx" in result["msg"]
+
+
+def test_a_new_volume_smaller_than_railways_first_size_fails_before_any_write():
+    state = EnvironmentState(dict(id="p", name="p", environments=dict(edges=[]), services=dict(edges=[]), volumes=dict(edges=[])),
+                             dict(id="e", name="production", config={}))
+    with pytest.raises(TaskFailed) as failure:
+        check_size(state, None, 1000)
+    assert failure.value.msg.startswith("size_mb:") and "5000" in failure.value.msg
+    check_size(state, None, 5000)
+    check_size(state, None, None)
