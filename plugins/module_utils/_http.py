@@ -692,3 +692,17 @@ class HttpClient:
             retry_after=retry_after_seconds(response.headers) if response.status in (429, 503) else None,
             method=method, path=url_path,
         )
+
+
+class ProviderClient:
+    """Base of every provider client: it holds one HttpClient as `http`; the task reads its stats and redactor."""
+
+    http = None
+
+    @property
+    def stats(self):
+        return self.http.stats
+
+    @property
+    def redactor(self):
+        return self.http.redactor

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 
 CLERK_API_URL = "https://api.clerk.com/v1"
@@ -67,7 +67,7 @@ def environment_of(secret_key):
     return "production" if secret_key.startswith("sk_live_") else "development"
 
 
-class ClerkClient:
+class ClerkClient(ProviderClient):
     """JSON over the shared HTTP core. Reads are retried; creates never are (a lost one is found again)."""
 
     def __init__(self, params):
@@ -84,14 +84,6 @@ class ClerkClient:
             validate_certs=params.get("validate_certs", True), throttle_rps=THROTTLE_RPS[self.environment],
             headers={"Authorization": "Bearer %s" % key, "Clerk-API-Version": CLERK_API_VERSION},
             error_parser=clerk_error)
-
-    @property
-    def stats(self):
-        return self.http.stats
-
-    @property
-    def redactor(self):
-        return self.http.redactor
 
     def get(self, path, params=None):
         return self.http.request("GET", path, params=params).json()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.dns import MARKER, lenient_value, txt_quoted
 
@@ -46,7 +46,7 @@ def _error(response):
     return "Cloudflare: " + "; ".join(parts), code
 
 
-class CloudflareClient:
+class CloudflareClient(ProviderClient):
     NAME = "Cloudflare"
     AUTO_TTL = 1
     TTL_RANGE = (30, 86400)
@@ -62,14 +62,6 @@ class CloudflareClient:
             "Cloudflare", params.get("cloudflare_api_url") or CLOUDFLARE_API_URL,
             headers={"Authorization": "Bearer %s" % token}, secrets=[token], timeout=params.get("timeout") or 30,
             validate_certs=params.get("validate_certs", True), error_parser=_error)
-
-    @property
-    def stats(self):
-        return self.http.stats
-
-    @property
-    def redactor(self):
-        return self.http.redactor
 
     def _get(self, path, params):
         body = self.http.request("GET", path, params=params).json()

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.dns import lenient_value
 
@@ -68,7 +68,7 @@ def _host_key(zone, name, rtype, address, mxpref, ttl):
     return (fq, rtype, lenient_value(rtype, value), int(ttl or 1800))
 
 
-class NamecheapClient:
+class NamecheapClient(ProviderClient):
     NAME = "Namecheap"
     AUTO_TTL = 1799  # what Namecheap's dashboard calls "Automatic"
     TTL_RANGE = (60, 60000)
@@ -90,14 +90,6 @@ class NamecheapClient:
             "Namecheap", params.get("namecheap_api_url") or NAMECHEAP_API_URL, headers={"Accept": "application/xml"},
             secrets=[params["namecheap_api_key"]], timeout=params.get("timeout") or 30,
             validate_certs=params.get("validate_certs", True), error_parser=_error)
-
-    @property
-    def stats(self):
-        return self.http.stats
-
-    @property
-    def redactor(self):
-        return self.http.redactor
 
     def _call(self, command, args, safe):
         """POST (form) so the key is never in a URL; HTTP 200 carries errors too (Status="ERROR")."""

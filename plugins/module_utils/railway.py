@@ -11,7 +11,7 @@ import re
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 
 RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2"
@@ -66,11 +66,12 @@ def _errors_message(errors):
     return "Railway: " + "; ".join(messages), code
 
 
-def _connection_nodes(connection):
+def nodes(connection):
+    """The nodes of a Relay connection."""
     return [edge["node"] for edge in (connection or {}).get("edges", [])]
 
 
-class RailwayClient:
+class RailwayClient(ProviderClient):
     """GraphQL over the shared HTTP core. Queries are retried when safe; mutations never are."""
 
     def __init__(self, params):
@@ -92,14 +93,6 @@ class RailwayClient:
             throttle_rps=THROTTLE_RPS, error_parser=_graphql_error)
         self.mutations = 0
         self._workspaces = None
-
-    @property
-    def stats(self):
-        return self.http.stats
-
-    @property
-    def redactor(self):
-        return self.http.redactor
 
     def _post(self, document, variables, safe):
         response = self.http.request("POST", "", params=self._params, json=dict(query=document, variables=variables or {}), safe=safe)
@@ -137,12 +130,12 @@ class RailwayClient:
             "query projects($workspaceId: String, $first: Int, $after: String) {"
             " projects(workspaceId: $workspaceId, first: $first, after: $after) {"
             " edges { node { %s } } pageInfo { hasNextPage endCursor } } }" % fields)
-        nodes, after = [], None
+        found, after = [], None
         while True:
             page = self.query(document, dict(workspaceId=workspace_id, first=PAGE_SIZE, after=after))["projects"]
-            nodes.extend(_connection_nodes(page))
+            found.extend(nodes(page))
             if not page["pageInfo"]["hasNextPage"]:
-                return nodes
+                return found
             after = page["pageInfo"]["endCursor"]
 
     def get_project(self, project_id, fields):
@@ -182,11 +175,6 @@ class RailwayClient:
                     project, " in workspace %s" % workspace_id if workspace_id else ""))
             return None
         return matches[0]
-
-
-def nodes(connection):
-    """The nodes of a Relay connection."""
-    return _connection_nodes(connection)
 
 
 def pick_environment(project, environment):

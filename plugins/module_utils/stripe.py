@@ -18,7 +18,7 @@ import uuid
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 
 STRIPE_API_BASE = "https://api.stripe.com"
@@ -104,7 +104,7 @@ def _scalar(value):
     return str(value)
 
 
-class StripeClient:
+class StripeClient(ProviderClient):
     """Stripe over the shared HTTP core. GETs and DELETEs are retried; POSTs too, with the same Idempotency-Key."""
 
     def __init__(self, params):
@@ -117,14 +117,6 @@ class StripeClient:
             validate_certs=params.get("validate_certs", True), throttle_rps=THROTTLE_RPS, error_parser=_stripe_error)
         self.run_id = uuid.uuid4().hex
         self.writes = 0
-
-    @property
-    def stats(self):
-        return self.http.stats
-
-    @property
-    def redactor(self):
-        return self.http.redactor
 
     def get(self, path, params=None):
         return self.http.request("GET", path, params=form_pairs(params or {})).json()
