@@ -5,6 +5,7 @@ import sys
 
 from .credentials import Credentials, write_env_file
 from .faults import FAULT_KINDS
+from .railway import realism
 from .server import Sandbox, base_url, make_http_server
 
 
@@ -23,6 +24,9 @@ def parse_args(argv):
                    help=f"comma-separated kinds random faults pick from (default: all: {','.join(FAULT_KINDS)})")
     p.add_argument("--seed", type=int, help="seed for random faults and for new ids (deterministic runs)")
     p.add_argument("--railway-rate-limit", type=int, help="answer 429 once this many Railway requests were made in an hour")
+    p.add_argument("--railway-plan", choices=sorted(realism.PLANS), help="the Railway plan the sandbox plays (default hobby)")
+    p.add_argument("--realism", action="append", metavar="KEY=VALUE",
+                   help="a Railway realism setting (repeatable; docs/sandbox.md lists them)")
     p.add_argument("--token-railway", default=defaults.railway, help="fake Railway account token")
     p.add_argument("--token-stripe", default=defaults.stripe, help="fake Stripe secret key")
     p.add_argument("--token-clerk", default=defaults.clerk, help="fake Clerk secret key")
@@ -35,6 +39,12 @@ def parse_args(argv):
     if not kinds or any(k not in FAULT_KINDS for k in kinds):
         p.error(f"--fault-kinds takes a comma-separated subset of {','.join(FAULT_KINDS)}")
     args.fault_kinds = kinds
+    try:
+        args.realism = realism.parse_assignments(args.realism)
+        if args.railway_plan:
+            args.realism = realism.validated({**args.realism, "plan": args.railway_plan})
+    except realism.RealismError as e:
+        p.error(str(e))
     return args
 
 
@@ -45,7 +55,7 @@ def main(argv=None):
     try:
         sandbox = Sandbox(credentials=credentials, state_path=args.state, record_path=args.record, seed=args.seed,
                           fault_rate=args.fault_rate, fault_kinds=args.fault_kinds, latency_ms=args.latency_ms,
-                          railway_rate_limit=args.railway_rate_limit)
+                          railway_rate_limit=args.railway_rate_limit, railway_realism=args.realism or None)
         server = make_http_server(sandbox, args.host, args.port, log_requests=args.log_requests)
     except (OSError, ValueError) as e:
         sys.exit(f"railstack-sandbox: {e}")

@@ -28,6 +28,9 @@ class Provider:
         """This provider's section of an empty state."""
         return {}
 
+    def on_load(self, store):
+        """Called once the state is loaded (from a file, or new) and after each reset."""
+
     def claims(self, request):
         return any(_under(request.path, prefix) for prefix in self.path_prefixes)
 
@@ -51,7 +54,8 @@ def all_providers(credentials, options):
     from .clerk import ClerkProvider
     from .cloudflare import CloudflareProvider
     from .namecheap import NamecheapProvider
-    return [RailwayProvider(credentials, rate_limit_per_hour=options.get("railway_rate_limit")),
+    return [RailwayProvider(credentials, rate_limit_per_hour=options.get("railway_rate_limit"),
+                            realism_settings=options.get("railway_realism")),
             StripeProvider(credentials, search_lag=options.get("stripe_search_lag")),
             ClerkProvider(credentials),
             CloudflareProvider(credentials), NamecheapProvider(credentials)]

@@ -22,9 +22,10 @@ class Sandbox:
     """Everything behind the port: providers, state, faults, traffic. Independent of HTTP."""
 
     def __init__(self, credentials=None, state_path=None, record_path=None, seed=None,
-                 fault_rate=0.0, fault_kinds=None, latency_ms=0, railway_rate_limit=None):
+                 fault_rate=0.0, fault_kinds=None, latency_ms=0, railway_rate_limit=None, railway_realism=None):
         self.credentials = credentials or Credentials()
-        self.providers = all_providers(self.credentials, {"railway_rate_limit": railway_rate_limit})
+        self.providers = all_providers(self.credentials, {"railway_rate_limit": railway_rate_limit,
+                                                          "railway_realism": railway_realism})
         self.store = StateStore(self.providers, state_path, seed)
         settings = {"rate": fault_rate, "seed": seed, "latency_ms": latency_ms}
         if fault_kinds:

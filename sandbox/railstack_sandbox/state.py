@@ -36,6 +36,7 @@ class StateStore:
         for provider in self.providers:
             if provider.name not in self.data:
                 self.data[provider.name] = provider.initial_state(self)
+            provider.on_load(self)
 
     def section(self, provider_name):
         return self.data[provider_name]

@@ -14,6 +14,7 @@ from ..wire import Response
 from . import config, environments, projects, services, tokens  # noqa: F401  (register resolvers)
 from . import deployments, domains, notifications  # noqa: F401  (register resolvers)
 from . import tcp_proxies, variables, volumes  # noqa: F401  (register resolvers and control endpoints)
+from . import realism
 from .control import answer_control
 from .graphql_api import answer_graphql
 from .rate_limit import RateLimitWindow
@@ -25,12 +26,16 @@ class RailwayProvider(Provider):
     base_path = "/graphql/v2"
     path_prefixes = ("/graphql/v2",)
 
-    def __init__(self, credentials, rate_limit_per_hour=None):
+    def __init__(self, credentials, rate_limit_per_hour=None, realism_settings=None):
         super().__init__(credentials)
         self.rate_limit = RateLimitWindow(rate_limit_per_hour)
+        self.startup_realism = realism.validated(realism_settings)   # RealismError on a bad one
 
     def initial_state(self, store):
-        return initial_state()
+        state = initial_state()
+        state["realism"] = dict(self.startup_realism)
+        state["realism_startup"] = dict(self.startup_realism)
+        return state
 
     def handle(self, request, store):
         limit_headers, exceeded = self.rate_limit.count_request()
@@ -40,8 +45,24 @@ class RailwayProvider(Provider):
         response.headers.extend(limit_headers)
         return response
 
+    def on_load(self, store):
+        """The settings the sandbox was started with win over those saved in a state file."""
+        data = store.section(self.name)
+        data["realism"] = dict(self.startup_realism)
+        data["realism_startup"] = dict(self.startup_realism)
+
     def control(self, action, request, store):
-        """/_sandbox/railway/<action>: deployments/behaviour (GET, POST), health/<host>[/path] (GET)."""
+        """/_sandbox/railway/<action>: realism, deployments/behaviour (GET, POST), health/<host>[/path] (GET)."""
+        if action == "realism" and request.method in ("GET", "POST"):
+            data = store.section(self.name)
+            if request.method == "GET":
+                return Response.json(200, realism.view(data))
+            try:
+                answer = realism.update(data, json.loads(request.body or b"{}"))
+            except ValueError as e:          # RealismError, or a body that is not JSON
+                return Response.json(400, {"error": str(e)})
+            store.mark_changed()
+            return Response.json(200, answer)
         if action == "deployments/behaviour" and request.method in ("GET", "POST"):
             data = store.section(self.name)
             if request.method == "GET":

@@ -1,6 +1,7 @@
 """Who is calling (auth), and lookups that enforce what that caller may see."""
 from dataclasses import dataclass
 
+from . import realism
 from .records import now
 
 NOT_AUTHORIZED = "Not Authorized"
@@ -58,6 +59,17 @@ class RailwayContext:
         self.require_caller()
         if self.caller.kind != "account":
             raise RailwayError(NOT_AUTHORIZED)
+
+    # -------------------------------------------------------------- realism (railway/realism.py)
+    @property
+    def realism(self):
+        """The realism settings in force: {"plan": "hobby", "patch_apply_seconds": 1.0, ...}."""
+        return realism.current(self.data)
+
+    @property
+    def plan(self):
+        """The limits of the account's plan (realism.PLANS)."""
+        return realism.plan_limits(self.data)
 
     def is_project_token(self):
         return self.caller.kind == "project_token"
