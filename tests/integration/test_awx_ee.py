@@ -47,6 +47,8 @@ def test_ansible_builder_create_writes_the_build_context(work):
     galaxy = yaml.safe_load((context / "_build" / "requirements.yml").read_text(encoding="utf-8"))
     assert [c["name"] for c in galaxy["collections"]] == ["railstack.platform"]
     assert "boto3" in (context / "_build" / "requirements.txt").read_text(encoding="utf-8")
+    assert definition["version"] == 3
+    assert "ca-certificates" in (context / "_build" / "bindep.txt").read_text(encoding="utf-8")
     assert "ansible-core>=2.19" in containerfile
 
 
@@ -69,7 +71,8 @@ def test_collection_tarball_declares_its_python_needs(work):
     tarball = next(work.glob("railstack-platform-*.tar.gz"))
     with tarfile.open(tarball) as tar:
         names = set(tar.getnames())
-    for shipped in ("meta/execution-environment.yml", "requirements.txt", "extensions/awx/credential_types.yml",
+    for shipped in ("meta/execution-environment.yml", "requirements.txt", "requirements-optional.txt", "bindep.txt",
+                    "COPYING", "LICENSES/GPL-3.0-or-later.txt", "extensions/awx/credential_types.yml",
                     "extensions/awx/bootstrap.yml", "plugins/inventory/railway.py"):
         assert shipped in names, shipped
     assert not any(n.startswith(("tests/unit", "tests/integration", "sandbox/")) for n in names)
@@ -83,3 +86,5 @@ def test_collection_tarball_declares_its_python_needs(work):
     assert wanted, "requirements.txt lists nothing"
     found = [entry.split("#")[0].strip() for entry in introspected["python"] if "railstack.platform" in entry]
     assert sorted(found) == sorted(wanted)
+    system = [entry for entry in introspected["system"] if "railstack.platform" in entry]
+    assert system and all(entry.startswith("ca-certificates ") for entry in system), introspected["system"]
