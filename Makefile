@@ -48,6 +48,10 @@ lint: $(SETUP)  ## ansible-lint, production profile
 changelog-lint: $(SETUP)  ## antsibull-changelog lint (changelogs/fragments)
 	@antsibull-changelog lint $(ARGS) && echo "changelog-lint: passed"
 
+.PHONY: tarball-lint
+tarball-lint: $(SETUP)  ## ansible-lint, production profile, on the collection built and installed from its tarball alone
+	@scripts/tarball_lint.sh $(ARGS)
+
 docs: $(SETUP)  ## the documentation site, offline: tests/output/docs/build/html/index.html
 	@scripts/docs.sh
 
