@@ -2,10 +2,11 @@
 # make docs: build the collection's documentation site, offline, into tests/output/docs/build/html.
 #
 #   plugin reference  antsibull-docs from the collection as ansible-core sees it (.collections)
-#   guides            docs/*.md (architecture.md and contributing.md under "For contributors")
+#   guides            docs/*.md (architecture.md, contributing.md, testing.md under "For contributors")
 #   settings          docs/docsite/sphinx/ (conf.py, antsibull-docs.cfg, index.rst)
 #
-# No intersphinx and no -W (see docs/docsite/sphinx/conf.py): nothing is fetched from the network.
+# Nothing is fetched from the network: intersphinx reads an inventory conf.py writes (see
+# docs/docsite/sphinx/conf.py). Any Sphinx warning (an unresolved reference, say) fails the build.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -25,7 +26,7 @@ cp docs/docsite/sphinx/index.rst "$site/rst/index.rst"
 mkdir -p "$site/rst/guides" "$site/rst/develop"
 for page in docs/*.md; do
     case $(basename "$page") in
-        architecture.md|contributing.md) cp "$page" "$site/rst/develop/" ;;
+        architecture.md|contributing.md|testing.md) cp "$page" "$site/rst/develop/" ;;
         *) cp "$page" "$site/rst/guides/" ;;
     esac
 done
@@ -37,4 +38,9 @@ if ! sphinx-build -M html "$site/rst" "$site/build" -c "$site" -q 2>"$log"; then
     exit 1
 fi
 warnings=$(grep -c "WARNING" "$log" || true)
-echo "docs: site in $site/build/html/index.html ($warnings Sphinx warnings, in $log)"
+if [ "$warnings" -gt 0 ]; then
+    grep "WARNING" "$log" >&2
+    echo "docs: $warnings Sphinx warnings (in $log): FAILED" >&2
+    exit 1
+fi
+echo "docs: site in $site/build/html/index.html (no Sphinx warnings)"

@@ -4,12 +4,35 @@
 """Sphinx settings of the site `make docs` builds (scripts/docs.sh).
 
 Started from `antsibull-docs sphinx-init` (antsibull-docs 2.28.0), with two changes:
-- no intersphinx: the build must work offline, and intersphinx fetches inventories from
-  docs.python.org and docs.ansible.com (links to them stay plain links);
+- intersphinx without the network: the build must work offline, so instead of fetching
+  docs.ansible.com's inventory, this file writes one with the few ansible-core labels that
+  antsibull-docs' pages refer to (ANSIBLE_CORE_LABELS) and links them to docs.ansible.com;
 - myst_parser, so the Markdown guides in docs/ are pages of the site.
-The build does not use -W: without intersphinx a few references antsibull-docs writes
-(to ansible-core's own docs) cannot resolve, and Sphinx warns about them.
+scripts/docs.sh fails the build on any Sphinx warning, so a new unresolved reference shows
+at once: add its label to ANSIBLE_CORE_LABELS if it points into ansible-core's docs.
 """
+
+import os
+import zlib
+
+ANSIBLE_CORE_DOCS = "https://docs.ansible.com/ansible/latest/"
+# label -> (page under ANSIBLE_CORE_DOCS, title): ansible-core's labels antsibull-docs refers to
+ANSIBLE_CORE_LABELS = {
+    "action_plugins": ("plugins/action.html", "Action plugins"),
+    "ansible_configuration_settings": ("reference_appendices/config.html", "Ansible Configuration Settings"),
+    "common_return_values": ("reference_appendices/common_return_values.html", "Return Values"),
+}
+
+
+def write_inventory(path: str, labels: dict) -> str:
+    """A Sphinx inventory (objects.inv, version 2) of `labels`, for intersphinx to read offline."""
+    header = ("# Sphinx inventory version 2\n# Project: Ansible\n# Version: latest\n"
+              "# The remainder of this file is compressed using zlib.\n")
+    entries = "".join("%s std:label -1 %s %s\n" % (name, page, title) for name, (page, title) in sorted(labels.items()))
+    with open(path, "wb") as inventory:
+        inventory.write(header.encode("utf-8") + zlib.compress(entries.encode("utf-8")))
+    return path
+
 
 project = "railstack.platform"
 copyright = "railstack.platform contributors"  # pylint: disable=redefined-builtin
@@ -17,7 +40,11 @@ copyright = "railstack.platform contributors"  # pylint: disable=redefined-built
 title = "railstack.platform"
 html_short_title = "railstack.platform"
 
-extensions = ["sphinx.ext.autodoc", "sphinx_antsibull_ext", "myst_parser"]
+extensions = ["sphinx.ext.autodoc", "sphinx.ext.intersphinx", "sphinx_antsibull_ext", "myst_parser"]
+intersphinx_mapping = {
+    "ansible_core": (ANSIBLE_CORE_DOCS, write_inventory(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                                     "ansible-core-objects.inv"), ANSIBLE_CORE_LABELS)),
+}
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 myst_heading_anchors = 3
 
