@@ -72,7 +72,8 @@ def test_collection_tarball_declares_its_python_needs(work):
     with tarfile.open(tarball) as tar:
         names = set(tar.getnames())
     for shipped in ("meta/execution-environment.yml", "requirements.txt", "requirements-optional.txt", "bindep.txt",
-                    "COPYING", "LICENSES/GPL-3.0-or-later.txt", "extensions/awx/credential_types.yml",
+                    "COPYING", "LICENSES/GPL-3.0-or-later.txt", "CHANGELOG.rst", ".ansible-lint",
+                    "extensions/awx/credential_types.yml",
                     "extensions/awx/bootstrap.yml", "plugins/inventory/railway.py"):
         assert shipped in names, shipped
     assert not any(n.startswith(("tests/unit", "tests/integration", "sandbox/")) for n in names)
