@@ -11,6 +11,10 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bin=$root/.venv/bin
 export LC_ALL=C.UTF-8
+if [ ! -x "$bin/ansible-lint" ] || [ ! -x "$bin/ansible-galaxy" ]; then
+    echo "tarball-lint: no ansible-lint/ansible-galaxy in $bin: run \`make setup\` (or \`make tarball-lint\`)" >&2
+    exit 1
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/railstack-tarball-lint.XXXXXX")
 cleanup() { if [ -z "${RAILSTACK_KEEP_TMP:-}" ]; then rm -rf "$work"; else echo "tarball-lint: kept $work"; fi; }
