@@ -11,9 +11,8 @@ import re
 from .config import commit_config, on_config_committed, write_config
 from .context import RailwayError
 from .graphql_api import resolves
-from .volumes import check_volume_allowed, initial_size_mb
+from .volumes import DEFAULT_VOLUME_REGION, check_volume_allowed, initial_size_mb
 
-DEFAULT_VOLUME_REGION = "us-west2"
 
 
 def live_environments(context, project_id):

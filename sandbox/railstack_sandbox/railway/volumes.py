@@ -14,6 +14,7 @@ from .context import RailwayError
 from .graphql_api import resolves
 from .pagination import connection
 
+DEFAULT_VOLUME_REGION = "us-west2"
 PLAN_TITLES = {"free": "Free", "trial": "Trial", "hobby": "Hobby", "pro": "Pro"}
 
 
@@ -62,10 +63,13 @@ def volume_size_problem(context, volume_id, was, size):
 
 
 def fill_new_volume_sizes(context, before, after):
-    """A volume instance the patch creates without `sizeMB` gets the plan's initial size."""
+    """A volume instance the patch creates without `sizeMB` / `region` gets the plan's first size / the default region."""
     for volume_id, volume in (after.get("volumes") or {}).items():
-        if volume_id not in (before.get("volumes") or {}) and isinstance(volume, dict) and volume.get("sizeMB") is None:
+        if volume_id in (before.get("volumes") or {}) or not isinstance(volume, dict):
+            continue
+        if volume.get("sizeMB") is None:
             volume["sizeMB"] = initial_size_mb(context)
+        volume.setdefault("region", DEFAULT_VOLUME_REGION)
 
 
 def _instance_id(context, environment_id, volume_id):
