@@ -27,7 +27,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway_service
     create_service, delete_service, instance_result)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import VariableSpec, desired_variables
 from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
-    check_size, check_volume_count, create_volume, find_volume, plan_volume, volume_result)
+    check_size, check_volume_count, commit_or_drop_volume, create_volume, find_volume, plan_volume, volume_result)
 
 REDIS_POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu",
                   "volatile-random", "volatile-ttl"]
@@ -175,7 +175,8 @@ def run(ctx):
         return plan
 
     plan = planner(state)
-    outcome = commit(ctx, client, state, planner, "railstack.platform railway_database: %s" % name, params["skip_deploys"])
+    outcome = commit_or_drop_volume(client, created_volume, lambda: commit(
+        ctx, client, state, planner, "railstack.platform railway_database: %s" % name, params["skip_deploys"]))
     after = plan.after()
     sid = service_id or NEW_SERVICE
     vid = volume_id or NEW_VOLUME

@@ -101,6 +101,20 @@ def create_volume(client, state, service_id, mount_path, region=None, name=None)
     return volume
 
 
+def commit_or_drop_volume(client, created, write):
+    """Run `write()` (the patch creating the volume's instance); if Railway refuses it, delete the volume made
+    detached in this run (it has no instance and no data yet), so that a later run starts clean, then re-raise."""
+    try:
+        return write()
+    except (ApiError, TaskFailed) as exc:
+        if created and not getattr(exc, "lost_response", False):
+            try:
+                client.mutate(VOLUME_DELETE, dict(volumeId=created["id"]))
+            except ApiError:
+                pass
+        raise
+
+
 # Railway's plans as they concern volumes (docs volumes/reference.md): the size of a new volume,
 # whether a volume can be resized (grown; nothing shrinks), and how many volumes a project may have.
 PLAN_VOLUMES = dict(
@@ -261,7 +275,8 @@ def run(ctx):
         return plan
 
     plan = planner(state)
-    outcome = commit(ctx, client, state, planner, "railstack.platform railway_volume: %s" % params["service"], params["skip_deploys"])
+    outcome = commit_or_drop_volume(client, created, lambda: commit(
+        ctx, client, state, planner, "railstack.platform railway_volume: %s" % params["service"], params["skip_deploys"]))
     after = plan.after()
     vid = volume_id or NEW_VOLUME
     changed = bool(created) or plan.changed or volume_id is None

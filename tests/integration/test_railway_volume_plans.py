@@ -87,8 +87,8 @@ def test_pro_refuses_a_new_volume_under_50_gb_before_any_write(sandbox_env, proj
     assert second.mutations == []
 
 
-def test_free_refuses_a_resize_and_a_second_volume_before_any_write(sandbox, sandbox_env, project, run_playbook, traffic,
-                                                                   railway_plan):
+def test_free_refuses_a_resize_and_a_second_volume_before_any_write(
+        sandbox, sandbox_env, project, run_playbook, traffic, railway_plan):
     railway_plan("free")
     run = run_playbook(DATABASE, extra_vars=dict(project, engine="postgres")).assert_ok()
     assert volume_sizes(sandbox_env, project["env_id"]) == {run.task("Database")["volume"]["id"]: 500}

@@ -299,3 +299,14 @@ def test_each_engine_gets_its_templates_start_command(railway_script, engine, co
     run(railway_database, db_params(engine=engine))
     script.done()
     assert script.sent[3][2]["patch"]["services"][PG]["deploy"].get("startCommand") == command
+
+
+def test_a_refused_patch_deletes_the_volume_it_made_detached(railway_script):
+    script = railway_script(("environmentState", answer(dict(services={API: {}}))),
+                            ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="api-volume"))),
+                            ("environmentPatchCommit", ApiError("Invalid environment config patch: ...", provider="Railway")),
+                            ("volumeDelete", dict(volumeDelete=True)))
+    result = run(railway_volume, volume_params(size_mb=10000))
+    script.done()
+    assert result["failed"] and script.mutations == ["volumeCreate", "environmentPatchCommit", "volumeDelete"]
+    assert script.sent[3][2] == dict(volumeId=VOL)
