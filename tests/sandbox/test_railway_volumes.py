@@ -50,9 +50,12 @@ def sizes(sandbox, environment_id):
     return {e["node"]["volumeId"]: e["node"]["sizeMB"] for e in edges}
 
 
-def test_project_answers_its_plan(sandbox, plan):
-    project_id, _, _ = setup(sandbox)
+def test_project_answers_its_plan_to_every_token_that_reads_it(sandbox, plan):
+    project_id, env, _ = setup(sandbox)
     assert sandbox.gql(PLAN, {"id": project_id})["project"]["subscriptionType"] == plan
+    token = sandbox.gql("mutation($i: ProjectTokenCreateInput!) { projectTokenCreate(input: $i) }",
+                        {"i": {"projectId": project_id, "environmentId": env, "name": "ci"}})["projectTokenCreate"]
+    assert sandbox.gql(PLAN, {"id": project_id}, project_token=token)["project"]["subscriptionType"] == plan
 
 
 def test_a_new_volume_gets_the_plans_first_size(sandbox, plan):
