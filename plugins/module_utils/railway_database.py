@@ -55,7 +55,7 @@ NEW_SERVICE = "new:database"
 NEW_VOLUME = "new:volume"
 
 
-def start_command(spec, maxmemory=None, policy=None):
+def start_command(spec: dict, maxmemory: str | None = None, policy: str | None = None) -> str | None:
     """The template's start command (None: the image's own), with Redis's memory options."""
     if spec["start_command"] is None:
         return None

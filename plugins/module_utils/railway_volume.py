@@ -15,11 +15,13 @@ The helpers here (find_volume, create_volume, plan_volume) are shared with railw
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, Plan, commit, read_state, view)
+    DELETE, EnvironmentState, Plan, commit, read_state, view)
 
 BACKUP_SCHEDULES = ["DAILY", "WEEKLY", "MONTHLY"]
 
@@ -75,7 +77,8 @@ def find_volume(state, service_id, name=None, option="name"):
     return mounted
 
 
-def create_volume(client, state, service_id, mount_path, region=None, name=None):
+def create_volume(client: RailwayClient, state: EnvironmentState, service_id: str, mount_path: str,
+                  region: str | None = None, name: str | None = None) -> dict:
     """volumeCreate detached (no environment): the config patch creates its instance, with its size and mount.
 
     Railway takes the `sizeMB` of the patch that creates the instance (`isCreated`) as its initial size,
@@ -101,7 +104,7 @@ def create_volume(client, state, service_id, mount_path, region=None, name=None)
     return volume
 
 
-def commit_or_drop_volume(client, created, write):
+def commit_or_drop_volume(client: RailwayClient, created: dict | None, write: Callable[[], dict]) -> dict:
     """Run `write()` (the patch creating the volume's instance); if Railway refuses it, delete the volume made
     detached in this run (it has no instance and no data yet), so that a later run starts clean, then re-raise."""
     try:
@@ -126,12 +129,12 @@ PLAN_VOLUMES = dict(
 PAID_PLAN_HINT = "or move the workspace to Railway's Hobby or Pro plan"
 
 
-def plan_limits(state):
+def plan_limits(state: EnvironmentState) -> dict | None:
     """The volume limits of the project's plan (`subscriptionType`), or None while the plan is not known."""
     return PLAN_VOLUMES.get((state.plan or "").lower())
 
 
-def check_size(state, volume_id, size_mb, option="size_mb"):
+def check_size(state: EnvironmentState, volume_id: str | None, size_mb: int | None, option: str = "size_mb") -> None:
     """Refuse, before any write, a size the project's plan would refuse: a shrink, or a resize on Free/Trial.
 
     A new volume starts at the plan's first size (Free and Trial 500 MB, Hobby 5000 MB, Pro 50000 MB); on Pro
@@ -156,7 +159,7 @@ def check_size(state, volume_id, size_mb, option="size_mb"):
                              state.environment["name"], option, size_mb, option, current, PAID_PLAN_HINT))
 
 
-def _check_new_size(limits, size_mb, option):
+def _check_new_size(limits: dict | None, size_mb: int, option: str) -> None:
     if limits is None:
         return
     first = limits["first_mb"]
@@ -170,7 +173,7 @@ def _check_new_size(limits, size_mb, option):
                                                                  option))
 
 
-def check_volume_count(state, option, owner):
+def check_volume_count(state: EnvironmentState, option: str, owner: str) -> None:
     """Refuse, before any write, a new volume beyond the plan's volumes per project (Free: 1)."""
     limits = plan_limits(state)
     if not limits or limits["per_project"] is None or len(state.volumes) < limits["per_project"]:

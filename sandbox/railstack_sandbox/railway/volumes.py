@@ -10,6 +10,8 @@ plan's `initial_volume_mb` unless its creating patch gives `sizeMB` (Railway tak
 explicit initial size); Free allows `volumes_per_project` volumes; resizing needs `volume_resize`
 (semantics.py checks sizes with `volume_size_problem`); nothing ever shrinks.
 """
+from __future__ import annotations
+
 from .context import RailwayError
 from .graphql_api import resolves
 from .pagination import connection
@@ -18,17 +20,17 @@ DEFAULT_VOLUME_REGION = "us-west2"
 PLAN_TITLES = {"free": "Free", "trial": "Trial", "hobby": "Hobby", "pro": "Pro"}
 
 
-def plan_title(context):
+def plan_title(context) -> str:
     """The plan's name as Railway writes it: Free, Trial, Hobby, Pro."""
     return PLAN_TITLES.get(context.realism["plan"], context.realism["plan"])
 
 
-def initial_size_mb(context):
+def initial_size_mb(context) -> int:
     """The size Railway gives a new volume instance on the account's plan."""
     return context.plan["initial_volume_mb"]
 
 
-def check_volume_allowed(context, project_id):
+def check_volume_allowed(context, project_id: str) -> None:
     """volumeCreate: refuse a volume beyond the plan's volumes per project (Free: 1).
 
     Railway's wording for this refusal is not published; the message is a plausible stand-in.
@@ -42,7 +44,7 @@ def check_volume_allowed(context, project_id):
                            "Upgrade your plan to add more volumes")
 
 
-def volume_size_problem(context, volume_id, was, size):
+def volume_size_problem(context, volume_id: str, was: int | None, size: int) -> str | None:
     """The problem with giving volume `volume_id` `size` MB (`was`: its size now, None for a new instance), or None."""
     plan = plan_title(context)
     if was is None:
@@ -62,7 +64,7 @@ def volume_size_problem(context, volume_id, was, size):
     return None
 
 
-def fill_new_volume_sizes(context, before, after):
+def fill_new_volume_sizes(context, before: dict, after: dict) -> None:
     """A volume instance the patch creates without `sizeMB` / `region` gets the plan's first size / the default region."""
     for volume_id, volume in (after.get("volumes") or {}).items():
         if volume_id in (before.get("volumes") or {}) or not isinstance(volume, dict):
