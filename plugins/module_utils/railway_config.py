@@ -43,7 +43,7 @@ class _Delete:
 
 DELETE = _Delete()
 
-PROJECT_FIELDS = ("id name"
+PROJECT_FIELDS = ("id name subscriptionType"
                   " environments(first: 100) { edges { node { id name isEphemeral } } }"
                   " services(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
                   " volumes(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
@@ -178,6 +178,7 @@ class EnvironmentState:
 
     def __init__(self, project, environment):
         self.project = dict(id=project.get("id"), name=project.get("name"))
+        self.plan = project.get("subscriptionType")      # free, trial, hobby, pro (None: not known yet)
         self.environments = nodes(project.get("environments"))
         self.services = {s["name"]: s["id"] for s in project.get("_services", nodes(project.get("services")))}
         self.volumes = {v["name"]: v["id"] for v in project.get("_volumes", nodes(project.get("volumes")))}

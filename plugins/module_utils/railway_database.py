@@ -3,12 +3,14 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""railway_database: Postgres, Redis, MySQL or MongoDB built the way Railway's own templates build them.
+"""railway_database: Postgres, Redis, MySQL or MongoDB built the way Railway's own templates build them
+(their shapes are data: railway_database_templates.py).
 
 A template deploy (templateDeployV2) is not idempotent, so the same shape is built by hand:
-serviceCreate (name only) + volumeCreate (mounted at the engine's data path) + ONE config patch
-with the image, deploy.requiredMountPath, the standard variables (a generated password), the TCP
-proxy when public, and the volume's size. Found again by name on later runs, where only what
+serviceCreate (name only) + volumeCreate (detached) + ONE config patch with the image, the start
+command, deploy.requiredMountPath, the standard variables (a generated password), the TCP proxy when
+public, and the volume's instance: its size (Railway takes it as the initial size) and its mount at
+the engine's data path. Sizes and the volumes per project are checked against the plan first. Found again by name on later runs, where only what
 differs is written: an existing database (one made from Railway's template too) keeps its
 password, its image and its variables; nothing is redeployed unless a setting changes.
 """
@@ -20,11 +22,12 @@ import string
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import DELETE, Plan, commit, read_state, view
+from ansible_collections.railstack.platform.plugins.module_utils.railway_database_templates import TEMPLATES
 from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
     create_service, delete_service, instance_result)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import VariableSpec, desired_variables
 from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
-    check_size, create_volume, find_volume, plan_volume, volume_result)
+    check_size, check_volume_count, commit_or_drop_volume, create_volume, find_volume, plan_volume, volume_result)
 
 REDIS_POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu",
                   "volatile-random", "volatile-ttl"]
@@ -48,70 +51,20 @@ ARGUMENT_SPEC = dict(
 MODULE_KWARGS = dict(mutually_exclusive=[("version", "image")])
 
 PASSWORD_ALPHABET = string.ascii_letters
-PG_URL = "postgresql://${{PGUSER}}:${{POSTGRES_PASSWORD}}@%s/${{PGDATABASE}}"
-REDIS_START = ('/bin/sh -c "rm -rf $RAILWAY_VOLUME_MOUNT_PATH/lost+found/ && exec docker-entrypoint.sh redis-server'
-               ' --requirepass $REDIS_PASSWORD --save 60 1 --dir $RAILWAY_VOLUME_MOUNT_PATH%s"')
-
-# Each engine as Railway's template has it (reference: railway-api.md §4).
-ENGINES = dict(
-    postgres=dict(
-        name="Postgres", image="ghcr.io/railwayapp-templates/postgres-ssl", version="18", mount="/var/lib/postgresql/data",
-        port=5432, password="POSTGRES_PASSWORD", url="DATABASE_URL", public_url="DATABASE_PUBLIC_URL",
-        variables=[
-            ("PGDATA", "/var/lib/postgresql/data/pgdata"), ("PGHOST", "${{RAILWAY_PRIVATE_DOMAIN}}"), ("PGPORT", "5432"),
-            ("PGUSER", "${{POSTGRES_USER}}"), ("PGPASSWORD", "${{POSTGRES_PASSWORD}}"), ("PGDATABASE", "${{POSTGRES_DB}}"),
-            ("POSTGRES_DB", "railway"), ("POSTGRES_USER", "postgres"),
-            ("DATABASE_URL", PG_URL % "${{RAILWAY_PRIVATE_DOMAIN}}:5432"),
-            ("RAILWAY_DEPLOYMENT_DRAINING_SECONDS", "60"), ("SSL_CERT_DAYS", "820"),
-        ],
-        public_value=PG_URL % "${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}",
-        consumers=["DATABASE_URL", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE"],
-    ),
-    redis=dict(
-        name="Redis", image="redis", version="8.2.1", mount="/data", port=6379, password="REDIS_PASSWORD",
-        url="REDIS_URL", public_url="REDIS_PUBLIC_URL",
-        variables=[
-            ("REDISHOST", "${{RAILWAY_PRIVATE_DOMAIN}}"), ("REDISPORT", "6379"), ("REDISUSER", "default"),
-            ("REDISPASSWORD", "${{REDIS_PASSWORD}}"),
-            ("REDIS_URL", "redis://${{REDISUSER}}:${{REDIS_PASSWORD}}@${{REDISHOST}}:${{REDISPORT}}"),
-        ],
-        public_value="redis://default:${{REDIS_PASSWORD}}@${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}",
-        consumers=["REDIS_URL", "REDISHOST", "REDISPORT", "REDISUSER", "REDISPASSWORD"],
-    ),
-    mysql=dict(
-        name="MySQL", image="mysql", version="9.4", mount="/var/lib/mysql", port=3306, password="MYSQL_ROOT_PASSWORD",
-        url="MYSQL_URL", public_url="MYSQL_PUBLIC_URL",
-        variables=[
-            ("MYSQLHOST", "${{RAILWAY_PRIVATE_DOMAIN}}"), ("MYSQLPORT", "3306"), ("MYSQLUSER", "root"),
-            ("MYSQLPASSWORD", "${{MYSQL_ROOT_PASSWORD}}"), ("MYSQL_DATABASE", "railway"), ("MYSQLDATABASE", "${{MYSQL_DATABASE}}"),
-            ("MYSQL_URL", "mysql://${{MYSQLUSER}}:${{MYSQL_ROOT_PASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:3306/${{MYSQL_DATABASE}}"),
-        ],
-        public_value="mysql://${{MYSQLUSER}}:${{MYSQL_ROOT_PASSWORD}}@${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}/${{MYSQL_DATABASE}}",
-        consumers=["MYSQL_URL", "MYSQLHOST", "MYSQLPORT", "MYSQLUSER", "MYSQLPASSWORD", "MYSQLDATABASE"],
-    ),
-    mongo=dict(
-        name="MongoDB", image="mongo", version="8", mount="/data/db", port=27017, password="MONGO_INITDB_ROOT_PASSWORD",
-        url="MONGO_URL", public_url="MONGO_PUBLIC_URL",
-        variables=[
-            ("MONGOHOST", "${{RAILWAY_PRIVATE_DOMAIN}}"), ("MONGOPORT", "27017"), ("MONGO_INITDB_ROOT_USERNAME", "mongo"),
-            ("MONGOUSER", "${{MONGO_INITDB_ROOT_USERNAME}}"), ("MONGOPASSWORD", "${{MONGO_INITDB_ROOT_PASSWORD}}"),
-            ("MONGO_URL", "mongodb://${{MONGOUSER}}:${{MONGOPASSWORD}}@${{RAILWAY_PRIVATE_DOMAIN}}:${{MONGOPORT}}"),
-        ],
-        public_value="mongodb://${{MONGOUSER}}:${{MONGOPASSWORD}}@${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}",
-        consumers=["MONGO_URL", "MONGOHOST", "MONGOPORT", "MONGOUSER", "MONGOPASSWORD"],
-    ),
-)
 NEW_SERVICE = "new:database"
 NEW_VOLUME = "new:volume"
 
 
-def redis_start_command(maxmemory=None, policy=None):
+def start_command(spec: dict, maxmemory: str | None = None, policy: str | None = None) -> str | None:
+    """The template's start command (None: the image's own), with Redis's memory options."""
+    if spec["start_command"] is None:
+        return None
     extra = ""
     if maxmemory:
         extra += " --maxmemory %s" % maxmemory
     if policy:
         extra += " --maxmemory-policy %s" % policy
-    return REDIS_START % extra
+    return spec["start_command"] % dict(extra=extra) if "%(extra)s" in spec["start_command"] else spec["start_command"]
 
 
 def _validate(params):
@@ -137,10 +90,10 @@ def desired_database(ctx, params, spec, instance, cache):
     desired = dict(deploy=dict(requiredMountPath=spec["mount"]))
     if not have_image or params["image"] or params["version"]:     # an existing database keeps its image unless asked
         desired["source"] = dict(image=image, repo=DELETE, branch=DELETE)
-    if params["engine"] == "redis":
-        have_start = (instance.get("deploy") or {}).get("startCommand")
-        if not have_start or params["redis_maxmemory"] or params["redis_maxmemory_policy"]:
-            desired["deploy"]["startCommand"] = redis_start_command(params["redis_maxmemory"], params["redis_maxmemory_policy"])
+    start = start_command(spec, params["redis_maxmemory"], params["redis_maxmemory_policy"])
+    have_start = (instance.get("deploy") or {}).get("startCommand")
+    if start and (not have_start or params["redis_maxmemory"] or params["redis_maxmemory_policy"]):
+        desired["deploy"]["startCommand"] = start      # an existing database keeps its own unless asked
     specs = [VariableSpec(spec["password"], generate=(32, PASSWORD_ALPHABET))]
     specs += [VariableSpec(name, value=value) for name, value in spec["variables"]]
     public = params["public"]
@@ -176,7 +129,7 @@ def references(name, spec, public):
 def run(ctx):
     params = ctx.params
     _validate(params)
-    spec = ENGINES[params["engine"]]
+    spec = TEMPLATES[params["engine"]]
     name = params["name"] or spec["name"]
     client = ctx.register_client(RailwayClient(params))
     state = read_state(ctx, client, params["project"], params["environment"], params["workspace_id"])
@@ -199,6 +152,8 @@ def run(ctx):
                 name, image, params["engine"]))
     volume_id = find_volume(state, service_id, None) if service_id else None
     check_size(state, volume_id, params["size_mb"])
+    if volume_id is None:
+        check_volume_count(state, "name", "database %s" % name)
     cache = {}
     created_service = created_volume = None
     if not ctx.check_mode:
@@ -215,11 +170,13 @@ def run(ctx):
         plan = Plan(s)
         sid = service_id or NEW_SERVICE
         plan.service(sid, desired_database(ctx, params, spec, s.instance(sid), cache))
-        plan_volume(plan, volume_id or NEW_VOLUME, sid, spec["mount"], params["size_mb"], params["backup_schedules"])
+        plan_volume(plan, volume_id or NEW_VOLUME, sid, spec["mount"], params["size_mb"], params["backup_schedules"],
+                    params["region"])
         return plan
 
     plan = planner(state)
-    outcome = commit(ctx, client, state, planner, "railstack.platform railway_database: %s" % name, params["skip_deploys"])
+    outcome = commit_or_drop_volume(client, created_volume, lambda: commit(
+        ctx, client, state, planner, "railstack.platform railway_database: %s" % name, params["skip_deploys"]))
     after = plan.after()
     sid = service_id or NEW_SERVICE
     vid = volume_id or NEW_VOLUME

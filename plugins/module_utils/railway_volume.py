@@ -5,18 +5,23 @@
 
 """railway_volume: a volume mounted on a service in one environment.
 
-The volume (project level) is made with volumeCreate, found again after a lost answer; its size
-(grow only), mount path and backup schedules are per environment, written by the config engine.
+The volume (project level) is made with volumeCreate, detached (no environment), found again after a
+lost answer; the config engine's patch then creates its instance here with the size asked (Railway
+takes it as the initial size), its mount path and backup schedules. Sizes are checked against the
+project's plan (`subscriptionType`) before any write: a shrink, a resize on Free or Trial, or a second
+volume in a Free project fails naming the plan.
 The helpers here (find_volume, create_volume, plan_volume) are shared with railway_database.
 """
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, ENVIRONMENT_QUERY, Plan, commit, read_state, reread_environment, view)
+    DELETE, EnvironmentState, Plan, commit, read_state, view)
 
 BACKUP_SCHEDULES = ["DAILY", "WEEKLY", "MONTHLY"]
 
@@ -72,23 +77,26 @@ def find_volume(state, service_id, name=None, option="name"):
     return mounted
 
 
-def create_volume(client, state, service_id, mount_path, region=None, name=None):
-    """volumeCreate in this environment, mounted on the service; renamed when a name is asked; found again if lost."""
-    volume_input = dict(projectId=state.project["id"], serviceId=service_id, mountPath=mount_path,
-                        environmentId=state.environment["id"])
+def create_volume(client: RailwayClient, state: EnvironmentState, service_id: str, mount_path: str,
+                  region: str | None = None, name: str | None = None) -> dict:
+    """volumeCreate detached (no environment): the config patch creates its instance, with its size and mount.
+
+    Railway takes the `sizeMB` of the patch that creates the instance (`isCreated`) as its initial size,
+    so a volume is made the size asked in one run, never made first and then resized. Renamed when a name
+    is asked; found again (the one new volume of the project) when the answer is lost.
+    """
+    volume_input = dict(projectId=state.project["id"], serviceId=service_id, mountPath=mount_path, environmentId=None)
     if region:
         volume_input["region"] = region
+    known = set(state.volumes.values())
 
     def create():
         return client.mutate(VOLUME_CREATE, dict(input=volume_input))["volumeCreate"]
 
     def find_again():
-        config = client.query(ENVIRONMENT_QUERY, dict(id=state.environment["id"]))["environment"]["config"] or {}
-        volume_id = mounted_volume(config, service_id)[0]
-        if volume_id is None:
-            return None
         volumes = client.get_project(state.project["id"], "volumes(first: 100) { edges { node { id name } } }")["volumes"]
-        return next((v for v in nodes(volumes) if v["id"] == volume_id), dict(id=volume_id, name=None))
+        new = [v for v in nodes(volumes) if v["id"] not in known]
+        return new[0] if len(new) == 1 else None
 
     volume = create_or_find_again(create, find_again)
     if name and volume.get("name") != name:
@@ -96,31 +104,95 @@ def create_volume(client, state, service_id, mount_path, region=None, name=None)
     return volume
 
 
-# Railway makes a new volume this size (5 GB); from there it only grows.
-NEW_VOLUME_SIZE_MB = 5000
+def commit_or_drop_volume(client: RailwayClient, created: dict | None, write: Callable[[], dict]) -> dict:
+    """Run `write()` (the patch creating the volume's instance); if Railway refuses it, delete the volume made
+    detached in this run (it has no instance and no data yet), so that a later run starts clean, then re-raise."""
+    try:
+        return write()
+    except (ApiError, TaskFailed) as exc:
+        if created and not getattr(exc, "lost_response", False):
+            try:
+                client.mutate(VOLUME_DELETE, dict(volumeId=created["id"]))
+            except ApiError:
+                pass
+        raise
 
 
-def check_size(state, volume_id, size_mb, option="size_mb"):
-    """Refuse to shrink, before any write: Railway volumes only grow, and a new one starts at 5000 MB."""
-    current = (state.volume_instance(volume_id) or {}).get("sizeMB") if volume_id else None
-    if size_mb is not None and size_mb <= 0:
+# Railway's plans as they concern volumes (docs volumes/reference.md): the size of a new volume,
+# whether a volume can be resized (grown; nothing shrinks), and how many volumes a project may have.
+PLAN_VOLUMES = dict(
+    free=dict(title="Free", first_mb=500, resize=False, per_project=1),
+    trial=dict(title="Trial", first_mb=500, resize=False, per_project=None),
+    hobby=dict(title="Hobby", first_mb=5000, resize=True, per_project=None),
+    pro=dict(title="Pro", first_mb=50000, resize=True, per_project=None),
+)
+PAID_PLAN_HINT = "or move the workspace to Railway's Hobby or Pro plan"
+
+
+def plan_limits(state: EnvironmentState) -> dict | None:
+    """The volume limits of the project's plan (`subscriptionType`), or None while the plan is not known."""
+    return PLAN_VOLUMES.get((state.plan or "").lower())
+
+
+def check_size(state: EnvironmentState, volume_id: str | None, size_mb: int | None, option: str = "size_mb") -> None:
+    """Refuse, before any write, a size the project's plan would refuse: a shrink, or a resize on Free/Trial.
+
+    A new volume starts at the plan's first size (Free and Trial 500 MB, Hobby 5000 MB, Pro 50000 MB); on Pro
+    anything smaller is a shrink. Only on paid plans does a volume grow past that.
+    """
+    if size_mb is None:
+        return
+    if size_mb <= 0:
         raise TaskFailed("%s: a size in MB, more than 0; got %d." % (option, size_mb))
-    if size_mb is not None and current is None and size_mb < NEW_VOLUME_SIZE_MB:
-        raise TaskFailed("%s: Railway makes a new volume %d MB and volumes only grow; asked %d MB. Give %d or more "
-                         "(or leave %s out)." % (option, NEW_VOLUME_SIZE_MB, size_mb, NEW_VOLUME_SIZE_MB, option))
-    if size_mb is not None and current is not None and size_mb < current:
+    current = (state.volume_instance(volume_id) or {}).get("sizeMB") if volume_id else None
+    limits = plan_limits(state)
+    if current is None:
+        _check_new_size(limits, size_mb, option)
+    elif size_mb < current:
         raise TaskFailed("%s: volume %s is %d MB in %s and Railway volumes only grow; asked %d MB. Give %d or more "
                          "(or leave %s out)." % (option, state.volume_names.get(volume_id, volume_id), current,
                                                  state.environment["name"], size_mb, current, option))
+    elif size_mb > current and limits and not limits["resize"]:
+        raise TaskFailed("%s: Railway's %s plan cannot resize volumes: volume %s is %d MB in %s and %s %d asks for more. "
+                         "Leave %s out (or give %d), %s." % (
+                             option, limits["title"], state.volume_names.get(volume_id, volume_id), current,
+                             state.environment["name"], option, size_mb, option, current, PAID_PLAN_HINT))
 
 
-def plan_volume(plan, volume_id, service_id, mount_path=None, size_mb=None, backup_schedules=None):
-    """Plan a volume instance (size) and its mount on a service (path, backups) in the plan's environment."""
+def _check_new_size(limits: dict | None, size_mb: int, option: str) -> None:
+    if limits is None:
+        return
+    first = limits["first_mb"]
+    if not limits["resize"] and size_mb != first:
+        raise TaskFailed("%s: Railway's %s plan creates volumes of %d MB and cannot resize them: %s %d cannot be given. "
+                         "Leave %s out (or give %d), %s." % (option, limits["title"], first, option, size_mb, option,
+                                                             first, PAID_PLAN_HINT))
+    if size_mb < first:
+        raise TaskFailed("%s: Railway's %s plan creates volumes of %d MB and volumes only grow: %s %d would be a shrink. "
+                         "Give %d or more (or leave %s out)." % (option, limits["title"], first, option, size_mb, first,
+                                                                 option))
+
+
+def check_volume_count(state: EnvironmentState, option: str, owner: str) -> None:
+    """Refuse, before any write, a new volume beyond the plan's volumes per project (Free: 1)."""
+    limits = plan_limits(state)
+    if not limits or limits["per_project"] is None or len(state.volumes) < limits["per_project"]:
+        return
+    raise TaskFailed("%s: Railway's %s plan allows %d volume per project, and project %s has %s already; the volume of "
+                     "%s cannot be created. Use an existing volume, another project, %s." % (
+                         option, limits["title"], limits["per_project"], state.project["name"],
+                         ", ".join(sorted(state.volumes)), owner, PAID_PLAN_HINT))
+
+
+def plan_volume(plan, volume_id, service_id, mount_path=None, size_mb=None, backup_schedules=None, region=None):
+    """Plan a volume instance (size; region when the patch creates it) and its mount on a service (path, backups)."""
     state = plan.state
     new = volume_id.startswith("new:")
     volume = {}
     if size_mb is not None:
         volume["sizeMB"] = size_mb
+    if region and (new or state.volume_instance(volume_id) is None):
+        volume["region"] = region
     plan.volume(volume_id, volume, new=new)
     mount = {}
     if mount_path is not None:
@@ -191,23 +263,23 @@ def run(ctx):
     if volume_id and params["region"] and (state.volume_instance(volume_id) or {}).get("region") not in (None, params["region"]):
         ctx.warn("region: volume %s is in %s; Railway sets the region when a volume is created, so it is left there." % (
             state.volume_names.get(volume_id), state.volume_instance(volume_id).get("region")))
+    if volume_id is None:
+        check_volume_count(state, "service", "service %s" % params["service"])
     created = None
     if volume_id is None and not ctx.check_mode:
         created = create_volume(client, state, service_id, params["mount_path"], params["region"], params["name"])
         volume_id = created["id"]
-        before_config = state.config
-        state = reread_environment(client, state)      # volumeCreate mounted it here: plan only what is left
-        state.config_before_create = before_config
         state.volumes[created["name"]] = volume_id
 
     def planner(s):
         plan = Plan(s)
         plan_volume(plan, volume_id or NEW_VOLUME, service_id or "new:service", params["mount_path"], params["size_mb"],
-                    params["backup_schedules"])
+                    params["backup_schedules"], params["region"])
         return plan
 
     plan = planner(state)
-    outcome = commit(ctx, client, state, planner, "railstack.platform railway_volume: %s" % params["service"], params["skip_deploys"])
+    outcome = commit_or_drop_volume(client, created, lambda: commit(
+        ctx, client, state, planner, "railstack.platform railway_volume: %s" % params["service"], params["skip_deploys"]))
     after = plan.after()
     vid = volume_id or NEW_VOLUME
     changed = bool(created) or plan.changed or volume_id is None
@@ -216,5 +288,5 @@ def run(ctx):
     if created and result["size_mb"] is None:
         result["size_mb"] = params["size_mb"]
     return ctx.result(changed=changed, volume=result, staged=outcome["staged"] if changed else False,
-                      diff=(_view(getattr(state, "config_before_create", state.config), None if created else volume_id, service_id),
+                      diff=(_view(state.config, None if created else volume_id, service_id),
                             _view(after, vid, service_id)))

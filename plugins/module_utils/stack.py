@@ -416,7 +416,7 @@ def check_variables(variables, where, errors, stack):
 
 def database_variables(database):
     """Names of the variables a database service has (what references to it may name)."""
-    engine = railway_database.ENGINES[database["engine"]]
+    engine = railway_database.TEMPLATES[database["engine"]]
     names = {pair[0] for pair in engine["variables"]} | {engine["password"], engine["url"]}
     if database.get("public"):
         names.add(engine["public_url"])
@@ -472,7 +472,7 @@ class Checker:
         _fail(errors)
         for database in self.stack["databases"]:
             if not database.get("name"):      # as Railway's templates name them
-                database["name"] = railway_database.ENGINES[database["engine"]]["name"]
+                database["name"] = railway_database.TEMPLATES[database["engine"]]["name"]
         self.check_refs = check_refs
         self.warnings = []
         self._check_names(errors)

@@ -14,9 +14,13 @@ description:
   - Create a database service in one environment the way Railway's own database templates build it, find it again by
     name on later runs, or delete it.
   - "A template deploy is not idempotent, so the same shape is built directly: C(serviceCreate) (the name only),
-    C(volumeCreate) at the engine's data path, and one environment configuration patch with the image,
-    C(deploy.requiredMountPath), the standard variables (C(DATABASE_URL), C(PG*), C(REDIS_URL), ... with a generated
-    password), the TCP proxy when O(public=true), and the volume's size and backups."
+    C(volumeCreate) (detached), and one environment configuration patch with the image, the template's start command
+    (MongoDB listens on IPv6 and IPv4, MySQL runs without native AIO, binary log and performance schema, Redis keeps its
+    data on the volume), C(deploy.requiredMountPath), the standard variables (C(DATABASE_URL), C(PG*), C(REDIS_URL), ...
+    with a generated password), the TCP proxy when O(public=true), and the volume: its size (Railway takes it as the
+    initial size), its mount at the engine's data path, its backups."
+  - "The volume follows the project's Railway plan, as in M(railstack.platform.railway_volume): a size the plan would
+    refuse, or a second volume in a project on the Free plan, fails before anything is written, naming the plan."
   - On later runs only what differs is written. An existing database (one made from Railway's template too) keeps its
     password, its image (unless O(version) or O(image) is given) and the values of its standard variables; a missing
     standard variable is added. Nothing is redeployed unless a setting changes.
@@ -53,6 +57,8 @@ options:
   size_mb:
     description:
       - Size of the volume in MB. Grow only; a smaller size than the current one fails naming this option.
+      - For a new database, at least the plan's first size (Hobby 5000, Pro 50000); on Free and Trial only 500. Left out, the
+        volume gets the plan's first size.
     type: int
   backup_schedules:
     description:

@@ -13,9 +13,12 @@ version_added: 0.1.0
 description:
   - Create or delete a volume mounted on a service in one environment, and converge its size, mount path and backup schedules.
   - The volume is found by O(name), or else as the volume the service mounts in the environment (a service mounts one volume).
-  - A new volume is made with C(volumeCreate) in the environment (a lost answer is found again, not repeated); its size,
-    mount path and backups are written in one environment configuration patch.
-  - The size only grows, as at Railway; asking for a smaller size fails before anything is written.
+  - A new volume is made with C(volumeCreate) detached (no environment; a lost answer is found again, not repeated); one
+    environment configuration patch then creates it in the environment with the size asked (Railway takes it as the
+    volume's initial size), its mount path and backups.
+  - "Sizes follow the project's Railway plan (read from the project): a new volume is 500 MB on Free and Trial, 5000 MB on
+    Hobby, 50000 MB on Pro; only Hobby and Pro resize, and only upward; Free allows one volume per project. A size or a
+    volume the plan would refuse fails before anything is written, naming the plan."
 author:
   - railstack.platform developers (@railstack)
 options:
@@ -34,6 +37,8 @@ options:
   size_mb:
     description:
       - Size of the volume in MB in this environment. Grow only; a smaller size than the current one fails naming this option.
+      - For a new volume, at least the plan's first size (Hobby 5000, Pro 50000); on Free and Trial only 500 (they cannot
+        resize). Left out, a new volume gets the plan's first size.
     type: int
   backup_schedules:
     description:

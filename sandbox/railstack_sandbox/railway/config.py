@@ -26,6 +26,7 @@ import re
 from .context import RailwayError
 from .graphql_api import resolves
 from .semantics import check_config, fill_generated_values
+from .volumes import fill_new_volume_sizes
 
 with open(os.path.join(os.path.dirname(__file__), "environment-config.keys.json")) as _f:
     _KEYS = json.load(_f)
@@ -134,6 +135,7 @@ def patched_config(context, environment, patch):
         for volume_id in (service.get("volumeMounts") or {}):
             if volume_id not in volumes:
                 raise RailwayError(f"Volume {volume_id} not found in project")
+    fill_new_volume_sizes(context, environment["config"], config)
     check_config(context, environment["config"], config)
     fill_generated_values(context, config)
     return config

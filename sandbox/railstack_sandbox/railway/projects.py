@@ -80,6 +80,12 @@ def resolve_project_workspace(project, info):
     return info.context.data["workspace"]
 
 
+@resolves("Project", "subscriptionType")
+def resolve_project_subscription_type(project, info):
+    """The plan of the workspace the project is in (realism `plan`): free, trial, hobby or pro."""
+    return info.context.realism["plan"]
+
+
 @resolves("Project", "primaryEnvironmentId")
 def resolve_primary_environment_id(project, info):
     """The oldest live non-ephemeral environment."""

@@ -6,7 +6,8 @@ merging it, the way Railway refuses a config it cannot deploy:
 - a service source is an image or a repo, not both;
 - one TCP proxy per service instance, on a port 1..65535;
 - sealed variables stay sealed; variable names are names;
-- a volume grows, never shrinks (sizeMB), and is mounted by one service at an absolute path;
+- a volume grows, never shrinks (sizeMB; a new one from the plan's first size), is resized only on a plan
+  that allows it (volumes.py), and is mounted by one service at an absolute path;
 - deploy.requiredMountPath needs a volume mounted at that path (as Railway's database templates set it).
 Variables with a `generator` (a template function such as `secret(32, "abc")`) and no value get
 one generated when they are committed. Template functions inside values are rendered by variables.py.
@@ -15,6 +16,7 @@ import hashlib
 import re
 
 from .context import RailwayError
+from .volumes import volume_size_problem
 
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 ENDPOINT_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
@@ -149,6 +151,23 @@ def _check_service(problems, service_id, before, service):
     _check_variables(problems, (before or {}).get("variables"), service.get("variables"), path + ".variables")
 
 
+def _check_volume_sizes(problems, context, before_volumes, after_volumes):
+    """Sizes grow only, from the plan's first size for a new instance, and change only where the plan resizes."""
+    for volume_id, volume in after_volumes.items():
+        size = (volume or {}).get("sizeMB")
+        if size is None:
+            continue
+        if not (_is_int(size) and size > 0):
+            problems.append(f"volumes.{volume_id}.sizeMB must be a positive integer")
+            continue
+        was = (before_volumes.get(volume_id) or {}).get("sizeMB") if volume_id in before_volumes else None
+        if volume_id in before_volumes and not _is_int(was):
+            continue
+        problem = volume_size_problem(context, volume_id, was, size)
+        if problem:
+            problems.append(problem)
+
+
 def check_config(context, before, after):
     """Raise RailwayError naming every problem of the merged config `after` (`before`: the committed one)."""
     problems = []
@@ -160,17 +179,7 @@ def check_config(context, before, after):
             mounted_by.setdefault(volume_id, []).append(service_id)
     for volume_id, services in mounted_by.items():
         _check(problems, len(services) == 1, f"volumes.{volume_id}: a volume is mounted by one service only")
-    before_volumes = before.get("volumes") or {}
-    for volume_id, volume in (after.get("volumes") or {}).items():
-        size = (volume or {}).get("sizeMB")
-        if size is None:
-            continue
-        if not (_is_int(size) and size > 0):
-            problems.append(f"volumes.{volume_id}.sizeMB must be a positive integer")
-            continue
-        was = (before_volumes.get(volume_id) or {}).get("sizeMB")
-        if _is_int(was) and size < was:
-            problems.append(f"volumes.{volume_id}.sizeMB: a volume can only grow ({was} MB now, {size} MB asked)")
+    _check_volume_sizes(problems, context, before.get("volumes") or {}, after.get("volumes") or {})
     _check_variables(problems, before.get("sharedVariables"), after.get("sharedVariables"), "sharedVariables")
     if problems:
         raise RailwayError("Invalid environment config patch: " + "; ".join(problems))

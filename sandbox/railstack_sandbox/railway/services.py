@@ -11,9 +11,8 @@ import re
 from .config import commit_config, on_config_committed, write_config
 from .context import RailwayError
 from .graphql_api import resolves
+from .volumes import DEFAULT_VOLUME_REGION, check_volume_allowed, initial_size_mb
 
-DEFAULT_VOLUME_REGION = "us-west2"
-DEFAULT_VOLUME_SIZE_MB = 5000
 
 
 def live_environments(context, project_id):
@@ -223,6 +222,7 @@ def resolve_volume_create(_, info, input):
         if environment["projectId"] != project["id"]:
             raise RailwayError("Environment not found")
         environments = [environment]
+    check_volume_allowed(context, project["id"])
     base = f"{service['name']}-volume" if service else "volume"
     volume = {"id": context.new_id(), "name": unique_name(context, "volumes", project["id"], base),
               "projectId": project["id"], "createdAt": context.now(), "deletedAt": None}
@@ -230,7 +230,7 @@ def resolve_volume_create(_, info, input):
 
     def add_instance(config):
         config.setdefault("volumes", {})[volume["id"]] = {
-            "sizeMB": DEFAULT_VOLUME_SIZE_MB, "region": input.get("region") or DEFAULT_VOLUME_REGION}
+            "sizeMB": initial_size_mb(context), "region": input.get("region") or DEFAULT_VOLUME_REGION}
         if service and service["id"] in config.get("services", {}):
             mounts = config["services"][service["id"]].setdefault("volumeMounts", {})
             mounts[volume["id"]] = {"mountPath": input["mountPath"]}

@@ -4,10 +4,74 @@
 the committed config with the service that mounts it (`services.<id>.volumeMounts.<volumeId>`):
 size (sizeMB, grow-only: semantics.py), region, mount path, state READY. A volume instance keeps
 its id for as long as the volume is in the environment.
+
+The plan's volume rules (realism.PLANS, docs/sandbox.md "Realism"): a new volume instance is the
+plan's `initial_volume_mb` unless its creating patch gives `sizeMB` (Railway takes that as the
+explicit initial size); Free allows `volumes_per_project` volumes; resizing needs `volume_resize`
+(semantics.py checks sizes with `volume_size_problem`); nothing ever shrinks.
 """
+from __future__ import annotations
+
 from .context import RailwayError
 from .graphql_api import resolves
 from .pagination import connection
+
+DEFAULT_VOLUME_REGION = "us-west2"
+PLAN_TITLES = {"free": "Free", "trial": "Trial", "hobby": "Hobby", "pro": "Pro"}
+
+
+def plan_title(context) -> str:
+    """The plan's name as Railway writes it: Free, Trial, Hobby, Pro."""
+    return PLAN_TITLES.get(context.realism["plan"], context.realism["plan"])
+
+
+def initial_size_mb(context) -> int:
+    """The size Railway gives a new volume instance on the account's plan."""
+    return context.plan["initial_volume_mb"]
+
+
+def check_volume_allowed(context, project_id: str) -> None:
+    """volumeCreate: refuse a volume beyond the plan's volumes per project (Free: 1).
+
+    Railway's wording for this refusal is not published; the message is a plausible stand-in.
+    """
+    limit = context.plan["volumes_per_project"]
+    if limit is None:
+        return
+    count = sum(1 for v in context.data["volumes"].values() if v["projectId"] == project_id and not v.get("deletedAt"))
+    if count >= limit:
+        raise RailwayError(f"Volume limit reached: the {plan_title(context)} plan allows {limit} volume per project. "
+                           "Upgrade your plan to add more volumes")
+
+
+def volume_size_problem(context, volume_id: str, was: int | None, size: int) -> str | None:
+    """The problem with giving volume `volume_id` `size` MB (`was`: its size now, None for a new instance), or None."""
+    plan = plan_title(context)
+    if was is None:
+        initial = initial_size_mb(context)
+        if size < initial:
+            return (f"volumes.{volume_id}.sizeMB: a new volume on the {plan} plan is {initial} MB and volumes can only "
+                    f"grow ({size} MB asked)")
+        if size > initial and not context.plan["volume_resize"]:
+            return (f"volumes.{volume_id}.sizeMB: volumes on the {plan} plan are {initial} MB and cannot be resized; "
+                    f"upgrade your plan to resize volumes ({size} MB asked)")
+        return None
+    if size < was:
+        return f"volumes.{volume_id}.sizeMB: a volume can only grow ({was} MB now, {size} MB asked)"
+    if size > was and not context.plan["volume_resize"]:
+        return (f"volumes.{volume_id}.sizeMB: volumes cannot be resized on the {plan} plan; upgrade your plan to "
+                f"resize volumes ({was} MB now, {size} MB asked)")
+    return None
+
+
+def fill_new_volume_sizes(context, before: dict, after: dict) -> None:
+    """A volume instance the patch creates without `sizeMB` / `region` gets the plan's first size / the default region."""
+    for volume_id, volume in (after.get("volumes") or {}).items():
+        if volume_id in (before.get("volumes") or {}) or not isinstance(volume, dict):
+            continue
+        if volume.get("sizeMB") is None:
+            volume["sizeMB"] = initial_size_mb(context)
+        volume.setdefault("region", DEFAULT_VOLUME_REGION)
 
 
 def _instance_id(context, environment_id, volume_id):

@@ -20,8 +20,8 @@ VOL = "66666666-6666-4666-8666-666666666666"
 PAGE = dict(hasNextPage=False, endCursor=None)
 
 
-def answer(config, services=(("api", API),), volumes=()):
-    return dict(project=dict(id=PID, name="prela",
+def answer(config, services=(("api", API),), volumes=(), plan="hobby"):
+    return dict(project=dict(id=PID, name="prela", subscriptionType=plan,
                              environments=dict(edges=[dict(node=dict(id=EID, name="production", isEphemeral=False))]),
                              services=dict(edges=[dict(node=dict(id=i, name=n)) for n, i in services], pageInfo=PAGE),
                              volumes=dict(edges=[dict(node=dict(id=i, name=n)) for n, i in volumes], pageInfo=PAGE)),
@@ -58,18 +58,18 @@ def run(module, params, check_mode=False):
 
 # ---------------------------------------------------------------------------------------- volumes
 
-def test_volume_created_then_only_the_rest_patched(railway_script):
-    mounted = dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/data")})}, volumes={VOL: dict(sizeMB=5000, region="us-west2")})
+def test_volume_created_detached_then_sized_and_mounted_in_one_patch(railway_script):
     script = railway_script(("environmentState", answer(dict(services={API: {}}))),
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="api-volume"))),
                             ("volumeUpdate", dict(volumeUpdate=dict(id=VOL, name="uploads"))),
-                            ("environmentConfig", env(mounted)),
                             ("environmentPatchCommit", dict(environmentPatchCommit="p")))
-    result = run(railway_volume, volume_params(name="uploads", size_mb=10000, backup_schedules=["DAILY"]))
+    result = run(railway_volume, volume_params(name="uploads", size_mb=10000, backup_schedules=["DAILY"], region="europe-west4"))
     script.done()
-    assert script.sent[1][2] == dict(input=dict(projectId=PID, serviceId=API, mountPath="/data", environmentId=EID))
-    assert script.sent[4][2]["patch"] == dict(volumes={VOL: dict(sizeMB=10000)},
-                                              services={API: dict(volumeMounts={VOL: dict(backupSchedules=["DAILY"])})})
+    assert script.sent[1][2] == dict(input=dict(projectId=PID, serviceId=API, mountPath="/data", environmentId=None,
+                                                region="europe-west4"))
+    assert script.sent[3][2]["patch"] == dict(
+        volumes={VOL: dict(isCreated=True, sizeMB=10000, region="europe-west4")},
+        services={API: dict(volumeMounts={VOL: dict(mountPath="/data", backupSchedules=["DAILY"])})})
     assert result["volume"]["id"] == VOL and result["volume"]["name"] == "uploads" and result["volume"]["size_mb"] == 10000
 
 
@@ -89,15 +89,16 @@ def test_volume_refuses_to_shrink_naming_size_mb(railway_script):
 
 
 def test_volume_lost_create_is_found_again(railway_script):
-    mounted = dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/data")})}, volumes={VOL: dict(sizeMB=5000)})
-    script = railway_script(("environmentState", answer(dict(services={API: {}}))),
+    other = "77777777-7777-4777-8777-777777777777"
+    script = railway_script(("environmentState", answer(dict(services={API: {}}), volumes=(("old", other),))),
                             ("volumeCreate", ApiError("lost", provider="Railway", lost_response=True)),
-                            ("environmentConfig", env(mounted)),
-                            ("project", dict(project=dict(volumes=dict(edges=[dict(node=dict(id=VOL, name="api-volume"))])))),
-                            ("environmentConfig", env(mounted)))
+                            ("project", dict(project=dict(volumes=dict(edges=[dict(node=dict(id=other, name="old")),
+                                                                              dict(node=dict(id=VOL, name="api-volume"))])))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
     result = run(railway_volume, volume_params())
     script.done()
-    assert script.mutations == ["volumeCreate"] and result["volume"]["id"] == VOL
+    assert script.mutations == ["volumeCreate", "environmentPatchCommit"] and result["volume"]["id"] == VOL
+    assert script.sent[3][2]["patch"]["volumes"] == {VOL: dict(isCreated=True)}
 
 
 def test_volume_mount_path_moves_in_one_patch(railway_script):
@@ -123,7 +124,7 @@ def test_postgres_is_built_like_the_template_in_three_writes(railway_script):
     result = run(railway_database, db_params(public=True, size_mb=10000))
     script.done()
     assert script.sent[1][2]["input"] == dict(projectId=PID, name="Postgres", environmentId=EID)
-    assert script.sent[2][2]["input"] == dict(projectId=PID, serviceId=PG, mountPath="/var/lib/postgresql/data", environmentId=EID)
+    assert script.sent[2][2]["input"] == dict(projectId=PID, serviceId=PG, mountPath="/var/lib/postgresql/data", environmentId=None)
     patch = script.sent[3][2]["patch"]
     service = patch["services"][PG]
     assert service["isCreated"] is True
@@ -143,13 +144,13 @@ def test_postgres_is_built_like_the_template_in_three_writes(railway_script):
 
 
 def built_postgres(public=True):
-    variables = {name: dict(value=value) for name, value in railway_database.ENGINES["postgres"]["variables"]}
+    variables = {name: dict(value=value) for name, value in railway_database.TEMPLATES["postgres"]["variables"]}
     variables["POSTGRES_PASSWORD"] = dict(value="x" * 32)
     service = dict(source=dict(image="ghcr.io/railwayapp-templates/postgres-ssl:18"),
                    deploy=dict(requiredMountPath="/var/lib/postgresql/data"), variables=variables,
                    volumeMounts={VOL: dict(mountPath="/var/lib/postgresql/data")})
     if public:
-        variables["DATABASE_PUBLIC_URL"] = dict(value=railway_database.ENGINES["postgres"]["public_value"])
+        variables["DATABASE_PUBLIC_URL"] = dict(value=railway_database.TEMPLATES["postgres"]["public_value"])
         service["networking"] = dict(tcpProxies={"5432": {}})
     return dict(services={PG: service}, volumes={VOL: dict(sizeMB=10000)})
 
@@ -227,11 +228,85 @@ def test_database_shrink_and_foreign_service_fail_before_any_write(railway_scrip
     assert result["msg"].startswith("name:") and "nginx" in result["msg"]
 
 
-def test_a_new_volume_smaller_than_railways_first_size_fails_before_any_write():
-    state = EnvironmentState(dict(id="p", name="p", environments=dict(edges=[]), services=dict(edges=[]), volumes=dict(edges=[])),
-                             dict(id="e", name="production", config={}))
+def plan_state(plan, config=None, volumes=()):
+    project = dict(id="p", name="prela", subscriptionType=plan, environments=dict(edges=[]), services=dict(edges=[]),
+                   volumes=dict(edges=[dict(node=dict(id=i, name=n)) for n, i in volumes]))
+    return EnvironmentState(project, dict(id="e", name="production", config=config or {}))
+
+
+@pytest.mark.parametrize("plan, refused, accepted", [
+    ("free", [400, 1000, 5000], [500]), ("trial", [400, 1000], [500]),
+    ("hobby", [500, 4999], [5000, 20000]), ("pro", [5000, 49999], [50000, 80000]), (None, [0], [500, 5000])])
+def test_a_new_volumes_size_is_checked_against_the_plan(plan, refused, accepted):
+    for size in refused:
+        with pytest.raises(TaskFailed) as failure:
+            check_size(plan_state(plan), None, size)
+        assert failure.value.msg.startswith("size_mb:"), failure.value.msg
+        if plan:
+            assert "Railway's %s plan" % plan.capitalize() in failure.value.msg
+    for size in accepted + [None]:
+        check_size(plan_state(plan), None, size)
+
+
+@pytest.mark.parametrize("plan, grows", [("free", False), ("trial", False), ("hobby", True), ("pro", True)])
+def test_an_existing_volume_grows_only_on_paid_plans_and_never_shrinks(plan, grows):
+    state = plan_state(plan, dict(volumes={VOL: dict(sizeMB=60000)}), volumes=(("data", VOL),))
     with pytest.raises(TaskFailed) as failure:
-        check_size(state, None, 1000)
-    assert failure.value.msg.startswith("size_mb:") and "5000" in failure.value.msg
-    check_size(state, None, 5000)
-    check_size(state, None, None)
+        check_size(state, VOL, 59000)
+    assert "only grow" in failure.value.msg
+    check_size(state, VOL, 60000)
+    if grows:
+        check_size(state, VOL, 70000)
+    else:
+        with pytest.raises(TaskFailed) as failure:
+            check_size(state, VOL, 70000)
+        assert failure.value.msg.startswith("size_mb: Railway's %s plan cannot resize volumes" % plan.capitalize())
+
+
+def test_free_plan_size_fails_before_any_write_naming_the_plan(railway_script):
+    script = railway_script(("environmentState", answer(dict(services={API: {}}), plan="free")))
+    result = run(railway_volume, volume_params(size_mb=10000))
+    assert result["failed"] and script.mutations == []
+    assert result["msg"].startswith("size_mb: Railway's Free plan creates volumes of 500 MB and cannot resize them: size_mb 10000")
+    script = railway_script(("environmentState", answer(dict(services={}), plan="pro")))
+    result = run(railway_database, db_params(size_mb=10000))
+    assert result["failed"] and script.mutations == [] and "Railway's Pro plan creates volumes of 50000 MB" in result["msg"]
+
+
+def test_free_plan_second_volume_fails_before_any_write_naming_the_plan(railway_script):
+    config = dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/data")})}, volumes={VOL: dict(sizeMB=500)})
+    script = railway_script(("environmentState", answer(config, volumes=(("api-volume", VOL),), plan="free")))
+    result = run(railway_database, db_params(engine="redis"))
+    assert result["failed"] and script.mutations == []
+    assert result["msg"].startswith("name: Railway's Free plan allows 1 volume per project") and "api-volume" in result["msg"]
+    script = railway_script(("environmentState", answer(config, volumes=(("api-volume", VOL),), plan="hobby")),
+                            ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Redis"))),
+                            ("volumeCreate", dict(volumeCreate=dict(id="v2", name="Redis-volume"))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    assert run(railway_database, db_params(engine="redis"))["changed"] is True
+    script.done()
+
+
+@pytest.mark.parametrize("engine, command", [
+    ("mongo", "mongod --ipv6 --bind_ip ::,0.0.0.0 --setParameter diagnosticDataCollectionEnabled=false"),
+    ("mysql", "docker-entrypoint.sh mysqld --innodb-use-native-aio=0 --disable-log-bin --performance_schema=0"),
+    ("postgres", None)])
+def test_each_engine_gets_its_templates_start_command(railway_script, engine, command):
+    script = railway_script(("environmentState", answer(dict(services={}))),
+                            ("serviceCreate", dict(serviceCreate=dict(id=PG, name=engine))),
+                            ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="v"))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    run(railway_database, db_params(engine=engine))
+    script.done()
+    assert script.sent[3][2]["patch"]["services"][PG]["deploy"].get("startCommand") == command
+
+
+def test_a_refused_patch_deletes_the_volume_it_made_detached(railway_script):
+    script = railway_script(("environmentState", answer(dict(services={API: {}}))),
+                            ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="api-volume"))),
+                            ("environmentPatchCommit", ApiError("Invalid environment config patch: ...", provider="Railway")),
+                            ("volumeDelete", dict(volumeDelete=True)))
+    result = run(railway_volume, volume_params(size_mb=10000))
+    script.done()
+    assert result["failed"] and script.mutations == ["volumeCreate", "environmentPatchCommit", "volumeDelete"]
+    assert script.sent[3][2] == dict(volumeId=VOL)
