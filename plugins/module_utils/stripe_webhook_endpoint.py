@@ -210,7 +210,7 @@ def _replace_reasons(params, current, target_present):
 def _refuse_replacing_adopted(params, current, reasons):
     """An endpoint not yet managed here is adopted as it is, never replaced: a replacement has a new signing secret,
     and whatever checks the old one would refuse every event (stripe/terraform-provider-stripe#46)."""
-    option, _ = reasons[0]
+    option = reasons[0][0]
     how = ("To replace it on purpose (a new signing secret), delete it first (state: absent with adopt: true) and run "
            "again.")
     if option == "api_version":
@@ -261,7 +261,7 @@ def run(ctx, client):
     reasons = _replace_reasons(params, current, target_present) if current is not None else []
     if reasons and MARKER not in (current.get("metadata") or {}):
         _refuse_replacing_adopted(params, current, reasons)
-    reasons = [why for _, why in reasons]
+    reasons = [reason[1] for reason in reasons]
     if current is not None and not reasons:
         update = _updates(params, current)
         if not update:

@@ -69,7 +69,7 @@ options:
   adopt:
     description:
       - Take over an endpoint with the same O(url) that this collection does not manage yet (for example one made
-        in the Dashboard). It is updated in place and never replaced: a replacement would have a new signing secret
+        in the Dashboard). It is updated in place and never replaced, since a replacement would have a new signing secret
         and whatever checks the old one would refuse every event. A difference Stripe cannot change in place
         (O(api_version), O(connect)), or a missing Railway variable with O(rotate_if_secret_missing), fails the task
         naming the option; to replace it on purpose, delete it first (O(state=absent) with O(adopt=true)).
@@ -130,7 +130,7 @@ options:
     description:
       - When the endpoint exists but the variable named by O(railway_secret_target) is missing, recreate the
         endpoint so that its new signing secret can be written there. Without this, the service would have no
-        secret to check events with. An endpoint being adopted is not recreated: the task fails instead.
+        secret to check events with. An endpoint being adopted is not recreated; the task fails instead.
     type: bool
     default: true
   state:
