@@ -229,6 +229,14 @@ def _refuse_replacing_adopted(params, current, reasons):
     raise TaskFailed("%s: %s %s" % (option, why, how))
 
 
+def _replacement(params, current, target_present):
+    """Why the endpoint must be replaced ([] when it need not); an endpoint being adopted is refused instead."""
+    reasons = _replace_reasons(params, current, target_present)
+    if reasons and MARKER not in (current.get("metadata") or {}):
+        _refuse_replacing_adopted(params, current, reasons)
+    return [reason[1] for reason in reasons]
+
+
 def _create_params(params):
     create = dict(url=params["url"], enabled_events=params["enabled_events"], description=params["description"] or None,
                   api_version=params["api_version"] or STRIPE_VERSION,
@@ -258,10 +266,7 @@ def run(ctx, client):
     def extras(replaced, written):
         return dict(replaced=replaced, **(dict(railway_variable=target.result(written)) if target else {}))
 
-    reasons = _replace_reasons(params, current, target_present) if current is not None else []
-    if reasons and MARKER not in (current.get("metadata") or {}):
-        _refuse_replacing_adopted(params, current, reasons)
-    reasons = [reason[1] for reason in reasons]
+    reasons = _replacement(params, current, target_present) if current is not None else []
     if current is not None and not reasons:
         update = _updates(params, current)
         if not update:
