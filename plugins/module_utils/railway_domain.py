@@ -25,11 +25,14 @@ ARGUMENT_SPEC = dict(
     wait=dict(type="str", default="none", choices=["none", "verified"]),
     wait_timeout=dict(type="int", default=600),
     wait_interval=dict(type="float", default=10.0),
+    certificate_retries=dict(type="int", default=2),
     state=dict(type="str", default="present", choices=["present", "absent"]),
 )
 
 SUFFIX = "up.railway.app"
 CERT_VALID = "CERTIFICATE_STATUS_TYPE_VALID"
+CERT_FAILED = "CERTIFICATE_STATUS_TYPE_ISSUE_FAILED"
+PROPAGATED = "DNS_RECORD_STATUS_PROPAGATED"
 _LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 # Tests replace these to run the wait loop without sleeping.
 SLEEP = time.sleep
@@ -38,7 +41,8 @@ CLOCK = time.monotonic
 SERVICE_DOMAIN_FIELDS = "id domain suffix targetPort environmentId serviceId syncStatus"
 CUSTOM_DOMAIN_FIELDS = ("id domain targetPort environmentId serviceId syncStatus status {"
                         " dnsRecords { hostlabel fqdn zone recordType requiredValue currentValue status purpose }"
-                        " verificationDnsHost verificationToken verified certificateStatus }")
+                        " verificationDnsHost verificationToken verified certificateStatus certificateRetryable"
+                        " certificateErrorType certificateErrorMessage }")
 DOMAINS_QUERY = ("query domains($projectId: String!, $environmentId: String!, $serviceId: String!) {"
                  " domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {"
                  " serviceDomains { %s } customDomains { %s } } }" % (SERVICE_DOMAIN_FIELDS, CUSTOM_DOMAIN_FIELDS))
@@ -49,23 +53,9 @@ def _record_type(value):
     return (value or "").replace("DNS_RECORD_TYPE_", "")
 
 
-def _zone(status):
-    for record in status.get("dnsRecords") or []:
-        if record.get("zone"):
-            return record["zone"].lower().rstrip(".")
-    return None
-
-
-def verification_fqdn(domain, status):
-    """The TXT record's full name. Railway gives verificationDnsHost relative to the zone
-    (`_railway-verify.api`); a complete name is taken as it is."""
-    host = (status.get("verificationDnsHost") or "").lower().rstrip(".")
-    if not host:
-        return None
-    zone = _zone(status) or ".".join(domain.split(".")[-2:])
-    if host == zone or host.endswith("." + zone):
-        return host
-    return "%s.%s" % (host, zone)
+def verification_fqdn(status):
+    """The TXT record's full name: Railway gives verificationDnsHost complete (`_railway-verify.api.prela.app`)."""
+    return (status.get("verificationDnsHost") or "").lower().rstrip(".") or None
 
 
 def dns_records(custom):
@@ -77,7 +67,7 @@ def dns_records(custom):
         if rtype in ("A", "CNAME", "TXT", "NS") and record.get("requiredValue"):
             name = (record.get("fqdn") or custom["domain"]).lower().rstrip(".")
             records.append(dict(name=name, type=rtype, values=[record["requiredValue"]], ttl="auto", proxied=False))
-    txt_name = verification_fqdn(custom["domain"], status)
+    txt_name = verification_fqdn(status)
     if txt_name and status.get("verificationToken"):
         records.append(dict(name=txt_name, type="TXT", values=[status["verificationToken"]], ttl="auto", proxied=False))
     return records
@@ -87,9 +77,9 @@ def missing_records(custom):
     """The records Railway has not seen yet, by name and type."""
     status = custom.get("status") or {}
     missing = ["%s %s" % (_record_type(r.get("recordType")), r.get("fqdn")) for r in status.get("dnsRecords") or []
-               if r.get("status") != "DNS_RECORD_STATUS_PROPAGATED"]
+               if r.get("status") != PROPAGATED]
     if not status.get("verified"):
-        missing.append("TXT %s" % verification_fqdn(custom["domain"], status))
+        missing.append("TXT %s" % verification_fqdn(status))
     return missing
 
 
@@ -102,6 +92,8 @@ def domain_result(record, kind):
     if kind == "custom":
         status = record.get("status") or {}
         out.update(verified=bool(status.get("verified")), certificate_status=status.get("certificateStatus"),
+                   certificate_retryable=status.get("certificateRetryable"),
+                   certificate_error=status.get("certificateErrorMessage"),
                    required_records=[dict(name=r.get("fqdn"), type=_record_type(r.get("recordType")),
                                           required_value=r.get("requiredValue"), current_value=r.get("currentValue"),
                                           status=r.get("status")) for r in status.get("dnsRecords") or []])
@@ -142,6 +134,8 @@ def _normalise(ctx, params):
         ctx.fail("wait_timeout: must not be negative.")
     if params["wait_interval"] <= 0:
         ctx.fail("wait_interval: must be more than 0 seconds.")
+    if params["certificate_retries"] < 0:
+        ctx.fail("certificate_retries: must not be negative.")
     return domain, kind
 
 
@@ -161,14 +155,74 @@ def _after_lost(exc, check):
         raise exc
 
 
+def is_working(custom):
+    status = custom.get("status") or {}
+    return bool(status.get("verified")) and status.get("certificateStatus") == CERT_VALID
+
+
+def note_unpropagated(ctx, custom):
+    """A verified domain with a valid certificate works even when Railway lists a record as not propagated:
+    a CNAME proxied by Cloudflare answers with Cloudflare's addresses, so Railway shows it REQUIRES_UPDATE."""
+    if not is_working(custom):
+        return
+    for record in (custom.get("status") or {}).get("dnsRecords") or []:
+        if record.get("status") != PROPAGATED:
+            ctx.warn("domain: %s works (verified, certificate valid), but Railway lists its %s record as %s"
+                     " (answered %r, wants %r). That is expected when the record is proxied by Cloudflare;"
+                     " otherwise point it at %s." % (
+                         custom["domain"], _record_type(record.get("recordType")), record.get("status"),
+                         record.get("currentValue"), record.get("requiredValue"), record.get("requiredValue")))
+
+
+class CertificateRetries(object):
+    """Asks Railway to issue a failed certificate again, at most `limit` times, or fails saying why it cannot."""
+
+    def __init__(self, ctx, client, limit):
+        self.ctx, self.client, self.limit, self.done = ctx, client, limit, 0
+
+    def handle(self, custom, changed):
+        """Retry a failed issuance; returns True when a retry was asked (a write)."""
+        status = custom.get("status") or {}
+        if status.get("certificateStatus") != CERT_FAILED:
+            return False
+        reason = "%s: %s" % (status.get("certificateErrorType") or "no error type",
+                             status.get("certificateErrorMessage") or "no message")
+        if not status.get("certificateRetryable"):
+            self.ctx.fail("domain: Railway could not issue the certificate of %s (%s, %s) and says it cannot be retried."
+                          " Fix the cause (the domain's CAA records must allow Let's Encrypt), then remove the domain"
+                          " (state=absent) and add it again." % (custom["domain"], CERT_FAILED, reason),
+                          changed=changed, domain=domain_result(custom, "custom"), dns_records=dns_records(custom))
+        if self.done >= self.limit:
+            self.ctx.fail("certificate_retries: the certificate of %s still failed after %d retries (%s, %s);"
+                          " run again later, or raise certificate_retries." % (custom["domain"], self.done, CERT_FAILED,
+                                                                               reason),
+                          changed=changed, domain=domain_result(custom, "custom"), dns_records=dns_records(custom))
+        self.done += 1
+        self.ctx.warn("domain: Railway could not issue the certificate of %s (%s); asked it to retry (%d of %d)."
+                      % (custom["domain"], reason, self.done, self.limit))
+        self._retry(custom["id"])
+        return True
+
+    def _retry(self, domain_id):
+        try:
+            self.client.mutate("mutation customDomainIssueCertificate($id: String!) {"
+                               " customDomainIssueCertificate(id: $id) }", dict(id=domain_id))
+        except ApiError as exc:
+            if not exc.lost_response:
+                raise
+
+
 def wait_verified(ctx, client, project, environment, service, custom, changed):
-    """Poll until the custom domain is verified and its certificate valid, or fail when wait_timeout passes."""
+    """Poll until the custom domain is verified and its certificate valid, retrying a failed issuance when Railway
+    allows it; fail when wait_timeout passes. Returns (domain, changed)."""
     params = ctx.params
     deadline = CLOCK() + params["wait_timeout"]
+    retries = CertificateRetries(ctx, client, params["certificate_retries"])
     while True:
+        if is_working(custom):
+            return custom, changed
+        changed = retries.handle(custom, changed) or changed
         status = custom.get("status") or {}
-        if status.get("verified") and status.get("certificateStatus") == CERT_VALID:
-            return custom
         if CLOCK() >= deadline:
             ctx.fail("wait_timeout: %s is not verified with a valid certificate after %ss (verified: %s, certificate: %s);"
                      " Railway still misses: %s." % (custom["domain"], params["wait_timeout"], bool(status.get("verified")),
@@ -238,7 +292,8 @@ def _custom(ctx, client, project, environment, service, domain, current_list):
             after = dict(current, targetPort=port)
             changed = True
     if params["wait"] == "verified" and not ctx.check_mode:
-        after = wait_verified(ctx, client, project, environment, service, after, changed)
+        after, changed = wait_verified(ctx, client, project, environment, service, after, changed)
+    note_unpropagated(ctx, after)
     return ctx.result(changed=changed, domain=domain_result(after, "custom"), dns_records=dns_records(after),
                       diff=(_view(before), _view(after)))
 

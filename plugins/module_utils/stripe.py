@@ -7,7 +7,8 @@
 
 Every request pins Stripe-Version; every POST carries an Idempotency-Key made fresh for this task run and
 reused only by the HTTP core's retries of that same request; bodies are form-encoded with Stripe's nesting
-(metadata[k]=v, enabled_events[]=x, marketing_features[0][name]=y).
+(metadata[k]=v, enabled_events[]=x, marketing_features[0][name]=y). A 500 to a POST is not retried: Stripe keeps
+that answer for the key and would only replay it (docs/stripe.md).
 """
 
 from __future__ import annotations
@@ -131,10 +132,29 @@ class StripeClient(ProviderClient):
             raise
 
     def post(self, path, data=None):
-        """A write. Its Idempotency-Key is new for this request; the HTTP core's retries resend it unchanged."""
+        """A write. Its Idempotency-Key is new for this request; the HTTP core's retries (429, 502-504, a lost
+        connection) resend it unchanged. A 500 fails at once (server_error)."""
         self.writes += 1
         key = "railstack-%s-%d" % (self.run_id, self.writes)
-        return self.http.request("POST", path, form=form_pairs(data or {}), headers={"Idempotency-Key": key}).json()
+        response = self.http.request("POST", path, form=form_pairs(data or {}), headers={"Idempotency-Key": key},
+                                     allow_status=(500,))
+        if response.status == 500:
+            raise self.server_error(response, path)
+        return response.json()
+
+    def server_error(self, response, path):
+        """The ApiError for a 500 to a POST. Stripe keeps a 500 for the request's Idempotency-Key and replays it to a
+        retry with that key (marked `Idempotent-Replayed: true`), so retrying cannot help; a new key could apply the
+        write twice, as the first attempt may have done part of it."""
+        parsed = _stripe_error(response)
+        replayed = (response.headers.get("Idempotent-Replayed") or "").lower() == "true"
+        message = "Stripe answered HTTP 500 to POST /v1%s%s: %s. Stripe may have applied part of it and keeps this " \
+                  "answer for the request's Idempotency-Key, so the request is not sent again; run the task again " \
+                  "later: it reads what Stripe has and sends only what is still missing." % (
+                      path, " (a replay of the answer Stripe kept for this request's Idempotency-Key)" if replayed
+                      else "", parsed[0] if parsed else "no error message")
+        return ApiError(self.redactor.redact(message), provider="Stripe", status=500,
+                        code=parsed[1] if parsed else None, method="POST", path="/v1" + path)
 
     def delete(self, path):
         """DELETE an object; one that is already gone (a retry after a lost answer) counts as deleted."""

@@ -7,8 +7,10 @@
 whsec_ signing secret goes straight into a Railway variable, or is returned (no_log) on the run that creates it.
 
 Stripe shows the secret only in the answer to the create call. api_version and connect are fixed at
-creation, so changing them deletes and recreates the endpoint, which rotates the secret. Stripe never shows
-`connect` again, so the module records it in the endpoint's metadata.
+creation, so changing them on an endpoint the module made deletes and recreates it, which rotates the secret.
+`connect` is read from Stripe's `application` (the Connect platform's `ca_...` id, null for the account's own
+endpoints). An endpoint being adopted is never replaced: what cannot change in place fails, naming the field.
+A new endpoint is created with the pinned Stripe version unless api_version says otherwise.
 """
 
 from __future__ import annotations
@@ -20,10 +22,9 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, railway_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import Plan, commit, read_state
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
-    MARKER, API_VERSION_RE, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes,
-    stripe_argument_spec, stripe_task)
+    MARKER, API_VERSION_RE, STRIPE_VERSION, check_metadata, create_metadata, find_by_marker, merged_metadata,
+    metadata_changes, stripe_argument_spec, stripe_task)
 
-CONNECT_MARKER = "railstack_connect"
 EVENT_RE = re.compile(r"^(\*|[a-z0-9_]+(\.[a-z0-9_]+)+)$")
 PATH = "/webhook_endpoints"
 MAX_ENDPOINTS = 16
@@ -121,12 +122,11 @@ def _check(params):
     if not params["key"]:
         raise TaskFailed("key: must not be empty.")
     check_metadata(params["metadata"])
-    if params["metadata"] and CONNECT_MARKER in params["metadata"]:
-        raise TaskFailed("metadata: %s is kept by the module from the connect option." % CONNECT_MARKER)
 
 
 def _connect(endpoint):
-    return (endpoint.get("metadata") or {}).get(CONNECT_MARKER) == "true"
+    """Whether the endpoint gets connected accounts' events: Stripe lists the platform's application on it."""
+    return bool(endpoint.get("application"))
 
 
 def _find(params, endpoints):
@@ -155,7 +155,6 @@ def _find(params, endpoints):
 def _desired_metadata(params):
     metadata = dict(params["metadata"] or {})
     metadata[MARKER] = params["key"]
-    metadata[CONNECT_MARKER] = "true" if params["connect"] else None
     return metadata
 
 
@@ -197,19 +196,51 @@ def _updates(params, current):
 
 
 def _replace_reasons(params, current, target_present):
+    """[(option at fault, why the endpoint must be replaced)]."""
     reasons = []
     if params["api_version"] and current.get("api_version") != params["api_version"]:
-        reasons.append("api_version cannot change in place")
+        reasons.append(("api_version", "api_version cannot change in place"))
     if _connect(current) != params["connect"]:
-        reasons.append("connect cannot change in place")
+        reasons.append(("connect", "connect cannot change in place"))
     if target_present is False and params["rotate_if_secret_missing"]:
-        reasons.append("the Railway variable for its signing secret is missing")
+        reasons.append(("railway_secret_target", "the Railway variable for its signing secret is missing"))
     return reasons
+
+
+def _refuse_replacing_adopted(params, current, reasons):
+    """An endpoint not yet managed here is adopted as it is, never replaced: a replacement has a new signing secret,
+    and whatever checks the old one would refuse every event (stripe/terraform-provider-stripe#46)."""
+    option = reasons[0][0]
+    how = ("To replace it on purpose (a new signing secret), delete it first (state: absent with adopt: true) and run "
+           "again.")
+    if option == "api_version":
+        why = ("endpoint %s renders events as API version %s, which Stripe cannot change in place, and adopt never "
+               "replaces an endpoint. Leave api_version out to adopt it as it is."
+               % (current["id"], current.get("api_version") or "(the account's default)"))
+    elif option == "connect":
+        why = ("endpoint %s %s, which Stripe cannot change in place, and adopt never replaces an endpoint. Set connect: "
+               "%s to adopt it as it is." % (
+                   current["id"], "gets connected accounts' events (application %s)" % current["application"]
+                   if _connect(current) else "gets this account's own events", str(_connect(current)).lower()))
+    else:
+        why = ("the variable %s is missing, and the signing secret of endpoint %s, which adopt takes over, is known only "
+               "to Stripe's Dashboard; adopt never replaces an endpoint. Set the variable to that secret, or set "
+               "rotate_if_secret_missing: false." % (params["railway_secret_target"]["name"], current["id"]))
+    raise TaskFailed("%s: %s %s" % (option, why, how))
+
+
+def _replacement(params, current, target_present):
+    """Why the endpoint must be replaced ([] when it need not); an endpoint being adopted is refused instead."""
+    reasons = _replace_reasons(params, current, target_present)
+    if reasons and MARKER not in (current.get("metadata") or {}):
+        _refuse_replacing_adopted(params, current, reasons)
+    return [reason[1] for reason in reasons]
 
 
 def _create_params(params):
     create = dict(url=params["url"], enabled_events=params["enabled_events"], description=params["description"] or None,
-                  api_version=params["api_version"], metadata=create_metadata(_desired_metadata(params)))
+                  api_version=params["api_version"] or STRIPE_VERSION,
+                  metadata=create_metadata(_desired_metadata(params)))
     if params["connect"]:
         create["connect"] = True
     return create
@@ -235,7 +266,7 @@ def run(ctx, client):
     def extras(replaced, written):
         return dict(replaced=replaced, **(dict(railway_variable=target.result(written)) if target else {}))
 
-    reasons = _replace_reasons(params, current, target_present) if current is not None else []
+    reasons = _replacement(params, current, target_present) if current is not None else []
     if current is not None and not reasons:
         update = _updates(params, current)
         if not update:
@@ -253,8 +284,9 @@ def run(ctx, client):
     # Create, or replace (create the new endpoint first, so events keep flowing, then delete the old one).
     create = _create_params(params)
     planned = dict(create, id=None, object="webhook_endpoint", status="enabled", livemode=client.livemode,
-                   api_version=params["api_version"], description=params["description"] or None,
-                   metadata=create["metadata"])
+                   description=params["description"] or None, metadata=create["metadata"],
+                   application="(this platform's Connect application)" if params["connect"] else None)
+    planned.pop("connect", None)
     planned_view = _view(planned)
     if reasons:
         planned_view["recreated"] = ("deleted and created again, with a new signing secret: %s"

@@ -51,6 +51,11 @@ options:
       - V(verified) waits until a custom domain is verified and its certificate is C(CERTIFICATE_STATUS_TYPE_VALID),
         polling every O(wait_interval) seconds for up to O(wait_timeout) seconds, then fails naming the records
         Railway has not seen yet. Railway domains need no wait.
+      - A certificate issuance that ends C(CERTIFICATE_STATUS_TYPE_ISSUE_FAILED) is retried (C(customDomainIssueCertificate),
+        as C(railway domain certificate retry) does) up to O(certificate_retries) times when Railway says it can be;
+        when it cannot, the task fails naming the domain, the status and Railway's error.
+      - A domain that is verified and has a valid certificate counts as done even when Railway lists its CNAME as
+        C(DNS_RECORD_STATUS_REQUIRES_UPDATE), as it does for a record proxied by Cloudflare; a warning says so.
       - Not in check mode.
     type: str
     choices: [none, verified]
@@ -65,6 +70,11 @@ options:
       - Seconds between two reads while waiting.
     type: float
     default: 10.0
+  certificate_retries:
+    description:
+      - With O(wait=verified), how many times to ask Railway to issue a failed certificate again before failing.
+    type: int
+    default: 2
   state:
     description:
       - V(present) creates or updates the domain; V(absent) deletes it. V(absent) with O(type=service) and no
@@ -85,8 +95,10 @@ attributes:
     support: full
 notes:
   - Railway publishes no static address. An apex domain needs CNAME flattening, ALIAS or ANAME at its DNS host.
-  - The TXT record's name comes from C(verificationDnsHost), relative to the zone Railway names in C(dnsRecords);
-    a complete name is used as it is.
+  - Railway lists the CNAME in C(dnsRecords); the ownership TXT record is C(verificationDnsHost), the full name
+    C(_railway-verify.<domain>), holding C(verificationToken). The domain answers 404 until Railway has seen it.
+  - A CNAME proxied by Cloudflare still verifies and works; Railway then shows the record as
+    C(DNS_RECORD_STATUS_REQUIRES_UPDATE), because Cloudflare answers with its own addresses.
 seealso:
   - module: railstack.platform.dns_records
   - module: railstack.platform.railway_info
@@ -163,6 +175,14 @@ domain:
       type: str
       returned: for custom domains
       sample: CERTIFICATE_STATUS_TYPE_VALID
+    certificate_retryable:
+      description: Railway's C(certificateRetryable) after a failed issuance (null otherwise).
+      type: bool
+      returned: for custom domains
+    certificate_error:
+      description: Railway's C(certificateErrorMessage) after a failed issuance (null otherwise).
+      type: str
+      returned: for custom domains
     required_records:
       description: Railway's C(dnsRecords) of a custom domain (C(name), C(type), C(required_value), C(current_value), C(status)).
       type: list

@@ -18,9 +18,11 @@ description:
     O(railway_secret_target), the module writes it straight into a Railway variable, so it never passes through
     the play; without it, the module returns it as RV(secret) on the run that creates the endpoint, and the task
     result is then hidden (no_log) from every callback.
-  - Stripe cannot change O(api_version) or O(connect) of an endpoint. Changing either deletes the endpoint and
-    creates it again, which gives it a new signing secret; diff and a warning say so. The new endpoint is created
-    (and its secret written to Railway) before the old one is deleted.
+  - Stripe cannot change O(api_version) or O(connect) of an endpoint. Changing either on an endpoint this module
+    made deletes the endpoint and creates it again, which gives it a new signing secret; diff and a warning say so.
+    The new endpoint is created (and its secret written to Railway) before the old one is deleted.
+  - An endpoint taken over with O(adopt) is never replaced; what cannot change in place fails the task, naming the
+    option, before any write.
   - Runs on the controller as an action plugin.
 author:
   - railstack.platform developers (@railstack)
@@ -49,14 +51,15 @@ options:
   api_version:
     description:
       - The Stripe API version events are rendered with, such as V(2026-10-28.endive).
-      - When not set, a new endpoint uses the account's default version and an existing one keeps its own.
+      - When not set, a new endpoint uses the Stripe version the collection pins (C(2026-10-28.endive)), the one its
+        requests use, and an existing one keeps its own.
       - Changing it recreates the endpoint (new signing secret).
     type: str
   connect:
     description:
       - Whether the endpoint receives events from connected accounts instead of this account.
-      - Stripe does not show this setting again after creation; the module records it in the endpoint's metadata
-        (C(railstack_connect)). Changing it recreates the endpoint (new signing secret).
+      - Read from the endpoint's C(application), which Stripe sets to the Connect platform's application id
+        (C(ca_...)) on such endpoints. Changing it recreates the endpoint (new signing secret).
     type: bool
     default: false
   disabled:
@@ -66,8 +69,10 @@ options:
   adopt:
     description:
       - Take over an endpoint with the same O(url) that this collection does not manage yet (for example one made
-        in the Dashboard). Its signing secret is unknown to the module; with O(railway_secret_target) and
-        O(rotate_if_secret_missing), it is recreated when the Railway variable is missing.
+        in the Dashboard). It is updated in place and never replaced, since a replacement would have a new signing secret
+        and whatever checks the old one would refuse every event. A difference Stripe cannot change in place
+        (O(api_version), O(connect)), or a missing Railway variable with O(rotate_if_secret_missing), fails the task
+        naming the option; to replace it on purpose, delete it first (O(state=absent) with O(adopt=true)).
       - Without it, such an endpoint makes the task fail, so that Stripe does not send every event twice.
     type: bool
     default: false
@@ -125,7 +130,7 @@ options:
     description:
       - When the endpoint exists but the variable named by O(railway_secret_target) is missing, recreate the
         endpoint so that its new signing secret can be written there. Without this, the service would have no
-        secret to check events with.
+        secret to check events with. An endpoint being adopted is not recreated; the task fails instead.
     type: bool
     default: true
   state:

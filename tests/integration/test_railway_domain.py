@@ -5,6 +5,9 @@ dns_records: Railway asks for records, dns_records writes them to the sandbox's 
 turns verified."""
 from __future__ import annotations
 
+import pytest
+
+from .helpers.sandbox import SandboxError
 from .railway_ops_helpers import assert_contract, make_service, no_secret_in, unique
 
 DOMAINS = """
@@ -240,3 +243,137 @@ def test_custom_domain_turns_verified_once_dns_records_wrote_what_it_asked_for(s
     assert again.recap["localhost"]["changed"] == 0
     assert again.task("Not verified before the records exist")["domain"]["verified"] is True
     assert second.mutations == [], second.summary()
+
+
+VERIFY = """
+- name: A custom domain, its records at a DNS provider, and the wait for Railway's verification
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/railstack.platform.railway:
+      project: "{{ project }}"
+      environment: production
+      service: api
+  tasks:
+    - name: Custom domain
+      railstack.platform.railway_domain:
+        domain: "{{ host }}"
+      register: custom
+
+    - name: Records
+      railstack.platform.dns_records:
+        provider: "{{ provider }}"
+        zone: "{{ zone }}"
+        records: >-
+          {{ (custom.dns_records | selectattr('type', 'eq', 'CNAME') | map('combine', {'proxied': proxied | bool})
+              | list) + (custom.dns_records | rejectattr('type', 'eq', 'CNAME') | list) }}
+
+    - name: Verified
+      railstack.platform.railway_domain:
+        domain: "{{ host }}"
+        wait: verified
+        wait_timeout: 20
+        wait_interval: 0.2
+      register: verified
+"""
+
+
+def _command(entry):
+    pairs = dict(entry.get("form") or []) or dict(entry.get("query") or [])
+    return str(pairs.get("Command", "")).lower()
+
+
+def writes(window):
+    """Railway mutations, Cloudflare writes and Namecheap setHosts calls (every Namecheap call is a POST)."""
+    return [e for e in window.entries
+            if (e.get("api") == "namecheap" and _command(e) == "namecheap.domains.dns.sethosts")
+            or (e.get("api") != "namecheap" and e in window.mutations)]
+
+
+def health_status(sandbox, host):
+    try:
+        sandbox.client.request("GET", "/_sandbox/railway/health/%s" % host)
+    except SandboxError as exc:
+        return int(str(exc).split("HTTP ", 1)[1].split(":", 1)[0])
+    return 200
+
+
+def plan_certificate(sandbox, host, retryable):
+    sandbox.client.request("POST", "/_sandbox/railway/domains/certificate",
+                           dict(domain=host, outcome="ISSUE_FAILED", retryable=retryable))
+
+
+def verify_vars(sandbox_env, provider="cloudflare", zone="prela.app", proxied=False, prefix="vfy"):
+    where = make_service(sandbox_env)
+    return dict(project=where["project"], host="%s.%s" % (unique(prefix), zone), provider=provider, zone=zone,
+                proxied=proxied)
+
+
+@pytest.mark.parametrize("provider, zone", [("cloudflare", "prela.app"), ("namecheap", "prela.dev")])
+def test_txt_record_at_the_full_name_verifies_through_the_dns_provider(sandbox, sandbox_env, run_playbook, traffic,
+                                                                       provider, zone):
+    names = verify_vars(sandbox_env, provider, zone)
+    run_playbook(DOMAINS, extra_vars=dict(names, label=unique("lbl"))).assert_ok()
+    assert health_status(sandbox, names["host"]) == 404      # Railway answers 404 until it saw the TXT record
+    with traffic.window() as first:
+        run = run_playbook(VERIFY, extra_vars=names).assert_ok()
+    txt = [r for r in run.task("Custom domain")["dns_records"] if r["type"] == "TXT"]
+    assert [r["name"] for r in txt] == ["_railway-verify.%s" % names["host"]]
+    state_token = [d for d in domain_state(sandbox, "customDomains") if d["domain"] == names["host"]][0]
+    assert txt[0]["values"] == [state_token["verificationToken"]]
+    domain = run.task("Verified")["domain"]
+    assert domain["verified"] is True and domain["certificate_status"] == "CERTIFICATE_STATUS_TYPE_VALID"
+    assert health_status(sandbox, names["host"]) != 404
+    assert run.changed == ["Records"] and writes(first), first.summary()
+
+    with traffic.window() as second:
+        again = run_playbook(VERIFY, extra_vars=names).assert_ok()
+    assert again.recap["localhost"]["changed"] == 0
+    assert writes(second) == [], second.summary()
+    if provider == "cloudflare":
+        assert_contract(first, "domain-verify-first")
+
+
+def test_failed_certificate_is_retried_and_then_valid(sandbox, sandbox_env, run_playbook, traffic):
+    names = verify_vars(sandbox_env, prefix="crt")
+    plan_certificate(sandbox, names["host"], retryable=True)
+    with traffic.window() as first:
+        run = run_playbook(VERIFY, extra_vars=names).assert_ok()
+    verified = run.task("Verified")
+    assert verified["changed"] is True
+    assert first.operation_names().count("customDomainIssueCertificate") == 1
+    assert verified["domain"]["certificate_status"] == "CERTIFICATE_STATUS_TYPE_VALID"
+    assert any(names["host"] in w and "retry" in w for w in verified.get("warnings", []))
+    with traffic.window() as second:
+        again = run_playbook(VERIFY, extra_vars=names).assert_ok()
+    assert again.recap["localhost"]["changed"] == 0 and writes(second) == [], second.summary()
+    assert_contract(first, "domain-certificate-retry")
+
+
+def test_certificate_that_cannot_be_retried_fails_naming_the_domain(sandbox, sandbox_env, run_playbook, traffic):
+    names = verify_vars(sandbox_env, prefix="nrt")
+    plan_certificate(sandbox, names["host"], retryable=False)
+    with traffic.window() as window:
+        run = run_playbook(VERIFY, extra_vars=names)
+    assert run.failed == ["Verified"]
+    message = run.task("Verified")["msg"]
+    assert message.startswith("domain:") and names["host"] in message
+    assert "CERTIFICATE_STATUS_TYPE_ISSUE_FAILED" in message and "cannot be retried" in message
+    assert "customDomainIssueCertificate" not in window.operation_names()
+
+
+def test_proxied_cname_verifies_and_the_domain_works(sandbox, sandbox_env, run_playbook, traffic):
+    names = verify_vars(sandbox_env, proxied=True, prefix="pxy")
+    run = run_playbook(VERIFY, extra_vars=names).assert_ok()
+    verified = run.task("Verified")
+    assert verified["domain"]["verified"] is True
+    assert verified["domain"]["certificate_status"] == "CERTIFICATE_STATUS_TYPE_VALID"
+    assert [r["status"] for r in verified["domain"]["required_records"]] == ["DNS_RECORD_STATUS_REQUIRES_UPDATE"]
+    assert any("proxied by Cloudflare" in w for w in verified.get("warnings", []))
+    cnames = [r for r in sandbox.client.state()["cloudflare"]["records"].values()
+              if r["name"] == names["host"] and r["type"] == "CNAME"]
+    assert [r["proxied"] for r in cnames] == [True]
+    assert health_status(sandbox, names["host"]) != 404
+    with traffic.window() as second:
+        again = run_playbook(VERIFY, extra_vars=names).assert_ok()
+    assert again.recap["localhost"]["changed"] == 0 and writes(second) == [], second.summary()

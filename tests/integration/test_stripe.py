@@ -373,6 +373,78 @@ def test_the_secret_goes_straight_into_a_railway_variable(fresh, run_playbook, t
     assert len(stripe_get(sandbox_env, "/webhook_endpoints")["data"]) == 1
 
 
+HOOK_PLAY = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Hook
+      railstack.platform.stripe_webhook_endpoint:
+        url: %s
+        enabled_events: [invoice.paid, invoice.created]
+        connect: "{{ connect | default(false) }}"
+        adopt: "{{ adopt | default(false) }}"
+""" % HOOK_URL
+
+
+def stripe_post(sandbox_env, path, form):
+    request = urllib.request.Request(sandbox_env["STRIPE_API_BASE"] + "/v1" + path, data=form.encode(), method="POST",
+                                     headers={"Authorization": "Bearer " + sandbox_env["STRIPE_API_KEY"],
+                                              "Stripe-Version": "2026-10-28.endive", "Idempotency-Key": form,
+                                              "Content-Type": "application/x-www-form-urlencoded"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def webhook_writes(window):
+    return [w["path"] for w in window.mutations if "webhook" in w["path"]]
+
+
+def test_a_new_endpoint_is_pinned_and_connect_is_read_from_its_application(fresh, run_playbook, traffic, sandbox_env):
+    run_playbook(HOOK_PLAY, extra_vars=dict(connect=True)).assert_ok()
+    [hook] = stripe_get(sandbox_env, "/webhook_endpoints")["data"]
+    assert hook["api_version"] == "2026-10-28.endive" and hook["application"].startswith("ca_")
+    with traffic.window() as second:
+        again = run_playbook(HOOK_PLAY, extra_vars=dict(connect=True)).assert_ok()
+    assert again.recap["localhost"]["changed"] == 0 and webhook_writes(second) == []
+
+
+def test_adopting_a_connect_endpoint_never_replaces_it(fresh, run_playbook, traffic, sandbox_env):
+    by_hand = stripe_post(sandbox_env, "/webhook_endpoints",
+                          "url=%s&enabled_events[]=invoice.paid&connect=true" % HOOK_URL)
+    with traffic.window() as refused:
+        run = run_playbook(HOOK_PLAY, extra_vars=dict(adopt=True))
+    assert run.failed == ["Hook"]
+    message = run.task("Hook")["msg"]
+    assert message.startswith("connect: ") and by_hand["id"] in message and by_hand["application"] in message
+    assert webhook_writes(refused) == []
+
+    with traffic.window() as adopted:
+        run = run_playbook(HOOK_PLAY, extra_vars=dict(adopt=True, connect=True)).assert_ok()
+    assert run.task("Hook")["id"] == by_hand["id"] and run.task("Hook")["replaced"] is False
+    assert webhook_writes(adopted) == ["/v1/webhook_endpoints/%s" % by_hand["id"]]
+    [hook] = stripe_get(sandbox_env, "/webhook_endpoints")["data"]
+    assert hook["id"] == by_hand["id"] and hook["application"] == by_hand["application"]
+    assert sorted(hook["enabled_events"]) == ["invoice.created", "invoice.paid"]
+    with traffic.window() as second:
+        again = run_playbook(HOOK_PLAY, extra_vars=dict(connect=True)).assert_ok()
+    assert again.recap["localhost"]["changed"] == 0 and webhook_writes(second) == []
+
+
+def test_a_500_to_a_create_is_not_retried_into_its_replay(fresh, run_playbook, faults, traffic, sandbox_env):
+    faults(next=[{"kind": "500", "api": "stripe", "match": "POST /v1/webhook_endpoints"}])
+    with traffic.window() as window:
+        run = run_playbook(HOOK_PLAY, verbosity=4)
+    assert run.failed == ["Hook"]
+    assert run.task("Hook")["msg"].startswith("Stripe answered HTTP 500 to POST /v1/webhook_endpoints: ")
+    assert webhook_writes(window) == ["/v1/webhook_endpoints"]
+    assert stripe_get(sandbox_env, "/webhook_endpoints")["data"] == []
+    assert_no_secret(run, sandbox_env)
+    with traffic.window() as again:
+        run_playbook(HOOK_PLAY).assert_ok()
+    assert webhook_writes(again) == ["/v1/webhook_endpoints"]
+    assert len(stripe_get(sandbox_env, "/webhook_endpoints")["data"]) == 1
+
+
 def test_the_recording_passes_the_stripe_contract(recording):
     """Last in this module: every request above, against stripe 16.1.0's parameters (../shared/contracts)."""
     check_recording(recording)

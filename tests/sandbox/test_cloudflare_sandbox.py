@@ -1,7 +1,7 @@
 """Cloudflare in the sandbox: auth, zones, DNS record rules and codes, filters, pagination, batch, hook."""
 import pytest
 
-from railstack_sandbox.cloudflare import resolve, zone_holds_record
+from railstack_sandbox.cloudflare import EDGE_ADDRESSES, proxied_origin, resolve, zone_holds_record
 from railstack_sandbox.server import SandboxThread
 
 
@@ -222,3 +222,23 @@ def test_zone_holds_record_hook_answers_what_the_api_wrote(tmp_path):
         assert not zone_holds_record(store, "unknown.example", "x", "TXT", "y")
         assert resolve(store, "_railway-verify.api.prela.app", "TXT") == ["railway-verify=abc"]
         assert resolve(store, "nothing.invalid", "A") == []
+
+
+def test_a_proxied_record_resolves_to_cloudflares_edge_not_its_content(tmp_path):
+    import requests
+    with SandboxThread() as running:
+        store = running.sandbox.store
+        headers = {"Authorization": f"Bearer {running.sandbox.credentials.cloudflare}"}
+        base = running.url + "/client/v4"
+        zid = requests.get(base + "/zones", params={"name": "prela.app"}, headers=headers, timeout=10).json()[
+            "result"][0]["id"]
+        for name, proxied in (("www.prela.app", True), ("plain.prela.app", False)):
+            response = requests.post(f"{base}/zones/{zid}/dns_records", headers=headers, timeout=10, json={
+                "type": "CNAME", "name": name, "content": "abc.up.railway.app", "proxied": proxied})
+            assert response.status_code == 200, response.text
+        assert resolve(store, "www.prela.app", "CNAME") == []
+        assert resolve(store, "www.prela.app", "A") == EDGE_ADDRESSES["A"]
+        assert resolve(store, "www.prela.app", "AAAA") == EDGE_ADDRESSES["AAAA"]
+        assert proxied_origin(store, "www.prela.app") == "abc.up.railway.app"
+        assert resolve(store, "plain.prela.app", "CNAME") == ["abc.up.railway.app"]
+        assert resolve(store, "plain.prela.app", "A") == [] and proxied_origin(store, "plain.prela.app") is None

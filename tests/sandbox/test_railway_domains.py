@@ -1,4 +1,6 @@
 """Railway: service domains and custom domains, verified through the sandbox's Cloudflare zones."""
+import re
+
 from conftest import create_project
 
 SERVICE_CREATE = "mutation($i: ServiceCreateInput!) { serviceCreate(input: $i) { id name } }"
@@ -8,7 +10,7 @@ SD_UPDATE = "mutation($i: ServiceDomainUpdateInput!) { serviceDomainUpdate(input
 SD_AVAILABLE = "query($d: String!) { serviceDomainAvailable(domain: $d) { available message } }"
 CD_FIELDS = ("id domain targetPort serviceId environmentId syncStatus status { dnsRecords { hostlabel fqdn zone"
              " recordType requiredValue currentValue status purpose } verificationDnsHost verificationToken verified"
-             " certificateStatus }")
+             " certificateStatus certificateRetryable certificateErrorType certificateErrorMessage }")
 CD_CREATE = "mutation($i: CustomDomainCreateInput!) { customDomainCreate(input: $i) { %s } }" % CD_FIELDS
 DOMAINS = ("query($p: String!, $e: String!, $s: String!) { domains(projectId: $p, environmentId: $e, serviceId: $s) {"
            " serviceDomains { id domain targetPort } customDomains { %s } } }" % CD_FIELDS)
@@ -33,10 +35,10 @@ def cloudflare(sandbox, method, path, body=None):
     return response.json()["result"]
 
 
-def add_record(sandbox, zone_name, name, rtype, content):
+def add_record(sandbox, zone_name, name, rtype, content, proxied=False):
     zone = cloudflare(sandbox, "GET", f"/zones?name={zone_name}")[0]
     return cloudflare(sandbox, "POST", f"/zones/{zone['id']}/dns_records",
-                      {"name": name, "type": rtype, "content": content, "ttl": 1, "proxied": False})
+                      {"name": name, "type": rtype, "content": content, "ttl": 1, "proxied": proxied})
 
 
 def test_service_domain_generated_renamed_and_mirrored_in_config(sandbox):
@@ -98,12 +100,13 @@ def test_custom_domain_turns_verified_once_the_zone_holds_its_records(sandbox):
     assert (record["hostlabel"], record["fqdn"], record["zone"]) == ("api", "api.prela.app", "prela.app")
     assert record["status"] == "DNS_RECORD_STATUS_REQUIRES_UPDATE" and record["currentValue"] == ""
     assert record["purpose"] == "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE"
-    assert status["verificationDnsHost"] == "_railway-verify.api"
-    assert status["verificationToken"].startswith("railway-verify=")
+    assert status["verificationDnsHost"] == "_railway-verify.api.prela.app"
+    assert re.fullmatch(r"railway-verify=[0-9a-f]{64}", status["verificationToken"])
     assert status["verified"] is False
     assert status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP"
+    assert status["certificateRetryable"] is None and status["certificateErrorType"] is None
 
-    add_record(sandbox, "prela.app", "_railway-verify.api", "TXT", f'"{status["verificationToken"]}"')
+    add_record(sandbox, "prela.app", status["verificationDnsHost"], "TXT", f'"{status["verificationToken"]}"')
     status = domains(sandbox, project, service)["customDomains"][0]["status"]
     assert status["verified"] is True and status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_ISSUING"
 
@@ -179,3 +182,88 @@ def test_project_token_reaches_only_its_environment(sandbox):
                           {"i": {"projectId": project["id"], "name": "staging"}})["environmentCreate"]
     assert sandbox.gql_error(DOMAINS, {"p": project["id"], "e": staging["id"], "s": service["id"]},
                              project_token=token) == "Not Authorized"
+
+
+def create_custom(sandbox, domain="api.prela.app"):
+    project, service = setup_service(sandbox)
+    created = sandbox.gql(CD_CREATE, {"i": {"projectId": project["id"], "environmentId": project["environment_id"],
+                                            "serviceId": service["id"], "domain": domain}})["customDomainCreate"]
+    return project, service, created
+
+
+def verify(sandbox, created, zone="prela.app", proxied=False):
+    status = created["status"]
+    add_record(sandbox, zone, status["verificationDnsHost"], "TXT", status["verificationToken"])
+    add_record(sandbox, zone, created["domain"], "CNAME", status["dnsRecords"][0]["requiredValue"], proxied=proxied)
+
+
+def health(sandbox, host):
+    return sandbox.control("GET", f"railway/health/{host}")
+
+
+def test_unverified_custom_domain_answers_404_until_its_txt_record_exists(sandbox):
+    project, service, created = create_custom(sandbox)
+    add_record(sandbox, "prela.app", "api", "CNAME", created["status"]["dnsRecords"][0]["requiredValue"])
+    assert domains(sandbox, project, service)["customDomains"][0]["status"]["verified"] is False
+    assert health(sandbox, "api.prela.app").status_code == 404
+    add_record(sandbox, "prela.app", "_railway-verify.api", "TXT", created["status"]["verificationToken"])
+    assert domains(sandbox, project, service)["customDomains"][0]["status"]["verified"] is True
+    assert health(sandbox, "api.prela.app").status_code != 404
+
+
+def test_txt_at_the_zone_relative_host_does_not_verify(sandbox):
+    """The TXT record must be at _railway-verify.<domain>: a record named after the label only, inside the zone's
+    apex (_railway-verify.prela.app), is not it."""
+    project, service, created = create_custom(sandbox)
+    add_record(sandbox, "prela.app", "_railway-verify", "TXT", created["status"]["verificationToken"])
+    assert domains(sandbox, project, service)["customDomains"][0]["status"]["verified"] is False
+
+
+def test_certificate_outcome_setting_fails_issuance_and_a_retry_issues_again(sandbox):
+    sandbox.control("POST", "railway/realism", {"certificate_outcome": "ISSUE_FAILED"})
+    project, service, created = create_custom(sandbox)
+    verify(sandbox, created)
+    status = domains(sandbox, project, service)["customDomains"][0]["status"]
+    assert status["verified"] is True and status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_ISSUE_FAILED"
+    assert status["certificateRetryable"] is True and status["certificateErrorType"].startswith("CERTIFICATE_ERROR_TYPE_")
+    assert status["certificateErrorMessage"]
+    retry = "mutation($id: String!) { customDomainIssueCertificate(id: $id) }"
+    sandbox.control("POST", "railway/realism", {"certificate_outcome": "VALID"})
+    assert sandbox.gql(retry, {"id": created["id"]}) == {"customDomainIssueCertificate": True}
+    status = domains(sandbox, project, service)["customDomains"][0]["status"]
+    assert status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_VALID" and status["certificateRetryable"] is None
+    assert "has not failed" in sandbox.gql_error(retry, {"id": created["id"]})
+
+
+def test_one_domain_can_be_told_to_fail_once_not_retryable(sandbox):
+    answer = sandbox.control("POST", "railway/domains/certificate",
+                             {"domain": "API.prela.app", "outcome": "ISSUE_FAILED", "retryable": False})
+    assert answer.status_code == 200, answer.text
+    project, service, created = create_custom(sandbox)
+    verify(sandbox, created)
+    status = domains(sandbox, project, service)["customDomains"][0]["status"]
+    assert status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_ISSUE_FAILED"
+    assert status["certificateRetryable"] is False
+    message = sandbox.gql_error("mutation($id: String!) { customDomainIssueCertificate(id: $id) }", {"id": created["id"]})
+    assert "cannot be retried" in message
+    assert sandbox.control("POST", "railway/domains/certificate", {"domain": "x.prela.app", "outcome": "MAYBE"}) \
+        .status_code == 400
+
+
+def test_proxied_cname_verifies_and_works_while_the_record_requires_update(sandbox):
+    project, service, created = create_custom(sandbox)
+    verify(sandbox, created, proxied=True)
+    status = domains(sandbox, project, service)["customDomains"][0]["status"]
+    assert status["verified"] is True and status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_VALID"
+    [record] = status["dnsRecords"]
+    assert record["status"] == "DNS_RECORD_STATUS_REQUIRES_UPDATE"
+    assert record["currentValue"] != record["requiredValue"] and record["currentValue"].startswith(("104.", "172."))
+    assert health(sandbox, "api.prela.app").status_code != 404
+
+
+def test_proxied_cname_to_somewhere_else_gets_no_certificate(sandbox):
+    project, service, created = create_custom(sandbox)
+    add_record(sandbox, "prela.app", "_railway-verify.api", "TXT", created["status"]["verificationToken"])
+    add_record(sandbox, "prela.app", "api", "CNAME", "elsewhere.example.net", proxied=True)
+    status = domains(sandbox, project, service)["customDomains"][0]["status"]
+    assert status["verified"] is True and status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_ISSUING"

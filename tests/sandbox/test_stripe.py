@@ -148,6 +148,29 @@ def test_a_refused_request_keeps_nothing_for_its_key_but_an_executed_error_is_re
     assert stripe.error(404, "POST", "/products/nope", {"name": "P"}, idempotency_key="k4") == first
 
 
+def test_a_500_is_kept_for_its_key_and_replayed_to_a_retry(stripe, sandbox):
+    sandbox.control("POST", "faults", {"next": [{"kind": "500", "api": "stripe", "match": "POST /v1/products"}]})
+    first = stripe.request("POST", "/products", {"name": "P"}, idempotency_key="k500")
+    assert first.status_code == 500 and first.headers["Stripe-Should-Retry"] == "false"
+    again = stripe.request("POST", "/products", {"name": "P"}, idempotency_key="k500")
+    assert again.status_code == 500 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json() and again.json()["error"]["type"] == "api_error"
+    assert again.headers["Original-Request"] == first.headers["Request-Id"]
+    assert stripe.ok("GET", "/products")["data"] == []
+    assert stripe.ok("POST", "/products", {"name": "P"}, idempotency_key="k501")["name"] == "P"
+
+
+def test_with_error_replay_off_a_retry_after_a_500_runs(stripe, sandbox):
+    settings = sandbox.control("POST", "stripe/realism", {"idempotent_error_replay": False})
+    assert settings.status_code == 200 and settings.json()["settings"] == {"idempotent_error_replay": False}
+    sandbox.control("POST", "faults", {"next": [{"kind": "500", "api": "stripe", "match": "POST /v1/products"}]})
+    assert stripe.request("POST", "/products", {"name": "P"}, idempotency_key="k502").status_code == 500
+    assert stripe.ok("POST", "/products", {"name": "P"}, idempotency_key="k502")["name"] == "P"
+    assert sandbox.control("POST", "stripe/realism", {"bogus": True}).status_code == 400
+    sandbox.control("POST", "reset")
+    assert sandbox.control("GET", "stripe/realism").json()["settings"] == {"idempotent_error_replay": True}
+
+
 def test_a_lost_answer_is_replayed_to_the_retry(stripe, sandbox):
     sandbox.control("POST", "faults", {"next": [{"kind": "drop_after_commit", "api": "stripe",
                                                  "match": "POST /v1/webhook_endpoints"}]})
@@ -268,6 +291,14 @@ def test_the_secret_is_shown_once(stripe):
                                                        "connect": "true", "api_version": VERSION})
     assert created["id"].startswith("we_") and created["secret"].startswith("whsec_")
     assert created["api_version"] == VERSION and "connect" not in created
+    assert created["application"].startswith("ca_")
+    own = stripe.ok("POST", "/webhook_endpoints", {"url": "https://x.test/own", "enabled_events[]": EVENTS})
+    assert own["application"] is None
+    listed = {e["id"]: e["application"] for e in stripe.ok("GET", "/webhook_endpoints")["data"]}
+    assert listed == {created["id"]: created["application"], own["id"]: None}
+    second = stripe.ok("POST", "/webhook_endpoints", {"url": "https://x.test/h2", "enabled_events[]": EVENTS,
+                                                      "connect": "true"})
+    assert second["application"] == created["application"]    # one platform, one application
     assert "secret" not in stripe.ok("GET", "/webhook_endpoints/" + created["id"])
     assert "secret" not in stripe.ok("GET", "/webhook_endpoints")["data"][0]
     error = stripe.error(400, "POST", "/webhook_endpoints/" + created["id"], {"api_version": "2025-11-17.clover"})

@@ -4,12 +4,18 @@
   (a short suffix is added when that name is taken); serviceDomainUpdate renames it to a chosen,
   available name and/or changes its target port; serviceDomainAvailable says whether a name is free.
 - customDomainCreate registers a domain (unique across the sandbox) for a service instance. Its
-  `status` lists the records Railway requires: a CNAME from the domain to a generated
-  `<random>.up.railway.app` target (in `dnsRecords`) and the ownership TXT record
-  (`verificationDnsHost` `_railway-verify.<host label>`, relative to the zone, and `verificationToken`).
+  `status` lists what Railway lists: `dnsRecords` holds the CNAME only (from the domain to a generated
+  `<random>.up.railway.app` target); the ownership TXT record is `verificationDnsHost`, the full name
+  `_railway-verify.<domain>`, with `verificationToken` `railway-verify=<64 hex>`.
   It turns `verified` once the sandbox's DNS (its Cloudflare zones, or Namecheap's DNS for a domain
-  served there) holds the TXT record, and its certificate turns CERTIFICATE_STATUS_TYPE_VALID once it
-  is verified and the CNAME is in place too. Both are checked on every read, and stay once reached.
+  served there) holds the TXT record; until then the domain answers 404 (`instance_for_host`).
+- Its certificate is issued once it is verified and its traffic reaches Railway: the CNAME is in
+  place, or the name is proxied by Cloudflare to the CNAME target (the CNAME record then shows
+  DNS_RECORD_STATUS_REQUIRES_UPDATE with Cloudflare's edge address, and the domain works). Issuance
+  ends CERTIFICATE_STATUS_TYPE_VALID or CERTIFICATE_STATUS_TYPE_ISSUE_FAILED: the realism setting
+  `certificate_outcome` decides, unless `POST /_sandbox/railway/domains/certificate` set the next
+  issuance of that one domain. A failed one tells `certificateRetryable`; customDomainIssueCertificate
+  retries a retryable failure. Verification and an issued certificate stay once reached.
 - Every domain is mirrored into the environment's config (`networking.serviceDomains` /
   `networking.customDomains`: `{<domain>: {port}}`), as Railway shows it; the config write changes configEtag.
   The opposite is not emulated: a config patch that adds or removes those entries does not create
@@ -21,12 +27,20 @@ import re
 
 from .config import write_config
 from .context import RailwayError
+from .control import ControlError, control
 from .graphql_api import resolves
 
 SERVICE_DOMAIN_SUFFIX = "up.railway.app"
 VERIFY_LABEL = "_railway-verify"
 _LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 CERT_VALID = "CERTIFICATE_STATUS_TYPE_VALID"
+CERT_FAILED = "CERTIFICATE_STATUS_TYPE_ISSUE_FAILED"
+# How a failed issuance is described: (certificateErrorType, certificateErrorMessage) by retryable.
+CERT_FAILURES = {
+    True: ("CERTIFICATE_ERROR_TYPE_ORDER_CREATION", "The certificate order could not be created; retry the issuance"),
+    False: ("CERTIFICATE_ERROR_TYPE_AUTHORIZATION_FAILED",
+            "The certificate authority refused to authorize the domain (CAA records or a blocked name)"),
+}
 
 
 # ------------------------------------------------------------------ records and lookups
@@ -36,6 +50,11 @@ def service_domains(data):
 
 def custom_domains(data):
     return data.setdefault("customDomains", {})
+
+
+def certificate_plans(data):
+    """{domain: {"outcome", "retryable"}}: how that domain's next issuance ends (set by the control API)."""
+    return data.setdefault("certificatePlans", {})
 
 
 def is_live(data, record):
@@ -214,55 +233,94 @@ def zone_of(store, domain):
 
 def dns_answer(store, fqdn, rtype):
     """What the sandbox's DNS answers (Cloudflare zones, or Namecheap's DNS), compared form."""
-    try:
-        from ..cloudflare import resolve  # the hook the Cloudflare sandbox offers other providers
-    except ImportError:      # pragma: no cover - the Cloudflare sandbox is part of the package
-        return []
+    from ..cloudflare import resolve  # the hook the Cloudflare sandbox offers other providers
     return [str(v).lower().rstrip(".") if rtype == "CNAME" else str(v) for v in resolve(store, fqdn, rtype)]
+
+
+def traffic_route(store, record):
+    """(what the name answers now, whether its traffic reaches the domain's CNAME target).
+    A name proxied by Cloudflare answers with the edge's addresses but still reaches the target."""
+    from ..cloudflare import proxied_origin
+    cname_values = dns_answer(store, record["domain"], "CNAME")
+    if cname_values:
+        return cname_values[0], record["cnameTarget"] in cname_values
+    addresses = dns_answer(store, record["domain"], "A")
+    return (addresses[0] if addresses else ""), proxied_origin(store, record["domain"]) == record["cnameTarget"]
+
+
+def next_certificate_outcome(context, record):
+    """(outcome, retryable) of the domain's next issuance: the one-off control setting, else the realism setting."""
+    one_off = certificate_plans(context.data).pop(record["domain"], None)
+    if one_off is not None:
+        return one_off["outcome"], one_off["retryable"]
+    return context.realism["certificate_outcome"], True
+
+
+def issue_certificate(context, record):
+    outcome, retryable = next_certificate_outcome(context, record)
+    if outcome == "VALID":
+        record["certificateIssuedAt"] = context.now()
+        record["certificateFailure"] = None
+    else:
+        error_type, message = CERT_FAILURES[retryable]
+        record["certificateFailure"] = {"retryable": retryable, "errorType": error_type, "message": message}
+    context.changed()
 
 
 def refresh_custom_domain(context, record):
     """Check the sandbox's DNS for what the domain needs (verification and certificate stay once reached);
-    returns the CNAME values the name has now."""
+    returns (current CNAME answer, whether traffic reaches the target)."""
     store = context.store
-    cname_values = dns_answer(store, record["domain"], "CNAME")
-    cname_ok = record["cnameTarget"] in cname_values
+    current, reaches = traffic_route(store, record)
     if not record.get("verifiedAt"):
-        host = f"{VERIFY_LABEL}.{record['domain']}"
-        if record["verificationToken"] in dns_answer(store, host, "TXT"):
+        if record["verificationToken"] in dns_answer(store, verification_host(record), "TXT"):
             record["verifiedAt"] = context.now()
             context.changed()
-    if record.get("verifiedAt") and cname_ok and not record.get("certificateIssuedAt"):
-        record["certificateIssuedAt"] = context.now()
-        context.changed()
-    return cname_values
+    if record.get("verifiedAt") and reaches and not record.get("certificateIssuedAt") \
+            and not record.get("certificateFailure"):
+        issue_certificate(context, record)
+    return current, reaches
+
+
+def verification_host(record):
+    return f"{VERIFY_LABEL}.{record['domain']}"
+
+
+def certificate_fields(record):
+    failure = record.get("certificateFailure")
+    if record.get("certificateIssuedAt"):
+        status = CERT_VALID
+    elif failure:
+        status = CERT_FAILED
+    elif record.get("verifiedAt"):
+        status = "CERTIFICATE_STATUS_TYPE_ISSUING"
+    else:
+        status = "CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP"
+    return {"certificateStatus": status,
+            "certificateRetryable": failure["retryable"] if failure else None,
+            "certificateErrorType": failure["errorType"] if failure else None,
+            "certificateErrorMessage": failure["message"] if failure else None}
 
 
 @resolves("CustomDomain", "status")
 def resolve_custom_domain_status(record, info):
     context = info.context
-    cname_values = refresh_custom_domain(context, record)
-    cname_ok = record["cnameTarget"] in cname_values
+    current, _ = refresh_custom_domain(context, record)
     zone = record["zone"]
     host_label = record["domain"][:-len(zone)].rstrip(".") if record["domain"] != zone else ""
-    if record.get("certificateIssuedAt"):
-        certificate = CERT_VALID
-    elif record.get("verifiedAt"):
-        certificate = "CERTIFICATE_STATUS_TYPE_ISSUING"
-    else:
-        certificate = "CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP"
+    propagated = current == record["cnameTarget"]
     return {
         "dnsRecords": [{
             "hostlabel": host_label, "fqdn": record["domain"], "zone": zone,
             "recordType": "DNS_RECORD_TYPE_CNAME", "requiredValue": record["cnameTarget"],
-            "currentValue": cname_values[0] if cname_values else "",
-            "status": "DNS_RECORD_STATUS_PROPAGATED" if cname_ok else "DNS_RECORD_STATUS_REQUIRES_UPDATE",
+            "currentValue": current,
+            "status": "DNS_RECORD_STATUS_PROPAGATED" if propagated else "DNS_RECORD_STATUS_REQUIRES_UPDATE",
             "purpose": "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE",
         }],
-        "verificationDnsHost": f"{VERIFY_LABEL}.{host_label}" if host_label else VERIFY_LABEL,
+        "verificationDnsHost": verification_host(record),
         "verificationToken": record["verificationToken"],
         "verified": bool(record.get("verifiedAt")),
-        "certificateStatus": certificate,
+        **certificate_fields(record),
         "cdnProvider": None,
     }
 
@@ -295,12 +353,13 @@ def resolve_custom_domain_create(_, info, input):
     timestamp = context.now()
     record_id = context.new_id()
     digest = hashlib.sha256(f"{record_id}:{domain}".encode()).hexdigest()
+    token = hashlib.sha256(f"verify:{record_id}:{domain}".encode()).hexdigest()
     record = {"id": record_id, "domain": domain, "targetPort": input.get("targetPort"),
               "serviceId": service["id"], "environmentId": environment["id"], "projectId": service["projectId"],
               "zone": zone_of(context.store, domain),
               "cnameTarget": f"{digest[:8]}.{SERVICE_DOMAIN_SUFFIX}",
-              "verificationToken": f"railway-verify={digest[8:40]}",
-              "verifiedAt": None, "certificateIssuedAt": None,
+              "verificationToken": f"railway-verify={token}",
+              "verifiedAt": None, "certificateIssuedAt": None, "certificateFailure": None,
               "createdAt": timestamp, "updatedAt": timestamp, "deletedAt": None}
     custom_domains(context.data)[record_id] = record
     mirror(context, environment, service["id"], "customDomains", domain, record["targetPort"])
@@ -350,6 +409,39 @@ def resolve_custom_domain_delete(_, info, id):
     return True
 
 
+@resolves("Mutation", "customDomainIssueCertificate")
+def resolve_custom_domain_issue_certificate(_, info, id):
+    """Retry a failed issuance (the CLI's `railway domain certificate retry`); the next read issues again."""
+    context = info.context
+    record = _custom_domain(context, id)
+    refresh_custom_domain(context, record)
+    failure = record.get("certificateFailure")
+    if failure is None:
+        state = certificate_fields(record)["certificateStatus"]
+        raise RailwayError(f"Certificate of {record['domain']} has not failed ({state}); nothing to retry")
+    if not failure["retryable"]:
+        raise RailwayError(f"Certificate issuance for {record['domain']} cannot be retried: {failure['message']}")
+    record["certificateFailure"] = None
+    record["updatedAt"] = context.now()
+    context.changed()
+    return True
+
+
+@control("POST", "domains/certificate")
+def plan_certificate(context, body):
+    """{"domain", "outcome": "ISSUE_FAILED"|"VALID", "retryable": true}: how that domain's next issuance ends."""
+    domain = normalised(body.get("domain"))
+    outcome = str(body.get("outcome") or "").upper()
+    if not domain or outcome not in ("VALID", "ISSUE_FAILED"):
+        raise ControlError('give "domain" and "outcome": "VALID" or "ISSUE_FAILED"')
+    retryable = body.get("retryable", True)
+    if not isinstance(retryable, bool):
+        raise ControlError('"retryable" takes true or false')
+    certificate_plans(context.data)[domain] = {"outcome": outcome, "retryable": retryable}
+    context.changed()
+    return {"certificatePlans": copy.deepcopy(certificate_plans(context.data))}
+
+
 # ------------------------------------------------------------------ reads in bulk
 def domains_of_instance(data, environment_id, service_id):
     return {"serviceDomains": live_domains(data, service_domains(data), environment_id, service_id),
@@ -379,10 +471,11 @@ def instance_hosts(data, environment_id, service_id):
 
 
 def instance_for_host(data, host):
-    """(environmentId, serviceId) of the live domain called `host`, or None."""
+    """(environmentId, serviceId) of the live domain called `host`, or None. A custom domain Railway has not
+    verified (no TXT record seen) answers nothing: Railway answers 404 for it."""
     host = normalised(host)
     for records in (service_domains(data), custom_domains(data)):
         for record in live_domains(data, records):
-            if record["domain"] == host:
+            if record["domain"] == host and (records is service_domains(data) or record.get("verifiedAt")):
                 return record["environmentId"], record["serviceId"]
     return None

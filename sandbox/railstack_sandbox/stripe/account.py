@@ -1,7 +1,7 @@
 """One Stripe account's objects in the sandbox's state store, per mode (test and live never see each other).
 
 Objects are kept as Stripe returns them, plus private keys starting with "_" (creation order, fields
-Stripe never shows such as a webhook endpoint's `connect`). Search sees each object as it was
+Stripe never shows). Search sees each object as it was
 `search_lag` seconds ago: Stripe's search index trails writes ("under normal operating conditions,
 data is searchable in less than a minute").
 """
@@ -55,6 +55,13 @@ class Account:
                 number, digit = divmod(number, len(ALPHABET))
                 chars += ALPHABET[digit]
         return chars
+
+    def connect_application(self):
+        """The id of the account's Connect platform application (`ca_...`), made on first use."""
+        if not self.data.get("connect_application"):
+            self.data["connect_application"] = "ca_" + self.random_chars(32)
+            self.store.mark_changed()
+        return self.data["connect_application"]
 
     def new_id(self, prefix, count=24):
         # Stripe's ids carry the account's mode in their shape; "1" plus a random tail looks like theirs.

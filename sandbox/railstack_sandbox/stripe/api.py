@@ -2,7 +2,9 @@
 
 Order of checks, as Stripe does it: API key (401), Stripe-Version, URL (404), body content type,
 Idempotency-Key replay or conflict, parameters (400, never kept by idempotency), then the endpoint,
-whose answer (success or error) is kept for the key for 24 hours.
+whose answer (success or error) is kept for the key for 24 hours. An injected 500 fault is an endpoint
+that failed while it ran: with the setting `idempotent_error_replay` (default on) its answer is kept for
+the key too, and a retry with the same key gets the same 500 again (`Idempotent-Replayed: true`).
 """
 import base64
 import re
@@ -123,7 +125,7 @@ def _serve(request, account, request_id):
     else:
         pairs = list(request.query)
     key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
-    fingerprint = [request.method, request.path, sorted(map(list, pairs))]
+    fingerprint = _fingerprint(request, pairs)
     if request.method == "POST":
         if not key:
             raise invalid(SANDBOX_RULE + "every POST must carry an Idempotency-Key header (the railstack.platform "
@@ -144,6 +146,30 @@ def _serve(request, account, request_id):
     if key:
         account.keep_answer(key, fingerprint, status, body, request_id)
     return status, body, [("Idempotency-Key", key)] if key else []
+
+
+def _fingerprint(request, pairs):
+    return [request.method, request.path, sorted(map(list, pairs))]
+
+
+def keep_fault_answer(request, store, api_key, search_lag, error):
+    """Keep an injected fault's answer for the request's Idempotency-Key, as Stripe keeps the answer of an endpoint
+    that failed while it ran. Returns the request id it was kept under, or None (not a keyed POST that would have
+    reached an endpoint, or a key that already has an answer: a retry, which Stripe answers from that one)."""
+    key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
+    if not key or len(key) > 255 or (request.body and request.form is None):
+        return None
+    try:
+        account = _authenticate(request, store, api_key, search_lag)
+        _match(request.method, request.path)
+    except StripeError:
+        return None
+    if account.idempotent_answer(key) is not None:
+        return None
+    request_id = _request_id()
+    pairs = list(request.form or []) + list(request.query)
+    account.keep_answer(key, _fingerprint(request, pairs), error.status, error.body(request_id), request_id)
+    return request_id
 
 
 def _replay(record, fingerprint, key):

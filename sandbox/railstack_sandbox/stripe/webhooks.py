@@ -1,5 +1,6 @@
 """/v1/webhook_endpoints: at most 16 per account and mode; the whsec_ secret is shown by the create answer
-only; api_version and connect are fixed at creation (connect is never shown again)."""
+only; api_version and connect are fixed at creation. An endpoint created with connect=true shows the
+platform's Connect application id in `application` (`ca_...`); the account's own endpoints show null."""
 from .api import render, render_list, route
 from .errors import StripeError
 from .fields import assign, http_url, metadata, unset
@@ -21,7 +22,7 @@ def create(account, params):
         "id": account.new_id("we"),
         "object": "webhook_endpoint",
         "api_version": params.get("api_version"),
-        "application": None,
+        "application": account.connect_application() if params.get("connect") else None,
         "created": account.now(),
         "description": unset(params.get("description")),
         "enabled_events": list(params["enabled_events"]),
@@ -29,7 +30,6 @@ def create(account, params):
         "metadata": metadata({}, params.get("metadata")),
         "status": "enabled",
         "url": http_url(params["url"], account.livemode),
-        "_connect": params.get("connect", False),
     }
     account.add(KIND, endpoint)
     shown = render(account, endpoint, params.get("expand"))

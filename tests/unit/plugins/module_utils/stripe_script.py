@@ -39,9 +39,9 @@ class Sent:
 
 
 class FakeResponse:
-    def __init__(self, status, body, url):
+    def __init__(self, status, body, url, headers=None):
         self.status_code = status
-        self.headers = {"Content-Type": "application/json", "Request-Id": "req_test"}
+        self.headers = {"Content-Type": "application/json", "Request-Id": "req_test", **(headers or {})}
         self.content = json.dumps(body).encode("utf-8")
         self.encoding = "utf-8"
         self.url = url
@@ -63,8 +63,8 @@ class Script:
             answer = answer(sent)
         if isinstance(answer, Exception):
             raise answer
-        status, body = answer if isinstance(answer, tuple) else (200, answer)
-        return FakeResponse(status, body, url)
+        status, body, headers = (tuple(answer) + (None,))[:3] if isinstance(answer, tuple) else (200, answer, None)
+        return FakeResponse(status, body, url, headers)
 
     @property
     def writes(self):

@@ -18,7 +18,8 @@ CREDS = dict(api_token=TOKEN, project_token=None, api_url="http://railway.invali
 
 def params(**overrides):
     values = dict(CREDS, project=PID, workspace_id=None, environment="production", service="api", domain="api.prela.app",
-                  type=None, target_port=None, wait="none", wait_timeout=30, wait_interval=1.0, state="present")
+                  type=None, target_port=None, wait="none", wait_timeout=30, wait_interval=1.0, certificate_retries=2,
+                  state="present")
     values.update(overrides)
     return values
 
@@ -30,13 +31,15 @@ def project():
 
 
 def custom(domain="api.prela.app", port=None, verified=False, cname_ok=False, cert="CERTIFICATE_STATUS_TYPE_VALIDATING_OWNERSHIP",
-           host="_railway-verify.api"):
+           host="_railway-verify.api.prela.app", retryable=None):
     return dict(id="cd-1", domain=domain, targetPort=port, environmentId=ENV, serviceId=SVC, syncStatus="ACTIVE", status=dict(
         dnsRecords=[dict(hostlabel="api", fqdn=domain, zone="prela.app", recordType="DNS_RECORD_TYPE_CNAME",
                          requiredValue="x7k2m9qa.up.railway.app", currentValue="x7k2m9qa.up.railway.app" if cname_ok else "",
                          status="DNS_RECORD_STATUS_PROPAGATED" if cname_ok else "DNS_RECORD_STATUS_REQUIRES_UPDATE",
                          purpose="DNS_RECORD_PURPOSE_TRAFFIC_ROUTE")],
-        verificationDnsHost=host, verificationToken="railway-verify=abc123", verified=verified, certificateStatus=cert))
+        verificationDnsHost=host, verificationToken="railway-verify=abc123", verified=verified, certificateStatus=cert,
+        certificateRetryable=retryable, certificateErrorType="CERTIFICATE_ERROR_TYPE_ORDER_CREATION" if retryable is not None
+        else None, certificateErrorMessage="order failed" if retryable is not None else None))
 
 
 def service_domain(domain="api-production.up.railway.app", port=None, sd_id="sd-1"):
@@ -92,10 +95,14 @@ def test_custom_domain_second_run_reads_only(railway_script):
     assert result["dns_records"] == EXPECTED_RECORDS
 
 
-def test_verification_host_given_complete_is_kept():
-    records = railway_domain.dns_records(custom(host="_railway-verify.api.prela.app"))
-    assert records[1]["name"] == "_railway-verify.api.prela.app"
-    apex = custom(domain="prela.app", host="_railway-verify")
+def test_verification_host_is_the_full_name_railway_gives():
+    """Railway gives `_railway-verify.<domain>` complete: it is the TXT record's name as it is, even where the zone
+    Railway names is shorter (a name below a sub-zone is not rebuilt from the zone)."""
+    deep = custom(domain="api.eu.prela.app", host="_railway-verify.api.eu.prela.app.")
+    deep["status"]["dnsRecords"][0].update(hostlabel="api.eu", fqdn="api.eu.prela.app", zone="prela.app")
+    assert [(r["type"], r["name"]) for r in railway_domain.dns_records(deep)] == [
+        ("CNAME", "api.eu.prela.app"), ("TXT", "_railway-verify.api.eu.prela.app")]
+    apex = custom(domain="prela.app", host="_railway-verify.prela.app")
     apex["status"]["dnsRecords"][0].update(hostlabel="", fqdn="prela.app")
     assert [r["name"] for r in railway_domain.dns_records(apex)] == ["prela.app", "_railway-verify.prela.app"]
 
@@ -261,3 +268,68 @@ def test_unknown_environment_names_the_candidates(railway_script):
     result = run(params(environment="prod"))
     assert result["failed"] is True
     assert result["msg"].startswith("environment:") and "production" in result["msg"]
+
+
+FAILED = "CERTIFICATE_STATUS_TYPE_ISSUE_FAILED"
+VALID = "CERTIFICATE_STATUS_TYPE_VALID"
+
+
+def test_failed_certificate_is_retried_then_valid(railway_script):
+    script = railway_script(
+        ("project", project()),
+        ("domains", domains(custom_domains=[custom(verified=True, cname_ok=True, cert=FAILED, retryable=True)])),
+        ("customDomainIssueCertificate", dict(customDomainIssueCertificate=True)),
+        ("domains", domains(custom_domains=[custom(verified=True, cname_ok=True, cert=VALID)])),
+    )
+    result = run(params(wait="verified"))
+    script.done()
+    assert result.get("failed") is not True, result
+    assert result["changed"] is True
+    assert script.mutations == ["customDomainIssueCertificate"] and script.sent[-2][2] == dict(id="cd-1")
+    assert result["domain"]["certificate_status"] == VALID
+    assert any("retry (1 of 2)" in w and "api.prela.app" in w for w in result["warnings"])
+
+
+def test_certificate_not_retryable_fails_naming_the_domain_without_a_write(railway_script):
+    script = railway_script(
+        ("project", project()),
+        ("domains", domains(custom_domains=[custom(verified=True, cname_ok=True, cert=FAILED, retryable=False)])),
+    )
+    result = run(params(wait="verified"))
+    script.done()
+    assert result["failed"] is True and result["msg"].startswith("domain:")
+    assert "api.prela.app" in result["msg"] and FAILED in result["msg"] and "cannot be retried" in result["msg"]
+    assert "order failed" in result["msg"]
+    assert script.mutations == []
+    assert result["domain"]["certificate_retryable"] is False
+
+
+def test_certificate_retries_are_bounded(railway_script):
+    failing = ("domains", domains(custom_domains=[custom(verified=True, cname_ok=True, cert=FAILED, retryable=True)]))
+    retry = ("customDomainIssueCertificate", dict(customDomainIssueCertificate=True))
+    script = railway_script(("project", project()), failing, retry, failing, retry, failing)
+    result = run(params(wait="verified", certificate_retries=2))
+    script.done()
+    assert result["failed"] is True and result["msg"].startswith("certificate_retries:")
+    assert "api.prela.app" in result["msg"] and "2 retries" in result["msg"]
+    assert script.mutations == ["customDomainIssueCertificate"] * 2
+    assert result["changed"] is True
+
+
+def test_proxied_cname_requiring_update_is_not_an_error_when_the_domain_works(railway_script):
+    proxied = custom(verified=True, cert=VALID)
+    proxied["status"]["dnsRecords"][0]["currentValue"] = "104.21.48.1"
+    script = railway_script(("project", project()), ("domains", domains(custom_domains=[proxied])))
+    result = run(params(wait="verified"))
+    script.done()
+    assert result.get("failed") is not True and result["changed"] is False
+    assert script.mutations == []
+    assert any("proxied by Cloudflare" in w and "DNS_RECORD_STATUS_REQUIRES_UPDATE" in w for w in result["warnings"])
+    assert result["domain"]["required_records"][0]["status"] == "DNS_RECORD_STATUS_REQUIRES_UPDATE"
+
+
+def test_negative_certificate_retries_fails_before_any_request(railway_script):
+    script = railway_script()
+    result = run(params(certificate_retries=-1))
+    assert result["failed"] is True and result["msg"].startswith("certificate_retries:")
+    assert script.sent == []

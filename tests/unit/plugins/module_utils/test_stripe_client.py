@@ -101,11 +101,37 @@ def test_every_request_pins_the_version_and_every_post_gets_its_own_key(stripe_s
 
 def test_a_retried_post_reuses_its_idempotency_key(stripe_script):
     script = stripe_script(("POST", "/products", requests.exceptions.ConnectionError("reset by peer")),
-                           ("POST", "/products", (500, dict(error=dict(type="api_error", message="boom")))),
+                           ("POST", "/products", (503, dict(error=dict(type="api_error", message="busy")))),
                            ("POST", "/products", dict(id="p")))
     assert client().post("/products", dict(name="P")) == dict(id="p")
     script.done()
     assert len({s.headers["Idempotency-Key"] for s in script.sent}) == 1
+
+
+def test_a_500_to_a_post_is_not_retried_and_names_the_request(stripe_script):
+    """Stripe keeps a 500 for the Idempotency-Key: a retry with the key would get the same 500 back."""
+    script = stripe_script(("POST", "/webhook_endpoints", (500, dict(error=dict(type="api_error", message="boom")),
+                                                            {"Stripe-Should-Retry": "false"})))
+    with pytest.raises(ApiError) as info:
+        client().post("/webhook_endpoints", dict(url="https://x.test/h"))
+    script.done()
+    assert len(script.sent) == 1
+    error = info.value
+    assert error.status == 500 and error.method == "POST" and error.path == "/v1/webhook_endpoints"
+    assert error.message.startswith("Stripe answered HTTP 500 to POST /v1/webhook_endpoints: Stripe: boom.")
+    assert "replay" not in error.message and "run the task again" in error.message
+
+
+def test_a_replayed_500_after_a_lost_answer_says_it_is_a_replay(stripe_script):
+    script = stripe_script(("POST", "/products", requests.exceptions.ConnectionError("reset by peer")),
+                           ("POST", "/products", (500, dict(error=dict(type="api_error", message="boom")),
+                                                  {"Idempotent-Replayed": "true"})))
+    with pytest.raises(ApiError) as info:
+        client().post("/products", dict(name="P"))
+    script.done()
+    assert len({s.headers["Idempotency-Key"] for s in script.sent}) == 1
+    assert "POST /v1/products (a replay of the answer Stripe kept for this request's Idempotency-Key)" \
+        in info.value.message
 
 
 def test_a_second_run_uses_new_keys(stripe_script):

@@ -73,7 +73,8 @@ def test_creates_and_reveals_the_secret_once(stripe_script):
     script.done()
     assert script.sent[1].form == [("url", URL), ("enabled_events[]", "invoice.paid"),
                                    ("enabled_events[]", "checkout.session.completed"),
-                                   ("description", "Prela billing"), ("metadata[railstack_key]", "default")]
+                                   ("description", "Prela billing"), ("api_version", "2026-10-28.endive"),
+                                   ("metadata[railstack_key]", "default")]
     assert result["changed"] is True and result["id"] == "we_new" and result["livemode"] is False
     assert result["secret"] == SECRET and result["_ansible_no_log"] is True
     assert result["webhook_endpoint"]["secret"] == "********"
@@ -121,7 +122,8 @@ def test_fixed_settings_recreate_the_endpoint_new_first(stripe_script, change, r
     assert reason in result["diff"]["after"]["recreated"]
     assert any("its signing secret changed" in w for w in result["warnings"])
     if "connect" in change:
-        assert ("connect", "true") in script.sent[1].form and ("metadata[railstack_connect]", "true") in script.sent[1].form
+        assert ("connect", "true") in script.sent[1].form
+        assert not [k for k, _ in script.sent[1].form if "railstack_connect" in k]
 
 
 def test_recreate_in_check_mode_says_so_and_writes_nothing(stripe_script):
@@ -192,7 +194,6 @@ def test_absent_deletes_and_is_then_a_no_op(stripe_script):
     (dict(enabled_events=None), "enabled_events"),
     (dict(api_version="latest"), "api_version"),
     (dict(metadata=dict(railstack_key="x")), "metadata"),
-    (dict(metadata=dict(railstack_connect="true")), "metadata"),
     (dict(key=""), "key"),
 ])
 def test_bad_input_fails_before_any_request(stripe_script, change, field):
@@ -200,6 +201,52 @@ def test_bad_input_fails_before_any_request(stripe_script, change, field):
     result = run(params(**change))
     assert result["failed"] is True and result["msg"].startswith(field + ": ")
     assert script.sent == [] and result["livemode"] is False
+
+
+APP = "ca_PLATFORM0123456789abcdefghij"
+
+
+def test_connect_is_read_from_the_application_stripe_lists(stripe_script):
+    """A Connect endpoint carries the platform's application: with connect=true it is already right (no replace)."""
+    script = stripe_script(("GET", "/webhook_endpoints", listing(endpoint(application=APP))))
+    result = run(params(connect=True))
+    script.done()
+    assert result["changed"] is False and script.writes == []
+    assert result["diff"]["before"]["connect"] is True
+
+
+def test_created_with_the_pinned_version_unless_told(stripe_script):
+    script = stripe_script(("GET", "/webhook_endpoints", listing()), ("POST", "/webhook_endpoints", created))
+    run(params(api_version="2025-11-17.clover"))
+    script.done()
+    assert ("api_version", "2025-11-17.clover") in script.sent[1].form
+
+
+def test_adopting_a_connect_endpoint_updates_it_in_place(stripe_script):
+    foreign = endpoint(id="we_hand", metadata={}, application=APP, enabled_events=["invoice.paid"])
+    script = stripe_script(("GET", "/webhook_endpoints", listing(foreign)),
+                           ("POST", "/webhook_endpoints/we_hand", lambda sent: endpoint(id="we_hand", application=APP)))
+    result = run(params(adopt=True, connect=True))
+    script.done()
+    assert [s.method for s in script.sent] == ["GET", "POST"]   # the POST to /webhook_endpoints/we_hand: an update
+    assert ("metadata[railstack_key]", "default") in script.sent[1].form
+    assert result["replaced"] is False and result["id"] == "we_hand" and "secret" not in result
+
+
+@pytest.mark.parametrize("foreign, change, option, words", [
+    (dict(application=APP), dict(), "connect:", "application %s" % APP),
+    (dict(), dict(connect=True), "connect:", "own events"),
+    (dict(api_version="2024-06-20"), dict(api_version="2026-10-28.endive"), "api_version:", "2024-06-20"),
+])
+def test_adopting_never_replaces_and_fails_naming_the_field(stripe_script, foreign, change, option, words):
+    listed = ("GET", "/webhook_endpoints", listing(endpoint(id="we_hand", metadata={}, **foreign)))
+    script = stripe_script(listed, listed)
+    for check_mode in (False, True):
+        result = run(params(adopt=True, **change), check_mode=check_mode)
+        assert result["failed"] is True and result["msg"].startswith(option), result["msg"]
+        assert "we_hand" in result["msg"] and words in result["msg"] and "state: absent" in result["msg"]
+    script.done()
+    assert script.writes == []
 
 
 # ------------------------------------------------------------------------------ the Railway variable
@@ -283,4 +330,14 @@ def test_an_unknown_service_fails_before_any_stripe_write(stripe_script, railway
     script = stripe_script(("GET", "/webhook_endpoints", listing()))
     result = run(params(railway_secret_target=target(service="worker")))
     assert result["failed"] and result["msg"].startswith("railway_secret_target.service: ")
+    assert script.writes == []
+
+
+def test_adopting_with_the_variable_missing_fails_instead_of_rotating(stripe_script, railway_script):
+    railway_script(*resolve_steps(OTHER="x"))
+    script = stripe_script(("GET", "/webhook_endpoints", listing(endpoint(id="we_hand", metadata={}))))
+    result = run(params(adopt=True, railway_secret_target=target()))
+    assert result["failed"] is True and result["msg"].startswith("railway_secret_target: ")
+    assert "STRIPE_WEBHOOK_SECRET" in result["msg"] and "we_hand" in result["msg"]
+    assert "rotate_if_secret_missing: false" in result["msg"]
     assert script.writes == []
