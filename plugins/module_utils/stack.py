@@ -30,14 +30,18 @@ from __future__ import annotations
 import copy
 import difflib
 
-from ansible.module_utils.common.validation import (
-    check_type_bool, check_type_dict, check_type_float, check_type_int, check_type_list, check_type_str)
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_str
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils import (
     clerk_domain, clerk_instance, railway_database, railway_notification, railway_services, railway_volume,
     stripe_price, stripe_product, stripe_webhook_endpoint)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import REFERENCE_RE, reference_problems
+from ansible_collections.railstack.platform.plugins.module_utils import stack_refs
+from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
+    cron_problems, did_you_mean, event_type_problem, host_name_problem, is_live_key, kind_of, variable_problems,
+    whole_number)
 
 ROLES = ["web", "static", "worker", "scheduler"]
 PUBLIC_ROLES = ("web", "static")
@@ -168,74 +172,107 @@ ARGUMENT_SPEC = dict(
     environment=dict(type="str"),
     outputs=dict(type="dict", default={}),
     check_references=dict(type="bool", default=True),
+    allow_live=dict(type="bool"),
+    stripe_api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["STRIPE_API_KEY"])),
 )
 
 
 # ---------------------------------------------------------------------------------------- shape
 
-_CHECKERS = dict(str=check_type_str, int=check_type_int, float=check_type_float, bool=check_type_bool,
-                 list=check_type_list, dict=check_type_dict, path=check_type_str)
-_TYPE_WORDS = dict(str="a string", int="a whole number", float="a number", bool="a boolean (true/false)",
+_TYPE_WORDS = dict(str="text", int="a whole number", float="a number", bool="a boolean (true/false)",
                    list="a list", dict="a dict", path="a path")
 _ITEM_KEYS = ("name", "domain", "lookup_key", "id", "url", "service", "key")
+LABEL_LENGTH = 64
 
 
 def _item_label(item, index):
     if isinstance(item, dict):
         for key in _ITEM_KEYS:
             if isinstance(item.get(key), str) and item[key]:
-                return item[key]
+                return item[key][:LABEL_LENGTH]
     return str(index)
 
 
 def _convert(value, kind, where, errors):
+    """value as an option of this kind, or None with a problem appended (never quoting the value)."""
     if kind == "raw" or value is None:
         return value
+    if kind == "int":
+        return whole_number(value, where.rsplit(".", 1)[-1], where, errors)
     try:
-        if kind == "str":
-            if isinstance(value, (dict, list)):
+        if kind in ("str", "path"):
+            if isinstance(value, (dict, list, tuple)):
                 raise TypeError("not a scalar")
             return check_type_str(value, allow_conversion=True)
-        if kind == "bool" and isinstance(value, (int, float)) and not isinstance(value, bool) and value not in (0, 1):
-            raise TypeError("not a boolean")
-        if kind == "int" and isinstance(value, bool):
-            raise TypeError("a boolean")
-        if kind == "list" and not isinstance(value, (list, tuple)):
-            raise TypeError("not a list")
-        if kind == "dict" and not isinstance(value, dict):
-            raise TypeError("not a dict")
-        return _CHECKERS[kind](value)
+        if kind == "bool":
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value not in (0, 1):
+                raise TypeError("not a boolean")
+            return check_type_bool(value)
+        if kind == "float":
+            if isinstance(value, (bool, str)):
+                raise TypeError("not a number")
+            return check_type_float(value)
+        if kind == "list" and isinstance(value, (list, tuple)):
+            return list(value)
+        if kind == "dict" and isinstance(value, dict):
+            return value
+        raise TypeError("not a %s" % kind)
     except (TypeError, ValueError):
-        errors.append("%s: expected %s, got %r." % (where, _TYPE_WORDS.get(kind, kind), value))
+        errors.append("%s: expected %s, got %s." % (where, _TYPE_WORDS.get(kind, kind), kind_of(value)))
         return None
+
+
+def _missing(given, option):
+    return given is None or (given == {} and option.get("type") == "dict" and option.get("options")) or (
+        given == "" and option.get("required"))
 
 
 def shape(value, options, where, errors, mutually_exclusive=()):
     """value (a dict) checked and normalized against options (argument spec format); errors appended."""
     if not isinstance(value, dict):
-        errors.append("%s: expected a dict, got %r." % (where, value))
+        errors.append("%s: expected a dict, got %s." % (where, kind_of(value)))
         return {}
-    unknown = sorted(set(value) - set(options))
-    for key in unknown:
-        close = difflib.get_close_matches(str(key), list(options), n=1, cutoff=0.6)
+    for key in sorted(set(value) - set(options), key=str):
         errors.append("%s.%s: unknown key%s (known: %s)." % (
-            where, key, "; did you mean %s?" % close[0] if close else "", ", ".join(sorted(options))))
+            where, str(key)[:LABEL_LENGTH], did_you_mean(key, options), ", ".join(sorted(options))))
     out = {}
     for name, option in options.items():
         here = "%s.%s" % (where, name)
         given = value.get(name)
-        if given is None or (given == {} and option.get("type") == "dict" and option.get("options")):
+        if _missing(given, option):
             if option.get("required"):
-                errors.append("%s: required." % here)
-            default = option.get("default")
-            out[name] = copy.deepcopy(default)
+                errors.append("%s: required%s." % (here, "" if given is None else ", and not empty"))
+            out[name] = copy.deepcopy(option.get("default"))
             continue
-        out[name] = _option(value[name], option, here, errors)
+        out[name] = _option(given, option, here, errors)
     for group in mutually_exclusive:
         given = [k for k in group if value.get(k) is not None]
         if len(given) > 1:
             errors.append("%s: give only one of %s." % (where, ", ".join(given)))
     return out
+
+
+def _choice(value, option, where, errors):
+    choices = option.get("choices")
+    if choices and value not in choices:
+        errors.append("%s: not one of %s%s." % (where, ", ".join(map(str, choices)), did_you_mean(value, choices)))
+
+
+def _list_option(value, option, where, errors):
+    elements = option.get("elements")
+    items = []
+    for index, item in enumerate(value):
+        label = "%s[%s]" % (where, _item_label(item, index))
+        if elements == "dict" and option.get("options"):
+            items.append(shape(item, option["options"], label, errors))
+        elif elements:
+            item = _convert(item, elements, label, errors)
+            if item is not None:
+                _choice(item, option, label, errors)
+            items.append(item)
+        else:
+            items.append(item)
+    return items
 
 
 def _option(value, option, where, errors):
@@ -244,26 +281,10 @@ def _option(value, option, where, errors):
     if value is None:
         return None
     if kind == "list":
-        elements = option.get("elements")
-        items = []
-        for index, item in enumerate(value):
-            label = "%s[%s]" % (where, _item_label(item, index))
-            if elements == "dict" and option.get("options"):
-                items.append(shape(item, option["options"], label, errors))
-            elif elements:
-                item = _convert(item, elements, label, errors)
-                if item is not None and option.get("choices") and item not in option["choices"]:
-                    errors.append("%s: %r is not one of %s." % (label, item, ", ".join(map(str, option["choices"]))))
-                items.append(item)
-            else:
-                items.append(item)
-        return items
+        return _list_option(value, option, where, errors)
     if kind == "dict" and option.get("options"):
         return shape(value, option["options"], where, errors, option.get("mutually_exclusive", ()))
-    if option.get("choices") and value not in option["choices"]:
-        close = difflib.get_close_matches(str(value), [str(c) for c in option["choices"]], n=1, cutoff=0.6)
-        hint = "; did you mean %s?" % close[0] if close else ""
-        errors.append("%s: %r is not one of %s%s." % (where, value, ", ".join(map(str, option["choices"])), hint))
+    _choice(value, option, where, errors)
     return value
 
 
@@ -391,27 +412,22 @@ def _text(value):
 
 
 def check_variables(variables, where, errors, stack):
-    """Bindings and shapes of one variables map (railway_variables checks the rest when it runs)."""
+    """Each variable's shape, and its bindings (railway_variables checks the values against Railway when it runs)."""
+    if not isinstance(variables, dict):
+        errors.append("%s: expected a dict of NAME: value, got %s." % (where, kind_of(variables)))
+        return
     prices = {p["lookup_key"] for p in (stack.get("stripe") or {}).get("prices") or []}
-    for name, value in sorted(variables.items()):
+    for name, value in sorted(variables.items(), key=lambda pair: str(pair[0])):
+        problems = variable_problems(name, value, where)
+        errors += problems
+        if problems or not isinstance(value, dict):
+            continue
         here = "%s.%s" % (where, name)
-        if isinstance(value, (list, tuple)):
-            errors.append("%s: a variable is a value or a dict (value, generate, sealed, stripe_price, clerk), not a list." % here)
-            continue
-        if not isinstance(value, dict):
-            continue
-        bindings = [k for k in BINDING_KEYS if k in value]
-        if not bindings:
-            continue
-        if len(value) != 1:
-            errors.append("%s: a binding is one key, %s: ..., alone." % (here, bindings[0]))
-            continue
-        if bindings[0] == "stripe_price":
-            if value["stripe_price"] not in prices:
-                errors.append("%s.stripe_price: the stack has no Stripe price with lookup_key %r%s." % (
-                    here, value["stripe_price"], _candidates(value["stripe_price"], prices)))
-        elif value["clerk"] not in CLERK_VALUES:
-            errors.append("%s.clerk: %r is not one of %s." % (here, value["clerk"], ", ".join(CLERK_VALUES)))
+        if "stripe_price" in value and value["stripe_price"] not in prices:
+            errors.append("%s.stripe_price: the stack has no Stripe price with lookup_key %r%s." % (
+                here, str(value["stripe_price"])[:LABEL_LENGTH], _candidates(value["stripe_price"], prices)))
+        elif "clerk" in value and value["clerk"] not in CLERK_VALUES:
+            errors.append("%s.clerk: not one of %s%s." % (here, ", ".join(CLERK_VALUES), did_you_mean(value["clerk"], CLERK_VALUES)))
 
 
 def database_variables(database):
