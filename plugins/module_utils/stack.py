@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_str
@@ -183,6 +184,7 @@ _TYPE_WORDS = dict(str="text", int="a whole number", float="a number", bool="a b
                    list="a list", dict="a dict", path="a path")
 _ITEM_KEYS = ("name", "domain", "lookup_key", "id", "url", "service", "key")
 LABEL_LENGTH = 64
+CURRENCY_RE = re.compile(r"^[a-z]{3}$")
 
 
 def _item_label(item, index):
@@ -430,6 +432,11 @@ def check_variables(variables, where, errors, stack):
             errors.append("%s.clerk: not one of %s%s." % (here, ", ".join(CLERK_VALUES), did_you_mean(value["clerk"], CLERK_VALUES)))
 
 
+def _reference_texts(variables):
+    """NAME -> text of the variables whose values Railway renders (values and sealed values)."""
+    return {n: _text(v) for n, v in variables.items() if _variable_kind(v) in ("literal", "sealed", "blank")}
+
+
 def database_variables(database):
     """Names of the variables a database service has (what references to it may name)."""
     engine = railway_database.ENGINES[database["engine"]]
@@ -462,6 +469,18 @@ def _public_address(service):
     return None
 
 
+def _service_domain_problem(name, where):
+    """service_domain is true, false, or a Railway domain: a name (prela-api) or name.up.railway.app."""
+    if name is None or isinstance(name, bool) or name == "":
+        return None
+    if not isinstance(name, str):
+        return "%s: true (a generated Railway domain), a name (prela-api) or false, got %s." % (where, kind_of(name))
+    host = name if "." in name else name + ".up.railway.app"
+    if not host.endswith(".up.railway.app"):
+        return "%s: a Railway domain is a name (prela-api) or name.up.railway.app; custom domains go in domains." % where
+    return host_name_problem(host, where)
+
+
 def _dns_for(stack, dns, where, domain, errors):
     merged = dict(stack.get("dns") or {})
     merged.update({k: v for k, v in (dns or {}).items() if v is not None})
@@ -473,6 +492,8 @@ def _dns_for(stack, dns, where, domain, errors):
         zone = (merged.get("zone") or "").rstrip(".")
         if not zone:
             errors.append("%s.dns.zone: the zone that holds %s." % (where, domain))
+        elif host_name_problem(zone, where + ".dns.zone"):
+            errors.append(host_name_problem(zone, where + ".dns.zone"))
         elif domain.rstrip(".") != zone and not domain.rstrip(".").endswith("." + zone):
             errors.append("%s.dns.zone: %s is not in zone %s." % (where, domain, zone))
     merged.setdefault("zone", None)
@@ -492,6 +513,8 @@ class Checker:
         self.check_refs = check_refs
         self.warnings = []
         self._check_names(errors)
+        self._check_stripe(errors)
+        self._check_overrides(errors)
         _fail(errors)
 
     # -- names that must be unique and must exist
@@ -534,6 +557,53 @@ class Checker:
                 errors.append("stack.stripe.prices[%s].product: the stack has no product %r%s." % (
                     price["lookup_key"], product, _candidates(product, products)))
 
+    def _check_stripe(self, errors):
+        """Event types Stripe knows, currencies written as Stripe writes them."""
+        stripe = self.stack.get("stripe") or {}
+        for price in stripe.get("prices") or []:
+            if not CURRENCY_RE.match(price.get("currency") or ""):
+                errors.append("stack.stripe.prices[%s].currency: a three-letter ISO code in lower case (usd, eur)." % price["lookup_key"])
+        for index, hook in enumerate(stripe.get("webhooks") or []):
+            label = hook.get("key") or hook.get("service") or hook.get("url") or str(index)
+            for event in hook.get("enabled_events") or []:
+                problem = event_type_problem(event, "stack.stripe.webhooks[%s].enabled_events[%s]" % (
+                    label[:LABEL_LENGTH], str(event)[:LABEL_LENGTH]))
+                if problem:
+                    errors.append(problem)
+
+    def _check_overrides(self, errors):
+        """Each environment's overrides are dicts of settings, by service or database name."""
+        for env in self.stack["environments"]:
+            for kind in ("services", "databases"):
+                for name, override in (env.get(kind) or {}).items():
+                    if override is not None and not isinstance(override, dict):
+                        errors.append("stack.environments[%s].%s.%s: expected a dict of the settings this environment "
+                                      "changes, got %s." % (env["name"], kind, str(name)[:LABEL_LENGTH], kind_of(override)))
+
+    def live_key_problems(self, stripe_api_key):
+        """The live Stripe keys of a run: the key the Stripe steps use, and any variable holding one."""
+        problems = []
+        uses_stripe = any((self.stack.get("stripe") or {}).get(k) for k in ("products", "prices", "webhooks"))
+        if uses_stripe and is_live_key(stripe_api_key):
+            problems.append("STRIPE_API_KEY: a live-mode key (%s_live_...); this run would change real billing. "
+                            "Run with -e allow_live=true to use it." % stripe_api_key.strip()[:2])
+        for where, variables in self._all_variables():
+            for name, value in sorted(variables.items(), key=lambda pair: str(pair[0])):
+                if is_live_key(value.get("value") if isinstance(value, dict) else value):
+                    problems.append("%s.%s: holds a live-mode Stripe key; writing it needs -e allow_live=true." % (where, name))
+        return problems
+
+    def _all_variables(self):
+        """(place, variables) of every variables map of the stack, environments' overrides included."""
+        yield "stack.shared_variables", self.stack["shared_variables"] or {}
+        for service in self.stack["services"]:
+            yield "stack.services[%s].variables" % service["name"], service.get("variables") or {}
+        for env in self.stack["environments"]:
+            yield "stack.environments[%s].shared_variables" % env["name"], env.get("shared_variables") or {}
+            for name, override in (env.get("services") or {}).items():
+                if isinstance(override, dict) and isinstance(override.get("variables"), dict):
+                    yield "stack.environments[%s].services.%s.variables" % (env["name"], name), override["variables"]
+
     # -- one environment
     def environment(self, name):
         for env in self.stack["environments"]:
@@ -543,23 +613,41 @@ class Checker:
             name, _candidates(name, [e["name"] for e in self.stack["environments"]])))
 
     def plan(self, env_name, outputs=None):
-        errors = []
-        stack = self.stack
         env = self.environment(env_name)
+        services, databases = self._shaped_parts(env)
+        errors = []
+        by_name = {s["name"]: s for dummy, s in services}
+        shared = deep_merge(self.stack["shared_variables"], env.get("shared_variables") or {}, flat=True)
+        for where, service in services:
+            self._check_service(where, service, by_name, errors)
+        check_variables(shared, "stack.shared_variables", errors, self.stack)
+        webhooks = self._webhooks(by_name, errors)
+        domains = self._domains(services, errors)
+        clerk = self._clerk(errors)
+        _fail(errors)
+        variable_maps = {s["name"]: service_variable_map(s, by_name) for dummy, s in services}
+        if self.check_refs:
+            errors += self._reference_problems(env_name, services, databases, shared, variable_maps, webhooks)
+        _fail(errors)
+        return self._build(env, services, databases, shared, variable_maps, webhooks, domains, clerk, outputs or {})
+
+    def _shaped_parts(self, env):
+        """The environment's services (roles applied) and databases, overrides merged in, each with its place."""
+        errors = []
+        env_name = env["name"]
+        overrides = {kind: env.get(kind) or {} for kind in ("services", "databases")}
         where_env = "stack.environments[%s]" % env_name
-        services_raw = _merge_by_name(stack["services"], env.get("services") or {}, "service", where_env + ".services", errors)
-        databases_raw = _merge_by_name(stack["databases"], env.get("databases") or {}, "database", where_env + ".databases", errors)
+        services_raw = _merge_by_name(self.stack["services"], overrides["services"], "service", where_env + ".services", errors)
+        databases_raw = _merge_by_name(self.stack["databases"], overrides["databases"], "database", where_env + ".databases", errors)
         _fail(errors)
         services, databases = [], []
         for raw in services_raw:
             where = "stack.services[%s]" % raw["name"]
-            if raw is not None and env.get("services", {}).get(raw["name"]):
+            if overrides["services"].get(raw["name"]):
                 where += " (in %s)" % env_name
             shaped = shape(raw, SERVICE_OPTIONS, where, errors, [["image", "repo"]])
-            if shaped.get("source"):
-                given = [k for k in ("image", "repo") if shaped["source"].get(k)]
-                if len(given) > 1:
-                    errors.append("%s.source: give image or repo, not both." % where)
+            if shaped.get("source") and len([k for k in ("image", "repo") if shaped["source"].get(k)]) > 1:
+                errors.append("%s.source: give image or repo, not both." % where)
             services.append((where, shaped))
         for raw in databases_raw:
             where = "stack.databases[%s]" % raw["name"]
@@ -567,31 +655,32 @@ class Checker:
         _fail(errors)
         services = [(where, apply_role(s, where, errors)) for where, s in services]
         for where, service in services:
-            try:
-                railway_services.validate_item(service, where)
-            except TaskFailed as exc:
-                errors.append(exc.msg)
+            schedule = service["deploy"].get("cron_schedule")
+            problems = cron_problems(schedule, where + ".deploy.cron_schedule") if schedule is not None else []
+            errors += problems
+            if not problems:
+                try:
+                    railway_services.validate_item(service, where)
+                except TaskFailed as exc:
+                    errors.append(exc.msg)
         _fail(errors)
-        by_name = {s["name"]: s for dummy, s in services}
-        shared = deep_merge(stack["shared_variables"], env.get("shared_variables") or {}, flat=True)
-        for where, service in services:
-            source = service.get("variables_from")
-            if source is not None:
-                if source not in by_name:
-                    errors.append("%s.variables_from: the stack has no service %r%s." % (where, source, _candidates(source, by_name)))
-                elif source == service["name"]:
-                    errors.append("%s.variables_from: a service cannot take its variables from itself." % where)
-                elif by_name[source].get("variables_from"):
-                    errors.append("%s.variables_from: %s takes its own variables from %s; name that one." % (
-                        where, source, by_name[source]["variables_from"]))
-            check_variables(service.get("variables") or {}, where + ".variables", errors, stack)
-        check_variables(shared, "stack.shared_variables", errors, stack)
-        webhooks = self._webhooks(by_name, errors)
-        domains = self._domains(services, errors)
-        clerk = self._clerk(errors)
-        _fail(errors)
-        # the variables each service ends with, for the reference check
-        variable_maps = {s["name"]: service_variable_map(s, by_name) for dummy, s in services}
+        return services, databases
+
+    def _check_service(self, where, service, by_name, errors):
+        """variables_from names another service of the stack; the variables' shapes and bindings."""
+        source = service.get("variables_from")
+        if source is not None:
+            if source not in by_name:
+                errors.append("%s.variables_from: the stack has no service %r%s." % (where, source, _candidates(source, by_name)))
+            elif source == service["name"]:
+                errors.append("%s.variables_from: a service cannot take its variables from itself." % where)
+            elif by_name[source].get("variables_from"):
+                errors.append("%s.variables_from: %s takes its own variables from %s; name that one." % (
+                    where, source, by_name[source]["variables_from"]))
+        check_variables(service.get("variables") or {}, where + ".variables", errors, self.stack)
+
+    def _reference_problems(self, env_name, services, databases, shared, variable_maps, webhooks):
+        """References that name nothing (as Railway would find them), cycles, and domains that are not there."""
         catalog = dict(services={}, shared=set(shared), environment=env_name)
         for dummy, database in databases:
             catalog["services"][database["name"]] = database_variables(database)
@@ -599,17 +688,26 @@ class Checker:
             catalog["services"][name] = {n for n, v in variables.items() if _variable_kind(v) != "empty"}
         for hook in webhooks:
             catalog["services"].setdefault(hook["secret_service"], set()).add(hook["secret_variable"])
-        if self.check_refs:
-            for where, service in services:
-                if service["state"] != "present":
-                    continue
-                values = {n: _text(v) for n, v in variable_maps[service["name"]].items()
-                          if _variable_kind(v) in ("literal", "sealed", "blank")}
-                errors += reference_problems(where + ".variables", values, service["name"], catalog)
-            shared_values = {n: _text(v) for n, v in shared.items() if _variable_kind(v) in ("literal", "sealed", "blank")}
-            errors += reference_problems("stack.shared_variables", shared_values, None, catalog)
-        _fail(errors)
-        return self._build(env, services, databases, shared, variable_maps, webhooks, domains, clerk, outputs or {})
+        values, places, problems = {}, {}, []
+        for where, service in services:
+            if service["state"] != "present":
+                continue
+            texts = _reference_texts(variable_maps[service["name"]])
+            problems += reference_problems(where + ".variables", texts, service["name"], catalog)
+            for var, text in texts.items():
+                values[(service["name"], var)] = text
+                own = var in (service.get("variables") or {})
+                places[(service["name"], var)] = "%s.%s" % (where, "variables." + var if own else "variables_from (%s)" % var)
+        shared_texts = _reference_texts(shared)
+        problems += reference_problems("stack.shared_variables", shared_texts, None, catalog)
+        if problems:
+            return problems
+        for var, text in shared_texts.items():
+            values[(stack_refs.SHARED, var)] = text
+            places[(stack_refs.SHARED, var)] = "stack.shared_variables." + var
+        public = {s["name"]: _public_address(s) is not None or bool(s.get("service_domain")) for dummy, s in services}
+        public.update({d["name"]: False for dummy, d in databases})
+        return stack_refs.cycle_problems(values, places) + stack_refs.domain_problems(values, places, public)
 
     def _webhooks(self, by_name, errors):
         out = []
@@ -651,7 +749,11 @@ class Checker:
         for where, service in services:
             rows = []
             for domain in service.get("domains") or []:
-                here = "%s.domains[%s]" % (where, domain["domain"])
+                here = "%s.domains[%s]" % (where, domain["domain"][:LABEL_LENGTH])
+                problem = host_name_problem(domain["domain"], here + ".domain", wildcard=True)
+                if problem:
+                    errors.append(problem)
+                    continue
                 if domain["domain"] in seen:
                     errors.append("%s: also a domain of %s." % (here, seen[domain["domain"]]))
                 seen[domain["domain"]] = service["name"]
@@ -659,15 +761,18 @@ class Checker:
                 rows.append(dict(domain=domain["domain"], target_port=domain.get("target_port") or service.get("target_port"),
                                  dns=dns, wait=domain["wait"]))
             out[service["name"]] = rows
-            name = service.get("service_domain")
-            if name is not None and not isinstance(name, (bool, str)):
-                errors.append("%s.service_domain: true (a generated Railway domain), a name (prela-api) or false." % where)
+            problem = _service_domain_problem(service.get("service_domain"), where + ".service_domain")
+            if problem:
+                errors.append(problem)
         return out
 
     def _clerk(self, errors):
         clerk = self.stack.get("clerk") or {}
         domain = clerk.get("domain")
-        if domain and domain.get("dns") is not None or (domain and self.stack.get("dns")):
+        problem = host_name_problem(domain["name"], "stack.clerk.domain.name") if domain and domain.get("name") else None
+        if problem:
+            errors.append(problem)
+        elif domain and domain.get("dns") is not None or (domain and self.stack.get("dns")):
             domain = dict(domain, dns=_dns_for(self.stack, domain.get("dns"), "stack.clerk.domain", domain["name"], errors))
         return dict(instance=clerk.get("instance"), domain=domain)
 
@@ -763,6 +868,8 @@ class Checker:
 def run(ctx):
     params = ctx.params
     checker = Checker(params["stack"], check_refs=params["check_references"])
+    if params.get("allow_live") is False:
+        _fail(checker.live_key_problems(params.get("stripe_api_key")))
     names = [e["name"] for e in checker.stack["environments"]]
     if params["environment"]:
         checker.environment(params["environment"])

@@ -49,8 +49,9 @@ def small(**extra):
     return value
 
 
-def check(value, environment=None, outputs=None, check_references=True):
-    ctx = TaskContext(dict(stack=value, environment=environment, outputs=outputs or {}, check_references=check_references))
+def check(value, environment=None, outputs=None, check_references=True, **more):
+    ctx = TaskContext(dict(dict(stack=value, environment=environment, outputs=outputs or {}, check_references=check_references),
+                           **more))
     return execute(stack, ctx)
 
 
@@ -173,7 +174,7 @@ def test_a_reference_to_a_variable_a_database_does_not_have_fails():
 def test_references_between_services_and_railway_provided_names_pass():
     value = small()
     value["services"][1]["variables"] = dict(API=REF % "api.RAILWAY_PRIVATE_DOMAIN", MODE=REF % "api.MODE",
-                                             HOST=REF % "RAILWAY_PUBLIC_DOMAIN")
+                                             HOST=REF % "api.RAILWAY_PUBLIC_DOMAIN")
     assert not check(value).get("failed")
 
 
@@ -284,7 +285,7 @@ def test_scheduler_as_a_railway_cron_job():
     nightly = item(plan(check(value)), "nightly")
     assert nightly["deploy"]["cron_schedule"] == "0 3 * * *" and nightly["deploy"]["restart_policy_type"] == "NEVER"
     value["services"][-1]["deploy"]["cron_schedule"] = "nightly"
-    assert "cron expression of 5 fields" in failure(value)
+    assert "a cron schedule has 5 fields" in failure(value)
 
 
 def test_web_health_check_is_railways_probe_too():
