@@ -169,13 +169,15 @@ STACK_OPTIONS = dict(
 )
 
 ARGUMENT_SPEC = dict(
-    stack=dict(type="dict", required=True),
+    stack=dict(type="dict"),
+    stack_variable=dict(type="str"),
     environment=dict(type="str"),
     outputs=dict(type="dict", default={}),
     check_references=dict(type="bool", default=True),
     allow_live=dict(type="bool"),
     stripe_api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["STRIPE_API_KEY"])),
 )
+MODULE_KWARGS = dict(required_one_of=[["stack", "stack_variable"]], mutually_exclusive=[["stack", "stack_variable"]])
 
 
 # ---------------------------------------------------------------------------------------- shape
@@ -867,6 +869,8 @@ class Checker:
 
 def run(ctx):
     params = ctx.params
+    if params.get("stack") is None:
+        raise TaskFailed("stack: required (stack_variable is read by the action plugin, which templates it).")
     checker = Checker(params["stack"], check_refs=params["check_references"])
     if params.get("allow_live") is False:
         _fail(checker.live_key_problems(params.get("stripe_api_key")))
