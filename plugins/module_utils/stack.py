@@ -516,6 +516,7 @@ class Checker:
         self.warnings = []
         self._check_names(errors)
         self._check_stripe(errors)
+        self._check_zones(errors)
         self._check_overrides(errors)
         _fail(errors)
 
@@ -572,6 +573,15 @@ class Checker:
                     label[:LABEL_LENGTH], str(event)[:LABEL_LENGTH]))
                 if problem:
                     errors.append(problem)
+
+    def _check_zones(self, errors):
+        """The DNS zones the file names are host names."""
+        clerk_domain = (self.stack.get("clerk") or {}).get("domain") or {}
+        for where, dns in (("stack.dns", self.stack.get("dns")), ("stack.clerk.domain.dns", clerk_domain.get("dns"))):
+            zone = (dns or {}).get("zone")
+            problem = host_name_problem(zone.rstrip("."), where + ".zone") if zone else None
+            if problem:
+                errors.append(problem)
 
     def _check_overrides(self, errors):
         """Each environment's overrides are dicts of settings, by service or database name."""
