@@ -184,16 +184,21 @@ MODULE_KWARGS = dict(required_one_of=[["stack", "stack_variable"]], mutually_exc
 
 _TYPE_WORDS = dict(str="text", int="a whole number", float="a number", bool="a boolean (true/false)",
                    list="a list", dict="a dict", path="a path")
-_ITEM_KEYS = ("name", "domain", "lookup_key", "id", "url", "service", "key")
+_ITEM_KEYS = ("id", "name", "domain", "lookup_key", "url", "service", "key")
 LABEL_LENGTH = 64
 CURRENCY_RE = re.compile(r"^[a-z]{3}$")
+
+
+def printable(text):
+    """text as a place in a message: at most LABEL_LENGTH characters, control characters as '?'."""
+    return "".join(c if c.isprintable() else "?" for c in str(text)[:LABEL_LENGTH])
 
 
 def _item_label(item, index):
     if isinstance(item, dict):
         for key in _ITEM_KEYS:
             if isinstance(item.get(key), str) and item[key]:
-                return item[key][:LABEL_LENGTH]
+                return printable(item[key])
     return str(index)
 
 
@@ -238,7 +243,7 @@ def shape(value, options, where, errors, mutually_exclusive=()):
         return {}
     for key in sorted(set(value) - set(options), key=str):
         errors.append("%s.%s: unknown key%s (known: %s)." % (
-            where, str(key)[:LABEL_LENGTH], did_you_mean(key, options), ", ".join(sorted(options))))
+            where, printable(key), did_you_mean(key, options), ", ".join(sorted(options))))
     out = {}
     for name, option in options.items():
         here = "%s.%s" % (where, name)
@@ -259,7 +264,8 @@ def shape(value, options, where, errors, mutually_exclusive=()):
 def _choice(value, option, where, errors):
     choices = option.get("choices")
     if choices and value not in choices:
-        errors.append("%s: not one of %s%s." % (where, ", ".join(map(str, choices)), did_you_mean(value, choices)))
+        hint = did_you_mean(value, choices)
+        errors.append("%s: not one of %s%s" % (where, ", ".join(map(str, choices)), hint or "."))
 
 
 def _list_option(value, option, where, errors):
@@ -554,6 +560,9 @@ class Checker:
         for key in set(keys):
             if keys.count(key) > 1:
                 errors.append("stack.stripe.prices[%s]: lookup_key listed twice." % key)
+        for product in set(products):
+            if products.count(product) > 1:
+                errors.append("stack.stripe.products[%s]: id listed twice." % product)
         for price in stripe.get("prices") or []:
             product = price["product"]
             if product not in products and not product.startswith("prod_"):

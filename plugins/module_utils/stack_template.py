@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, List
 
-ITEM_KEYS = ("name", "domain", "lookup_key", "id", "url", "service", "key")
+ITEM_KEYS = ("id", "name", "domain", "lookup_key", "url", "service", "key")
 LABEL_LENGTH = 64
 REASON_LENGTH = 200
 
