@@ -75,7 +75,7 @@ def role(env_plan, name):
 
 # ------------------------------------------------------------------------------------------ the examples
 
-@pytest.mark.parametrize("name", ["prela", "laravel", "django"])
+@pytest.mark.parametrize("name", ["prela", "laravel", "django", "demo"])
 def test_the_examples_pass(name):
     result = check(example(name))
     assert not result.get("failed"), result.get("msg")
