@@ -19,8 +19,9 @@ from typing import Any, Optional
 
 from ansible_collections.railstack.platform.plugins.module_utils.stripe_events import EVENT_TYPES
 
-# The smallest value of a whole-number option, by option name; every other whole number is 0 or more.
-MINIMUMS = dict(size_mb=1, target_port=1, tcp_proxy_port=1, num_replicas=1, length=8, timeout=1, wait_timeout=1,
+# The smallest value of a whole-number option, by option name; every other whole number is 0 or more
+# (tcp_proxy_port: 0 removes the TCP proxy).
+MINIMUMS = dict(size_mb=1, target_port=1, num_replicas=1, length=8, timeout=1, wait_timeout=1,
                 healthcheck_timeout=1, interval_count=1, status_code=100)
 MAXIMUMS = dict(target_port=65535, tcp_proxy_port=65535, status_code=599)
 HINTS = dict(unit_amount=" (the amount in the currency's smallest unit: 1400 for 14.00)",

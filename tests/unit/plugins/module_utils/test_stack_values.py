@@ -245,3 +245,11 @@ def test_a_failing_lookup_names_its_place():
     problems = []
     template_stack(template, {"project": {"name": "{{ nope }}"}}, problems)
     assert problems == ["stack.project.name: its template failed (lookup failed); fix the lookup or the variable it uses."]
+
+
+def test_tcp_proxy_port_zero_removes_the_proxy_and_is_accepted():
+    value = small()
+    value["services"][0]["tcp_proxy_port"] = 0
+    assert not check(value).get("failed")
+    value["services"][0]["tcp_proxy_port"] = 65536
+    assert "stack.services[api].tcp_proxy_port: expected a whole number from 0 to 65535." in failure(value)
