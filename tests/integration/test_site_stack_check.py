@@ -196,3 +196,18 @@ def test_dry_run_is_check_mode_on_a_fresh_project(sandbox, run_playbook, traffic
         assert window.mutations == [], (mode, window.summary())
     assert [r["task"] for r in runs["dry_run"].results] == [r["task"] for r in runs["check"].results]
     assert runs["dry_run"].changed == runs["check"].changed
+
+
+@pytest.mark.parametrize("name", ["secret-in-a-boolean", "live-key-in-environment", "live-key-in-variable"])
+def test_no_secret_at_the_highest_verbosity(name, run_playbook, traffic):
+    dummy, mutate, field, env = next(case for case in BAD_STACKS if case[0] == name)
+    data = load_stack("prela")
+    mutate(data)
+    with traffic.window() as window:
+        run = run_playbook(SITE, extra_vars=write_stack(data, "bad-vvvv-%s" % name),
+                           env=dict(env, SOME_PASSWORD=PLANTED), verbosity=4)
+    output = run.stdout + run.stderr
+    assert not run.ok and field in output
+    assert window.requests == 0
+    for secret in (PLANTED, LIVE_KEY):
+        assert secret not in output and secret not in repr(run.results)
