@@ -39,6 +39,7 @@ from ansible_collections.railstack.platform.plugins.module_utils import (
     clerk_domain, clerk_instance, railway_database, railway_notification, railway_services, railway_volume,
     stripe_price, stripe_product, stripe_webhook_endpoint)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import REFERENCE_RE, reference_problems
+from ansible_collections.railstack.platform.plugins.module_utils.stripe import API_VERSION_RE
 from ansible_collections.railstack.platform.plugins.module_utils import stack_refs
 from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
     cron_problems, did_you_mean, event_type_problem, host_name_problem, is_live_key, kind_of, variable_problems,
@@ -296,6 +297,30 @@ def _option(value, option, where, errors):
         return shape(value, option["options"], where, errors, option.get("mutually_exclusive", ()))
     _choice(value, option, where, errors)
     return value
+
+
+def with_defaults(options, given):
+    """A module's parameters: the given ones, and each option's default (in sub-options too)."""
+    params = {}
+    for name, option in options.items():
+        value = (given or {}).get(name)
+        if value is None:
+            value = copy.deepcopy(option.get("default"))
+        if isinstance(value, dict) and option.get("options"):
+            value = with_defaults(option["options"], value)
+        params[name] = value
+    return params
+
+
+def module_problems(check, options, given, where):
+    """The check a module makes of its options before its first request, made on a part of the stack."""
+    try:
+        check(with_defaults(options, given))
+    except TaskFailed as exc:
+        return ["%s.%s" % (where, exc.msg)]
+    except (KeyError, TypeError, AttributeError, ValueError):     # left to the module, which names it when it runs
+        return []
+    return []
 
 
 def prune(value):
@@ -573,10 +598,16 @@ class Checker:
         """Event types Stripe knows, currencies written as Stripe writes them."""
         stripe = self.stack.get("stripe") or {}
         for price in stripe.get("prices") or []:
+            where = "stack.stripe.prices[%s]" % printable(price["lookup_key"])
             if not CURRENCY_RE.match(price.get("currency") or ""):
-                errors.append("stack.stripe.prices[%s].currency: a three-letter ISO code in lower case (usd, eur)." % price["lookup_key"])
+                errors.append("%s.currency: a three-letter ISO code in lower case (usd, eur)." % where)
+            else:
+                errors += module_problems(stripe_price._check, stripe_price.ARGUMENT_SPEC, price, where)  # pylint: disable=protected-access
         for index, hook in enumerate(stripe.get("webhooks") or []):
             label = hook.get("key") or hook.get("service") or hook.get("url") or str(index)
+            if hook.get("api_version") and not API_VERSION_RE.match(hook["api_version"]):
+                errors.append("stack.stripe.webhooks[%s].api_version: not a Stripe API version such as 2026-10-28.endive."
+                              % printable(label))
             for event in hook.get("enabled_events") or []:
                 problem = event_type_problem(event, "stack.stripe.webhooks[%s].enabled_events[%s]" % (
                     label[:LABEL_LENGTH], str(event)[:LABEL_LENGTH]))
@@ -672,7 +703,10 @@ class Checker:
             services.append((where, shaped))
         for raw in databases_raw:
             where = "stack.databases[%s]" % raw["name"]
-            databases.append((where, shape(raw, DATABASE_OPTIONS, where, errors, [["version", "image"]])))
+            shaped = shape(raw, DATABASE_OPTIONS, where, errors, [["version", "image"]])
+            if shaped.get("engine") in ENGINES:
+                errors += module_problems(railway_database._validate, railway_database.ARGUMENT_SPEC, shaped, where)  # pylint: disable=protected-access
+            databases.append((where, shaped))
         _fail(errors)
         services = [(where, apply_role(s, where, errors)) for where, s in services]
         for where, service in services:

@@ -253,3 +253,15 @@ def test_tcp_proxy_port_zero_removes_the_proxy_and_is_accepted():
     assert not check(value).get("failed")
     value["services"][0]["tcp_proxy_port"] = 65536
     assert "stack.services[api].tcp_proxy_port: expected a whole number from 0 to 65535." in failure(value)
+
+
+@pytest.mark.parametrize("mutate,message", [
+    (lambda s: s["stripe"]["prices"][0].update(recurring={"interval": "month", "interval_count": 40}),
+     "stack.stripe.prices[prela_lunch_money_monthly].recurring.interval_count: must be 1 to 36 for interval month"),
+    (lambda s: s["databases"][0].update(redis_maxmemory="1gb"), "stack.databases[Postgres].redis_maxmemory: only with engine=redis."),
+    (lambda s: s["stripe"]["webhooks"][0].update(api_version="latest"),
+     "stack.stripe.webhooks[prela-api-gateway].api_version: not a Stripe API version")])
+def test_the_modules_own_value_checks_run_in_the_stack_check(mutate, message):
+    value = example("prela")
+    mutate(value)
+    assert message in failure(value)
