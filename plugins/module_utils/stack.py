@@ -29,21 +29,19 @@ from __future__ import annotations
 
 import copy
 import difflib
-import re
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_str
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils import (
     clerk_domain, clerk_instance, railway_database, railway_notification, railway_services, railway_volume,
     stripe_price, stripe_product, stripe_webhook_endpoint)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import REFERENCE_RE, reference_problems
-from ansible_collections.railstack.platform.plugins.module_utils.stripe import API_VERSION_RE
-from ansible_collections.railstack.platform.plugins.module_utils import stack_refs
+from ansible_collections.railstack.platform.plugins.module_utils import stack_refs, stack_rules
+from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
+    LABEL_LENGTH, module_problems, prune, shape)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
-    cron_problems, did_you_mean, event_type_problem, host_name_problem, is_live_key, kind_of, variable_problems,
-    whole_number)
+    cron_problems, did_you_mean, host_name_problem, kind_of, variable_problems)
 
 ROLES = ["web", "static", "worker", "scheduler"]
 PUBLIC_ROLES = ("web", "static")
@@ -181,159 +179,7 @@ ARGUMENT_SPEC = dict(
 MODULE_KWARGS = dict(required_one_of=[["stack", "stack_variable"]], mutually_exclusive=[["stack", "stack_variable"]])
 
 
-# ---------------------------------------------------------------------------------------- shape
-
-_TYPE_WORDS = dict(str="text", int="a whole number", float="a number", bool="a boolean (true/false)",
-                   list="a list", dict="a dict", path="a path")
-_ITEM_KEYS = ("id", "name", "domain", "lookup_key", "url", "service", "key")
-LABEL_LENGTH = 64
-CURRENCY_RE = re.compile(r"^[a-z]{3}$")
-
-
-def printable(text):
-    """text as a place in a message: at most LABEL_LENGTH characters, control characters as '?'."""
-    return "".join(c if c.isprintable() else "?" for c in str(text)[:LABEL_LENGTH])
-
-
-def _item_label(item, index):
-    if isinstance(item, dict):
-        for key in _ITEM_KEYS:
-            if isinstance(item.get(key), str) and item[key]:
-                return printable(item[key])
-    return str(index)
-
-
-def _convert(value, kind, where, errors):
-    """value as an option of this kind, or None with a problem appended (never quoting the value)."""
-    if kind == "raw" or value is None:
-        return value
-    if kind == "int":
-        return whole_number(value, where.rsplit(".", 1)[-1], where, errors)
-    try:
-        if kind in ("str", "path"):
-            if isinstance(value, (dict, list, tuple)):
-                raise TypeError("not a scalar")
-            return check_type_str(value, allow_conversion=True)
-        if kind == "bool":
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and value not in (0, 1):
-                raise TypeError("not a boolean")
-            return check_type_bool(value)
-        if kind == "float":
-            if isinstance(value, (bool, str)):
-                raise TypeError("not a number")
-            return check_type_float(value)
-        if kind == "list" and isinstance(value, (list, tuple)):
-            return list(value)
-        if kind == "dict" and isinstance(value, dict):
-            return value
-        raise TypeError("not a %s" % kind)
-    except (TypeError, ValueError):
-        errors.append("%s: expected %s, got %s." % (where, _TYPE_WORDS.get(kind, kind), kind_of(value)))
-        return None
-
-
-def _missing(given, option):
-    return given is None or (given == {} and option.get("type") == "dict" and option.get("options")) or (
-        given == "" and option.get("required"))
-
-
-def shape(value, options, where, errors, mutually_exclusive=()):
-    """value (a dict) checked and normalized against options (argument spec format); errors appended."""
-    if not isinstance(value, dict):
-        errors.append("%s: expected a dict, got %s." % (where, kind_of(value)))
-        return {}
-    for key in sorted(set(value) - set(options), key=str):
-        errors.append("%s.%s: unknown key%s (known: %s)." % (
-            where, printable(key), did_you_mean(key, options), ", ".join(sorted(options))))
-    out = {}
-    for name, option in options.items():
-        here = "%s.%s" % (where, name)
-        given = value.get(name)
-        if _missing(given, option):
-            if option.get("required"):
-                errors.append("%s: required%s." % (here, "" if given is None else ", and not empty"))
-            out[name] = copy.deepcopy(option.get("default"))
-            continue
-        out[name] = _option(given, option, here, errors)
-    for group in mutually_exclusive:
-        given = [k for k in group if value.get(k) is not None]
-        if len(given) > 1:
-            errors.append("%s: give only one of %s." % (where, ", ".join(given)))
-    return out
-
-
-def _choice(value, option, where, errors):
-    choices = option.get("choices")
-    if choices and value not in choices:
-        hint = did_you_mean(value, choices)
-        errors.append("%s: not one of %s%s" % (where, ", ".join(map(str, choices)), hint or "."))
-
-
-def _list_option(value, option, where, errors):
-    elements = option.get("elements")
-    items = []
-    for index, item in enumerate(value):
-        label = "%s[%s]" % (where, _item_label(item, index))
-        if elements == "dict" and option.get("options"):
-            items.append(shape(item, option["options"], label, errors))
-        elif elements:
-            item = _convert(item, elements, label, errors)
-            if item is not None:
-                _choice(item, option, label, errors)
-            items.append(item)
-        else:
-            items.append(item)
-    return items
-
-
-def _option(value, option, where, errors):
-    kind = option.get("type", "str")
-    value = _convert(value, kind, where, errors)
-    if value is None:
-        return None
-    if kind == "list":
-        return _list_option(value, option, where, errors)
-    if kind == "dict" and option.get("options"):
-        return shape(value, option["options"], where, errors, option.get("mutually_exclusive", ()))
-    _choice(value, option, where, errors)
-    return value
-
-
-def with_defaults(options, given):
-    """A module's parameters: the given ones, and each option's default (in sub-options too)."""
-    params = {}
-    for name, option in options.items():
-        value = (given or {}).get(name)
-        if value is None:
-            value = copy.deepcopy(option.get("default"))
-        if isinstance(value, dict) and option.get("options"):
-            value = with_defaults(option["options"], value)
-        params[name] = value
-    return params
-
-
-def module_problems(check, options, given, where):
-    """The check a module makes of its options before its first request, made on a part of the stack."""
-    try:
-        check(with_defaults(options, given))
-    except TaskFailed as exc:
-        return ["%s.%s" % (where, exc.msg)]
-    except (KeyError, TypeError, AttributeError, ValueError):     # left to the module, which names it when it runs
-        return []
-    return []
-
-
-def prune(value):
-    """value without the keys whose value is None (or an empty dict once pruned), at every level of dicts."""
-    if not isinstance(value, dict):
-        return value
-    out = {}
-    for key, item in value.items():
-        item = prune(item)
-        if item is None or (item == {} and isinstance(value[key], dict)):
-            continue
-        out[key] = item
-    return out
+# ---------------------------------------------------------------------------------------- shape (stack_shape)
 
 
 def _fail(errors):
@@ -546,9 +392,7 @@ class Checker:
         self.check_refs = check_refs
         self.warnings = []
         self._check_names(errors)
-        self._check_stripe(errors)
-        self._check_zones(errors)
-        self._check_overrides(errors)
+        errors += stack_rules.file_problems(self.stack)
         _fail(errors)
 
     # -- names that must be unique and must exist
@@ -593,68 +437,6 @@ class Checker:
             if product not in products and not product.startswith("prod_"):
                 errors.append("stack.stripe.prices[%s].product: the stack has no product %r%s." % (
                     price["lookup_key"], product, _candidates(product, products)))
-
-    def _check_stripe(self, errors):
-        """Event types Stripe knows, currencies written as Stripe writes them."""
-        stripe = self.stack.get("stripe") or {}
-        for price in stripe.get("prices") or []:
-            where = "stack.stripe.prices[%s]" % printable(price["lookup_key"])
-            if not CURRENCY_RE.match(price.get("currency") or ""):
-                errors.append("%s.currency: a three-letter ISO code in lower case (usd, eur)." % where)
-            else:
-                errors += module_problems(stripe_price._check, stripe_price.ARGUMENT_SPEC, price, where)  # pylint: disable=protected-access
-        for index, hook in enumerate(stripe.get("webhooks") or []):
-            label = hook.get("key") or hook.get("service") or hook.get("url") or str(index)
-            if hook.get("api_version") and not API_VERSION_RE.match(hook["api_version"]):
-                errors.append("stack.stripe.webhooks[%s].api_version: not a Stripe API version such as 2026-10-28.endive."
-                              % printable(label))
-            for event in hook.get("enabled_events") or []:
-                problem = event_type_problem(event, "stack.stripe.webhooks[%s].enabled_events[%s]" % (
-                    label[:LABEL_LENGTH], str(event)[:LABEL_LENGTH]))
-                if problem:
-                    errors.append(problem)
-
-    def _check_zones(self, errors):
-        """The DNS zones the file names are host names."""
-        clerk_domain = (self.stack.get("clerk") or {}).get("domain") or {}
-        for where, dns in (("stack.dns", self.stack.get("dns")), ("stack.clerk.domain.dns", clerk_domain.get("dns"))):
-            zone = (dns or {}).get("zone")
-            problem = host_name_problem(zone.rstrip("."), where + ".zone") if zone else None
-            if problem:
-                errors.append(problem)
-
-    def _check_overrides(self, errors):
-        """Each environment's overrides are dicts of settings, by service or database name."""
-        for env in self.stack["environments"]:
-            for kind in ("services", "databases"):
-                for name, override in (env.get(kind) or {}).items():
-                    if override is not None and not isinstance(override, dict):
-                        errors.append("stack.environments[%s].%s.%s: expected a dict of the settings this environment "
-                                      "changes, got %s." % (env["name"], kind, str(name)[:LABEL_LENGTH], kind_of(override)))
-
-    def live_key_problems(self, stripe_api_key):
-        """The live Stripe keys of a run: the key the Stripe steps use, and any variable holding one."""
-        problems = []
-        uses_stripe = any((self.stack.get("stripe") or {}).get(k) for k in ("products", "prices", "webhooks"))
-        if uses_stripe and is_live_key(stripe_api_key):
-            problems.append("STRIPE_API_KEY: a live-mode key (%s_live_...); this run would change real billing. "
-                            "Run with -e allow_live=true to use it." % stripe_api_key.strip()[:2])
-        for where, variables in self._all_variables():
-            for name, value in sorted(variables.items(), key=lambda pair: str(pair[0])):
-                if is_live_key(value.get("value") if isinstance(value, dict) else value):
-                    problems.append("%s.%s: holds a live-mode Stripe key; writing it needs -e allow_live=true." % (where, name))
-        return problems
-
-    def _all_variables(self):
-        """(place, variables) of every variables map of the stack, environments' overrides included."""
-        yield "stack.shared_variables", self.stack["shared_variables"] or {}
-        for service in self.stack["services"]:
-            yield "stack.services[%s].variables" % service["name"], service.get("variables") or {}
-        for env in self.stack["environments"]:
-            yield "stack.environments[%s].shared_variables" % env["name"], env.get("shared_variables") or {}
-            for name, override in (env.get("services") or {}).items():
-                if isinstance(override, dict) and isinstance(override.get("variables"), dict):
-                    yield "stack.environments[%s].services.%s.variables" % (env["name"], name), override["variables"]
 
     # -- one environment
     def environment(self, name):
@@ -926,7 +708,7 @@ def run(ctx):
         raise TaskFailed("stack: required (stack_variable is read by the action plugin, which templates it).")
     checker = Checker(params["stack"], check_refs=params["check_references"])
     if params.get("allow_live") is False:
-        _fail(checker.live_key_problems(params.get("stripe_api_key")))
+        _fail(stack_rules.live_key_problems(checker.stack, params.get("stripe_api_key")))
     names = [e["name"] for e in checker.stack["environments"]]
     if params["environment"]:
         checker.environment(params["environment"])

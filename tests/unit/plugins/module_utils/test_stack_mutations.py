@@ -15,7 +15,7 @@ import random
 
 import pytest
 
-from ansible_collections.railstack.platform.plugins.module_utils import stack
+from ansible_collections.railstack.platform.plugins.module_utils import stack, stack_shape
 from .test_stack import check, example
 
 SEED = 20261203
@@ -38,7 +38,7 @@ class Leaf:
 
 
 def _label(item, index):
-    return stack._item_label(item, index)  # pylint: disable=protected-access
+    return stack_shape._item_label(item, index)  # pylint: disable=protected-access
 
 
 def places(value, options, where):
@@ -108,7 +108,7 @@ def null_required(rng, data):
 def _relabelled(leaf):
     """The place of a key changed in a list item whose label was that key: the item is then named otherwise."""
     head, dummy, tail = leaf.where.rpartition(".")
-    if head.endswith("]") and leaf.key in stack._ITEM_KEYS:  # pylint: disable=protected-access
+    if head.endswith("]") and leaf.key in stack_shape._ITEM_KEYS:  # pylint: disable=protected-access
         return "].%s" % tail
     return leaf.where
 
@@ -120,7 +120,7 @@ def unknown_key(rng, data):
     known = list(leaf.option["options"])
     key = rng.choice(["colour", rng.choice(known) + "s", rng.choice(known).upper(), "helthcheck", UNICODE])
     leaf.parent[leaf.key][key] = "x"
-    return "refused", "%s.%s" % (leaf.where, stack.printable(key))
+    return "refused", "%s.%s" % (leaf.where, stack_shape.printable(key))
 
 
 def bad_choice(rng, data):
