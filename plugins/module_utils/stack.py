@@ -3,20 +3,23 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""stack_check: a whole stack file checked before the first write, and the plan of each environment.
+"""stack_check: a whole stack file checked before the first request, and the plan of each environment.
 
 The stack file (docs/stack-file.md) is one dict, `stack`. This module
 
-1. checks its shape: every key known, every value of the right type, naming the place at fault
-   (`stack.services[prela-api-gateway].deploy.num_replicas: ...`). The pieces handed to a module are
-   checked against that module's own ARGUMENT_SPEC (databases against railway_database's, Stripe prices
-   against stripe_price's, ...), so the stack and the modules cannot disagree;
+1. checks its shape (stack_shape): every key known, every value of the right type, naming the place at fault
+   (`stack.services[prela-api-gateway].deploy.num_replicas: ...`) and never quoting a value. The pieces handed
+   to a module are checked against that module's own ARGUMENT_SPEC (databases against railway_database's,
+   Stripe prices against stripe_price's, ...) and its own value checks, so the stack and the modules cannot
+   disagree; the values the file alone decides (whole numbers, host names, cron schedules, Stripe event types,
+   variables: stack_values), and the stack-wide rules (stack_rules: live Stripe keys, zones, overrides);
 2. merges each environment's overrides into the stack, and applies the service roles
    (web, static, worker, scheduler);
 3. checks the cross-references: every `${{Service.VARIABLE}}` names a service or database of the stack
    and a variable it has (railway_variables.reference_problems, the same check the Railway modules make
    against Railway), `variables_from` and webhooks name services of the stack, prices name products,
-   bindings (`{stripe_price: ...}`, `{clerk: ...}`) name what the stack makes;
+   bindings (`{stripe_price: ...}`, `{clerk: ...}`) name what the stack makes; and what references render
+   (stack_refs: cycles, RAILWAY_PUBLIC_DOMAIN of a service with no domain);
 4. returns the plan of each environment: the items railway_services takes, the databases, the
    per-service steps (volume, domains, health check), the webhooks; with `outputs` (the price ids and
    Clerk values a run has by then), bindings are resolved into variable values.
