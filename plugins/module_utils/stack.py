@@ -264,7 +264,7 @@ def apply_role(service, where, errors):
         if check and deploy.get("healthcheck_path") is None:
             deploy["healthcheck_path"] = check["path"]
         if check and not check["path"].startswith("/"):
-            errors.append("%s.health_check.path: a path starting with /, got %r." % (where, check["path"]))
+            errors.append("%s.health_check.path: a path starting with / (such as /health)." % where)
     if service.get("volume") and ((deploy.get("num_replicas") or 1) > 1 or deploy.get("multi_region_config")):
         errors.append("%s.volume: Railway mounts a volume on a service of one replica only." % where)
     return dict(service, deploy=deploy)
@@ -568,7 +568,7 @@ class Checker:
                     errors.append("%s.service: %s has no public address (domains or service_domain) for Stripe to send to." % (where, service))
                     continue
                 if hook.get("path") and not hook["path"].startswith("/"):
-                    errors.append("%s.path: a path starting with /, got %r." % (where, hook["path"]))
+                    errors.append("%s.path: a path starting with / (such as /webhooks/stripe)." % where)
             secret_service = hook.get("secret_service") or service
             if not secret_service:
                 errors.append("%s.secret_service: the service whose variable receives the signing secret." % where)

@@ -12,6 +12,7 @@ YAML tag !unsafe is a template to Ansible: the problem says to write it with !un
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable, List
 
 ITEM_KEYS = ("id", "name", "domain", "lookup_key", "url", "service", "key")
@@ -27,9 +28,16 @@ def _label(item: Any, index: int) -> str:
     return str(index)
 
 
+# Template errors whose text names a variable, attribute, filter or lookup, never a value; any other error
+# is shown by its kind only, as its text can hold the value a filter was given (a secret, perhaps).
+NAMING_ERROR_RE = re.compile(r"is undefined|has no attribute|[Nn]o filter named|[Nn]o test named|lookup plugin|"
+                             r"[Ee]nvironment variable")
+
+
 def _reason(exc: Exception) -> str:
-    text = (getattr(exc, "message", None) or str(exc) or type(exc).__name__).strip()
-    return text.splitlines()[0][:REASON_LENGTH] if text else type(exc).__name__
+    text = (getattr(exc, "message", None) or str(exc) or "").strip()
+    first = text.splitlines()[0][:REASON_LENGTH] if text else ""
+    return first if NAMING_ERROR_RE.search(first) else "%s, not shown: it may hold a value" % type(exc).__name__
 
 
 def _problem(where: str, raw: str, exc: Exception) -> str:

@@ -239,12 +239,21 @@ def test_each_value_is_templated_and_a_failure_names_its_place():
                         "!unsafe \"${{Postgres.DATABASE_URL}}\"."]
 
 
-def test_a_failing_lookup_names_its_place():
+def test_a_failing_template_names_its_place():
     def template(text):
-        raise RuntimeError("lookup failed\nOrigin: somewhere")
+        raise RuntimeError("'nope' is undefined\nOrigin: somewhere")
     problems = []
     template_stack(template, {"project": {"name": "{{ nope }}"}}, problems)
-    assert problems == ["stack.project.name: its template failed (lookup failed); fix the lookup or the variable it uses."]
+    assert problems == ["stack.project.name: its template failed ('nope' is undefined); fix the lookup or the variable it uses."]
+
+
+def test_a_template_error_that_may_hold_a_value_is_not_shown():
+    def template(text):
+        raise ValueError("time data %r does not match format" % SECRET)
+    problems = []
+    template_stack(template, {"project": {"name": "{{ x | to_datetime }}"}}, problems)
+    assert problems == ["stack.project.name: its template failed (ValueError, not shown: it may hold a value); fix the "
+                        "lookup or the variable it uses."]
 
 
 def test_tcp_proxy_port_zero_removes_the_proxy_and_is_accepted():
