@@ -42,7 +42,7 @@ from ansible_collections.railstack.platform.plugins.module_utils import (
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import REFERENCE_RE, reference_problems
 from ansible_collections.railstack.platform.plugins.module_utils import stack_refs, stack_rules
 from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
-    LABEL_LENGTH, module_problems, prune, shape)
+    LABEL_LENGTH, _item_label, module_problems, prune, shape)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
     cron_problems, did_you_mean, host_name_problem, kind_of, variable_problems)
 
@@ -551,9 +551,8 @@ class Checker:
 
     def _webhooks(self, by_name, errors):
         out = []
-        for hook in (self.stack.get("stripe") or {}).get("webhooks") or []:
-            label = hook.get("key") or hook.get("service") or hook.get("url") or "?"
-            where = "stack.stripe.webhooks[%s]" % label
+        for index, hook in enumerate((self.stack.get("stripe") or {}).get("webhooks") or []):
+            where = "stack.stripe.webhooks[%s]" % _item_label(hook, index)
             service = hook.get("service")
             if service is not None and service not in by_name:
                 errors.append("%s.service: the stack has no service %r%s." % (where, service, _candidates(service, by_name)))

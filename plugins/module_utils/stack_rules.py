@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 
 from ansible_collections.railstack.platform.plugins.module_utils import stripe_price
-from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import LABEL_LENGTH, module_problems, printable
+from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
+    LABEL_LENGTH, _item_label, module_problems, printable)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
     event_type_problem, host_name_problem, is_live_key, kind_of)
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import API_VERSION_RE
 
 CURRENCY_RE = re.compile(r"^[a-z]{3}$")
+URL_RE = re.compile(r"^https?://[^/\s]+")            # as the webhook and notification modules check it
 
 
 def file_problems(stack: dict) -> list:
@@ -38,15 +40,18 @@ def _stripe_problems(stack, errors):
         else:
             errors += module_problems(stripe_price._check, stripe_price.ARGUMENT_SPEC, price, where)  # pylint: disable=protected-access
     for index, hook in enumerate(stripe.get("webhooks") or []):
-        label = hook.get("key") or hook.get("service") or hook.get("url") or str(index)
+        where = "stack.stripe.webhooks[%s]" % _item_label(hook, index)
         if hook.get("api_version") and not API_VERSION_RE.match(hook["api_version"]):
-            errors.append("stack.stripe.webhooks[%s].api_version: not a Stripe API version such as 2026-10-28.endive."
-                          % printable(label))
+            errors.append("%s.api_version: not a Stripe API version such as 2026-10-28.endive." % where)
+        if hook.get("url") and not URL_RE.match(hook["url"]):
+            errors.append("%s.url: the full https:// URL Stripe sends events to." % where)
         for event in hook.get("enabled_events") or []:
-            problem = event_type_problem(event, "stack.stripe.webhooks[%s].enabled_events[%s]" % (
-                label[:LABEL_LENGTH], str(event)[:LABEL_LENGTH]))
+            problem = event_type_problem(event, "%s.enabled_events[%s]" % (where, printable(event)))
             if problem:
                 errors.append(problem)
+    for index, rule in enumerate(stack.get("notifications") or []):
+        if not URL_RE.match((rule.get("url") or "").strip()):
+            errors.append("stack.notifications[%d].url: the webhook's full http:// or https:// URL." % index)
 
 
 def _zone_problems(stack, errors):

@@ -17,7 +17,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.stack_values im
 
 _TYPE_WORDS = dict(str="text", int="a whole number", float="a number", bool="a boolean (true/false)",
                    list="a list", dict="a dict", path="a path")
-_ITEM_KEYS = ("id", "name", "domain", "lookup_key", "url", "service", "key")
+_ITEM_KEYS = ("id", "name", "domain", "lookup_key", "key", "service")      # never url: it can hold a token
 LABEL_LENGTH = 64
 
 

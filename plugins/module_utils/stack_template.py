@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, List
 
-ITEM_KEYS = ("id", "name", "domain", "lookup_key", "url", "service", "key")
+ITEM_KEYS = ("id", "name", "domain", "lookup_key", "key", "service")      # never url: it can hold a token
 LABEL_LENGTH = 64
 REASON_LENGTH = 200
 

@@ -274,3 +274,19 @@ def test_the_modules_own_value_checks_run_in_the_stack_check(mutate, message):
     value = example("prela")
     mutate(value)
     assert message in failure(value)
+
+
+def test_a_notification_url_holds_a_token_and_is_never_a_place_or_quoted():
+    url = "https://hooks.slack.com/services/T000/B000/" + SECRET
+    value = small(notifications=[dict(url=url, event_types=[5, [1]])])
+    msg = failure(value)
+    assert msg.startswith("stack.notifications[0].event_types[1]: expected text, got a list.")
+    assert SECRET not in msg
+    value = small(notifications=[dict(url="hooks.slack.com/" + SECRET, event_types=["deployment.failed"])])
+    assert failure(value) == "stack.notifications[0].url: the webhook's full http:// or https:// URL."
+
+
+def test_a_webhook_url_must_be_a_url():
+    value = example("prela")
+    value["stripe"]["webhooks"][0].update(url="api.prela.app/stripe", key="billing")
+    assert failure(value) == "stack.stripe.webhooks[billing].url: the full https:// URL Stripe sends events to."
