@@ -83,9 +83,18 @@ def live_key_problems(stack, stripe_api_key):
                         "Run with -e allow_live=true to use it." % stripe_api_key.strip()[:2])
     for where, variables in _all_variables(stack):
         for name, value in sorted(variables.items(), key=lambda pair: str(pair[0])):
-            if is_live_key(value.get("value") if isinstance(value, dict) else value):
+            if _holds_live_stripe_key(str(name), value.get("value") if isinstance(value, dict) else value, stripe_api_key):
                 problems.append("%s.%s: holds a live-mode Stripe key; writing it needs -e allow_live=true." % (where, name))
     return problems
+
+
+def _holds_live_stripe_key(name, value, stripe_api_key):
+    """A live Stripe key: the run's own, a restricted key (rk_live_, Stripe's only), or sk_live_ in a variable named
+    for Stripe. Clerk's production secret keys start with sk_live_ too (CLERK_SECRET_KEY): they are not Stripe's."""
+    if not is_live_key(value):
+        return False
+    value = value.strip()
+    return value == (stripe_api_key or "").strip() or value.startswith("rk_") or "STRIPE" in name.upper()
 
 
 def _all_variables(stack):

@@ -290,3 +290,16 @@ def test_a_webhook_url_must_be_a_url():
     value = example("prela")
     value["stripe"]["webhooks"][0].update(url="api.prela.app/stripe", key="billing")
     assert failure(value) == "stack.stripe.webhooks[billing].url: the full https:// URL Stripe sends events to."
+
+
+def test_a_clerk_production_key_is_not_a_stripe_key():
+    value = example("prela")
+    value["services"][0]["variables"]["CLERK_SECRET_KEY"] = "sk_live_" + SECRET
+    assert not check(value, allow_live=False, stripe_api_key="sk_test_abc").get("failed")
+    value["services"][0]["variables"]["PAYMENTS_KEY"] = "sk_live_" + SECRET + "2"
+    assert not check(value, allow_live=False, stripe_api_key="sk_test_abc").get("failed")
+    value["services"][0]["variables"]["PAYMENTS_KEY"] = "sk_live_stripe"
+    assert check(value, allow_live=False, stripe_api_key="sk_live_stripe")["problems"] == [
+        "STRIPE_API_KEY: a live-mode key (sk_live_...); this run would change real billing. Run with -e allow_live=true to use it.",
+        "stack.services[prela-api-gateway].variables.PAYMENTS_KEY: holds a live-mode Stripe key; writing it needs "
+        "-e allow_live=true."]
