@@ -42,7 +42,7 @@ from ansible_collections.railstack.platform.plugins.module_utils import (
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import REFERENCE_RE, reference_problems
 from ansible_collections.railstack.platform.plugins.module_utils import stack_refs, stack_rules
 from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
-    LABEL_LENGTH, _item_label, module_problems, prune, shape)
+    LABEL_LENGTH, _item_label, module_problems, printable, prune, shape)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
     cron_problems, did_you_mean, host_name_problem, kind_of, variable_problems)
 
@@ -219,7 +219,7 @@ def _merge_by_name(items, overrides, kind, where, errors):
     for name in overrides:
         if name not in names:
             errors.append("%s.%s: the stack has no %s called %r%s." % (
-                where, name, kind, name, _candidates(name, names)))
+                where, printable(name), kind, printable(name), _candidates(name, names)))
     return [deep_merge(i, overrides[i["name"]]) if isinstance(overrides.get(i["name"]), dict) else i for i in items]
 
 
@@ -406,7 +406,7 @@ class Checker:
             for item in items:
                 if item["name"] in seen:
                     errors.append("stack.%ss[%s].name: %r is also the name of a %s; names are unique in a Railway project."
-                                  % (kind, item["name"], item["name"], seen[item["name"]]))
+                                  % (kind, printable(item["name"]), printable(item["name"]), seen[item["name"]]))
                 seen[item["name"]] = kind
         envs = [e["name"] for e in stack["environments"]]
         for name in set(envs):
@@ -418,7 +418,7 @@ class Checker:
             source = env.get("source_environment")
             if source and source not in envs:
                 errors.append("stack.environments[%s].source_environment: %r is not an environment of the stack%s." % (
-                    env["name"], source, _candidates(source, envs)))
+                    printable(env["name"]), printable(source), _candidates(source, envs)))
         for database in stack["databases"]:
             where = "stack.databases[%s]" % database["name"]
             if database.get("migrations") and database["engine"] != "postgres":
@@ -439,7 +439,7 @@ class Checker:
             product = price["product"]
             if product not in products and not product.startswith("prod_"):
                 errors.append("stack.stripe.prices[%s].product: the stack has no product %r%s." % (
-                    price["lookup_key"], product, _candidates(product, products)))
+                    printable(price["lookup_key"]), printable(product), _candidates(product, products)))
 
     # -- one environment
     def environment(self, name):
@@ -511,7 +511,7 @@ class Checker:
         source = service.get("variables_from")
         if source is not None:
             if source not in by_name:
-                errors.append("%s.variables_from: the stack has no service %r%s." % (where, source, _candidates(source, by_name)))
+                errors.append("%s.variables_from: the stack has no service %r%s." % (where, printable(source), _candidates(source, by_name)))
             elif source == service["name"]:
                 errors.append("%s.variables_from: a service cannot take its variables from itself." % where)
             elif by_name[source].get("variables_from"):
@@ -555,7 +555,7 @@ class Checker:
             where = "stack.stripe.webhooks[%s]" % _item_label(hook, index)
             service = hook.get("service")
             if service is not None and service not in by_name:
-                errors.append("%s.service: the stack has no service %r%s." % (where, service, _candidates(service, by_name)))
+                errors.append("%s.service: the stack has no service %r%s." % (where, printable(service), _candidates(service, by_name)))
                 continue
             if not hook.get("url") and not service:
                 errors.append("%s: give url, or service (and path) for a URL on that service's public address." % where)
@@ -573,7 +573,7 @@ class Checker:
                 errors.append("%s.secret_service: the service whose variable receives the signing secret." % where)
                 continue
             if secret_service not in by_name:
-                errors.append("%s.secret_service: the stack has no service %r%s." % (where, secret_service, _candidates(secret_service, by_name)))
+                errors.append("%s.secret_service: the stack has no service %r%s." % (where, printable(secret_service), _candidates(secret_service, by_name)))
                 continue
             out.append(dict(hook, key=hook.get("key") or service or url, secret_service=secret_service))
         keys = [h["key"] for h in out]
