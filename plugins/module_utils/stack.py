@@ -3,20 +3,23 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""stack_check: a whole stack file checked before the first write, and the plan of each environment.
+"""stack_check: a whole stack file checked before the first request, and the plan of each environment.
 
 The stack file (docs/stack-file.md) is one dict, `stack`. This module
 
-1. checks its shape: every key known, every value of the right type, naming the place at fault
-   (`stack.services[prela-api-gateway].deploy.num_replicas: ...`). The pieces handed to a module are
-   checked against that module's own ARGUMENT_SPEC (databases against railway_database's, Stripe prices
-   against stripe_price's, ...), so the stack and the modules cannot disagree;
+1. checks its shape (stack_shape): every key known, every value of the right type, naming the place at fault
+   (`stack.services[prela-api-gateway].deploy.num_replicas: ...`) and never quoting a value. The pieces handed
+   to a module are checked against that module's own ARGUMENT_SPEC (databases against railway_database's,
+   Stripe prices against stripe_price's, ...) and its own value checks, so the stack and the modules cannot
+   disagree; the values the file alone decides (whole numbers, host names, cron schedules, Stripe event types,
+   variables: stack_values), and the stack-wide rules (stack_rules: live Stripe keys, zones, overrides);
 2. merges each environment's overrides into the stack, and applies the service roles
    (web, static, worker, scheduler);
 3. checks the cross-references: every `${{Service.VARIABLE}}` names a service or database of the stack
    and a variable it has (railway_variables.reference_problems, the same check the Railway modules make
    against Railway), `variables_from` and webhooks name services of the stack, prices name products,
-   bindings (`{stripe_price: ...}`, `{clerk: ...}`) name what the stack makes;
+   bindings (`{stripe_price: ...}`, `{clerk: ...}`) name what the stack makes; and what references render
+   (stack_refs: cycles, RAILWAY_PUBLIC_DOMAIN of a service with no domain);
 4. returns the plan of each environment: the items railway_services takes, the databases, the
    per-service steps (volume, domains, health check), the webhooks; with `outputs` (the price ids and
    Clerk values a run has by then), bindings are resolved into variable values.
@@ -30,14 +33,18 @@ from __future__ import annotations
 import copy
 import difflib
 
-from ansible.module_utils.common.validation import (
-    check_type_bool, check_type_dict, check_type_float, check_type_int, check_type_list, check_type_str)
+from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils import (
     clerk_domain, clerk_instance, railway_database, railway_notification, railway_services, railway_volume,
     stripe_price, stripe_product, stripe_webhook_endpoint)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import REFERENCE_RE, reference_problems
+from ansible_collections.railstack.platform.plugins.module_utils import stack_refs, stack_rules
+from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
+    LABEL_LENGTH, _item_label, module_problems, printable, prune, shape)
+from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
+    cron_problems, did_you_mean, host_name_problem, kind_of, variable_problems)
 
 ROLES = ["web", "static", "worker", "scheduler"]
 PUBLIC_ROLES = ("web", "static")
@@ -164,120 +171,18 @@ STACK_OPTIONS = dict(
 )
 
 ARGUMENT_SPEC = dict(
-    stack=dict(type="dict", required=True),
+    stack=dict(type="dict"),
+    stack_variable=dict(type="str"),
     environment=dict(type="str"),
     outputs=dict(type="dict", default={}),
     check_references=dict(type="bool", default=True),
+    allow_live=dict(type="bool"),
+    stripe_api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["STRIPE_API_KEY"])),
 )
+MODULE_KWARGS = dict(required_one_of=[["stack", "stack_variable"]], mutually_exclusive=[["stack", "stack_variable"]])
 
 
-# ---------------------------------------------------------------------------------------- shape
-
-_CHECKERS = dict(str=check_type_str, int=check_type_int, float=check_type_float, bool=check_type_bool,
-                 list=check_type_list, dict=check_type_dict, path=check_type_str)
-_TYPE_WORDS = dict(str="a string", int="a whole number", float="a number", bool="a boolean (true/false)",
-                   list="a list", dict="a dict", path="a path")
-_ITEM_KEYS = ("name", "domain", "lookup_key", "id", "url", "service", "key")
-
-
-def _item_label(item, index):
-    if isinstance(item, dict):
-        for key in _ITEM_KEYS:
-            if isinstance(item.get(key), str) and item[key]:
-                return item[key]
-    return str(index)
-
-
-def _convert(value, kind, where, errors):
-    if kind == "raw" or value is None:
-        return value
-    try:
-        if kind == "str":
-            if isinstance(value, (dict, list)):
-                raise TypeError("not a scalar")
-            return check_type_str(value, allow_conversion=True)
-        if kind == "bool" and isinstance(value, (int, float)) and not isinstance(value, bool) and value not in (0, 1):
-            raise TypeError("not a boolean")
-        if kind == "int" and isinstance(value, bool):
-            raise TypeError("a boolean")
-        if kind == "list" and not isinstance(value, (list, tuple)):
-            raise TypeError("not a list")
-        if kind == "dict" and not isinstance(value, dict):
-            raise TypeError("not a dict")
-        return _CHECKERS[kind](value)
-    except (TypeError, ValueError):
-        errors.append("%s: expected %s, got %r." % (where, _TYPE_WORDS.get(kind, kind), value))
-        return None
-
-
-def shape(value, options, where, errors, mutually_exclusive=()):
-    """value (a dict) checked and normalized against options (argument spec format); errors appended."""
-    if not isinstance(value, dict):
-        errors.append("%s: expected a dict, got %r." % (where, value))
-        return {}
-    unknown = sorted(set(value) - set(options))
-    for key in unknown:
-        close = difflib.get_close_matches(str(key), list(options), n=1, cutoff=0.6)
-        errors.append("%s.%s: unknown key%s (known: %s)." % (
-            where, key, "; did you mean %s?" % close[0] if close else "", ", ".join(sorted(options))))
-    out = {}
-    for name, option in options.items():
-        here = "%s.%s" % (where, name)
-        given = value.get(name)
-        if given is None or (given == {} and option.get("type") == "dict" and option.get("options")):
-            if option.get("required"):
-                errors.append("%s: required." % here)
-            default = option.get("default")
-            out[name] = copy.deepcopy(default)
-            continue
-        out[name] = _option(value[name], option, here, errors)
-    for group in mutually_exclusive:
-        given = [k for k in group if value.get(k) is not None]
-        if len(given) > 1:
-            errors.append("%s: give only one of %s." % (where, ", ".join(given)))
-    return out
-
-
-def _option(value, option, where, errors):
-    kind = option.get("type", "str")
-    value = _convert(value, kind, where, errors)
-    if value is None:
-        return None
-    if kind == "list":
-        elements = option.get("elements")
-        items = []
-        for index, item in enumerate(value):
-            label = "%s[%s]" % (where, _item_label(item, index))
-            if elements == "dict" and option.get("options"):
-                items.append(shape(item, option["options"], label, errors))
-            elif elements:
-                item = _convert(item, elements, label, errors)
-                if item is not None and option.get("choices") and item not in option["choices"]:
-                    errors.append("%s: %r is not one of %s." % (label, item, ", ".join(map(str, option["choices"]))))
-                items.append(item)
-            else:
-                items.append(item)
-        return items
-    if kind == "dict" and option.get("options"):
-        return shape(value, option["options"], where, errors, option.get("mutually_exclusive", ()))
-    if option.get("choices") and value not in option["choices"]:
-        close = difflib.get_close_matches(str(value), [str(c) for c in option["choices"]], n=1, cutoff=0.6)
-        hint = "; did you mean %s?" % close[0] if close else ""
-        errors.append("%s: %r is not one of %s%s." % (where, value, ", ".join(map(str, option["choices"])), hint))
-    return value
-
-
-def prune(value):
-    """value without the keys whose value is None (or an empty dict once pruned), at every level of dicts."""
-    if not isinstance(value, dict):
-        return value
-    out = {}
-    for key, item in value.items():
-        item = prune(item)
-        if item is None or (item == {} and isinstance(value[key], dict)):
-            continue
-        out[key] = item
-    return out
+# ---------------------------------------------------------------------------------------- shape (stack_shape)
 
 
 def _fail(errors):
@@ -314,7 +219,7 @@ def _merge_by_name(items, overrides, kind, where, errors):
     for name in overrides:
         if name not in names:
             errors.append("%s.%s: the stack has no %s called %r%s." % (
-                where, name, kind, name, _candidates(name, names)))
+                where, printable(name), kind, printable(name), _candidates(name, names)))
     return [deep_merge(i, overrides[i["name"]]) if isinstance(overrides.get(i["name"]), dict) else i for i in items]
 
 
@@ -359,7 +264,7 @@ def apply_role(service, where, errors):
         if check and deploy.get("healthcheck_path") is None:
             deploy["healthcheck_path"] = check["path"]
         if check and not check["path"].startswith("/"):
-            errors.append("%s.health_check.path: a path starting with /, got %r." % (where, check["path"]))
+            errors.append("%s.health_check.path: a path starting with / (such as /health)." % where)
     if service.get("volume") and ((deploy.get("num_replicas") or 1) > 1 or deploy.get("multi_region_config")):
         errors.append("%s.volume: Railway mounts a volume on a service of one replica only." % where)
     return dict(service, deploy=deploy)
@@ -391,27 +296,27 @@ def _text(value):
 
 
 def check_variables(variables, where, errors, stack):
-    """Bindings and shapes of one variables map (railway_variables checks the rest when it runs)."""
+    """Each variable's shape, and its bindings (railway_variables checks the values against Railway when it runs)."""
+    if not isinstance(variables, dict):
+        errors.append("%s: expected a dict of NAME: value, got %s." % (where, kind_of(variables)))
+        return
     prices = {p["lookup_key"] for p in (stack.get("stripe") or {}).get("prices") or []}
-    for name, value in sorted(variables.items()):
+    for name, value in sorted(variables.items(), key=lambda pair: str(pair[0])):
+        problems = variable_problems(name, value, where)
+        errors += problems
+        if problems or not isinstance(value, dict):
+            continue
         here = "%s.%s" % (where, name)
-        if isinstance(value, (list, tuple)):
-            errors.append("%s: a variable is a value or a dict (value, generate, sealed, stripe_price, clerk), not a list." % here)
-            continue
-        if not isinstance(value, dict):
-            continue
-        bindings = [k for k in BINDING_KEYS if k in value]
-        if not bindings:
-            continue
-        if len(value) != 1:
-            errors.append("%s: a binding is one key, %s: ..., alone." % (here, bindings[0]))
-            continue
-        if bindings[0] == "stripe_price":
-            if value["stripe_price"] not in prices:
-                errors.append("%s.stripe_price: the stack has no Stripe price with lookup_key %r%s." % (
-                    here, value["stripe_price"], _candidates(value["stripe_price"], prices)))
-        elif value["clerk"] not in CLERK_VALUES:
-            errors.append("%s.clerk: %r is not one of %s." % (here, value["clerk"], ", ".join(CLERK_VALUES)))
+        if "stripe_price" in value and value["stripe_price"] not in prices:
+            errors.append("%s.stripe_price: the stack has no Stripe price with lookup_key %r%s." % (
+                here, str(value["stripe_price"])[:LABEL_LENGTH], _candidates(value["stripe_price"], prices)))
+        elif "clerk" in value and value["clerk"] not in CLERK_VALUES:
+            errors.append("%s.clerk: not one of %s%s." % (here, ", ".join(CLERK_VALUES), did_you_mean(value["clerk"], CLERK_VALUES)))
+
+
+def _reference_texts(variables):
+    """NAME -> text of the variables whose values Railway renders (values and sealed values)."""
+    return {n: _text(v) for n, v in variables.items() if _variable_kind(v) in ("literal", "sealed", "blank")}
 
 
 def database_variables(database):
@@ -446,6 +351,18 @@ def _public_address(service):
     return None
 
 
+def _service_domain_problem(name, where):
+    """service_domain is true, false, or a Railway domain: a name (prela-api) or name.up.railway.app."""
+    if name is None or isinstance(name, bool) or name == "":
+        return None
+    if not isinstance(name, str):
+        return "%s: true (a generated Railway domain), a name (prela-api) or false, got %s." % (where, kind_of(name))
+    host = name if "." in name else name + ".up.railway.app"
+    if not host.endswith(".up.railway.app"):
+        return "%s: a Railway domain is a name (prela-api) or name.up.railway.app; custom domains go in domains." % where
+    return host_name_problem(host, where)
+
+
 def _dns_for(stack, dns, where, domain, errors):
     merged = dict(stack.get("dns") or {})
     merged.update({k: v for k, v in (dns or {}).items() if v is not None})
@@ -457,6 +374,8 @@ def _dns_for(stack, dns, where, domain, errors):
         zone = (merged.get("zone") or "").rstrip(".")
         if not zone:
             errors.append("%s.dns.zone: the zone that holds %s." % (where, domain))
+        elif host_name_problem(zone, where + ".dns.zone"):
+            errors.append(host_name_problem(zone, where + ".dns.zone"))
         elif domain.rstrip(".") != zone and not domain.rstrip(".").endswith("." + zone):
             errors.append("%s.dns.zone: %s is not in zone %s." % (where, domain, zone))
     merged.setdefault("zone", None)
@@ -476,6 +395,7 @@ class Checker:
         self.check_refs = check_refs
         self.warnings = []
         self._check_names(errors)
+        errors += stack_rules.file_problems(self.stack)
         _fail(errors)
 
     # -- names that must be unique and must exist
@@ -486,7 +406,7 @@ class Checker:
             for item in items:
                 if item["name"] in seen:
                     errors.append("stack.%ss[%s].name: %r is also the name of a %s; names are unique in a Railway project."
-                                  % (kind, item["name"], item["name"], seen[item["name"]]))
+                                  % (kind, printable(item["name"]), printable(item["name"]), seen[item["name"]]))
                 seen[item["name"]] = kind
         envs = [e["name"] for e in stack["environments"]]
         for name in set(envs):
@@ -498,7 +418,7 @@ class Checker:
             source = env.get("source_environment")
             if source and source not in envs:
                 errors.append("stack.environments[%s].source_environment: %r is not an environment of the stack%s." % (
-                    env["name"], source, _candidates(source, envs)))
+                    printable(env["name"]), printable(source), _candidates(source, envs)))
         for database in stack["databases"]:
             where = "stack.databases[%s]" % database["name"]
             if database.get("migrations") and database["engine"] != "postgres":
@@ -512,11 +432,14 @@ class Checker:
         for key in set(keys):
             if keys.count(key) > 1:
                 errors.append("stack.stripe.prices[%s]: lookup_key listed twice." % key)
+        for product in set(products):
+            if products.count(product) > 1:
+                errors.append("stack.stripe.products[%s]: id listed twice." % product)
         for price in stripe.get("prices") or []:
             product = price["product"]
             if product not in products and not product.startswith("prod_"):
                 errors.append("stack.stripe.prices[%s].product: the stack has no product %r%s." % (
-                    price["lookup_key"], product, _candidates(product, products)))
+                    printable(price["lookup_key"]), printable(product), _candidates(product, products)))
 
     # -- one environment
     def environment(self, name):
@@ -527,55 +450,77 @@ class Checker:
             name, _candidates(name, [e["name"] for e in self.stack["environments"]])))
 
     def plan(self, env_name, outputs=None):
-        errors = []
-        stack = self.stack
         env = self.environment(env_name)
-        where_env = "stack.environments[%s]" % env_name
-        services_raw = _merge_by_name(stack["services"], env.get("services") or {}, "service", where_env + ".services", errors)
-        databases_raw = _merge_by_name(stack["databases"], env.get("databases") or {}, "database", where_env + ".databases", errors)
-        _fail(errors)
-        services, databases = [], []
-        for raw in services_raw:
-            where = "stack.services[%s]" % raw["name"]
-            if raw is not None and env.get("services", {}).get(raw["name"]):
-                where += " (in %s)" % env_name
-            shaped = shape(raw, SERVICE_OPTIONS, where, errors, [["image", "repo"]])
-            if shaped.get("source"):
-                given = [k for k in ("image", "repo") if shaped["source"].get(k)]
-                if len(given) > 1:
-                    errors.append("%s.source: give image or repo, not both." % where)
-            services.append((where, shaped))
-        for raw in databases_raw:
-            where = "stack.databases[%s]" % raw["name"]
-            databases.append((where, shape(raw, DATABASE_OPTIONS, where, errors, [["version", "image"]])))
-        _fail(errors)
-        services = [(where, apply_role(s, where, errors)) for where, s in services]
-        for where, service in services:
-            try:
-                railway_services.validate_item(service, where)
-            except TaskFailed as exc:
-                errors.append(exc.msg)
-        _fail(errors)
+        services, databases = self._shaped_parts(env)
+        errors = []
         by_name = {s["name"]: s for dummy, s in services}
-        shared = deep_merge(stack["shared_variables"], env.get("shared_variables") or {}, flat=True)
+        shared = deep_merge(self.stack["shared_variables"], env.get("shared_variables") or {}, flat=True)
         for where, service in services:
-            source = service.get("variables_from")
-            if source is not None:
-                if source not in by_name:
-                    errors.append("%s.variables_from: the stack has no service %r%s." % (where, source, _candidates(source, by_name)))
-                elif source == service["name"]:
-                    errors.append("%s.variables_from: a service cannot take its variables from itself." % where)
-                elif by_name[source].get("variables_from"):
-                    errors.append("%s.variables_from: %s takes its own variables from %s; name that one." % (
-                        where, source, by_name[source]["variables_from"]))
-            check_variables(service.get("variables") or {}, where + ".variables", errors, stack)
-        check_variables(shared, "stack.shared_variables", errors, stack)
+            self._check_service(where, service, by_name, errors)
+        check_variables(shared, "stack.shared_variables", errors, self.stack)
         webhooks = self._webhooks(by_name, errors)
         domains = self._domains(services, errors)
         clerk = self._clerk(errors)
         _fail(errors)
-        # the variables each service ends with, for the reference check
         variable_maps = {s["name"]: service_variable_map(s, by_name) for dummy, s in services}
+        if self.check_refs:
+            errors += self._reference_problems(env_name, services, databases, shared, variable_maps, webhooks)
+        _fail(errors)
+        return self._build(env, services, databases, shared, variable_maps, webhooks, domains, clerk, outputs or {})
+
+    def _shaped_parts(self, env):
+        """The environment's services (roles applied) and databases, overrides merged in, each with its place."""
+        errors = []
+        env_name = env["name"]
+        overrides = {kind: env.get(kind) or {} for kind in ("services", "databases")}
+        where_env = "stack.environments[%s]" % env_name
+        services_raw = _merge_by_name(self.stack["services"], overrides["services"], "service", where_env + ".services", errors)
+        databases_raw = _merge_by_name(self.stack["databases"], overrides["databases"], "database", where_env + ".databases", errors)
+        _fail(errors)
+        services, databases = [], []
+        for raw in services_raw:
+            where = "stack.services[%s]" % raw["name"]
+            if overrides["services"].get(raw["name"]):
+                where += " (in %s)" % env_name
+            shaped = shape(raw, SERVICE_OPTIONS, where, errors, [["image", "repo"]])
+            if shaped.get("source") and len([k for k in ("image", "repo") if shaped["source"].get(k)]) > 1:
+                errors.append("%s.source: give image or repo, not both." % where)
+            services.append((where, shaped))
+        for raw in databases_raw:
+            where = "stack.databases[%s]" % raw["name"]
+            shaped = shape(raw, DATABASE_OPTIONS, where, errors, [["version", "image"]])
+            if shaped.get("engine") in ENGINES:
+                errors += module_problems(railway_database._validate, railway_database.ARGUMENT_SPEC, shaped, where)  # pylint: disable=protected-access
+            databases.append((where, shaped))
+        _fail(errors)
+        services = [(where, apply_role(s, where, errors)) for where, s in services]
+        for where, service in services:
+            schedule = service["deploy"].get("cron_schedule")
+            problems = cron_problems(schedule, where + ".deploy.cron_schedule") if schedule is not None else []
+            errors += problems
+            if not problems:
+                try:
+                    railway_services.validate_item(service, where)
+                except TaskFailed as exc:
+                    errors.append(exc.msg)
+        _fail(errors)
+        return services, databases
+
+    def _check_service(self, where, service, by_name, errors):
+        """variables_from names another service of the stack; the variables' shapes and bindings."""
+        source = service.get("variables_from")
+        if source is not None:
+            if source not in by_name:
+                errors.append("%s.variables_from: the stack has no service %r%s." % (where, printable(source), _candidates(source, by_name)))
+            elif source == service["name"]:
+                errors.append("%s.variables_from: a service cannot take its variables from itself." % where)
+            elif by_name[source].get("variables_from"):
+                errors.append("%s.variables_from: %s takes its own variables from %s; name that one." % (
+                    where, source, by_name[source]["variables_from"]))
+        check_variables(service.get("variables") or {}, where + ".variables", errors, self.stack)
+
+    def _reference_problems(self, env_name, services, databases, shared, variable_maps, webhooks):
+        """References that name nothing (as Railway would find them), cycles, and domains that are not there."""
         catalog = dict(services={}, shared=set(shared), environment=env_name)
         for dummy, database in databases:
             catalog["services"][database["name"]] = database_variables(database)
@@ -583,26 +528,34 @@ class Checker:
             catalog["services"][name] = {n for n, v in variables.items() if _variable_kind(v) != "empty"}
         for hook in webhooks:
             catalog["services"].setdefault(hook["secret_service"], set()).add(hook["secret_variable"])
-        if self.check_refs:
-            for where, service in services:
-                if service["state"] != "present":
-                    continue
-                values = {n: _text(v) for n, v in variable_maps[service["name"]].items()
-                          if _variable_kind(v) in ("literal", "sealed", "blank")}
-                errors += reference_problems(where + ".variables", values, service["name"], catalog)
-            shared_values = {n: _text(v) for n, v in shared.items() if _variable_kind(v) in ("literal", "sealed", "blank")}
-            errors += reference_problems("stack.shared_variables", shared_values, None, catalog)
-        _fail(errors)
-        return self._build(env, services, databases, shared, variable_maps, webhooks, domains, clerk, outputs or {})
+        values, places, problems = {}, {}, []
+        for where, service in services:
+            if service["state"] != "present":
+                continue
+            texts = _reference_texts(variable_maps[service["name"]])
+            problems += reference_problems(where + ".variables", texts, service["name"], catalog)
+            for var, text in texts.items():
+                values[(service["name"], var)] = text
+                own = var in (service.get("variables") or {})
+                places[(service["name"], var)] = "%s.%s" % (where, "variables." + var if own else "variables_from (%s)" % var)
+        shared_texts = _reference_texts(shared)
+        problems += reference_problems("stack.shared_variables", shared_texts, None, catalog)
+        if problems:
+            return problems
+        for var, text in shared_texts.items():
+            values[(stack_refs.SHARED, var)] = text
+            places[(stack_refs.SHARED, var)] = "stack.shared_variables." + var
+        public = {s["name"]: _public_address(s) is not None or bool(s.get("service_domain")) for dummy, s in services}
+        public.update({d["name"]: False for dummy, d in databases})
+        return stack_refs.cycle_problems(values, places) + stack_refs.domain_problems(values, places, public)
 
     def _webhooks(self, by_name, errors):
         out = []
-        for hook in (self.stack.get("stripe") or {}).get("webhooks") or []:
-            label = hook.get("key") or hook.get("service") or hook.get("url") or "?"
-            where = "stack.stripe.webhooks[%s]" % label
+        for index, hook in enumerate((self.stack.get("stripe") or {}).get("webhooks") or []):
+            where = "stack.stripe.webhooks[%s]" % _item_label(hook, index)
             service = hook.get("service")
             if service is not None and service not in by_name:
-                errors.append("%s.service: the stack has no service %r%s." % (where, service, _candidates(service, by_name)))
+                errors.append("%s.service: the stack has no service %r%s." % (where, printable(service), _candidates(service, by_name)))
                 continue
             if not hook.get("url") and not service:
                 errors.append("%s: give url, or service (and path) for a URL on that service's public address." % where)
@@ -614,13 +567,13 @@ class Checker:
                     errors.append("%s.service: %s has no public address (domains or service_domain) for Stripe to send to." % (where, service))
                     continue
                 if hook.get("path") and not hook["path"].startswith("/"):
-                    errors.append("%s.path: a path starting with /, got %r." % (where, hook["path"]))
+                    errors.append("%s.path: a path starting with / (such as /webhooks/stripe)." % where)
             secret_service = hook.get("secret_service") or service
             if not secret_service:
                 errors.append("%s.secret_service: the service whose variable receives the signing secret." % where)
                 continue
             if secret_service not in by_name:
-                errors.append("%s.secret_service: the stack has no service %r%s." % (where, secret_service, _candidates(secret_service, by_name)))
+                errors.append("%s.secret_service: the stack has no service %r%s." % (where, printable(secret_service), _candidates(secret_service, by_name)))
                 continue
             out.append(dict(hook, key=hook.get("key") or service or url, secret_service=secret_service))
         keys = [h["key"] for h in out]
@@ -635,7 +588,11 @@ class Checker:
         for where, service in services:
             rows = []
             for domain in service.get("domains") or []:
-                here = "%s.domains[%s]" % (where, domain["domain"])
+                here = "%s.domains[%s]" % (where, domain["domain"][:LABEL_LENGTH])
+                problem = host_name_problem(domain["domain"], here + ".domain", wildcard=True)
+                if problem:
+                    errors.append(problem)
+                    continue
                 if domain["domain"] in seen:
                     errors.append("%s: also a domain of %s." % (here, seen[domain["domain"]]))
                 seen[domain["domain"]] = service["name"]
@@ -643,15 +600,18 @@ class Checker:
                 rows.append(dict(domain=domain["domain"], target_port=domain.get("target_port") or service.get("target_port"),
                                  dns=dns, wait=domain["wait"]))
             out[service["name"]] = rows
-            name = service.get("service_domain")
-            if name is not None and not isinstance(name, (bool, str)):
-                errors.append("%s.service_domain: true (a generated Railway domain), a name (prela-api) or false." % where)
+            problem = _service_domain_problem(service.get("service_domain"), where + ".service_domain")
+            if problem:
+                errors.append(problem)
         return out
 
     def _clerk(self, errors):
         clerk = self.stack.get("clerk") or {}
         domain = clerk.get("domain")
-        if domain and domain.get("dns") is not None or (domain and self.stack.get("dns")):
+        problem = host_name_problem(domain["name"], "stack.clerk.domain.name") if domain and domain.get("name") else None
+        if problem:
+            errors.append(problem)
+        elif domain and domain.get("dns") is not None or (domain and self.stack.get("dns")):
             domain = dict(domain, dns=_dns_for(self.stack, domain.get("dns"), "stack.clerk.domain", domain["name"], errors))
         return dict(instance=clerk.get("instance"), domain=domain)
 
@@ -746,7 +706,11 @@ class Checker:
 
 def run(ctx):
     params = ctx.params
+    if params.get("stack") is None:
+        raise TaskFailed("stack: required (stack_variable is read by the action plugin, which templates it).")
     checker = Checker(params["stack"], check_refs=params["check_references"])
+    if params.get("allow_live") is False:
+        _fail(stack_rules.live_key_problems(checker.stack, params.get("stripe_api_key")))
     names = [e["name"] for e in checker.stack["environments"]]
     if params["environment"]:
         checker.environment(params["environment"])

@@ -21,6 +21,16 @@ description:
     make against Railway, here against the stack); C(variables_from), webhooks and Clerk's parts must name services
     of the stack; prices must name products of the stack; bindings (C({stripe_price: KEY}), C({clerk: VALUE}))
     must name what the stack makes. Each problem names the place and the close candidates."
+  - "Checks every value the file alone decides: whole numbers (money, sizes, counts, ports) given as whole numbers,
+    not as text or decimals (C(unit_amount: \"14.00\") is refused, never read as 14 cents), and in range (a volume's
+    C(size_mb) at least 1, ports 1 to 65535, nothing negative); host names of custom domains, service domains and
+    DNS zones (no empty label, no scheme or path, lower case); cron schedules (5 fields of numbers, each in its range,
+    no more often than every 5 minutes, as Railway requires); Stripe event types (the list of the stripe package the
+    sandbox is built from) and currencies; each variable's shape (an unknown key such as C(vaule) is an error); a
+    variable that references itself or a cycle of references, and C(RAILWAY_PUBLIC_DOMAIN) of a service with no
+    domain, which Railway would render empty."
+  - No failure quotes a value that could be a secret (a wrong value is described by its kind, such as C(text)); only
+    names the file gives (services, domains, event types, schedules) are quoted.
   - Applies the service roles. C(worker) and C(scheduler) get no health check and no domain; a C(worker) needs
     C(deploy.start_command) and restarts C(ON_FAILURE); a C(scheduler) runs exactly one replica
     (C(schedule:work), C(celery beat)) or is a Railway cron job (C(deploy.cron_schedule)).
@@ -33,8 +43,15 @@ options:
   stack:
     description:
       - The stack file's C(stack) dict (C(docs/stack-file.md)).
+      - Give either O(stack) or O(stack_variable).
     type: dict
-    required: true
+  stack_variable:
+    description:
+      - The name of the variable that holds the stack, instead of O(stack) (C(playbooks/site.yml) gives C(stack)).
+      - Each value of the stack is then templated on its own, so a template that fails is named by its place
+        (C(stack.services[api].variables.DATABASE_URL)); a Railway reference written without the YAML tag C(!unsafe)
+        gets a message that says to add it, instead of C('Postgres' is undefined).
+    type: str
   environment:
     description:
       - Plan only this environment of the stack. Without it, every environment.
@@ -53,6 +70,18 @@ options:
         of a larger project turn it off; the Railway modules check the references against Railway then.
     type: bool
     default: true
+  allow_live:
+    description:
+      - Whether the run may use a live-mode Stripe key. When V(false), a live key (C(sk_live_), C(rk_live_)) in
+        O(stripe_api_key) while the stack has Stripe products, prices or webhooks, or in any variable of the stack,
+        fails the check before any request (C(playbooks/site.yml) passes C(-e allow_live=true) here).
+      - When not given, live keys are not checked (the roles, which converge one service).
+    type: bool
+  stripe_api_key:
+    description:
+      - The Stripe key the run uses, checked for O(allow_live). Never shown.
+      - If not set, the environment variable E(STRIPE_API_KEY) is used.
+    type: str
 extends_documentation_fragment:
   - railstack.platform.attributes
 attributes:
@@ -74,6 +103,11 @@ EXAMPLES = r"""
     stack: "{{ stack }}"
     environment: production
   register: plan
+
+- name: Check the stack file given with -e @stack.yml, value by value, refusing a live Stripe key unless allowed
+  railstack.platform.stack_check:
+    stack_variable: stack
+    allow_live: "{{ allow_live | default(false) | bool }}"
 
 - name: What will be converged (names only)
   ansible.builtin.debug:
