@@ -7,8 +7,11 @@
 
 railway_service is this same code with one item (converge()). Project-level identity uses granular
 mutations (serviceCreate for a missing service, found again by name after a lost answer;
-serviceDelete for state=absent); everything per environment (source, build, deploy, networking,
-variables) is one environment config patch for all the services together.
+serviceDelete for state=absent with scope=project); everything per environment (source, build,
+deploy, networking, variables, and removing an instance for state=absent with scope=environment)
+is one environment config patch for all the services together. A service whose latest deployment
+is a rollback (older variables than the config) is deployed again, same commit, unless this run's
+commit deploys it anyway.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ DEPLOY_OPTIONS = dict(
 SERVICE_OPTIONS = dict(
     name=dict(type="str", required=True),
     state=dict(type="str", default="present", choices=["present", "absent"]),
+    scope=dict(type="str", default="environment", choices=["environment", "project"]),
     source=dict(type="dict", options=SOURCE_OPTIONS, mutually_exclusive=[["image", "repo"]]),
     build=dict(type="dict", options=BUILD_OPTIONS),
     deploy=dict(type="dict", options=DEPLOY_OPTIONS),
@@ -237,6 +241,9 @@ def instance_result(service_id, name, instance, created=False, changed=False):
 # ---------------------------------------------------------------------------------------- project-level writes
 
 SERVICE_CREATE = "mutation serviceCreate($input: ServiceCreateInput!) { serviceCreate(input: $input) { id name } }"
+DEPLOY_SAME_COMMIT = ("mutation serviceInstanceDeployV2($environmentId: String!, $serviceId: String!) {"
+                      " serviceInstanceDeployV2(environmentId: $environmentId, serviceId: $serviceId) }")
+ROLLED_BACK_STATUSES = ("QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING", "SUCCESS", "SLEEPING")
 SERVICE_DELETE = "mutation serviceDelete($id: String!) { serviceDelete(id: $id) }"
 
 
@@ -261,6 +268,36 @@ def create_service(client, state, name):
         return client.mutate(SERVICE_CREATE, dict(input=service_input))["serviceCreate"]["id"]
 
     return create_or_find_again(create, lambda: project_services(client, state.project["id"]).get(name))
+
+
+def running_rollback(state, service_id):
+    """The service's latest deployment when it is a rollback that runs (or is starting): older variables, not the config's."""
+    latest = state.latest_deployments.get(service_id) or {}
+    meta = latest.get("meta") or {}
+    return latest if meta.get("reason") == "rollback" and latest.get("status") in ROLLED_BACK_STATUSES else None
+
+
+def reapply_after_rollback(ctx, client, state, items, ids, deployed, skip_deploys):
+    """Deploy again (same commit, the config's variables) the services a rollback left running older variables.
+
+    `deployed`: the service ids this run's config commit deploys anyway. Returns {name: new deployment id or None}."""
+    redeployed = {}
+    for index, item in enumerate(items):
+        sid = ids[item["name"]]
+        rollback = None if item["state"] != "present" or sid.startswith(NEW) else running_rollback(state, sid)
+        if rollback is None:
+            continue
+        source = "the variables of deployment %s" % ((rollback.get("meta") or {}).get("rollbackTargetDeploymentId") or "rolled back to")
+        where = "service %s runs rollback deployment %s with %s, not the environment's config" % (item["name"], rollback["id"], source)
+        if sid in deployed:
+            ctx.warn("%s; this run's config change deploys it with the config's variables." % where)
+        elif skip_deploys:
+            ctx.warn("%s; skip_deploys is set, so it is not deployed again: deploy it to re-apply the config." % where)
+        else:
+            ctx.warn("%s; deploying it again (same commit) with the config's variables." % where)
+            redeployed[item["name"]] = None if ctx.check_mode else client.mutate(DEPLOY_SAME_COMMIT, dict(
+                environmentId=state.environment["id"], serviceId=sid))["serviceInstanceDeployV2"]
+    return redeployed
 
 
 def delete_service(client, state, service_id, name):
@@ -289,9 +326,16 @@ def converge(ctx, params, items, where_of):
         seen[item["name"]] = index
         specs.append(parse_variables(_at(where, "variables"), item.get("variables")) if item.get("variables") else None)
         register_secret_values(ctx, specs[-1])
+    for index, item in enumerate(items):
+        if item["state"] == "absent" and item["scope"] == "environment" and not params.get("environment"):
+            raise TaskFailed("environment: %s removes the service from one environment (scope=environment): give the "
+                             "environment, or scope=project to delete the service everywhere." % (
+                                 where_of(index) or "state=absent"))
     present = [i for i, item in enumerate(items) if item["state"] == "present"]
+    in_environment = present or any(item["scope"] == "environment" for item in items)
     client = ctx.register_client(RailwayClient(params))
-    state = read_state(ctx, client, params["project"], params.get("environment") if present else None, params.get("workspace_id"))
+    state = read_state(ctx, client, params["project"], params.get("environment") if in_environment else None,
+                       params.get("workspace_id"))
     ids = {}
     for item in items:
         ids[item["name"]] = state.services.get(item["name"]) or NEW + item["name"]
@@ -309,6 +353,10 @@ def converge(ctx, params, items, where_of):
                     desired["variables"] = desired_variables(ctx, _at(where_of(i), "variables"), specs[i],
                                                              (instance or {}).get("variables"), cache=caches[i])
                 plan.service(sid, desired)
+            for item in items:
+                sid = service_ids[item["name"]]
+                if item["state"] == "absent" and item["scope"] == "environment" and not sid.startswith(NEW):
+                    plan.delete_service_instance(sid)       # isDeleted: this environment's instance only
             return plan
         return planner
 
@@ -340,10 +388,17 @@ def converge(ctx, params, items, where_of):
     deleted = set()
     for item in items:
         sid = ids[item["name"]]
-        if item["state"] == "absent" and not sid.startswith(NEW):
-            if not ctx.check_mode:
-                delete_service(client, state, sid, item["name"])
-            deleted.add(item["name"])
+        if item["state"] != "absent" or sid.startswith(NEW):
+            continue
+        if item["scope"] == "environment":
+            if state.instance(sid) is not None:
+                deleted.add(item["name"])
+            continue
+        if not ctx.check_mode:
+            delete_service(client, state, sid, item["name"])
+        deleted.add(item["name"])
+    deploys = set() if params.get("skip_deploys") else set(plan.patch.get("services") or {})
+    redeployed = reapply_after_rollback(ctx, client, state, items, ids, deploys, params.get("skip_deploys"))
 
     rows = []
     patched = plan.patch.get("services") or {}
@@ -352,15 +407,18 @@ def converge(ctx, params, items, where_of):
         public_id = None if sid.startswith(NEW) else sid
         before_instance = None if sid.startswith(NEW) else state.instance(sid)
         if item["state"] == "absent":
-            rows.append(dict(result=dict(id=public_id, name=name, state="absent", changed=name in deleted),
+            rows.append(dict(result=dict(id=public_id, name=name, state="absent", scope=item["scope"],
+                                         changed=name in deleted),
                              before=masked_config(before_instance) if name in deleted else None, after=None))
             continue
         desired = service_desired(item, before_instance)
         if specs[i]:
             desired["variables"] = {spec.name: {} for spec in specs[i]}
-        changed = name in created or sid in patched
+        changed = name in created or sid in patched or name in redeployed
         result = instance_result(public_id, name, (after.get("services") or {}).get(sid), created=name in created, changed=changed)
         result["state"] = "present"
+        if name in redeployed:
+            result["redeployed_after_rollback"] = redeployed[name] or True
         before_view = view(before_instance, desired) if before_instance is not None else None
         after_view = view((after.get("services") or {}).get(sid), desired)
         if specs[i] and before_instance is not None:
@@ -369,7 +427,7 @@ def converge(ctx, params, items, where_of):
                 if var in (after_view.get("variables") or {}):
                     after_view["variables"][var]["value"] += " (changed)"
         rows.append(dict(result=result, before=before_view, after=after_view))
-    return state, rows, outcome, bool(plan.changed or created or deleted)
+    return state, rows, outcome, bool(plan.changed or created or deleted or redeployed)
 
 
 def environment_result(state):
