@@ -162,8 +162,8 @@ def open_database(ctx, params, url, read_url_again):
         problem = _not_provisioned(parts)
         if problem is None:
             try:
-                return Database(ctx, psycopg.connect(url, connect_timeout=params["connect_timeout"], autocommit=False),
-                                _where(parts), params)
+                conn = psycopg.connect(url, connect_timeout=params["connect_timeout"], autocommit=False)
+                return Database(ctx, conn, _where(parts), params, attempts)
             except psycopg.Error as exc:
                 problem = ctx.scrub(str(exc).strip())
         if CLOCK() + delay > deadline:
@@ -182,11 +182,12 @@ def _tried(ready_timeout, attempts):
 
 
 class Database:
-    def __init__(self, ctx, conn, where, params):
+    def __init__(self, ctx, conn, where, params, attempts=1):
         self.ctx = ctx
         self.params = params
         self.conn = conn
         self.where = where
+        self.attempts = attempts
 
     def close(self):
         self.conn.close()
@@ -298,4 +299,5 @@ def run(ctx):
         changed=bool(pending or adopted), applied=applied, pending=[m.name for m in pending] if ctx.check_mode else [],
         already_applied=[n for n in names if n in recorded], adopted=[m.name for m in adopted],
         tables=[t for t in params["expect_tables"] if t in present], missing_tables=missing, database=database.where,
+        connect_attempts=database.attempts,
         diff=(dict(applied=before), dict(applied=after)))

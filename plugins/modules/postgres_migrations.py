@@ -196,6 +196,11 @@ database:
   description: C(host:port/database) the migrations ran against (no user or password).
   returned: when connected
   type: str
+connect_attempts:
+  description: How many connection attempts it took (more than 1 when the database was not ready yet, see O(ready_timeout)).
+  returned: when connected
+  type: int
+  sample: 1
 """
 
 from ansible_collections.railstack.platform.plugins.module_utils import postgres_migrations as resource
