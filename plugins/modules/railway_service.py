@@ -61,7 +61,7 @@ options:
         (C(isDeleted) in the environment's config patch, committed with the other changes); the service stays in
         the project and in its other environments. V(project) deletes the service, with its instances in every
         environment of the project (C(serviceDelete) without an environment).
-      - C(serviceDelete) with an environment is not used: Railway's schema says it deletes the service in every
+      - C(serviceDelete) with an environment is not used, because Railway's schema says it deletes the service in every
         environment that is not a fork when the environment given is not a fork.
     type: str
     choices: [environment, project]
