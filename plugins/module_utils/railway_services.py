@@ -308,6 +308,31 @@ def delete_service(client, state, service_id, name):
             raise
 
 
+def remove_absent(ctx, client, state, items, ids):
+    """Names of the absent items removed: scope=environment by the patch already committed, scope=project here."""
+    deleted = set()
+    for item in items:
+        sid = ids[item["name"]]
+        if item["state"] != "absent" or sid.startswith(NEW):
+            continue
+        if item["scope"] == "environment":
+            if state.instance(sid) is not None:
+                deleted.add(item["name"])
+            continue
+        if not ctx.check_mode:
+            delete_service(client, state, sid, item["name"])
+        deleted.add(item["name"])
+    return deleted
+
+
+def check_scope(params, items, where_of):
+    for index, item in enumerate(items):
+        if item["state"] == "absent" and item["scope"] == "environment" and not params.get("environment"):
+            raise TaskFailed("environment: %s removes the service from one environment (scope=environment): give the "
+                             "environment, or scope=project to delete the service everywhere." % (
+                                 where_of(index) or "state=absent"))
+
+
 # ---------------------------------------------------------------------------------------- the one code path
 
 def converge(ctx, params, items, where_of):
@@ -326,11 +351,7 @@ def converge(ctx, params, items, where_of):
         seen[item["name"]] = index
         specs.append(parse_variables(_at(where, "variables"), item.get("variables")) if item.get("variables") else None)
         register_secret_values(ctx, specs[-1])
-    for index, item in enumerate(items):
-        if item["state"] == "absent" and item["scope"] == "environment" and not params.get("environment"):
-            raise TaskFailed("environment: %s removes the service from one environment (scope=environment): give the "
-                             "environment, or scope=project to delete the service everywhere." % (
-                                 where_of(index) or "state=absent"))
+    check_scope(params, items, where_of)
     present = [i for i, item in enumerate(items) if item["state"] == "present"]
     in_environment = present or any(item["scope"] == "environment" for item in items)
     client = ctx.register_client(RailwayClient(params))
@@ -385,18 +406,7 @@ def converge(ctx, params, items, where_of):
         created = {n for n in ids if ids[n].startswith(NEW) and items[seen[n]]["state"] == "present"}
     outcome = commit(ctx, client, state, planner_for(ids), "railstack.platform: %d service(s)" % len(present),
                      params.get("skip_deploys"))
-    deleted = set()
-    for item in items:
-        sid = ids[item["name"]]
-        if item["state"] != "absent" or sid.startswith(NEW):
-            continue
-        if item["scope"] == "environment":
-            if state.instance(sid) is not None:
-                deleted.add(item["name"])
-            continue
-        if not ctx.check_mode:
-            delete_service(client, state, sid, item["name"])
-        deleted.add(item["name"])
+    deleted = remove_absent(ctx, client, state, items, ids)
     deploys = set() if params.get("skip_deploys") else set(plan.patch.get("services") or {})
     redeployed = reapply_after_rollback(ctx, client, state, items, ids, deploys, params.get("skip_deploys"))
 
