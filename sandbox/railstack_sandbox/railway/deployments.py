@@ -224,7 +224,8 @@ def create_deployment(store, environment, service_id, reason, commit_sha=None, m
               "createdAt": iso(now), "updatedAt": iso(now),
               "statusUpdatedAt": iso(now), "meta": meta, "staticUrl": hosts[0] if hosts else None,
               "url": f"https://{hosts[0]}" if hosts else None,
-              "_order": data["deploymentCounter"], "_plan": [] if waiting else _plan(data, service_id, now, build, outcome),
+              "_order": data["deploymentCounter"],
+              "_plan": [] if waiting else _plan(data, service_id, now, build, outcome),
               "_final": False, "_succeeded": False, "_awaitingApproval": waiting, "_build": build,
               "_variables": _variables_now(environment, service_id) if variables is None else copy.deepcopy(variables)}
     deployment_records(data)[record["id"]] = record

@@ -136,7 +136,8 @@ def resolve_tcp_proxy_sync_status(record, info):
 
 @control("POST", "tcp-proxy")
 def point_tcp_proxy(context, body):
-    """{"serviceId" or "name" (+ "projectId" when names repeat), "environmentId"?, "host", "port"}; host null removes it.
+    """{"serviceId" or "name" (+ "projectId" when names repeat), "environmentId"?, "host", "port"};
+    host null removes it.
 
     {"name", "projectName"?, "pending": true} points the proxy of a service not made yet (the first
     service of that name, in a project of that name when given)."""
