@@ -21,6 +21,7 @@ import re
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
     DELETE, PAGE_SIZE, Plan, commit, masked_config, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import (
@@ -241,9 +242,6 @@ def instance_result(service_id, name, instance, created=False, changed=False):
 # ---------------------------------------------------------------------------------------- project-level writes
 
 SERVICE_CREATE = "mutation serviceCreate($input: ServiceCreateInput!) { serviceCreate(input: $input) { id name } }"
-DEPLOY_SAME_COMMIT = ("mutation serviceInstanceDeployV2($environmentId: String!, $serviceId: String!) {"
-                      " serviceInstanceDeployV2(environmentId: $environmentId, serviceId: $serviceId) }")
-ROLLED_BACK_STATUSES = ("QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING", "SUCCESS", "SLEEPING")
 SERVICE_DELETE = "mutation serviceDelete($id: String!) { serviceDelete(id: $id) }"
 
 
@@ -270,33 +268,15 @@ def create_service(client, state, name):
     return create_or_find_again(create, lambda: project_services(client, state.project["id"]).get(name))
 
 
-def running_rollback(state, service_id):
-    """The service's latest deployment when it is a rollback that runs (or is starting): older variables, not the config's."""
-    latest = state.latest_deployments.get(service_id) or {}
-    meta = latest.get("meta") or {}
-    return latest if meta.get("reason") == "rollback" and latest.get("status") in ROLLED_BACK_STATUSES else None
-
-
-def reapply_after_rollback(ctx, client, state, items, ids, deployed, skip_deploys):
-    """Deploy again (same commit, the config's variables) the services a rollback left running older variables.
-
-    `deployed`: the service ids this run's config commit deploys anyway. Returns {name: new deployment id or None}."""
+def reapply_after_rollbacks(ctx, client, state, items, ids, deployed, skip_deploys):
+    """{name: new deployment id (True in check mode)} of the present services a rollback left on older variables."""
     redeployed = {}
-    for index, item in enumerate(items):
+    for item in items:
         sid = ids[item["name"]]
-        rollback = None if item["state"] != "present" or sid.startswith(NEW) else running_rollback(state, sid)
-        if rollback is None:
-            continue
-        source = "the variables of deployment %s" % ((rollback.get("meta") or {}).get("rollbackTargetDeploymentId") or "rolled back to")
-        where = "service %s runs rollback deployment %s with %s, not the environment's config" % (item["name"], rollback["id"], source)
-        if sid in deployed:
-            ctx.warn("%s; this run's config change deploys it with the config's variables." % where)
-        elif skip_deploys:
-            ctx.warn("%s; skip_deploys is set, so it is not deployed again: deploy it to re-apply the config." % where)
-        else:
-            ctx.warn("%s; deploying it again (same commit) with the config's variables." % where)
-            redeployed[item["name"]] = None if ctx.check_mode else client.mutate(DEPLOY_SAME_COMMIT, dict(
-                environmentId=state.environment["id"], serviceId=sid))["serviceInstanceDeployV2"]
+        if item["state"] == "present" and not sid.startswith(NEW):
+            made = reapply_after_rollback(ctx, client, state, sid, item["name"], sid in deployed, skip_deploys)
+            if made:
+                redeployed[item["name"]] = made
     return redeployed
 
 
@@ -408,7 +388,7 @@ def converge(ctx, params, items, where_of):
                      params.get("skip_deploys"))
     deleted = remove_absent(ctx, client, state, items, ids)
     deploys = set() if params.get("skip_deploys") else set(plan.patch.get("services") or {})
-    redeployed = reapply_after_rollback(ctx, client, state, items, ids, deploys, params.get("skip_deploys"))
+    redeployed = reapply_after_rollbacks(ctx, client, state, items, ids, deploys, params.get("skip_deploys"))
 
     rows = []
     patched = plan.patch.get("services") or {}
@@ -428,7 +408,7 @@ def converge(ctx, params, items, where_of):
         result = instance_result(public_id, name, (after.get("services") or {}).get(sid), created=name in created, changed=changed)
         result["state"] = "present"
         if name in redeployed:
-            result["redeployed_after_rollback"] = redeployed[name] or True
+            result["redeployed_after_rollback"] = redeployed[name]
         before_view = view(before_instance, desired) if before_instance is not None else None
         after_view = view((after.get("services") or {}).get(sid), desired)
         if specs[i] and before_instance is not None:
