@@ -448,3 +448,38 @@ def test_a_rollback_warns_and_the_next_converge_deploys_the_config_again(sandbox
         settled = run_playbook(ROLLBACK_STACK, extra_vars=dict(names, mode="two")).assert_ok()
     assert settled.changed == [] and third.mutations == []
     assert_contract(window, "deployment-reapply-after-rollback")
+
+
+VARIABLES_ONLY = """
+- name: The variables of a service
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Variables
+      railstack.platform.railway_variables:
+        project: "{{ project }}"
+        environment: production
+        service: api
+        variables: {MODE: "{{ mode }}"}
+"""
+
+
+def test_railway_variables_deploys_again_a_service_left_on_a_rollbacks_variables(sandbox, sandbox_env, run_playbook,
+                                                                                 traffic):
+    names = dict(project=unique("rollvars"))
+    gql(sandbox_env, "mutation($i: ProjectCreateInput!) { projectCreate(input: $i) { id } }", {"i": {"name": names["project"]}})
+    for mode in ("one", "two"):
+        run_playbook(ROLLBACK_STACK, extra_vars=dict(names, mode=mode)).assert_ok()
+        _settled(sandbox_env, services_of(sandbox_env, names["project"])["api"])
+    run_playbook(ROLLBACK_STACK, extra_vars=dict(names, mode="two", rollback=True)).assert_ok()
+    service_id = services_of(sandbox_env, names["project"])["api"]
+    with traffic.window() as window:
+        again = run_playbook(VARIABLES_ONLY, extra_vars=dict(names, mode="two")).assert_ok()
+    result = again.task("Variables")
+    assert again.changed == ["Variables"] and result["updated"] == [] and result["redeployed_after_rollback"]
+    assert window.operation_names("railway").count("serviceInstanceDeployV2") == 1
+    latest = _settled(sandbox_env, service_id)
+    assert latest["id"] == result["redeployed_after_rollback"] and running_variables(sandbox, latest["id"]) == {"MODE": "two"}
+    with traffic.window() as settled:
+        assert run_playbook(VARIABLES_ONLY, extra_vars=dict(names, mode="two")).assert_ok().changed == []
+    assert settled.mutations == []
