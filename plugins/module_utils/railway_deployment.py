@@ -134,9 +134,10 @@ def newer_deployment(client, deployment):
     return recent[0] if recent else None
 
 
-def approval_message(what, deployment):
-    return ("%s: deployment %s is NEEDS_APPROVAL: Railway builds it only once someone approves it (the deployment's "
-            "Approve button in Railway's dashboard); approve it, then run again." % (what, deployment["id"]))
+def approval_message(deployment, service):
+    return ("deployment %s of service %s is NEEDS_APPROVAL: Railway builds it only once someone approves it (the "
+            "deployment's Approve button in Railway's dashboard); approve it, then run again." % (
+                deployment["id"], service))
 
 
 def wait_for(ctx, client, deployment, what):
@@ -153,7 +154,7 @@ def wait_for(ctx, client, deployment, what):
         if status in FAILED:
             raise Outcome("%s: deployment %s ended %s." % (what, deployment["id"], status), deployment)
         if status == NEEDS_APPROVAL:
-            raise Outcome(approval_message(what, deployment), deployment)
+            raise Outcome("%s: %s" % (what, approval_message(deployment, params["service"])), deployment)
         if status in SUPERSEDED:
             newer = newer_deployment(client, deployment)
             if newer is None:
@@ -356,7 +357,7 @@ def report_new(ctx, service, deployment):
     if meta.get("reason") == "rollback" or ctx.params["action"] == "rollback":
         ctx.warn(rollback_warning(service["name"], deployment, meta.get("rollbackTargetDeploymentId")))
     if deployment.get("status") == NEEDS_APPROVAL and not ctx.params["wait"]:
-        ctx.warn(approval_message("service %s" % service["name"], deployment))
+        ctx.warn(approval_message(deployment, service["name"]))
 
 
 def rollback_warning(service_name, deployment, target_id):

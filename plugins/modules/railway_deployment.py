@@ -24,8 +24,9 @@ description:
   - V(rollback) makes a new deployment of B(an earlier deployment's image and variables) (C(deploymentRollback)),
     the previous successful deployment (one Railway says C(canRollback) for), or O(deployment_id). Railway does not
     rewrite the environment's config, so what runs and the config can disagree; the task warns, naming the service
-    and the deployment whose variables now run, and the next M(railstack.platform.railway_service) or
-    M(railstack.platform.railway_services) run for that service deploys it again with the config's variables.
+    and the deployment whose variables now run, and the next M(railstack.platform.railway_service),
+    M(railstack.platform.railway_services) or M(railstack.platform.railway_variables) run for that service deploys
+    it again (same commit) with the config's variables.
   - With O(wait=true), wait until the deployment is C(SUCCESS) (or C(SLEEPING)), and fail with its id and status
     when it ends C(FAILED) or C(CRASHED). A deployment that a newer one superseded (C(REMOVED) or C(SKIPPED)) is not
     a failure; the task warns and follows the newer deployment. C(NEEDS_APPROVAL) fails at once, saying that a

@@ -303,14 +303,15 @@ def test_needs_approval_fails_at_once_saying_what_to_do(railway_script):
     result = run(params(wait=True, wait_timeout=600))
     script.done()                      # no polling until the timeout: a person has to approve it
     assert result["failed"] is True and result["changed"] is True
-    assert result["msg"].startswith("wait: deployment d-2 is NEEDS_APPROVAL") and "approve" in result["msg"]
+    assert result["msg"].startswith("wait: deployment d-2 of service api is NEEDS_APPROVAL") and "approve" in result["msg"]
 
 
 def test_needs_approval_without_wait_warns(railway_script):
     railway_script(("project", project()), ("deployments", history(dep("d-1"))),
                    *deploy_latest(dep("d-2", "NEEDS_APPROVAL"), dep("d-1")))
     result = run(params())
-    assert result["changed"] is True and any("NEEDS_APPROVAL" in w for w in result["warnings"])
+    assert result["changed"] is True and any(w.startswith("deployment d-2 of service api is NEEDS_APPROVAL")
+                                             for w in result["warnings"])
 
 
 def test_redeploy_checks_can_redeploy_before_any_write(railway_script):
