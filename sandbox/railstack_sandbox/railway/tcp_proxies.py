@@ -76,8 +76,8 @@ def effective(context, record):
     if not override:
         return record
     if context.realism["database_ready"] and not _instance_ready(context, record):
-        host = override["host"]
-        return dict(record, domain=host, proxyPort=refusing_port(host))
+        host, port = refusing_address(override["host"])
+        return dict(record, domain=host, proxyPort=port)
     return dict(record, domain=override["host"], proxyPort=override["port"])
 
 
@@ -105,17 +105,18 @@ def _instance_ready(context, record):
 _REFUSING = {}
 
 
-def refusing_port(host):
-    """A port of `host` (else of 127.0.0.1) that refuses connections: bound by the sandbox, never listened on."""
+def refusing_address(host):
+    """(host, port) that refuses connections: a port of `host` (else of 127.0.0.1) that the sandbox keeps bound
+    and never listens on."""
     if host not in _REFUSING:
         held = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             held.bind((host, 0))
         except OSError:
             held.close()
-            return refusing_port("127.0.0.1") if host != "127.0.0.1" else 9
+            return refusing_address("127.0.0.1") if host != "127.0.0.1" else ("127.0.0.1", 9)
         _REFUSING[host] = held
-    return _REFUSING[host].getsockname()[1]
+    return host, _REFUSING[host].getsockname()[1]
 
 
 @resolves("Query", "tcpProxies")
