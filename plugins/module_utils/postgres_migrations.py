@@ -10,6 +10,11 @@ URL, read from Railway in the task so that the password never passes through the
 runs in its own transaction together with the row that records it (name and sha256) in a tracking
 table; a file already recorded is never run again, and one whose content changed since fails the
 task. Check mode connects and reads, and runs nothing.
+
+A new database is not reachable at once: Railway deploys it and provisions its TCP proxy first
+(until then DATABASE_PUBLIC_URL has an empty host and port, or leads to nothing that answers).
+The connection is retried with back-off for `ready_timeout` seconds, reading the URL from Railway
+again after each failure, and the task fails naming the database and the last error.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from urllib.parse import urlsplit
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
@@ -48,9 +54,16 @@ ARGUMENT_SPEC = dict(
     expect_tables=dict(type="list", elements="str", default=[]),
     adopt_existing=dict(type="bool", default=False),
     connect_timeout=dict(type="int", default=10),
+    ready_timeout=dict(type="int", default=300),
 )
 MODULE_KWARGS = dict(mutually_exclusive=[("url", "railway")], required_one_of=[("url", "railway")])
 
+# Back-off between two connection attempts while the database is not ready: 1, 2, 4, 8, 15, 15, ... seconds.
+FIRST_RETRY_SECONDS = 1.0
+MAX_RETRY_SECONDS = 15.0
+# Tests replace these to run the retries without sleeping.
+SLEEP = time.sleep
+CLOCK = time.monotonic
 IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 VARIABLES_QUERY = ("query migrationUrl($projectId: String!, $environmentId: String!, $serviceId: String) {"
                    " variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) }")
@@ -90,6 +103,8 @@ def _check(params):
             raise TaskFailed("expect_tables[%d]: %r is not a plain SQL identifier." % (index, name))
     if params["url"] is not None and urlsplit(params["url"]).scheme not in ("postgres", "postgresql"):
         raise TaskFailed("url: a postgresql:// URL.")
+    if params["ready_timeout"] < 0:
+        raise TaskFailed("ready_timeout: must not be negative (0 tries once).")
 
 
 def railway_url(ctx, target):
@@ -119,17 +134,60 @@ def _secret_parts(ctx, url):
     return parts
 
 
+def _where(parts):
+    return "%s:%s/%s" % (parts.hostname or "", parts.port or "", parts.path.lstrip("/"))
+
+
+def _not_provisioned(parts):
+    """Why the URL cannot lead anywhere yet (Railway renders an empty host and port until the proxy exists), or None."""
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if not parts.hostname or port is None and re.search(r"@[^/]*:(/|$)", parts.geturl()):
+        return "the URL has no host or port yet (Railway is still provisioning the database's TCP proxy)"
+    return None
+
+
+def open_database(ctx, params, url, read_url_again):
+    """A Database, once it accepts connections: tried again with back-off for ready_timeout seconds.
+
+    read_url_again() gives the URL anew (from Railway) after a failure, or None to keep the one given."""
+    option = "url" if params["url"] else "railway"
+    deadline = CLOCK() + params["ready_timeout"]
+    delay, attempts = FIRST_RETRY_SECONDS, 0
+    while True:
+        attempts += 1
+        parts = _secret_parts(ctx, url)
+        problem = _not_provisioned(parts)
+        if problem is None:
+            try:
+                conn = psycopg.connect(url, connect_timeout=params["connect_timeout"], autocommit=False)
+                return Database(ctx, conn, _where(parts), params, attempts)
+            except psycopg.Error as exc:
+                problem = ctx.scrub(str(exc).strip())
+        if CLOCK() + delay > deadline:
+            raise TaskFailed("%s: cannot connect to PostgreSQL at %s%s: %s" % (
+                option, _where(parts), _tried(params["ready_timeout"], attempts), problem))
+        SLEEP(delay)
+        delay = min(delay * 2, MAX_RETRY_SECONDS)
+        url = read_url_again() or url
+
+
+def _tried(ready_timeout, attempts):
+    if attempts == 1:
+        return ""
+    return " (%d attempts in %ds; ready_timeout is %ds: a new database can need more)" % (
+        attempts, ready_timeout, ready_timeout)
+
+
 class Database:
-    def __init__(self, ctx, url, params):
+    def __init__(self, ctx, conn, where, params, attempts=1):
         self.ctx = ctx
         self.params = params
-        parts = _secret_parts(ctx, url)
-        self.where = "%s:%s/%s" % (parts.hostname, parts.port or 5432, parts.path.lstrip("/"))
-        try:
-            self.conn = psycopg.connect(url, connect_timeout=params["connect_timeout"], autocommit=False)
-        except psycopg.Error as exc:
-            raise TaskFailed("%s: cannot connect to PostgreSQL at %s: %s" % (
-                "url" if params["url"] else "railway", self.where, ctx.scrub(str(exc).strip())))
+        self.conn = conn
+        self.where = where
+        self.attempts = attempts
 
     def close(self):
         self.conn.close()
@@ -203,7 +261,7 @@ def run(ctx):
         return ctx.result(changed=True, applied=[], pending=names, already_applied=[], adopted=[], tables=[],
                           missing_tables=list(params["expect_tables"]),
                           diff=(dict(applied=[]), dict(applied=names)))
-    database = Database(ctx, url, params)
+    database = open_database(ctx, params, url, lambda: None if params["url"] else railway_url(ctx, params["railway"]))
     try:
         recorded = database.applied()
         for migration in migrations:
@@ -241,4 +299,5 @@ def run(ctx):
         changed=bool(pending or adopted), applied=applied, pending=[m.name for m in pending] if ctx.check_mode else [],
         already_applied=[n for n in names if n in recorded], adopted=[m.name for m in adopted],
         tables=[t for t in params["expect_tables"] if t in present], missing_tables=missing, database=database.where,
+        connect_attempts=database.attempts,
         diff=(dict(applied=before), dict(applied=after)))

@@ -48,7 +48,8 @@ PROJECT_FIELDS = ("id name subscriptionType"
                   " services(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
                   " volumes(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
                   % (PAGE_SIZE, PAGE_SIZE))
-ENVIRONMENT_FIELDS = "id name projectId config(decryptVariables: true) configEtag unmergedChangesCount"
+ENVIRONMENT_FIELDS = ("id name projectId config(decryptVariables: true) configEtag unmergedChangesCount"
+                      " serviceInstances(first: 100) { edges { node { serviceId latestDeployment { id status meta } } } }")
 STATE_QUERY = ("query environmentState($projectId: String!, $environmentId: String!) {"
                " project(id: $projectId) { %s } environment(id: $environmentId) { %s } }" % (PROJECT_FIELDS, ENVIRONMENT_FIELDS))
 ENVIRONMENT_QUERY = "query environmentConfig($id: String!) { environment(id: $id) { %s } }" % ENVIRONMENT_FIELDS
@@ -186,6 +187,9 @@ class EnvironmentState:
         self.config = (environment or {}).get("config") or {}
         self.config_etag = (environment or {}).get("configEtag")
         self.unmerged_changes = (environment or {}).get("unmergedChangesCount") or 0
+        # {service id: its latest deployment (id, status, meta)}: what runs, which the config may not say (a rollback)
+        self.latest_deployments = {i["serviceId"]: i.get("latestDeployment")
+                                   for i in nodes((environment or {}).get("serviceInstances")) if i.get("serviceId")}
         self.exists = bool(self.project["id"]) and bool(self.environment and self.environment["id"])
 
     @property

@@ -44,7 +44,9 @@ ARGUMENT_SPEC = dict(
 )
 
 SUCCEEDED = ("SUCCESS", "SLEEPING")
-FAILED = ("FAILED", "CRASHED", "REMOVED", "SKIPPED")
+FAILED = ("FAILED", "CRASHED")          # the only failures (Railway's CLI, `railway up`)
+SUPERSEDED = ("REMOVED", "SKIPPED")     # a newer deployment took its place: follow that one
+NEEDS_APPROVAL = "NEEDS_APPROVAL"
 RUNNING = SUCCEEDED
 _SHA_RE = re.compile(r"^[0-9a-f]{7,40}$")
 HISTORY = 20
@@ -52,7 +54,8 @@ HISTORY = 20
 SLEEP = time.sleep
 CLOCK = time.monotonic
 
-DEPLOYMENT_FIELDS = "id status statusUpdatedAt createdAt canRollback serviceId environmentId staticUrl url meta"
+DEPLOYMENT_FIELDS = ("id status statusUpdatedAt createdAt canRollback canRedeploy serviceId environmentId staticUrl url"
+                     " meta")
 DEPLOYMENTS_QUERY = ("query deployments($input: DeploymentListInput!, $first: Int) {"
                      " deployments(input: $input, first: $first) { edges { node { %s } } } }" % DEPLOYMENT_FIELDS)
 DEPLOYMENT_QUERY = "query deployment($id: String!) { deployment(id: $id) { %s } }" % DEPLOYMENT_FIELDS
@@ -122,8 +125,26 @@ def _new_deployment(client, environment, service, before):
 
 
 # ------------------------------------------------------------------ waiting and probing
+def newer_deployment(client, deployment):
+    """The deployment of the same instance that superseded `deployment` (the newest one made after it), or None."""
+    recent = recent_deployments(client, dict(id=deployment["environmentId"]), dict(id=deployment["serviceId"]))
+    ids = [d["id"] for d in recent]
+    if deployment["id"] in ids:
+        recent = recent[:ids.index(deployment["id"])]
+    return recent[0] if recent else None
+
+
+def approval_message(deployment, service):
+    return ("deployment %s of service %s is NEEDS_APPROVAL: Railway builds it only once someone approves it (the "
+            "deployment's Approve button in Railway's dashboard); approve it, then run again." % (
+                deployment["id"], service))
+
+
 def wait_for(ctx, client, deployment, what):
-    """Poll a deployment until it succeeds (returned) or fails (Outcome raised); wait_timeout bounds it."""
+    """Poll a deployment until it succeeds (returned) or fails (Outcome raised); wait_timeout bounds it.
+
+    A superseded deployment (REMOVED or SKIPPED) is not a failure: the newer one is followed instead.
+    NEEDS_APPROVAL fails at once: nothing happens until a person approves it."""
     params = ctx.params
     deadline = CLOCK() + params["wait_timeout"]
     while True:
@@ -132,6 +153,17 @@ def wait_for(ctx, client, deployment, what):
             return deployment
         if status in FAILED:
             raise Outcome("%s: deployment %s ended %s." % (what, deployment["id"], status), deployment)
+        if status == NEEDS_APPROVAL:
+            raise Outcome("%s: %s" % (what, approval_message(deployment, params["service"])), deployment)
+        if status in SUPERSEDED:
+            newer = newer_deployment(client, deployment)
+            if newer is None:
+                raise Outcome("%s: deployment %s was %s and no newer deployment replaced it." % (
+                    what, deployment["id"], status), deployment)
+            ctx.warn("deployment %s was %s: a newer deployment (%s) superseded it; following that one." % (
+                deployment["id"], status, newer["id"]))
+            deployment = newer
+            continue
         if CLOCK() >= deadline:
             raise Outcome("wait_timeout: deployment %s is still %s after %ss." % (
                 deployment["id"], status, params["wait_timeout"]), deployment)
@@ -184,23 +216,45 @@ def rollback(client, environment, service, target, before):
     return made
 
 
+DEPLOY_COMMIT = ("mutation serviceInstanceDeployV2($environmentId: String!, $serviceId: String!, $commitSha: String) {"
+                 " serviceInstanceDeployV2(environmentId: $environmentId, serviceId: $serviceId, commitSha: $commitSha) }")
+DEPLOY_LATEST = ("mutation serviceInstanceDeploy($environmentId: String!, $serviceId: String!) {"
+                 " serviceInstanceDeploy(environmentId: $environmentId, serviceId: $serviceId, latestCommit: true) }")
+
+
+def deploy_commit(client, environment, service, before, commit_sha):
+    """serviceInstanceDeployV2 with commitSha: that commit. (Without one it would redeploy the commit it has.)"""
+    variables = dict(environmentId=environment["id"], serviceId=service["id"], commitSha=commit_sha)
+
+    def create():
+        new_id = client.mutate(DEPLOY_COMMIT, variables)["serviceInstanceDeployV2"]
+        return client.query(DEPLOYMENT_QUERY, dict(id=new_id))["deployment"]
+
+    return create_or_find_again(create, lambda: _new_deployment(client, environment, service, before))
+
+
+def deploy_latest_commit(client, environment, service, before):
+    """serviceInstanceDeploy(latestCommit: true): the head of the service's branch (an image: its tag pulled again)."""
+    def create():
+        client.mutate(DEPLOY_LATEST, dict(environmentId=environment["id"], serviceId=service["id"]))
+        made = _new_deployment(client, environment, service, before)
+        if made is None:
+            raise ApiError("Railway: serviceInstanceDeploy made no new deployment of service %s" % service.get("name"),
+                           provider="Railway")
+        return made
+
+    return create_or_find_again(create, lambda: _new_deployment(client, environment, service, before))
+
+
 def act(ctx, client, environment, service, deployments):
     """Send the action's mutation; return the deployment to follow."""
     params = ctx.params
     action = params["action"]
     latest = deployments[0] if deployments else None
     if action == "deploy":
-        variables = dict(environmentId=environment["id"], serviceId=service["id"])
         if params["commit_sha"]:
-            variables["commitSha"] = params["commit_sha"]
-
-        def create():
-            new_id = client.mutate("mutation serviceInstanceDeployV2($environmentId: String!, $serviceId: String!,"
-                                   " $commitSha: String) { serviceInstanceDeployV2(environmentId: $environmentId,"
-                                   " serviceId: $serviceId, commitSha: $commitSha) }", variables)["serviceInstanceDeployV2"]
-            return client.query(DEPLOYMENT_QUERY, dict(id=new_id))["deployment"]
-
-        return create_or_find_again(create, lambda: _new_deployment(client, environment, service, deployments))
+            return deploy_commit(client, environment, service, deployments, params["commit_sha"])
+        return deploy_latest_commit(client, environment, service, deployments)
     if action == "redeploy":
         def redeploy():
             return client.mutate("mutation deploymentRedeploy($id: String!) { deploymentRedeploy(id: $id) { %s } }"
@@ -225,6 +279,9 @@ def _check_possible(ctx, service, environment, deployments):
     where = "service %r in environment %r" % (service["name"], environment["name"])
     if action == "redeploy" and not deployments:
         ctx.fail("action: %s has no deployment to redeploy; use action=deploy." % where)
+    if action == "redeploy" and deployments[0].get("canRedeploy") is False:
+        ctx.fail("action: Railway cannot redeploy the latest deployment %s of %s (status %s, canRedeploy false); "
+                 "use action=deploy." % (deployments[0]["id"], where, deployments[0]["status"]))
     if action == "restart" and not any(d["status"] in RUNNING + ("CRASHED",) for d in deployments):
         ctx.fail("action: %s has no running or crashed deployment to restart (latest: %s)." % (
             where, deployments[0]["status"] if deployments else "none"))
@@ -243,7 +300,7 @@ def _noop(params, latest):
     """A deploy of the commit the latest deployment already runs (or builds) has nothing to do."""
     return (params["action"] == "deploy" and params["commit_sha"] and latest is not None
             and ((latest.get("meta") or {}).get("commitHash") or "").lower().startswith(params["commit_sha"])
-            and latest["status"] not in FAILED)
+            and latest["status"] not in FAILED + SUPERSEDED)
 
 
 def follow(ctx, client, deployment):
@@ -282,6 +339,7 @@ def run(ctx):
                                 dict(deployment="(new %s)" % params["action"] if acting else (latest or {}).get("id"))))
 
     deployment = act(ctx, client, environment, service, deployments)
+    report_new(ctx, service, deployment)
     diff = (dict(deployment=(latest or {}).get("id")), dict(deployment=deployment["id"]))
     try:
         deployment, health = follow(ctx, client, deployment)
@@ -291,6 +349,61 @@ def run(ctx):
             ctx.fail(outcome.msg, changed=True, deployment=deployment_result(failed))
         return _roll_back_after(ctx, client, environment, service, outcome)
     return ctx.result(changed=True, deployment=deployment_result(deployment), health_check=health, diff=diff)
+
+
+def report_new(ctx, service, deployment):
+    """Warn about what the new deployment means: a rollback runs older variables, an approval waits for a person."""
+    meta = deployment.get("meta") or {}
+    if meta.get("reason") == "rollback" or ctx.params["action"] == "rollback":
+        ctx.warn(rollback_warning(service["name"], deployment, meta.get("rollbackTargetDeploymentId")))
+    if deployment.get("status") == NEEDS_APPROVAL and not ctx.params["wait"]:
+        ctx.warn(approval_message(deployment, service["name"]))
+
+
+def rollback_warning(service_name, deployment, target_id):
+    return ("service %s: rollback deployment %s runs the image and the variables of deployment %s, which can differ "
+            "from the environment's config (Railway does not rewrite the config). The next railway_service, "
+            "railway_services or railway_variables run for this service deploys it again with the config's "
+            "variables." % (
+                service_name, deployment["id"], target_id or "rolled back to"))
+
+
+# ------------------------------------------------------------------ after a rollback: the config's variables again
+DEPLOY_SAME_COMMIT = ("mutation serviceInstanceDeployV2($environmentId: String!, $serviceId: String!) {"
+                      " serviceInstanceDeployV2(environmentId: $environmentId, serviceId: $serviceId) }")
+ROLLED_BACK_STATUSES = ("QUEUED", "WAITING", "INITIALIZING", "BUILDING", "DEPLOYING", "SUCCESS", "SLEEPING")
+
+
+def running_rollback(state, service_id):
+    """The service's latest deployment when it is a rollback that runs (or starts): older variables than the config."""
+    latest = state.latest_deployments.get(service_id) or {}
+    meta = latest.get("meta") or {}
+    return latest if meta.get("reason") == "rollback" and latest.get("status") in ROLLED_BACK_STATUSES else None
+
+
+def reapply_after_rollback(ctx, client, state, service_id, name, deployed, skip_deploys):
+    """Deploy a service again (same commit, the config's variables) when a rollback left it on older variables.
+
+    `state` is the config engine's read (EnvironmentState: each instance's latest deployment comes with it);
+    `deployed`: this run's config commit deploys the service anyway. Returns the new deployment's id (True in
+    check mode), or None when nothing was sent."""
+    rollback = running_rollback(state, service_id)
+    if rollback is None:
+        return None
+    target = (rollback.get("meta") or {}).get("rollbackTargetDeploymentId") or "rolled back to"
+    where = "service %s runs rollback deployment %s with the variables of deployment %s, not the environment's " \
+            "config" % (name, rollback["id"], target)
+    if deployed:
+        ctx.warn("%s; this run's config change deploys it with the config's variables." % where)
+        return None
+    if skip_deploys:
+        ctx.warn("%s; skip_deploys is set, so it is not deployed again: deploy it to re-apply the config." % where)
+        return None
+    ctx.warn("%s; deploying it again (same commit) with the config's variables." % where)
+    if ctx.check_mode:
+        return True
+    return client.mutate(DEPLOY_SAME_COMMIT, dict(environmentId=state.environment["id"],
+                                                  serviceId=service_id))["serviceInstanceDeployV2"]
 
 
 def _roll_back_after(ctx, client, environment, service, outcome):
@@ -306,6 +419,7 @@ def _roll_back_after(ctx, client, environment, service, outcome):
         ctx.fail("%s No earlier successful deployment to roll back to." % outcome.msg, changed=True, deployment=failed,
                  rolled_back_to=None)
     made = rollback(client, environment, service, target, deployments)
+    ctx.warn(rollback_warning(service["name"], made, target["id"]))
     try:
         made = wait_for(ctx, client, made, "rollback_on_failure")
         note = "rolled back to deployment %s: new deployment %s is %s." % (target["id"], made["id"], made["status"])

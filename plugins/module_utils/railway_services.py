@@ -7,8 +7,11 @@
 
 railway_service is this same code with one item (converge()). Project-level identity uses granular
 mutations (serviceCreate for a missing service, found again by name after a lost answer;
-serviceDelete for state=absent); everything per environment (source, build, deploy, networking,
-variables) is one environment config patch for all the services together.
+serviceDelete for state=absent with scope=project); everything per environment (source, build,
+deploy, networking, variables, and removing an instance for state=absent with scope=environment)
+is one environment config patch for all the services together. A service whose latest deployment
+is a rollback (older variables than the config) is deployed again, same commit, unless this run's
+commit deploys it anyway.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import re
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
     DELETE, PAGE_SIZE, Plan, commit, masked_config, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import (
@@ -64,6 +68,7 @@ DEPLOY_OPTIONS = dict(
 SERVICE_OPTIONS = dict(
     name=dict(type="str", required=True),
     state=dict(type="str", default="present", choices=["present", "absent"]),
+    scope=dict(type="str", default="environment", choices=["environment", "project"]),
     source=dict(type="dict", options=SOURCE_OPTIONS, mutually_exclusive=[["image", "repo"]]),
     build=dict(type="dict", options=BUILD_OPTIONS),
     deploy=dict(type="dict", options=DEPLOY_OPTIONS),
@@ -263,12 +268,49 @@ def create_service(client, state, name):
     return create_or_find_again(create, lambda: project_services(client, state.project["id"]).get(name))
 
 
+def reapply_after_rollbacks(ctx, client, state, items, ids, deployed, skip_deploys):
+    """{name: new deployment id (True in check mode)} of the present services a rollback left on older variables."""
+    redeployed = {}
+    for item in items:
+        sid = ids[item["name"]]
+        if item["state"] == "present" and not sid.startswith(NEW):
+            made = reapply_after_rollback(ctx, client, state, sid, item["name"], sid in deployed, skip_deploys)
+            if made:
+                redeployed[item["name"]] = made
+    return redeployed
+
+
 def delete_service(client, state, service_id, name):
     try:
         client.mutate(SERVICE_DELETE, dict(id=service_id))
     except ApiError as exc:
         if not exc.lost_response or name in project_services(client, state.project["id"]):
             raise
+
+
+def remove_absent(ctx, client, state, items, ids):
+    """Names of the absent items removed: scope=environment by the patch already committed, scope=project here."""
+    deleted = set()
+    for item in items:
+        sid = ids[item["name"]]
+        if item["state"] != "absent" or sid.startswith(NEW):
+            continue
+        if item["scope"] == "environment":
+            if state.instance(sid) is not None:
+                deleted.add(item["name"])
+            continue
+        if not ctx.check_mode:
+            delete_service(client, state, sid, item["name"])
+        deleted.add(item["name"])
+    return deleted
+
+
+def check_scope(params, items, where_of):
+    for index, item in enumerate(items):
+        if item["state"] == "absent" and item["scope"] == "environment" and not params.get("environment"):
+            raise TaskFailed("environment: %s removes the service from one environment (scope=environment): give the "
+                             "environment, or scope=project to delete the service everywhere." % (
+                                 where_of(index) or "state=absent"))
 
 
 # ---------------------------------------------------------------------------------------- the one code path
@@ -289,9 +331,12 @@ def converge(ctx, params, items, where_of):
         seen[item["name"]] = index
         specs.append(parse_variables(_at(where, "variables"), item.get("variables")) if item.get("variables") else None)
         register_secret_values(ctx, specs[-1])
+    check_scope(params, items, where_of)
     present = [i for i, item in enumerate(items) if item["state"] == "present"]
+    in_environment = present or any(item["scope"] == "environment" for item in items)
     client = ctx.register_client(RailwayClient(params))
-    state = read_state(ctx, client, params["project"], params.get("environment") if present else None, params.get("workspace_id"))
+    state = read_state(ctx, client, params["project"], params.get("environment") if in_environment else None,
+                       params.get("workspace_id"))
     ids = {}
     for item in items:
         ids[item["name"]] = state.services.get(item["name"]) or NEW + item["name"]
@@ -309,6 +354,10 @@ def converge(ctx, params, items, where_of):
                     desired["variables"] = desired_variables(ctx, _at(where_of(i), "variables"), specs[i],
                                                              (instance or {}).get("variables"), cache=caches[i])
                 plan.service(sid, desired)
+            for item in items:
+                sid = service_ids[item["name"]]
+                if item["state"] == "absent" and item["scope"] == "environment" and not sid.startswith(NEW):
+                    plan.delete_service_instance(sid)       # isDeleted: this environment's instance only
             return plan
         return planner
 
@@ -337,13 +386,9 @@ def converge(ctx, params, items, where_of):
         created = {n for n in ids if ids[n].startswith(NEW) and items[seen[n]]["state"] == "present"}
     outcome = commit(ctx, client, state, planner_for(ids), "railstack.platform: %d service(s)" % len(present),
                      params.get("skip_deploys"))
-    deleted = set()
-    for item in items:
-        sid = ids[item["name"]]
-        if item["state"] == "absent" and not sid.startswith(NEW):
-            if not ctx.check_mode:
-                delete_service(client, state, sid, item["name"])
-            deleted.add(item["name"])
+    deleted = remove_absent(ctx, client, state, items, ids)
+    deploys = set() if params.get("skip_deploys") else set(plan.patch.get("services") or {})
+    redeployed = reapply_after_rollbacks(ctx, client, state, items, ids, deploys, params.get("skip_deploys"))
 
     rows = []
     patched = plan.patch.get("services") or {}
@@ -352,15 +397,18 @@ def converge(ctx, params, items, where_of):
         public_id = None if sid.startswith(NEW) else sid
         before_instance = None if sid.startswith(NEW) else state.instance(sid)
         if item["state"] == "absent":
-            rows.append(dict(result=dict(id=public_id, name=name, state="absent", changed=name in deleted),
+            rows.append(dict(result=dict(id=public_id, name=name, state="absent", scope=item["scope"],
+                                         changed=name in deleted),
                              before=masked_config(before_instance) if name in deleted else None, after=None))
             continue
         desired = service_desired(item, before_instance)
         if specs[i]:
             desired["variables"] = {spec.name: {} for spec in specs[i]}
-        changed = name in created or sid in patched
+        changed = name in created or sid in patched or name in redeployed
         result = instance_result(public_id, name, (after.get("services") or {}).get(sid), created=name in created, changed=changed)
         result["state"] = "present"
+        if name in redeployed:
+            result["redeployed_after_rollback"] = redeployed[name]
         before_view = view(before_instance, desired) if before_instance is not None else None
         after_view = view((after.get("services") or {}).get(sid), desired)
         if specs[i] and before_instance is not None:
@@ -369,7 +417,7 @@ def converge(ctx, params, items, where_of):
                 if var in (after_view.get("variables") or {}):
                     after_view["variables"][var]["value"] += " (changed)"
         rows.append(dict(result=result, before=before_view, after=after_view))
-    return state, rows, outcome, bool(plan.changed or created or deleted)
+    return state, rows, outcome, bool(plan.changed or created or deleted or redeployed)
 
 
 def environment_result(state):

@@ -20,6 +20,7 @@ import string
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, railway_argument_spec, railway_environment_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
     DELETE, Plan, commit, mask_secrets, read_state)
 
@@ -354,6 +355,10 @@ def run(ctx):
         added = sorted(s.name for s in present)
     outcome = commit(ctx, client, state, planner, "railstack.platform railway_variables: %s" % (scope_name or "shared"),
                      params["skip_deploys"])
+    redeployed = None
+    if service_id and state.exists:
+        redeployed = reapply_after_rollback(ctx, client, state, service_id, scope_name,
+                                            bool(plan.changed) and not params["skip_deploys"], params["skip_deploys"])
     after = plan.after()
     if params["service"]:
         after_vars = ((after.get("services") or {}).get(service_id) or {}).get("variables") or {}
@@ -368,7 +373,7 @@ def run(ctx):
             after_view[name]["value"] = "%s (changed)" % after_view[name].get("value")
     changed = bool(added or updated or removed)
     return ctx.result(
-        changed=changed,
+        changed=changed or bool(redeployed), redeployed_after_rollback=redeployed,
         service=dict(id=service_id, name=scope_name) if params["service"] else None,
         environment=dict(state.environment or {}, project_id=state.project["id"]),
         variables=sorted(after_vars),

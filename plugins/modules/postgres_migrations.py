@@ -20,6 +20,8 @@ description:
   - The database is given by O(url), or by O(railway), a Railway database service whose variable holding the URL
     (C(DATABASE_PUBLIC_URL) by default) is read from Railway in the task, so the password never passes through the play.
   - Check mode connects and reads which files are recorded, and runs nothing.
+  - A database that does not accept connections yet (a new one still deploying) is tried again for O(ready_timeout)
+    seconds.
   - Runs on the controller as an action plugin; the database must be reachable from the controller (a Railway
     database with public access, or a network path to its private address).
 author:
@@ -115,9 +117,18 @@ options:
     default: false
   connect_timeout:
     description:
-      - Seconds to wait for the connection.
+      - Seconds to wait for one connection attempt.
     type: int
     default: 10
+  ready_timeout:
+    description:
+      - Seconds to keep trying to connect while the database is not ready. A new Railway database is reachable only
+        once its deployment succeeded and its TCP proxy is provisioned; until then its public URL has an empty host
+        and port, or leads to nothing that answers.
+      - Attempts are 1, 2, 4, 8, then 15 seconds apart; with O(railway), the URL is read from Railway again before each
+        one. The task then fails naming the database, the attempts and the last error. V(0) tries once.
+    type: int
+    default: 300
 extends_documentation_fragment:
   - railstack.platform.attributes
 attributes:
@@ -185,6 +196,11 @@ database:
   description: C(host:port/database) the migrations ran against (no user or password).
   returned: when connected
   type: str
+connect_attempts:
+  description: How many connection attempts it took (more than 1 when the database was not ready yet, see O(ready_timeout)).
+  returned: when connected
+  type: int
+  sample: 1
 """
 
 from ansible_collections.railstack.platform.plugins.module_utils import postgres_migrations as resource

@@ -11,13 +11,28 @@ module: railway_deployment
 short_description: Deploy, redeploy, restart or roll back a Railway service, and wait for the outcome
 version_added: 0.1.0
 description:
-  - Run a lifecycle action on a service instance (a service in one environment). V(deploy) deploys the latest commit
-    of its source, or O(commit_sha) (C(serviceInstanceDeployV2)); V(redeploy) builds its latest deployment again;
-    V(restart) restarts its running (or crashed) deployment; V(rollback) goes back to the previous successful
-    deployment (one Railway says C(canRollback) for), or to O(deployment_id).
+  - Run a lifecycle action on a service instance (a service in one environment). What each action deploys follows.
+  - V(deploy) without O(commit_sha) deploys the B(head of the service's branch) (C(serviceInstanceDeploy) with
+    C(latestCommit=true)), or pulls an image service's tag again. Railway's C(serviceInstanceDeployV2) without a
+    commit would deploy the commit the service already has, not the branch head, so it is not used for this.
+  - V(deploy) with O(commit_sha) deploys B(that commit) (C(serviceInstanceDeployV2) with C(commitSha)).
+  - V(redeploy) builds B(the same commit) (or image) as the latest deployment again, with the variables the
+    environment's config has now (C(deploymentRedeploy)); Railway must say C(canRedeploy) for it, else the task
+    fails before any write.
+  - V(restart) restarts the running (or crashed) deployment B(as it is), with the same image and variables and no new
+    deployment (C(deploymentRestart)).
+  - V(rollback) makes a new deployment of B(an earlier deployment's image and variables) (C(deploymentRollback)),
+    the previous successful deployment (one Railway says C(canRollback) for), or O(deployment_id). Railway does not
+    rewrite the environment's config, so what runs and the config can disagree; the task warns, naming the service
+    and the deployment whose variables now run, and the next M(railstack.platform.railway_service),
+    M(railstack.platform.railway_services) or M(railstack.platform.railway_variables) run for that service deploys
+    it again (same commit) with the config's variables.
   - With O(wait=true), wait until the deployment is C(SUCCESS) (or C(SLEEPING)), and fail with its id and status
-    when it ends C(FAILED), C(CRASHED), C(REMOVED) or C(SKIPPED). O(health_check) then probes a URL.
-    O(rollback_on_failure) rolls back when either fails, and the task still fails, saying so.
+    when it ends C(FAILED) or C(CRASHED). A deployment that a newer one superseded (C(REMOVED) or C(SKIPPED)) is not
+    a failure; the task warns and follows the newer deployment. C(NEEDS_APPROVAL) fails at once, saying that a
+    person must approve the deployment in Railway first (without O(wait), it is a warning).
+    O(health_check) then probes a URL. O(rollback_on_failure) rolls back when either fails, and the task still
+    fails, saying so.
   - >-
     B(When it reports changed.) These actions are not idempotent: with O(trigger=true) (the default) every run
     sends the action and reports changed. Give O(trigger) whether something upstream changed, for example
@@ -41,8 +56,8 @@ options:
     default: deploy
   commit_sha:
     description:
-      - With O(action=deploy), the Git commit to deploy (7 to 40 hexadecimal digits). When not set, the latest commit
-        of the service's branch (or its image).
+      - With O(action=deploy), the Git commit to deploy (7 to 40 hexadecimal digits). When not set, the head of the
+        service's branch (or its image's tag, pulled again).
     type: str
   deployment_id:
     description:
@@ -129,7 +144,7 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: Deploy when the service or its variables changed, and wait for it
+- name: Deploy the head of the branch when the service or its variables changed, and wait for it
   railstack.platform.railway_deployment:
     project: prela
     environment: production

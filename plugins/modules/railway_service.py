@@ -35,7 +35,8 @@ options:
     type: str
   environment:
     description:
-      - The environment whose settings are converged, by id or by name. Required with O(state=present).
+      - The environment whose settings are converged, by id or by name. Required with O(state=present), and with
+        O(state=absent) and O(scope=environment).
     type: str
   skip_deploys:
     description:
@@ -50,10 +51,21 @@ options:
   state:
     description:
       - V(present) creates the service when the project has none of that name and converges its settings in the environment.
-      - V(absent) deletes the service, with its instances in every environment of the project.
+      - V(absent) removes the service as O(scope) says.
     type: str
     choices: [present, absent]
     default: present
+  scope:
+    description:
+      - What V(absent) removes. V(environment) removes the service's instance in the task's environment only
+        (C(isDeleted) in the environment's config patch, committed with the other changes); the service stays in
+        the project and in its other environments. V(project) deletes the service, with its instances in every
+        environment of the project (C(serviceDelete) without an environment).
+      - C(serviceDelete) with an environment is not used, because Railway's schema says it deletes the service in every
+        environment that is not a fork when the environment given is not a fork.
+    type: str
+    choices: [environment, project]
+    default: environment
   source:
     description:
       - Where the service's code comes from in this environment, a GitHub repository or an image. Only the keys given are managed.
@@ -264,11 +276,19 @@ EXAMPLES = r"""
       cron_schedule: "0 3 * * *"
       restart_policy_type: NEVER
 
-- name: Remove a service (every environment)
+- name: Remove a service from staging only (it stays in the project and its other environments)
+  railstack.platform.railway_service:
+    project: prela
+    environment: staging
+    name: preview-worker
+    state: absent
+
+- name: Delete a service (every environment)
   railstack.platform.railway_service:
     project: prela
     name: old-worker
     state: absent
+    scope: project
 """
 
 RETURN = r"""
@@ -286,6 +306,15 @@ service:
     state:
       description: V(present) or V(absent).
       type: str
+    scope:
+      description: With V(absent), what was removed (V(environment) or V(project)).
+      type: str
+    redeployed_after_rollback:
+      description:
+        - Set when the service's latest deployment was a rollback (running older variables than the config) and this
+          run deployed it again, same commit, with the config's variables; the new deployment's id (V(true) in check
+          mode).
+      type: raw
     created:
       description: Whether this run created the service.
       type: bool

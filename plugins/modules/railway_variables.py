@@ -139,6 +139,14 @@ environment:
   description: C(id), C(name) and C(project_id) of the environment.
   returned: always
   type: dict
+redeployed_after_rollback:
+  description:
+    - The id of the deployment this run made (V(true) in check mode) because the service's latest deployment was a
+      rollback, which runs an older deployment's variables rather than the config's; null otherwise. The service
+      is deployed again with the same commit (C(serviceInstanceDeployV2) without a commit), with a warning; not
+      with O(skip_deploys), and not when this run's change deploys it anyway.
+  returned: always
+  type: raw
 variables:
   description: Names of the service's (or shared) variables after the run; never their values.
   returned: always

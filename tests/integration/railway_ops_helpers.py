@@ -41,6 +41,13 @@ def make_service(env, project_name=None, service="api", image="nginx:1.27"):
                 environment_id=project["environments"]["edges"][0]["node"]["id"], service=service, service_id=made["id"])
 
 
+def services_of(env, project_name):
+    """{name: id} of the services of the project called `project_name`."""
+    data = gql(env, "{ projects { edges { node { name services { edges { node { id name } } } } } } }")
+    [project] = [e["node"] for e in data["projects"]["edges"] if e["node"]["name"] == project_name]
+    return {e["node"]["name"]: e["node"]["id"] for e in project["services"]["edges"]}
+
+
 def deployments(env, service_id):
     data = gql(env, "query($i: DeploymentListInput!) { deployments(input: $i) { edges { node { id status meta } } } }",
                {"i": {"serviceId": service_id}})

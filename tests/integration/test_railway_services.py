@@ -212,6 +212,7 @@ ONE = """
         environment: "{{ env_id }}"
         name: "{{ name }}"
         state: "{{ state | default('present') }}"
+        scope: "{{ scope | default('environment') }}"
         source: {repo: prela/platform, branch: main}
         deploy: {healthcheck_path: /up}
 """
@@ -224,8 +225,29 @@ def test_railway_service_creates_keeps_and_deletes(sandbox, stack, run_playbook,
     with traffic.window() as second:
         run_playbook(ONE, extra_vars=dict(stack, name=name)).assert_ok()
     assert second.mutations == [], second.summary()
-    gone = run_playbook(ONE, extra_vars=dict(stack, name=name, state="absent")).assert_ok()
+    gone = run_playbook(ONE, extra_vars=dict(stack, name=name, state="absent", scope="project")).assert_ok()
     assert gone.changed == ["Service"] and name not in services_by_name(sandbox, stack["project"])
+
+
+def test_absent_removes_the_service_from_the_tasks_environment_only(sandbox, sandbox_env, run_playbook, traffic):
+    project_id, production = make_project(sandbox_env, unique("scope"))
+    staging = graphql(sandbox_env, "mutation($i: EnvironmentCreateInput!) { environmentCreate(input: $i) { id } }",
+                      {"i": {"projectId": project_id, "name": "staging"}})["environmentCreate"]["id"]
+    name = unique("web")
+    for environment in (production, staging):
+        run_playbook(ONE, extra_vars=dict(project=project_id, env_id=environment, name=name)).assert_ok()
+    service_id = services_by_name(sandbox, project_id)[name]
+    with traffic.window() as window:
+        gone = run_playbook(ONE, extra_vars=dict(project=project_id, env_id=staging, name=name, state="absent")).assert_ok()
+    assert gone.changed == ["Service"] and gone.task("Service")["service"]["scope"] == "environment"
+    assert operations(window) == ["environmentState", "environmentPatchCommit"]        # no serviceDelete
+    assert service_id not in raw_config(sandbox, staging).get("services", {})
+    assert service_id in raw_config(sandbox, production)["services"]          # production keeps it
+    assert name in services_by_name(sandbox, project_id)
+    with traffic.window() as again:
+        run_playbook(ONE, extra_vars=dict(project=project_id, env_id=staging, name=name, state="absent")).assert_ok()
+    assert again.mutations == [], again.summary()
+    assert_contract(window, "services-absent-in-environment")
 
 
 BAD = """

@@ -43,6 +43,38 @@ def migrations_dir():
     return path
 
 
+def test_the_first_run_makes_the_database_and_migrates_it_once_it_is_ready(sandbox, run_playbook, migrations_dir,
+                                                                           recording):
+    """One run from nothing: the database deploys and gets its TCP proxy while the migrations wait for it.
+
+    The sandbox's Postgres proxy is pointed at a real server before the service exists; it leads there
+    only once the proxy is provisioned (realism tcp_proxy_seconds) and the deployment succeeded
+    (database_ready); until then the public URL has no host and port, then a port that refuses."""
+    with PostgresServer() as fresh:
+        sandbox.client.reset()
+        sandbox.client.request("POST", "/_sandbox/railway/tcp-proxy", dict(name="Postgres", projectName="prela-backend",
+                                                                           pending=True, host="127.0.0.1", port=fresh.port))
+        env = dict(PRELA_MIGRATIONS_DIR=str(migrations_dir))
+        run = run_playbook(SITE, extra_vars=[PRELA, MIGRATE], env=env).assert_ok()
+        result = run.task(TASK)
+        assert result["applied"] == ["001_create_users_and_subscriptions.sql"] and result["tables"] == TABLES
+        assert result["connect_attempts"] > 1                 # it was not reachable at once
+        assert fresh.tables() == sorted(TABLES + ["railstack_schema_migrations"])
+
+
+def test_without_waiting_a_new_database_is_not_reachable(sandbox, run_playbook, migrations_dir):
+    """ready_timeout 0 (one attempt) right after the database is made fails, naming why."""
+    sandbox.client.reset()
+    sandbox.client.request("POST", "/_sandbox/railway/tcp-proxy", dict(name="Postgres", projectName="prela-backend",
+                                                                       pending=True, host="127.0.0.1", port=9))
+    run = run_playbook(SITE, extra_vars=[PRELA, MIGRATE, {"postgres_addon_ready_timeout": 0}],
+                       env=dict(PRELA_MIGRATIONS_DIR=str(migrations_dir)))
+    assert not run.ok
+    msg = run.task(TASK)["msg"]
+    assert msg.startswith("railway: cannot connect to PostgreSQL at")
+    assert "no host or port yet" in msg or "refused" in msg, msg
+
+
 @pytest.fixture(scope="module")
 def stack(sandbox, run_playbook, postgres, recording, migrations_dir):
     """Prela converged without migrations (the sandbox default), then its Postgres proxy pointed at the real server."""
@@ -166,6 +198,7 @@ def test_an_unreachable_database_fails_naming_it(run_playbook):
         url: postgresql://postgres:pw-secret-4711@127.0.0.1:9/railway
         path: examples/prela/migrations
         connect_timeout: 3
+        ready_timeout: 0
 """
     run = run_playbook(play)
     assert not run.ok

@@ -122,7 +122,7 @@ def test_commit_sha_redeploy_and_restart(sandbox):
     project, service = setup(sandbox, source={"repo": "railstack/app"}, branch="main")
     latest = deploy(sandbox, project, service)
     pinned = deploy(sandbox, project, service, commit="3f9a2c1")
-    assert sandbox.gql(DEPLOYMENT, {"id": latest})["deployment"]["status"] == "REMOVED"     # superseded while in progress
+    assert sandbox.gql(DEPLOYMENT, {"id": latest})["deployment"]["status"] in ("SKIPPED", "REMOVED")     # superseded
     record, _ = settle(sandbox, pinned)
     assert record["meta"]["commitHash"] == "3f9a2c1" and record["meta"]["repo"] == "railstack/app"
     redeploy = sandbox.gql("mutation($id: String!) { deploymentRedeploy(id: $id) { id status meta } }", {"id": pinned})
@@ -215,3 +215,105 @@ def test_behaviour_control_refuses_bad_input(sandbox):
     assert behaviour(sandbox, colour="red").status_code == 400
     assert behaviour(sandbox, phase_seconds={"BUILDING": -1}).status_code == 400
     assert sandbox.control("POST", "railway/nothing").status_code == 404
+
+
+# ------------------------------------------------------------------ commits, supersession, approval, redeploy, rollback
+DEPLOY_LATEST = ("mutation($e: String!, $s: String!, $l: Boolean, $c: String) { serviceInstanceDeploy("
+                 "environmentId: $e, serviceId: $s, latestCommit: $l, commitSha: $c) }")
+APPROVE = "mutation($id: String!) { deploymentApprove(id: $id) }"
+REDEPLOY = "mutation($id: String!) { deploymentRedeploy(id: $id) { id meta } }"
+
+
+def push(sandbox, repo="railstack/app", branch="main", **body):
+    answer = sandbox.control("POST", "railway/repo-push", {"repo": repo, "branch": branch, **body})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["commit"]
+
+
+def test_deploy_v2_keeps_the_commit_the_service_has_and_latest_commit_takes_the_branch_head(sandbox):
+    project, service = setup(sandbox, source={"repo": "railstack/app"}, branch="main")
+    first, _ = settle(sandbox, history(sandbox, service)[0]["id"])          # serviceCreate with a source deploys
+    head = push(sandbox)
+    assert head != first["meta"]["commitHash"]
+    again, _ = settle(sandbox, deploy(sandbox, project, service))
+    assert again["meta"]["commitHash"] == first["meta"]["commitHash"]      # not the new head
+    variables = {"e": project["environment_id"], "s": service["id"]}
+    assert sandbox.gql(DEPLOY_LATEST, dict(variables, l=True)) == {"serviceInstanceDeploy": True}
+    latest, _ = settle(sandbox, history(sandbox, service)[0]["id"])
+    assert latest["meta"]["commitHash"] == head and latest["meta"]["reason"] == "deploy"
+    settle(sandbox, deploy(sandbox, project, service))
+    assert history(sandbox, service)[0]["meta"]["commitHash"] == head     # now the commit it has
+    assert push(sandbox, commit="abcdef1") == "abcdef1"
+    assert "both" in sandbox.gql_error(DEPLOY_LATEST, dict(variables, l=True, c="abcdef1"))
+    assert sandbox.control("POST", "railway/repo-push", {"repo": "nope"}).status_code == 400
+    assert sandbox.control("POST", "railway/repo-push", {"repo": "a/b", "commit": "XYZ"}).status_code == 400
+
+
+def test_a_newer_deployment_skips_a_queued_one_and_removes_a_building_one(sandbox):
+    project, service = setup(sandbox)
+    behaviour(sandbox, phase_seconds={"QUEUED": 0.3, "BUILDING": 5})
+    queued = deploy(sandbox, project, service)
+    second = deploy(sandbox, project, service)
+    assert sandbox.gql(DEPLOYMENT, {"id": queued})["deployment"]["status"] == "SKIPPED"
+    time.sleep(0.35)
+    assert sandbox.gql(DEPLOYMENT, {"id": second})["deployment"]["status"] == "BUILDING"
+    deploy(sandbox, project, service)
+    removed = sandbox.gql(DEPLOYMENT, {"id": second})["deployment"]
+    assert removed["status"] == "REMOVED" and removed["deploymentStopped"] is True
+
+
+def test_needs_approval_waits_until_approved(sandbox):
+    project, service = setup(sandbox)
+    assert behaviour(sandbox, service="api", needs_approval=True).json()["needs_approval"] == [service["id"]]
+    waiting = deploy(sandbox, project, service)
+    time.sleep(0.3)
+    record = sandbox.gql(DEPLOYMENT, {"id": waiting})["deployment"]
+    assert record["status"] == "NEEDS_APPROVAL" and record["canRedeploy"] is False
+    assert "cannot be redeployed" in sandbox.gql_error(REDEPLOY, {"id": waiting})
+    assert sandbox.gql(APPROVE, {"id": waiting}) == {"deploymentApprove": True}
+    assert settle(sandbox, waiting)[0]["status"] == "SUCCESS"
+    assert "not waiting for approval" in sandbox.gql_error(APPROVE, {"id": waiting})
+    superseded = deploy(sandbox, project, service)
+    deploy(sandbox, project, service)
+    assert sandbox.gql(DEPLOYMENT, {"id": superseded})["deployment"]["status"] == "SKIPPED"
+    behaviour(sandbox, service="api", needs_approval=False)
+    assert settle(sandbox, deploy(sandbox, project, service))[0]["status"] == "SUCCESS"
+
+
+def test_redeploy_needs_can_redeploy(sandbox):
+    project, service = setup(sandbox)
+    done, _ = settle(sandbox, deploy(sandbox, project, service))
+    assert done["canRedeploy"] is True
+    assert behaviour(sandbox, service="api", can_redeploy=False).json()["no_redeploy"] == [service["id"]]
+    assert sandbox.gql(DEPLOYMENT, {"id": done["id"]})["deployment"]["canRedeploy"] is False
+    assert sandbox.gql_error(REDEPLOY, {"id": done["id"]}) == "Deployment cannot be redeployed"
+    behaviour(sandbox, service="api", can_redeploy=True)
+    assert sandbox.gql(REDEPLOY, {"id": done["id"]})["deploymentRedeploy"]["meta"]["reason"] == "redeploy"
+    assert behaviour(sandbox, service="api", can_redeploy="no").status_code == 400
+
+
+def _rolled_back(sandbox, rewrite):
+    sandbox.control("POST", "railway/realism", {"rollback_rewrites_config": rewrite})
+    project, service = setup(sandbox)
+    env = project["environment_id"]
+    sandbox.gql(PATCH, {"e": env, "p": {"services": {service["id"]: {"variables": {"MODE": {"value": "old"}}}}}})
+    old, _ = settle(sandbox, history(sandbox, service)[0]["id"])
+    sandbox.gql(PATCH, {"e": env, "p": {"services": {service["id"]: {"variables": {"MODE": {"value": "new"}}}}}})
+    settle(sandbox, history(sandbox, service)[0]["id"])
+    sandbox.gql(ROLLBACK, {"id": old["id"]})
+    rollback, _ = settle(sandbox, history(sandbox, service)[0]["id"])
+    runs = sandbox.control("POST", "railway/deployment-variables", {"deploymentId": rollback["id"]}).json()
+    config = sandbox.gql("query($p: String!, $e: String!, $s: String) { variables(projectId: $p, environmentId: $e,"
+                         " serviceId: $s) }", {"p": project["id"], "e": env, "s": service["id"]})["variables"]
+    return rollback, {k: v["value"] for k, v in runs["variables"].items()}, {"MODE": config["MODE"]}
+
+
+def test_a_rollback_runs_with_the_targets_variables_and_leaves_the_config(sandbox):
+    rollback, runs, config = _rolled_back(sandbox, False)
+    assert rollback["meta"]["reason"] == "rollback"
+    assert runs == {"MODE": "old"} and config == {"MODE": "new"}        # what runs and the config disagree
+
+
+def test_a_rollback_can_rewrite_the_config_when_set(sandbox):
+    _, runs, config = _rolled_back(sandbox, True)
+    assert runs == config == {"MODE": "old"}

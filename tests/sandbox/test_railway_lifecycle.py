@@ -164,6 +164,8 @@ def test_service_and_volume_lifecycle_keeps_configs_consistent(sandbox):
     config = environment(sandbox, production)["config"]
     assert config["volumes"] == {} and config["services"][service["id"]]["volumeMounts"] == {}
 
+    # staging is not a fork: only with the setting off does serviceDelete(environmentId) keep production's instance
+    sandbox.control("POST", "railway/realism", {"service_delete_forks_only": False})
     assert sandbox.gql("mutation($id: String!, $e: String) { serviceDelete(id: $id, environmentId: $e) }",
                        {"id": service["id"], "e": staging})
     assert environment(sandbox, staging)["config"]["services"] == {}
@@ -174,3 +176,46 @@ def test_service_and_volume_lifecycle_keeps_configs_consistent(sandbox):
         "Service not found"
     # the name is free again
     assert sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": "api"}})
+
+
+DELETE_IN = "mutation($id: String!, $e: String) { serviceDelete(id: $id, environmentId: $e) }"
+
+
+def _three_environments(sandbox):
+    """production (base), staging (not a fork) and a fork of production, each with the service `api`."""
+    project = create_project(sandbox, "scoped")
+    production = project["environment_id"]
+    staging = sandbox.gql(ENVIRONMENT_CREATE, {"i": {"projectId": project["id"], "name": "staging"}})
+    service = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": "api"}})["serviceCreate"]
+    fork = sandbox.gql(ENVIRONMENT_CREATE, {"i": {"projectId": project["id"], "name": "feature",
+                                                  "sourceEnvironmentId": production}})
+    ids = {"production": production, "staging": staging["environmentCreate"]["id"],
+           "feature": fork["environmentCreate"]["id"]}
+    assert all(service["id"] in environment(sandbox, e)["config"]["services"] for e in ids.values())
+    return project, service, ids
+
+
+def _has_instance(sandbox, service, ids):
+    return {name: service["id"] in environment(sandbox, e)["config"]["services"] for name, e in ids.items()}
+
+
+def test_service_delete_in_a_fork_removes_only_that_instance(sandbox):
+    project, service, ids = _three_environments(sandbox)
+    assert sandbox.gql(DELETE_IN, {"id": service["id"], "e": ids["feature"]}) == {"serviceDelete": True}
+    assert _has_instance(sandbox, service, ids) == {"production": True, "staging": True, "feature": False}
+    names = [e["node"]["name"] for e in sandbox.gql(PROJECT, {"id": project["id"]})["project"]["services"]["edges"]]
+    assert names == ["api"]
+
+
+def test_service_delete_in_a_base_environment_removes_it_from_every_environment_that_is_not_a_fork(sandbox):
+    project, service, ids = _three_environments(sandbox)
+    sandbox.gql(DELETE_IN, {"id": service["id"], "e": ids["staging"]})
+    assert _has_instance(sandbox, service, ids) == {"production": False, "staging": False, "feature": True}
+
+
+
+def test_service_delete_in_one_environment_only_when_the_setting_is_off(sandbox):
+    sandbox.control("POST", "railway/realism", {"service_delete_forks_only": False})
+    _, service, ids = _three_environments(sandbox)
+    sandbox.gql(DELETE_IN, {"id": service["id"], "e": ids["staging"]})
+    assert _has_instance(sandbox, service, ids) == {"production": True, "staging": False, "feature": True}

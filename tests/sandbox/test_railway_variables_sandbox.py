@@ -1,5 +1,9 @@
 """Railway sandbox: variables (reads, rendering, granular writes), config semantics, TCP proxies, volume instances,
 serviceConnect, and the commit hook."""
+import socket
+import time
+
+import pytest
 import requests
 
 from conftest import create_project
@@ -162,6 +166,7 @@ def test_variables_render_by_railways_rules(sandbox):
 
 
 def test_tcp_proxy_and_public_url_can_be_pointed_at_a_real_server(sandbox):
+    sandbox.control("POST", "railway/realism", {"tcp_proxy_seconds": 0, "database_ready": False})
     project_id, env, services = setup(sandbox, "Postgres")
     pg = services["Postgres"]
     patch(sandbox, env, {"services": {pg: {"networking": {"tcpProxies": {"5432": {}}}, "variables": {
@@ -185,6 +190,39 @@ def test_tcp_proxy_and_public_url_can_be_pointed_at_a_real_server(sandbox):
     assert sandbox.gql(TCP_PROXIES, {"e": env, "s": pg})["tcpProxies"] == proxies
     patch(sandbox, env, {"services": {pg: {"networking": {"tcpProxies": {"5432": None}}}}})
     assert sandbox.gql(TCP_PROXIES, {"e": env, "s": pg})["tcpProxies"] == []
+
+
+def test_a_new_tcp_proxy_is_empty_until_provisioned_and_refuses_until_the_database_runs(sandbox):
+    sandbox.control("POST", "railway/realism", {"tcp_proxy_seconds": 0.6, "database_ready": True})
+    sandbox.control("POST", "railway/deployments/behaviour", {"phase_seconds": {"QUEUED": 0.1, "BUILDING": 0.9,
+                                                                                  "DEPLOYING": 0.3}})
+    answer = sandbox.control("POST", "railway/tcp-proxy", {"name": "Postgres", "pending": True, "host": "127.0.0.1",
+                                                           "port": 55433})
+    assert answer.status_code == 200, answer.text
+    project = create_project(sandbox)
+    pg = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": "Postgres",
+                                            "source": {"image": "postgres:17"}}})["serviceCreate"]["id"]
+    env = project["environment_id"]
+    patch(sandbox, env, {"services": {pg: {"networking": {"tcpProxies": {"5432": {}}}, "variables": {
+        "DATABASE_PUBLIC_URL": {"value": "postgresql://u:p@${{RAILWAY_TCP_PROXY_DOMAIN}}:${{RAILWAY_TCP_PROXY_PORT}}/db"}}}}})
+
+    def url():
+        return sandbox.gql(FOR_DEPLOYMENT, {"p": project["id"], "e": env, "s": pg})["variablesForServiceDeployment"][
+            "DATABASE_PUBLIC_URL"]
+    assert url() == "postgresql://u:p@:/db" and sandbox.gql(TCP_PROXIES, {"e": env, "s": pg})["tcpProxies"] == []
+    time.sleep(0.7)                          # provisioned; the deployment is still building
+    [proxy] = sandbox.gql(TCP_PROXIES, {"e": env, "s": pg})["tcpProxies"]
+    assert proxy["domain"] == "127.0.0.1" and proxy["proxyPort"] != 55433
+    assert url() == f"postgresql://u:p@127.0.0.1:{proxy['proxyPort']}/db"
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", proxy["proxyPort"]), timeout=2)
+    deadline = time.time() + 5
+    while not url().endswith(":55433/db"):
+        assert time.time() < deadline, url()
+        time.sleep(0.05)
+    deployments = sandbox.gql("query($i: DeploymentListInput!) { deployments(input: $i) { edges { node { status } } } }",
+                              {"i": {"serviceId": pg}})["deployments"]["edges"]
+    assert deployments[0]["node"]["status"] == "SUCCESS"
 
 
 # ------------------------------------------------------------------ granular writes

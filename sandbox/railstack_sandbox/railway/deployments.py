@@ -8,23 +8,39 @@ request reads or writes deployments, and `statusUpdatedAt` is when the phase beg
   (after BUILDING: the build broke, the deployment that was running stays SUCCESS), CRASHED (after
   DEPLOYING: it replaced the running one and then crashed) or SLEEPING (serverless).
 - When a deployment reaches SUCCESS or SLEEPING (or CRASHED), the older running deployments of the
-  same service instance become REMOVED. A new deployment makes older ones still in progress REMOVED.
+  same service instance become REMOVED. A new deployment supersedes older ones still in progress:
+  one that had not started (QUEUED, WAITING, NEEDS_APPROVAL) becomes SKIPPED, one building or
+  deploying REMOVED. Neither is a failure.
+- Commits: a repo's branch head is a fixed SHA until a test pushes a new one (control API
+  `POST /_sandbox/railway/repo-push`). serviceInstanceDeployV2 without commitSha (and a config
+  commit) deploys the commit the instance already has (its latest deployment's, same repo and
+  branch; the head only for a first deployment or a new repo/branch); serviceInstanceDeploy
+  (latestCommit: true) deploys the branch head; a commitSha pins that commit.
+- A per-service approval setting makes new deployments of that service wait in NEEDS_APPROVAL
+  until deploymentApprove(id). `canRedeploy` is false for a deployment that never built (SKIPPED,
+  NEEDS_APPROVAL) or of a service whose redeploys a test turned off; deploymentRedeploy needs it.
+- A deployment runs with the instance's variables as they were when it was made; a rollback runs
+  with its target's. Realism `rollback_rewrites_config` (default false) says whether the rollback
+  also writes them back into environment.config (unverified; false: config and what runs disagree).
 - `canRollback` is true for a deployment that once succeeded and was since replaced (REMOVED).
   deploymentRollback(id) needs it, and makes a new deployment of that image: no build, so it ignores
   the injected outcome and ends SUCCESS. deploymentRedeploy builds again (unless
   usePreviousImageTag); deploymentRestart re-runs DEPLOYING on the same deployment.
-- serviceInstanceDeployV2 (latest commit, or commitSha) returns the new deployment's id;
-  serviceInstanceRedeploy redeploys the instance's latest deployment.
+- serviceInstanceDeployV2 (the instance's commit, or commitSha) returns the new deployment's id;
+  serviceInstanceDeploy answers true; serviceInstanceRedeploy redeploys the instance's latest deployment.
 - A committed config change deploys the services it touched (on_config_committed), unless skipDeploys.
   Only instances with a source (image or repo) deploy, here and for the mutations above.
 - `meta` is the sandbox's own: {reason, image | repo, branch, commitHash, rollbackTargetDeploymentId}.
 """
+import copy
 import hashlib
+import re
 import time
 import uuid
 from datetime import datetime, timezone
 
 from .context import RailwayError
+from .control import ControlError, control
 from .graphql_api import resolves
 from .pagination import connection
 from .records import SANDBOX_NAMESPACE
@@ -33,6 +49,8 @@ DEFAULT_PHASE_SECONDS = {"QUEUED": 0.05, "BUILDING": 0.2, "DEPLOYING": 0.15}
 OUTCOMES = ("SUCCESS", "FAILED", "CRASHED", "SLEEPING")
 RUNNING = ("SUCCESS", "SLEEPING")
 STOPPED = ("FAILED", "CRASHED", "REMOVED", "SKIPPED")
+NOT_STARTED = ("QUEUED", "WAITING", "NEEDS_APPROVAL")
+NEVER_BUILT = ("SKIPPED", "NEEDS_APPROVAL")
 
 
 # ------------------------------------------------------------------ state
@@ -41,7 +59,14 @@ def behaviour(data):
     settings = data.setdefault("deploymentBehaviour", {})
     settings.setdefault("phaseSeconds", dict(DEFAULT_PHASE_SECONDS))
     settings.setdefault("outcomes", {})
+    settings.setdefault("approval", [])          # service ids whose new deployments wait for deploymentApprove
+    settings.setdefault("noRedeploy", [])        # service ids whose deployments have canRedeploy false
     return settings
+
+
+def repo_heads(data):
+    """{"owner/repo@branch": sha}: the branch heads tests pushed (others are `latest_commit`)."""
+    return data.setdefault("repoHeads", {})
 
 
 def deployment_records(data):
@@ -76,6 +101,10 @@ def _plan(data, service_id, start, build=True, outcome=None):
     return steps + [[outcome, moment + phases["DEPLOYING"]]]
 
 
+def _waits_for_approval(data, service_id, build):
+    return build and service_id in behaviour(data)["approval"]
+
+
 def _set_status(record, status, epoch):
     record["status"] = status
     record["statusUpdatedAt"] = record["updatedAt"] = iso(epoch)
@@ -94,7 +123,7 @@ def advance(data, now=None):
     now = time.time() if now is None else now
     moved = False
     for record in sorted(deployment_records(data).values(), key=lambda r: r["_order"]):
-        if record["_final"]:
+        if record["_final"] or record.get("_awaitingApproval"):
             continue
         reached = [step for step in record["_plan"] if step[1] <= now]
         if not reached:
@@ -123,38 +152,82 @@ def has_source(environment, service_id):
 
 
 def latest_commit(source):
-    """The sandbox has no Git: a repo's branch head is a fixed SHA derived from repo and branch."""
+    """The sandbox has no Git: a repo's first branch head is a fixed SHA derived from repo and branch."""
     text = f"{source.get('repo')}@{source.get('branch') or 'main'}"
     return hashlib.sha1(text.encode()).hexdigest()
 
 
+def branch_head(data, source):
+    """The head of the source's branch: the last one pushed through the control API, else the first."""
+    return repo_heads(data).get(f"{source.get('repo')}@{source.get('branch') or 'main'}") or latest_commit(source)
+
+
+def current_commit(data, environment_id, service_id, source):
+    """The commit the instance already has: its latest deployment's of the same repo and branch, else the head."""
+    for record in instance_deployments(data, environment_id, service_id):
+        meta = record["meta"]
+        if meta.get("repo") == source.get("repo") and meta.get("branch") == source.get("branch") \
+                and meta.get("commitHash"):
+            return meta["commitHash"]
+    return branch_head(data, source)
+
+
+def _instance_source(environment, service_id):
+    return ((environment["config"].get("services") or {}).get(service_id) or {}).get("source") or {}
+
+
+def _variables_now(environment, service_id):
+    """The instance's variables as a new deployment gets them (the sandbox keeps the config entries)."""
+    service = (environment["config"].get("services") or {}).get(service_id) or {}
+    return copy.deepcopy(service.get("variables") or {})
+
+
+def _supersede(data, environment_id, service_id, now):
+    """A new deployment skips the ones that had not started and removes the ones building or deploying."""
+    for other in instance_deployments(data, environment_id, service_id):
+        if not other["_final"] and other["status"] not in RUNNING + STOPPED:
+            _set_status(other, "SKIPPED" if other["status"] in NOT_STARTED else "REMOVED", now)
+            other["_final"] = True
+            other["_awaitingApproval"] = False
+
+
+def _source_meta(data, environment, service_id, commit_sha):
+    """meta of a deployment of the instance's source: the image, or the repo, branch and commit it deploys."""
+    source = _instance_source(environment, service_id)
+    meta = {k: source[k] for k in ("image", "repo", "branch") if source.get(k)}
+    if source.get("repo"):
+        meta["commitHash"] = commit_sha or source.get("commitSha") \
+            or current_commit(data, environment["id"], service_id, source)
+    elif commit_sha:
+        meta["commitHash"] = commit_sha
+    return meta
+
+
 def create_deployment(store, environment, service_id, reason, commit_sha=None, meta=None, build=True,
-                      outcome=None):
-    """A new deployment of a service instance (the caller checked that the instance exists)."""
+                      outcome=None, variables=None):
+    """A new deployment of a service instance (the caller checked that the instance exists).
+
+    `variables`: what it runs with (a rollback's target's); by default the instance's variables now."""
     from .domains import instance_hosts     # domains imports nothing from here; avoid a cycle at import time
     data = store.section("railway")
     advance(data)
     now = time.time()
-    for other in instance_deployments(data, environment["id"], service_id):
-        if not other["_final"] and other["status"] not in RUNNING + STOPPED:
-            _set_status(other, "REMOVED", now)
-            other["_final"] = True
     if meta is None:
-        source = ((environment["config"].get("services") or {}).get(service_id) or {}).get("source") or {}
-        meta = {k: source[k] for k in ("image", "repo", "branch") if source.get(k)}
-        if source.get("repo"):
-            meta["commitHash"] = commit_sha or source.get("commitSha") or latest_commit(source)
-        elif commit_sha:
-            meta["commitHash"] = commit_sha
+        meta = _source_meta(data, environment, service_id, commit_sha)
+    _supersede(data, environment["id"], service_id, now)
     meta = dict(meta, reason=reason)
     hosts = instance_hosts(data, environment["id"], service_id)
     data["deploymentCounter"] = data.get("deploymentCounter", 0) + 1
-    plan = _plan(data, service_id, now, build, outcome)
+    waiting = _waits_for_approval(data, service_id, build)
     record = {"id": store.new_uuid(), "projectId": environment["projectId"], "environmentId": environment["id"],
-              "serviceId": service_id, "status": "QUEUED", "createdAt": iso(now), "updatedAt": iso(now),
+              "serviceId": service_id, "status": "NEEDS_APPROVAL" if waiting else "QUEUED",
+              "createdAt": iso(now), "updatedAt": iso(now),
               "statusUpdatedAt": iso(now), "meta": meta, "staticUrl": hosts[0] if hosts else None,
               "url": f"https://{hosts[0]}" if hosts else None,
-              "_order": data["deploymentCounter"], "_plan": plan, "_final": False, "_succeeded": False}
+              "_order": data["deploymentCounter"],
+              "_plan": [] if waiting else _plan(data, service_id, now, build, outcome),
+              "_final": False, "_succeeded": False, "_awaitingApproval": waiting, "_build": build,
+              "_variables": _variables_now(environment, service_id) if variables is None else copy.deepcopy(variables)}
     deployment_records(data)[record["id"]] = record
     store.mark_changed()
     return record
@@ -244,7 +317,11 @@ def resolve_can_rollback(record, info):
 
 @resolves("Deployment", "canRedeploy")
 def resolve_can_redeploy(record, info):
-    return True
+    return can_redeploy(info.context.data, record)
+
+
+def can_redeploy(data, record):
+    return record["status"] not in NEVER_BUILT and record["serviceId"] not in behaviour(data)["noRedeploy"]
 
 
 @resolves("Deployment", "deploymentStopped")
@@ -285,6 +362,39 @@ def resolve_service_instance_deploy_v2(_, info, environmentId, serviceId, commit
     return record["id"]
 
 
+@resolves("Mutation", "serviceInstanceDeploy")
+def resolve_service_instance_deploy(_, info, environmentId, serviceId, commitSha=None, latestCommit=None):
+    """latestCommit: true deploys the branch head; commitSha that commit; neither the commit it has."""
+    context = info.context
+    service, environment = instance(context, serviceId, environmentId)
+    _need_source(environment, service)
+    if commitSha is not None and not commitSha.strip():
+        raise RailwayError("Invalid commit SHA")
+    if commitSha and latestCommit:
+        raise RailwayError("Cannot deploy both a commit SHA and the latest commit")
+    source = _instance_source(environment, serviceId)
+    if latestCommit and source.get("repo"):
+        commitSha = branch_head(context.data, source)
+    create_deployment(context.store, environment, serviceId, "deploy", commit_sha=commitSha)
+    context.changed()
+    return True
+
+
+@resolves("Mutation", "deploymentApprove")
+def resolve_deployment_approve(_, info, id):
+    context = info.context
+    _advance(context)
+    record = deployment(context, id)
+    if record["status"] != "NEEDS_APPROVAL":
+        raise RailwayError(f"Deployment is not waiting for approval (it is {record['status']})")
+    now = time.time()
+    record["_plan"] = _plan(context.data, record["serviceId"], now, record.get("_build", True))
+    record["_awaitingApproval"] = False
+    _set_status(record, "QUEUED", now)
+    context.changed()
+    return True
+
+
 @resolves("Mutation", "serviceInstanceRedeploy")
 def resolve_service_instance_redeploy(_, info, environmentId, serviceId):
     context = info.context
@@ -304,6 +414,8 @@ def resolve_deployment_redeploy(_, info, id, usePreviousImageTag=None):
     _advance(context)
     record = deployment(context, id)
     _service, environment = instance(context, record["serviceId"], record["environmentId"])
+    if not can_redeploy(context.data, record):
+        raise RailwayError("Deployment cannot be redeployed")
     made = create_deployment(context.store, environment, record["serviceId"], "redeploy", meta=dict(record["meta"]),
                              build=not usePreviousImageTag)
     context.changed()
@@ -336,10 +448,21 @@ def resolve_deployment_rollback(_, info, id):
         raise RailwayError("Deployment cannot be rolled back")
     _service, environment = instance(context, record["serviceId"], record["environmentId"])
     meta = dict(record["meta"], rollbackTargetDeploymentId=record["id"])
+    variables = record.get("_variables") or {}
     create_deployment(context.store, environment, record["serviceId"], "rollback", meta=meta, build=False,
-                      outcome="SUCCESS")
+                      outcome="SUCCESS", variables=variables)
+    if context.realism["rollback_rewrites_config"]:
+        _write_back_variables(context, environment, record["serviceId"], variables)
     context.changed()
     return True
+
+
+def _write_back_variables(context, environment, service_id, variables):
+    """rollback_rewrites_config: the config gets the target's variables again (no new deployment)."""
+    from .config import write_config    # config imports this module's hook lazily; keep the import local too
+    config = copy.deepcopy(environment["config"])
+    config["services"][service_id]["variables"] = copy.deepcopy(variables)
+    write_config(context, environment, config)
 
 
 # ------------------------------------------------------------------ control API
@@ -348,7 +471,7 @@ def set_behaviour(data, body):
     Returns (status, answer)."""
     if not isinstance(body, dict):
         return 400, {"error": "the body must be a JSON object"}
-    unknown = sorted(set(body) - {"service", "project", "outcome", "phase_seconds"})
+    unknown = sorted(set(body) - {"service", "project", "outcome", "phase_seconds", "needs_approval", "can_redeploy"})
     if unknown:
         return 400, {"error": f"unknown keys: {', '.join(unknown)}"}
     settings = behaviour(data)
@@ -359,30 +482,74 @@ def set_behaviour(data, body):
                            for v in phases.values()):
             return 400, {"error": "phase_seconds takes {QUEUED, BUILDING, DEPLOYING}: seconds from 0 to 3600"}
         settings["phaseSeconds"].update({k: float(v) for k, v in phases.items()})
-    if "outcome" in body or "service" in body:
+    if "service" in body or set(body) & {"outcome", "needs_approval", "can_redeploy"}:
         outcome = body.get("outcome")
         if outcome is not None and outcome not in OUTCOMES:
             return 400, {"error": f"outcome must be one of {', '.join(OUTCOMES)} (or null)"}
-        services = [s for s in data["services"].values() if not s.get("deletedAt")
-                    and body.get("service") in (s["id"], s["name"])]
-        if body.get("project"):
-            projects = {p["id"] for p in data["projects"].values()
-                        if body["project"] in (p["id"], p["name"]) and not p.get("deletedAt")}
-            services = [s for s in services if s["projectId"] in projects]
+        if any(not isinstance(body.get(k, True), bool) for k in ("needs_approval", "can_redeploy")):
+            return 400, {"error": "needs_approval and can_redeploy take true or false"}
+        services = _matching_services(data, body)
         if not services:
             return 404, {"error": f"no live service {body.get('service')!r}"}
         if len(services) > 1:
             return 400, {"error": f"several services are called {body['service']!r}: give its id, or project"}
-        if outcome in (None, "SUCCESS"):
-            settings["outcomes"].pop(services[0]["id"], None)
-        else:
-            settings["outcomes"][services[0]["id"]] = outcome
+        _set_service_behaviour(settings, services[0]["id"], body)
     return 200, behaviour_view(data)
+
+
+def _matching_services(data, body):
+    services = [s for s in data["services"].values() if not s.get("deletedAt")
+                and body.get("service") in (s["id"], s["name"])]
+    if body.get("project"):
+        projects = {p["id"] for p in data["projects"].values()
+                    if body["project"] in (p["id"], p["name"]) and not p.get("deletedAt")}
+        services = [s for s in services if s["projectId"] in projects]
+    return services
+
+
+def _set_service_behaviour(settings, service_id, body):
+    if "outcome" in body or not set(body) & {"needs_approval", "can_redeploy"}:
+        if body.get("outcome") in (None, "SUCCESS"):
+            settings["outcomes"].pop(service_id, None)
+        else:
+            settings["outcomes"][service_id] = body["outcome"]
+    for key, listed, when in (("needs_approval", "approval", True), ("can_redeploy", "noRedeploy", False)):
+        if key in body:
+            ids = [i for i in settings[listed] if i != service_id]
+            settings[listed] = ids + [service_id] if body[key] == when else ids
 
 
 def behaviour_view(data):
     settings = behaviour(data)
-    return {"phase_seconds": dict(settings["phaseSeconds"]), "outcomes": dict(settings["outcomes"])}
+    return {"phase_seconds": dict(settings["phaseSeconds"]), "outcomes": dict(settings["outcomes"]),
+            "needs_approval": list(settings["approval"]), "no_redeploy": list(settings["noRedeploy"])}
+
+
+@control("POST", "repo-push")
+def push_commit(context, body):
+    """{"repo": "owner/name", "branch"?: "main", "commit"?: sha}: the branch's head moves (no deployment starts)."""
+    repo, branch = body.get("repo"), body.get("branch") or "main"
+    if not isinstance(repo, str) or "/" not in repo or not isinstance(branch, str):
+        raise ControlError("repo must be owner/name and branch a branch name")
+    key = f"{repo}@{branch}"
+    commit = body.get("commit")
+    if commit is None:
+        previous = repo_heads(context.data).get(key) or latest_commit({"repo": repo, "branch": branch})
+        commit = hashlib.sha1(f"{previous}+1".encode()).hexdigest()
+    if not isinstance(commit, str) or not re.fullmatch(r"[0-9a-f]{7,40}", commit):
+        raise ControlError("commit must be a Git SHA (7 to 40 lower-case hexadecimal digits)")
+    repo_heads(context.data)[key] = commit
+    context.changed()
+    return {"repo": repo, "branch": branch, "commit": commit}
+
+
+@control("POST", "deployment-variables")
+def running_variables(context, body):
+    """{"deploymentId"}: the variables that deployment runs with (config entries, as the sandbox keeps them)."""
+    record = deployment_records(context.data).get(body.get("deploymentId"))
+    if record is None:
+        raise ControlError(f"no deployment {body.get('deploymentId')!r}")
+    return {"deploymentId": record["id"], "variables": copy.deepcopy(record.get("_variables") or {})}
 
 
 def health(data, host):

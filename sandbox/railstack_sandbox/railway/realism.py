@@ -47,6 +47,11 @@ SETTINGS = {
     "config_lists_sealed": (False, bool, "environment.config lists sealed variables (value hidden); "
                                          "false: they are left out of config"),
     "workspace_tokens": (True, bool, "the workspace token is accepted (Bearer, one workspace, `me` refused)"),
+    "rollback_rewrites_config": (False, bool, "deploymentRollback also writes the target's variables back into "
+                                              "environment.config; false: config and what runs disagree"),
+    "service_delete_forks_only": (True, bool, "serviceDelete(environmentId) removes only that environment's "
+                                              "instance in a forked environment; in a base one the service goes from "
+                                              "every environment that is not a fork (the schema's description)"),
     "certificate_outcome": ("VALID", str, "how a new custom domain's certificate ends: VALID or ISSUE_FAILED"),
 }
 

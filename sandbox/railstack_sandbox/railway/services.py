@@ -181,17 +181,27 @@ def resolve_service_update(_, info, id, input):
 
 @resolves("Mutation", "serviceDelete")
 def resolve_service_delete(_, info, id, environmentId=None):
-    """With environmentId: remove the instance there only; else delete the service everywhere."""
+    """With environmentId: remove the instance there only; else delete the service everywhere.
+
+    Realism `service_delete_forks_only` (default true) follows the schema's description of
+    environmentId: only a forked environment loses just its instance; given a base environment,
+    the service goes from every environment that is not a fork."""
     context = info.context
     context.require_account()      # project tokens cannot change project-level objects
     service = context.service(id)
+    environments = live_environments(context, service["projectId"])
+    whole = environmentId is None
     if environmentId is not None:
         environment = context.environment(environmentId)
         if environment["projectId"] != service["projectId"]:
             raise RailwayError("Environment not found")
-        environments = [environment]
-    else:
-        environments = live_environments(context, service["projectId"])
+        if environment.get("sourceEnvironmentId") or not context.realism["service_delete_forks_only"]:
+            environments = [environment]
+        else:
+            environments = [e for e in environments if not e.get("sourceEnvironmentId")]
+            whole = not any(id in (e["config"].get("services") or {}) for e in live_environments(
+                context, service["projectId"]) if e.get("sourceEnvironmentId"))
+    if whole:
         service["deletedAt"] = service["updatedAt"] = context.now()
     update_configs(context, [e for e in environments if id in e["config"].get("services", {})],
                    lambda config: config["services"].pop(id, None))

@@ -55,8 +55,8 @@ def railway_provided(context, environment, service_id):
         provided["RAILWAY_STATIC_URL"] = public
     proxies = proxies_of(context, environment, service_id)
     if proxies:
-        provided["RAILWAY_TCP_PROXY_DOMAIN"] = proxies[0]["domain"]
-        provided["RAILWAY_TCP_PROXY_PORT"] = str(proxies[0]["proxyPort"])
+        provided["RAILWAY_TCP_PROXY_DOMAIN"] = proxies[0]["domain"]       # both empty while it is provisioned
+        provided["RAILWAY_TCP_PROXY_PORT"] = "" if proxies[0]["proxyPort"] is None else str(proxies[0]["proxyPort"])
         provided["RAILWAY_TCP_APPLICATION_PORT"] = str(proxies[0]["applicationPort"])
     for volume_id, mount in sorted((instance.get("volumeMounts") or {}).items()):
         volume = context.data["volumes"].get(volume_id) or {}

@@ -21,11 +21,13 @@ class Script:
     def __init__(self, steps):
         self.steps = list(steps)
         self.sent = []
+        self.sent_documents = []
 
     def post(self, client, document, variables, safe):
         kind, name = OPERATION_RE.match(document).groups()
         assert (kind == "query") == safe, "%s %s sent with safe=%s" % (kind, name, safe)
         self.sent.append((kind, name, variables))
+        self.sent_documents.append((document, variables))
         client.http.stats["requests"] = client.http.stats.get("requests", 0) + 1
         assert self.steps, "unexpected request %s %s(%r)" % (kind, name, variables)
         expected, answer = self.steps.pop(0)
@@ -33,6 +35,10 @@ class Script:
         if isinstance(answer, Exception):
             raise answer
         return answer(variables) if callable(answer) else answer
+
+    @property
+    def documents(self):
+        return [document for document, dummy in self.sent_documents]
 
     @property
     def mutations(self):

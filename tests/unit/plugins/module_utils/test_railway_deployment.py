@@ -53,6 +53,11 @@ def one(deployment):
     return dict(deployment=deployment)
 
 
+def deploy_latest(made, *older):
+    """serviceInstanceDeploy(latestCommit: true) answers true; the new deployment is read back."""
+    return [("serviceInstanceDeploy", dict(serviceInstanceDeploy=True)), ("deployments", history(made, *older))]
+
+
 def run(p, check_mode=False):
     return execute(railway_deployment, TaskContext(p, check_mode=check_mode, diff=True, no_log_values={TOKEN}))
 
@@ -69,8 +74,7 @@ def test_deploy_and_wait_until_success(railway_script):
     script = railway_script(
         ("project", project()),
         ("deployments", history(dep("d-1"))),
-        ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-2")),
-        ("deployment", one(dep("d-2", "QUEUED"))),
+        *deploy_latest(dep("d-2", "QUEUED"), dep("d-1")),
         ("deployment", one(dep("d-2", "BUILDING"))),
         ("deployment", one(dep("d-2", "SUCCESS"))),
     )
@@ -79,7 +83,8 @@ def test_deploy_and_wait_until_success(railway_script):
     assert result["changed"] is True
     assert result["deployment"]["id"] == "d-2" and result["deployment"]["status"] == "SUCCESS"
     assert script.sent[2][2] == dict(environmentId=ENV, serviceId=SVC)
-    assert script.mutations == ["serviceInstanceDeployV2"]
+    assert "latestCommit: true" in script.documents[2]        # the branch head, not the commit the service has
+    assert script.mutations == ["serviceInstanceDeploy"]
     assert script.sent[1][2] == dict(input=dict(environmentId=ENV, serviceId=SVC), first=20)
 
 
@@ -109,11 +114,10 @@ def test_commit_deploy_sends_the_sha(railway_script):
     assert result["deployment"]["commit_sha"] == SHA
 
 
-@pytest.mark.parametrize("status", ["FAILED", "CRASHED", "REMOVED", "SKIPPED"])
+@pytest.mark.parametrize("status", ["FAILED", "CRASHED"])
 def test_failure_names_the_deployment_and_status(railway_script, status):
-    railway_script(("project", project()), ("deployments", history()),
-                   ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-9")),
-                   ("deployment", one(dep("d-9", "BUILDING"))), ("deployment", one(dep("d-9", status))))
+    railway_script(("project", project()), ("deployments", history()), *deploy_latest(dep("d-9", "BUILDING")),
+                   ("deployment", one(dep("d-9", status))))
     result = run(params(wait=True))
     assert result["failed"] is True and result["changed"] is True
     assert "d-9" in result["msg"] and status in result["msg"]
@@ -121,9 +125,8 @@ def test_failure_names_the_deployment_and_status(railway_script, status):
 
 
 def test_wait_timeout(railway_script):
-    railway_script(("project", project()), ("deployments", history()),
-                   ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-9")),
-                   *[("deployment", one(dep("d-9", "BUILDING")))] * 4)
+    railway_script(("project", project()), ("deployments", history()), *deploy_latest(dep("d-9", "BUILDING")),
+                   *[("deployment", one(dep("d-9", "BUILDING")))] * 3)
     result = run(params(wait=True, wait_timeout=3))
     assert result["failed"] is True and result["msg"].startswith("wait_timeout:")
     assert "BUILDING" in result["msg"]
@@ -133,7 +136,7 @@ def test_crash_rolls_back_to_the_previous_success(railway_script):
     script = railway_script(
         ("project", project()),
         ("deployments", history(dep("d-1"))),
-        ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-2")),
+        *deploy_latest(dep("d-2", "DEPLOYING"), dep("d-1")),
         ("deployment", one(dep("d-2", "CRASHED"))),
         ("deployments", history(dep("d-2", "CRASHED"), dep("d-1", "REMOVED", can_rollback=True))),
         ("deploymentRollback", dict(deploymentRollback=True)),
@@ -144,8 +147,10 @@ def test_crash_rolls_back_to_the_previous_success(railway_script):
     result = run(params(wait=True, rollback_on_failure=True))
     script.done()
     assert result["failed"] is True and result["changed"] is True
-    assert script.mutations == ["serviceInstanceDeployV2", "deploymentRollback"]
-    assert script.sent[5][2] == dict(id="d-1")
+    assert script.mutations == ["serviceInstanceDeploy", "deploymentRollback"]
+    assert script.sent[6][2] == dict(id="d-1")
+    assert any("rollback deployment d-3 runs the image and the variables of deployment d-1" in w
+               for w in result["warnings"])
     assert result["rolled_back_to"]["id"] == "d-1"
     assert result["rollback_deployment"]["id"] == "d-3" and result["rollback_deployment"]["status"] == "SUCCESS"
     assert "d-2" in result["msg"] and "CRASHED" in result["msg"] and "rolled back" in result["msg"]
@@ -158,7 +163,7 @@ def test_failed_build_leaves_the_previous_running(railway_script):
         ("deployment", one(dep("d-2", "FAILED"))),
         ("deployments", history(dep("d-2", "FAILED"), dep("d-1", "SUCCESS"))),
     )
-    result = run(params(wait=True, rollback_on_failure=True))
+    result = run(params(wait=True, rollback_on_failure=True, commit_sha=SHA))
     script.done()
     assert result["failed"] is True and script.mutations == ["serviceInstanceDeployV2"]
     assert "d-1 is still SUCCESS" in result["msg"]
@@ -175,6 +180,7 @@ def test_rollback_action_picks_the_previous_successful(railway_script):
     script.done()
     assert script.sent[2][2] == dict(id="d-2")
     assert result["deployment"]["id"] == "d-4" and result["changed"] is True
+    assert any(w.startswith("service api: rollback deployment d-4") for w in result["warnings"])
 
 
 def test_rollback_without_target_fails_before_any_write(railway_script):
@@ -202,12 +208,12 @@ def test_redeploy_and_restart(railway_script):
 def test_lost_deploy_answer_is_found_again(railway_script):
     script = railway_script(
         ("project", project()), ("deployments", history(dep("d-1"))),
-        ("serviceInstanceDeployV2", ApiError("lost", provider="Railway", lost_response=True)),
+        ("serviceInstanceDeploy", ApiError("lost", provider="Railway", lost_response=True)),
         ("deployments", history(dep("d-2", "QUEUED"), dep("d-1"))),
     )
     result = run(params())
     script.done()
-    assert script.mutations == ["serviceInstanceDeployV2"]
+    assert script.mutations == ["serviceInstanceDeploy"]
     assert result["deployment"]["id"] == "d-2"
 
 
@@ -228,8 +234,7 @@ def test_health_check_passes_after_retries(railway_script, monkeypatch):
         return answers.pop(0)
 
     monkeypatch.setattr(railway_deployment.HttpClient, "request", fake_request)
-    railway_script(("project", project()), ("deployments", history()),
-                   ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-2")), ("deployment", one(dep("d-2"))))
+    railway_script(("project", project()), ("deployments", history()), *deploy_latest(dep("d-2")))
     result = run(params(wait=True, health_check=probe(body="ok")))
     assert result.get("failed") is not True, result
     assert result["health_check"] == dict(url="http://app.invalid/healthz", status_code=200, attempts=3)
@@ -241,7 +246,7 @@ def test_health_check_failure_rolls_back(railway_script, monkeypatch):
                         lambda self, method, path="", **kw: HttpResponse(500, text="boom"))
     script = railway_script(
         ("project", project()), ("deployments", history(dep("d-1"))),
-        ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-2")), ("deployment", one(dep("d-2"))),
+        *deploy_latest(dep("d-2"), dep("d-1")),
         ("deployments", history(dep("d-2"), dep("d-1", "REMOVED", can_rollback=True))),
         ("deploymentRollback", dict(deploymentRollback=True)),
         ("deployments", history(dep("d-3", "SUCCESS"), dep("d-2", "REMOVED"), dep("d-1", "REMOVED", can_rollback=True))),
@@ -267,3 +272,51 @@ def test_bad_input_fails_before_any_request(railway_script, overrides, option):
     assert result["failed"] is True
     assert result["msg"].startswith(option), result["msg"]
     assert script.sent == []
+
+
+@pytest.mark.parametrize("status", ["REMOVED", "SKIPPED"])
+def test_a_superseded_deployment_is_followed_to_the_newer_one(railway_script, status):
+    script = railway_script(
+        ("project", project()), ("deployments", history(dep("d-1"))),
+        *deploy_latest(dep("d-2", "QUEUED"), dep("d-1")),
+        ("deployment", one(dep("d-2", status))),
+        ("deployments", history(dep("d-3", "BUILDING"), dep("d-2", status), dep("d-1"))),
+        ("deployment", one(dep("d-3", "SUCCESS"))),
+    )
+    result = run(params(wait=True))
+    script.done()
+    assert result.get("failed") is not True, result
+    assert result["deployment"]["id"] == "d-3" and result["deployment"]["status"] == "SUCCESS"
+    assert any("d-2 was %s" % status in w and "d-3" in w for w in result["warnings"])
+
+
+def test_a_superseded_deployment_without_a_newer_one_fails(railway_script):
+    railway_script(("project", project()), ("deployments", history()), *deploy_latest(dep("d-2", "QUEUED")),
+                   ("deployment", one(dep("d-2", "REMOVED"))), ("deployments", history(dep("d-2", "REMOVED"))))
+    result = run(params(wait=True))
+    assert result["failed"] is True and "d-2 was REMOVED and no newer deployment replaced it" in result["msg"]
+
+
+def test_needs_approval_fails_at_once_saying_what_to_do(railway_script):
+    script = railway_script(("project", project()), ("deployments", history(dep("d-1"))),
+                            *deploy_latest(dep("d-2", "NEEDS_APPROVAL"), dep("d-1")))
+    result = run(params(wait=True, wait_timeout=600))
+    script.done()                      # no polling until the timeout: a person has to approve it
+    assert result["failed"] is True and result["changed"] is True
+    assert result["msg"].startswith("wait: deployment d-2 of service api is NEEDS_APPROVAL") and "approve" in result["msg"]
+
+
+def test_needs_approval_without_wait_warns(railway_script):
+    railway_script(("project", project()), ("deployments", history(dep("d-1"))),
+                   *deploy_latest(dep("d-2", "NEEDS_APPROVAL"), dep("d-1")))
+    result = run(params())
+    assert result["changed"] is True and any(w.startswith("deployment d-2 of service api is NEEDS_APPROVAL")
+                                             for w in result["warnings"])
+
+
+def test_redeploy_checks_can_redeploy_before_any_write(railway_script):
+    latest = dict(dep("d-1"), canRedeploy=False)
+    script = railway_script(("project", project()), ("deployments", history(latest)))
+    result = run(params(action="redeploy"))
+    assert result["failed"] is True and script.mutations == []
+    assert result["msg"].startswith("action: Railway cannot redeploy the latest deployment d-1") and "canRedeploy" in result["msg"]

@@ -27,7 +27,7 @@ def base(**overrides):
 
 def item(name, **overrides):
     value = {k: None for k in railway_services.ITEM_OPTIONS}
-    value.update(name=name, state="present")
+    value.update(name=name, state="present", scope="environment")
     for key, sub in overrides.items():
         if key in ("source", "build", "deploy") and isinstance(sub, dict):
             full = {k: None for k in railway_services.ITEM_OPTIONS[key]["options"]}
@@ -182,10 +182,56 @@ def test_absent_deletes_after_the_patch(railway_script):
     script = railway_script(("environmentState", state_answer(dict(services={API: dict(deploy=dict(numReplicas=1)), PG: {}}))),
                             ("environmentPatchCommit", dict(environmentPatchCommit="p")),
                             ("serviceDelete", dict(serviceDelete=True)))
+    result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2)),
+                                                  item("Postgres", state="absent", scope="project")]))
+    script.done()
+    assert script.sent[2][2] == dict(id=PG)                 # no environmentId: every environment
+    assert result["services"][1] == dict(id=PG, name="Postgres", state="absent", scope="project", changed=True)
+
+
+def test_absent_in_the_environment_is_an_instance_delete_in_the_same_patch(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={API: dict(deploy=dict(numReplicas=1)), PG: {}}))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
     result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2)), item("Postgres", state="absent")]))
     script.done()
-    assert script.sent[2][2] == dict(id=PG)
-    assert result["services"][1] == dict(id=PG, name="Postgres", state="absent", changed=True)
+    assert script.mutations == ["environmentPatchCommit"]        # no serviceDelete: it could reach other environments
+    assert script.sent[1][2]["patch"]["services"] == {API: dict(deploy=dict(numReplicas=2)), PG: dict(isDeleted=True)}
+    assert result["services"][1] == dict(id=PG, name="Postgres", state="absent", scope="environment", changed=True)
+
+    script = railway_script(("environmentState", state_answer(dict(services={API: dict(deploy=dict(numReplicas=2))}))))
+    again = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2)), item("Postgres", state="absent")]))
+    script.done()
+    assert again["changed"] is False and script.mutations == []     # the service is still in the project, not here
+
+
+def test_absent_in_the_environment_needs_the_environment(railway_script):
+    script = railway_script()
+    result = run(railway_service, dict(single("api", state="absent"), environment=None))
+    assert result["failed"] is True and result["msg"].startswith("environment:") and "scope" in result["msg"]
+    assert script.sent == []
+
+
+def test_a_running_rollback_is_deployed_again_with_the_config(railway_script):
+    answer = state_answer(dict(services={API: dict(deploy=dict(numReplicas=2))}))
+    answer["environment"]["serviceInstances"] = dict(edges=[dict(node=dict(serviceId=API, latestDeployment=dict(
+        id="d-9", status="SUCCESS", meta=dict(reason="rollback", rollbackTargetDeploymentId="d-1"))))])
+    script = railway_script(("environmentState", answer),
+                            ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-10")))
+    result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2))]))
+    script.done()
+    assert script.sent[1][2] == dict(environmentId=EID, serviceId=API)       # no commitSha: the commit it runs
+    assert result["changed"] is True and result["services"][0]["redeployed_after_rollback"] == "d-10"
+    assert any("rollback deployment d-9 with the variables of deployment d-1" in w for w in result["warnings"])
+
+    script = railway_script(("environmentState", answer))
+    checked = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2))]), check_mode=True)
+    assert checked["changed"] is True and script.mutations == []
+    script = railway_script(("environmentState", answer))
+    skipped = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2))], skip_deploys=True))
+    assert skipped["changed"] is False and script.mutations == [] and "skip_deploys" in skipped["warnings"][0]
+    answer["environment"]["serviceInstances"]["edges"][0]["node"]["latestDeployment"]["meta"]["reason"] = "deploy"
+    script = railway_script(("environmentState", answer))
+    assert run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2))]))["changed"] is False
 
 
 def test_bad_input_fails_before_any_request_naming_the_field(railway_script):

@@ -220,3 +220,33 @@ def test_check_mode_for_a_service_still_to_be_created(railway_script):
     script.done()
     assert result["changed"] is True and result["added"] == ["A", "DB"] and script.mutations == []
     assert any("does not exist yet" in w for w in result["warnings"])
+
+
+def rolled_back(config_value, status="SUCCESS"):
+    state = answer(config_value)
+    state["environment"]["serviceInstances"] = dict(edges=[dict(node=dict(serviceId=API, latestDeployment=dict(
+        id="d-9", status=status, meta=dict(reason="rollback", rollbackTargetDeploymentId="d-1"))))])
+    return state
+
+
+def test_a_service_left_on_a_rollbacks_variables_is_deployed_again_with_the_config(railway_script):
+    done = config(dict(PORT=dict(value="8080")))
+    script = railway_script(("environmentState", rolled_back(done)),
+                            ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-10")))
+    result = run(params(variables={"PORT": 8080}))
+    script.done()
+    assert script.sent[1][2] == dict(environmentId=EID, serviceId=API)        # the commit it runs, no commitSha
+    assert result["changed"] is True and result["redeployed_after_rollback"] == "d-10" and result["updated"] == []
+    assert "rollback deployment d-9 with the variables of deployment d-1" in result["warnings"][0]
+
+    script = railway_script(("environmentState", rolled_back(done, status="REMOVED")))     # replaced since: nothing to do
+    assert run(params(variables={"PORT": 8080}))["changed"] is False and script.mutations == []
+
+
+def test_a_variable_change_deploys_a_rolled_back_service_anyway(railway_script):
+    script = railway_script(("environmentState", rolled_back(config(dict(PORT=dict(value="8080"))))),
+                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    result = run(params(variables={"PORT": 9090}))
+    script.done()
+    assert script.mutations == ["environmentPatchCommit"] and result["redeployed_after_rollback"] is None
+    assert "this run's config change deploys it" in result["warnings"][0]
