@@ -19,7 +19,8 @@ import string
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, railway_argument_spec, railway_environment_spec
-from ansible_collections.railstack.platform.plugins.module_utils.railway_config import DELETE, Plan, commit, read_state, view
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
+    DELETE, STAGED_CHANGES_OPTION, Plan, commit, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
     create_service, delete_service, instance_result)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import VariableSpec, desired_variables
@@ -44,6 +45,7 @@ ARGUMENT_SPEC = dict(
     redis_maxmemory_policy=dict(type="str", choices=REDIS_POLICIES),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     skip_deploys=dict(type="bool", default=False),
+    staged_changes=STAGED_CHANGES_OPTION,
 )
 MODULE_KWARGS = dict(mutually_exclusive=[("version", "image")])
 

@@ -16,7 +16,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._http import Ap
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, ENVIRONMENT_QUERY, Plan, commit, read_state, reread_environment, view)
+    DELETE, STAGED_CHANGES_OPTION, ENVIRONMENT_QUERY, Plan, commit, read_state, reread_environment, view)
 
 BACKUP_SCHEDULES = ["DAILY", "WEEKLY", "MONTHLY"]
 
@@ -31,6 +31,7 @@ ARGUMENT_SPEC = dict(
     region=dict(type="str"),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     skip_deploys=dict(type="bool", default=False),
+    staged_changes=STAGED_CHANGES_OPTION,
 )
 MODULE_KWARGS = dict(required_if=[("state", "present", ("service",))], required_one_of=[("service", "name")])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from .railway_script import applied, committed, staged_commit, unchanged  # noqa: F401
 from ansible_collections.railstack.platform.plugins.module_utils import railway_database, railway_volume
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, execute
@@ -64,11 +65,11 @@ def test_volume_created_then_only_the_rest_patched(railway_script):
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="api-volume"))),
                             ("volumeUpdate", dict(volumeUpdate=dict(id=VOL, name="uploads"))),
                             ("environmentConfig", env(mounted)),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e2"))
     result = run(railway_volume, volume_params(name="uploads", size_mb=10000, backup_schedules=["DAILY"]))
     script.done()
     assert script.sent[1][2] == dict(input=dict(projectId=PID, serviceId=API, mountPath="/data", environmentId=EID))
-    assert script.sent[4][2]["patch"] == dict(volumes={VOL: dict(sizeMB=10000)},
+    assert script.sent[5][2]["patch"] == dict(volumes={VOL: dict(sizeMB=10000)},
                                               services={API: dict(volumeMounts={VOL: dict(backupSchedules=["DAILY"])})})
     assert result["volume"]["id"] == VOL and result["volume"]["name"] == "uploads" and result["volume"]["size_mb"] == 10000
 
@@ -102,9 +103,9 @@ def test_volume_lost_create_is_found_again(railway_script):
 
 def test_volume_mount_path_moves_in_one_patch(railway_script):
     config = dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/data")})}, volumes={VOL: dict(sizeMB=5000)})
-    script = railway_script(("environmentState", answer(config)), ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    script = railway_script(("environmentState", answer(config)), *committed("p", "e"))
     run(railway_volume, volume_params(mount_path="/var/data"))
-    assert script.sent[1][2]["patch"] == dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/var/data")})})
+    assert script.sent[2][2]["patch"] == dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/var/data")})})
 
 
 def test_volume_bad_mount_path_fails_before_any_request(railway_script):
@@ -119,12 +120,12 @@ def test_postgres_is_built_like_the_template_in_three_writes(railway_script):
     script = railway_script(("environmentState", answer(dict(services={}))),
                             ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Postgres"))),
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="Postgres-volume"))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(railway_database, db_params(public=True, size_mb=10000))
     script.done()
     assert script.sent[1][2]["input"] == dict(projectId=PID, name="Postgres", environmentId=EID)
     assert script.sent[2][2]["input"] == dict(projectId=PID, serviceId=PG, mountPath="/var/lib/postgresql/data", environmentId=EID)
-    patch = script.sent[3][2]["patch"]
+    patch = script.sent[4][2]["patch"]
     service = patch["services"][PG]
     assert service["isCreated"] is True
     assert service["source"] == dict(image="ghcr.io/railwayapp-templates/postgres-ssl:18")
@@ -163,10 +164,10 @@ def test_an_existing_database_is_one_read_and_keeps_its_password(railway_script)
 
 def test_public_false_removes_the_proxy_and_the_public_url(railway_script):
     script = railway_script(("environmentState", answer(built_postgres(), services=(("Postgres", PG),))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(railway_database, db_params(public=False))
     expected = dict(services={PG: dict(variables=dict(DATABASE_PUBLIC_URL=None), networking=dict(tcpProxies={"5432": None}))})
-    assert script.sent[1][2]["patch"] == expected
+    assert script.sent[2][2]["patch"] == expected
     assert result["public_url_reference"] is None
 
 
@@ -181,19 +182,19 @@ def test_a_template_database_keeps_its_own_values(railway_script):
 
 def test_version_given_upgrades_the_image(railway_script):
     script = railway_script(("environmentState", answer(built_postgres(), services=(("Postgres", PG),))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     run(railway_database, db_params(version="17"))
-    assert script.sent[1][2]["patch"]["services"][PG]["source"] == dict(image="ghcr.io/railwayapp-templates/postgres-ssl:17")
+    assert script.sent[2][2]["patch"]["services"][PG]["source"] == dict(image="ghcr.io/railwayapp-templates/postgres-ssl:17")
 
 
 def test_redis_maxmemory_policy_is_in_the_start_command(railway_script):
     script = railway_script(("environmentState", answer(dict(services={}))),
                             ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Redis"))),
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="Redis-volume"))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(railway_database, db_params(engine="redis", redis_maxmemory="256mb", redis_maxmemory_policy="allkeys-lru"))
     script.done()
-    service = script.sent[3][2]["patch"]["services"][PG]
+    service = script.sent[4][2]["patch"]["services"][PG]
     assert service["source"] == dict(image="redis:8.2.1")
     assert service["deploy"]["startCommand"].endswith("--maxmemory 256mb --maxmemory-policy allkeys-lru\"")
     assert service["volumeMounts"] == {VOL: dict(mountPath="/data")}
