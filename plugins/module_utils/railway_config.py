@@ -211,6 +211,7 @@ class EnvironmentState:
         self.config_etag = (environment or {}).get("configEtag")
         self.unmerged_changes = (environment or {}).get("unmergedChangesCount") or 0
         self.exists = bool(self.project["id"]) and bool(self.environment and self.environment["id"])
+        self.written_since_read = False     # set by a granular write of this task (serviceCreate, volumeCreate)
 
     @property
     def service_names(self):
@@ -233,6 +234,7 @@ class EnvironmentState:
         clone.config = with_sealed_variables(environment.get("config") or {}, environment)
         clone.config_etag = environment.get("configEtag")
         clone.unmerged_changes = environment.get("unmergedChangesCount") or 0
+        clone.written_since_read = False
         return clone
 
 
@@ -505,7 +507,8 @@ def commit(ctx, client, state, planner, message, skip_deploys=False):
     Staged changes someone else made are refused (option staged_changes, default refuse), merged with
     ours and committed (commit, with a warning) or left alone while ours are only staged (stage).
     Otherwise one environmentPatchCommit, or stage + commit staged when skip_deploys is asked. Right
-    before writing, one read checks that the environment did not change since `state` was read.
+    before writing, one read checks that the environment did not change since `state` was read (or,
+    when this task's own serviceCreate / volumeCreate changed it, reads it again and plans again).
     When an answer is lost, the environment is read again and only what is still missing is sent.
     Returns dict(staged=bool, patch_id=str or None, committed=bool).
     """
@@ -517,7 +520,16 @@ def commit(ctx, client, state, planner, message, skip_deploys=False):
     only_stage = foreign and mode == "stage"
     if not plan.changed or ctx.check_mode:
         return dict(staged=bool(plan.changed and (foreign or skip_deploys)), patch_id=None, committed=False)
-    check_unchanged(client, state)
+    if state.written_since_read:        # our own serviceCreate / volumeCreate changed it: plan again on a fresh read
+        state = reread_environment(client, state, ctx)
+        plan = planner(state)
+        if not plan.changed:
+            return dict(staged=False, patch_id=None, committed=False)
+        if state.unmerged_changes and mode == "refuse":
+            refuse_foreign_staged(client, state)
+        foreign, only_stage = bool(state.unmerged_changes), bool(state.unmerged_changes) and mode == "stage"
+    else:
+        check_unchanged(client, state)
     for attempt in (1, 2):
         staged = bool(foreign or skip_deploys)
         try:

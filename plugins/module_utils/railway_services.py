@@ -257,6 +257,7 @@ def project_services(client, project_id):
 def create_service(client, state, name):
     """serviceCreate with the name only (no source, so nothing deploys before the config patch); found again if lost."""
     service_input = dict(projectId=state.project["id"], name=name, environmentId=state.environment["id"])
+    state.written_since_read = True         # the new instance changes the environment's configEtag
 
     def create():
         return client.mutate(SERVICE_CREATE, dict(input=service_input))["serviceCreate"]["id"]

@@ -80,6 +80,8 @@ def create_volume(client, state, service_id, mount_path, region=None, name=None)
     if region:
         volume_input["region"] = region
 
+    state.written_since_read = True         # mounting it changes the environment's configEtag
+
     def create():
         return client.mutate(VOLUME_CREATE, dict(input=volume_input))["volumeCreate"]
 

@@ -84,3 +84,9 @@ def staged_commit(patch_id, etag, unmerged=0):
     """check, stage (merge), commit staged, one poll."""
     return [unchanged(etag, unmerged), ("environmentStageChanges", dict(environmentStageChanges=dict(id=patch_id))),
             ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged=patch_id)), applied(patch_id)]
+
+
+def reread_then_commit(patch_id, environment):
+    """After the task's own serviceCreate / volumeCreate: a fresh read of `environment` instead of the check."""
+    return [("environmentConfig", dict(environment=environment)),
+            ("environmentPatchCommit", dict(environmentPatchCommit=patch_id)), applied(patch_id)]

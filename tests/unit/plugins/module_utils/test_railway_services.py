@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from .railway_script import applied, committed, staged_commit, unchanged  # noqa: F401
+from .railway_script import applied, committed, reread_then_commit, staged_commit, unchanged  # noqa: F401
 from ansible_collections.railstack.platform.plugins.module_utils import railway_service, railway_services
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
@@ -65,7 +65,7 @@ def test_creates_a_missing_service_then_writes_everything_in_one_patch(railway_s
     script = railway_script(
         ("environmentState", state_answer(dict(services={PG: PG_CONFIG}), services=(("Postgres", PG),))),
         ("serviceCreate", lambda v: dict(serviceCreate=dict(id=NEWID, name=v["input"]["name"]))),
-        *committed("patch-1", "e1"),
+        *reread_then_commit("patch-1", state_answer(dict(services={PG: PG_CONFIG}))["environment"]),
     )
     params = base(services=[item("web", source=dict(image="nginx:1.27"), deploy=dict(num_replicas=2, healthcheck_path="/health"),
                                  tcp_proxy_port=8080, variables={"DB": "${{Postgres.DATABASE_URL}}", "PORT": 8080, "DEBUG": False})])
@@ -80,7 +80,7 @@ def test_creates_a_missing_service_then_writes_everything_in_one_patch(railway_s
         variables=dict(DB=dict(value="${{Postgres.DATABASE_URL}}"), PORT=dict(value="8080"), DEBUG=dict(value="false")))})
     web = result["services"][0]
     assert web["id"] == NEWID and web["created"] and web["tcp_proxy_ports"] == [8080] and web["variables"] == ["DB", "DEBUG", "PORT"]
-    assert result["api_requests"] == 5       # read, create, check unchanged, commit, one poll: applied
+    assert result["api_requests"] == 5       # read, create, read again (the create changed it), commit, one poll
 
 
 def test_second_run_is_one_read(railway_script):
@@ -157,7 +157,7 @@ def test_references_may_name_services_and_variables_of_the_same_run(railway_scri
     script = railway_script(("environmentState", state_answer(dict(services={}), services=())),
                             ("serviceCreate", dict(serviceCreate=dict(id=NEWID, name="api"))),
                             ("serviceCreate", dict(serviceCreate=dict(id=PG, name="worker"))),
-                            *committed("p", "e1"))
+                            *reread_then_commit("p", state_answer(dict(services={}))["environment"]))
     result = run(railway_services, base(services=[
         item("api", variables={"PORT": "8080", "SELF": "${{RAILWAY_PRIVATE_DOMAIN}}:${{PORT}}"}),
         item("worker", variables={"API": "http://${{api.RAILWAY_PRIVATE_DOMAIN}}:${{api.PORT}}"})]))
@@ -171,7 +171,7 @@ def test_lost_create_is_found_again_not_repeated(railway_script):
         ("environmentState", state_answer(dict(services={}), services=())),
         ("serviceCreate", lost),
         ("projectServices", dict(project=dict(services=dict(edges=[dict(node=dict(id=NEWID, name="web"))], pageInfo=PAGE)))),
-        *committed("p", "e1"),
+        *reread_then_commit("p", state_answer(dict(services={}))["environment"]),
     )
     result = run(railway_services, base(services=[item("web", deploy=dict(num_replicas=2))]))
     script.done()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .railway_script import applied, committed, staged_commit, unchanged  # noqa: F401
+from .railway_script import applied, committed, reread_then_commit, staged_commit, unchanged  # noqa: F401
 from ansible_collections.railstack.platform.plugins.module_utils import railway_database, railway_volume
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, execute
@@ -120,7 +120,7 @@ def test_postgres_is_built_like_the_template_in_three_writes(railway_script):
     script = railway_script(("environmentState", answer(dict(services={}))),
                             ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Postgres"))),
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="Postgres-volume"))),
-                            *committed("p", "e"))
+                            *reread_then_commit("p", env(dict(services={}))["environment"]))
     result = run(railway_database, db_params(public=True, size_mb=10000))
     script.done()
     assert script.sent[1][2]["input"] == dict(projectId=PID, name="Postgres", environmentId=EID)
@@ -191,7 +191,7 @@ def test_redis_maxmemory_policy_is_in_the_start_command(railway_script):
     script = railway_script(("environmentState", answer(dict(services={}))),
                             ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Redis"))),
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="Redis-volume"))),
-                            *committed("p", "e"))
+                            *reread_then_commit("p", env(dict(services={}))["environment"]))
     result = run(railway_database, db_params(engine="redis", redis_maxmemory="256mb", redis_maxmemory_policy="allkeys-lru"))
     script.done()
     service = script.sent[4][2]["patch"]["services"][PG]
