@@ -512,41 +512,46 @@ def commit(ctx, client, state, planner, message, skip_deploys=False):
     When an answer is lost, the environment is read again and only what is still missing is sent.
     Returns dict(staged=bool, patch_id=str or None, committed=bool).
     """
-    plan = planner(state)
     mode = ctx.params.get("staged_changes") or "refuse"
-    foreign = bool(state.unmerged_changes)
-    if plan.changed and foreign and mode == "refuse" and state.exists:
-        refuse_foreign_staged(client, state)
-    only_stage = foreign and mode == "stage"
+    plan = planner(state)
+    if plan.changed and state.exists:
+        _check_staged(client, state, mode)
     if not plan.changed or ctx.check_mode:
-        return dict(staged=bool(plan.changed and (foreign or skip_deploys)), patch_id=None, committed=False)
+        return dict(staged=bool(plan.changed and (state.unmerged_changes or skip_deploys)), patch_id=None, committed=False)
     if state.written_since_read:        # our own serviceCreate / volumeCreate changed it: plan again on a fresh read
+        state = reread_environment(client, state, ctx)
+        if not planner(state).changed:
+            return dict(staged=False, patch_id=None, committed=False)
+        _check_staged(client, state, mode)
+    else:
+        check_unchanged(client, state)
+    return _write_and_wait(ctx, client, state, planner, message, skip_deploys, mode)
+
+
+def _check_staged(client, state, mode):
+    if state.unmerged_changes and mode == "refuse":
+        refuse_foreign_staged(client, state)
+
+
+def _write_and_wait(ctx, client, state, planner, message, skip_deploys, mode):
+    """The write (sent again, for what is missing, after a lost answer), then the wait for Railway to apply it."""
+    only_stage = bool(state.unmerged_changes) and mode == "stage"
+    staged = bool(state.unmerged_changes or skip_deploys)
+    plan = planner(state)
+    try:
+        patch_id = _write(ctx, client, state, plan, message, skip_deploys, staged, only_stage)
+    except ApiError as exc:
+        if not exc.lost_response:
+            raise
         state = reread_environment(client, state, ctx)
         plan = planner(state)
         if not plan.changed:
-            return dict(staged=False, patch_id=None, committed=False)
-        if state.unmerged_changes and mode == "refuse":
-            refuse_foreign_staged(client, state)
-        foreign, only_stage = bool(state.unmerged_changes), bool(state.unmerged_changes) and mode == "stage"
-    else:
-        check_unchanged(client, state)
-    for attempt in (1, 2):
-        staged = bool(foreign or skip_deploys)
-        try:
-            patch_id = _write(ctx, client, state, plan, message, skip_deploys, staged, only_stage)
-        except ApiError as exc:
-            if not exc.lost_response or attempt == 2:
-                raise
-            state = reread_environment(client, state, ctx)
-            plan = planner(state)
-            if not plan.changed:
-                return dict(staged=staged, patch_id=None, committed=not only_stage)
-            continue
-        if only_stage:
-            return dict(staged=True, patch_id=None, committed=False)
-        wait_until_applied(client, state, patch_id)
-        return dict(staged=staged, patch_id=patch_id, committed=True)
-    return None  # not reached
+            return dict(staged=staged, patch_id=None, committed=not only_stage)
+        patch_id = _write(ctx, client, state, plan, message, skip_deploys, staged, only_stage)
+    if only_stage:
+        return dict(staged=True, patch_id=None, committed=False)
+    wait_until_applied(client, state, patch_id)
+    return dict(staged=staged, patch_id=patch_id, committed=True)
 
 
 def _write(ctx, client, state, plan, message, skip_deploys, staged, only_stage):

@@ -176,8 +176,8 @@ STAGED = """
 """
 
 
-def test_foreign_staged_work_is_refused_by_default_and_committed_when_asked(sandbox, sandbox_env, stack, run_playbook,
-                                                                           traffic, secrets_file):
+def test_foreign_staged_work_is_refused_by_default_and_committed_when_asked(
+        sandbox, sandbox_env, stack, run_playbook, traffic, secrets_file):
     run_playbook(SERVICES, extra_vars=[stack, secrets_file]).assert_ok()
     ids = services_by_name(sandbox, stack["project"])
     graphql(sandbox_env, "mutation s($e: String!, $p: EnvironmentConfig!) { environmentStageChanges(environmentId: $e, input: $p) { id } }",

@@ -136,8 +136,8 @@ def test_exclusive_and_skip_deploys(sandbox_env, stack, run_playbook, traffic):
     with traffic.window() as window:
         run = run_playbook(EXCLUSIVE, extra_vars=dict(project=stack["project"], env_id=stack["env_id"], exclusive=True)).assert_ok()
     assert run.task("Only these")["removed"] == ["STRAY"]
-    assert [o for o in operations(window) if o != "environmentPatch"][-2:] == ["environmentStageChanges",
-                                                                              "environmentPatchCommitStaged"]
+    writes = [o for o in operations(window) if o != "environmentPatch"][-2:]
+    assert writes == ["environmentStageChanges", "environmentPatchCommitStaged"]
     stored = environment_config(sandbox_env, stack["env_id"])["config"]["services"][stack["ids"]["db"]]["variables"]
     assert sorted(stored) == ["DATABASE_URL", "EXTRA"]
 

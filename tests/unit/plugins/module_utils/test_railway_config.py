@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .railway_script import applied, committed, staged_commit, unchanged  # noqa: F401
+from .railway_script import applied, committed, staged_commit, unchanged
 from ansible_collections.railstack.platform.plugins.module_utils import railway_config as engine
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from .railway_script import applied, committed, reread_then_commit, staged_commit, unchanged  # noqa: F401
+from .railway_script import committed, reread_then_commit, staged_commit
 from ansible_collections.railstack.platform.plugins.module_utils import railway_service, railway_services
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .railway_script import applied, committed, staged_commit, unchanged  # noqa: F401
+from .railway_script import committed, staged_commit
 from ansible_collections.railstack.platform.plugins.module_utils import railway_variables as module
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, execute
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .railway_script import applied, committed, staged_commit, unchanged  # noqa: F401
+from .railway_script import committed, unchanged
 from ansible_collections.railstack.platform.plugins.module_utils import stripe_webhook_endpoint
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
