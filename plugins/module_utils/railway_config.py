@@ -56,8 +56,11 @@ PROJECT_FIELDS = ("id name"
                   " services(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
                   " volumes(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
                   % (PAGE_SIZE, PAGE_SIZE))
+VARIABLE_PAGE = "edges { node { name serviceId isSealed } } pageInfo { hasNextPage endCursor }"
 ENVIRONMENT_FIELDS = ("id name projectId config(decryptVariables: true) configEtag unmergedChangesCount"
-                      " variables(first: %d) { edges { node { name serviceId isSealed } } pageInfo { hasNextPage } }" % PAGE_SIZE)
+                      " variables(first: %d) { %s }" % (PAGE_SIZE, VARIABLE_PAGE))
+VARIABLES_QUERY = ("query environmentVariables($id: String!, $first: Int, $after: String) {"
+                   " environment(id: $id) { variables(first: $first, after: $after) { %s } } }" % VARIABLE_PAGE)
 PENDING_PATCHES = "environmentPatches(environmentId: $%s, first: 10) { edges { node { id status } } }"   # newest first
 STATE_QUERY = ("query environmentState($projectId: String!, $environmentId: String!) {"
                " project(id: $projectId) { %s } environment(id: $environmentId) { %s } %s }" % (
@@ -301,7 +304,7 @@ def read_state(ctx, client, project, environment, workspace_id=None):
         if data["environment"]["projectId"] != data["project"]["id"]:
             raise TaskFailed("environment: %s is not an environment of project %s (it has: %s)." % (
                 environment, data["project"]["name"], _environment_names(data["project"])))
-        found = EnvironmentState(_complete(client, data["project"]), data["environment"])
+        found = EnvironmentState(_complete(client, data["project"]), _all_variables(client, data["environment"]))
         return _settled(ctx, client, found, data)
     found = client.resolve_project(project, workspace_id, PROJECT_FIELDS, required=not ctx.check_mode)
     if found is None:
@@ -318,13 +321,28 @@ def read_state(ctx, client, project, environment, workspace_id=None):
         raise TaskFailed("environment: project %r has no environment %r (it has: %s)." % (
             found["name"], environment, _environment_names(found)))
     data = client.query(ENVIRONMENT_QUERY, dict(id=env["id"]))
-    return _settled(ctx, client, EnvironmentState(found, data["environment"]), data)
+    return _settled(ctx, client, EnvironmentState(found, _all_variables(client, data["environment"])), data)
+
+
+def _all_variables(client, environment):
+    """`environment` with every page of its `variables` (names and isSealed), when there are more than one."""
+    connection = environment.get("variables") or {}
+    page = connection.get("pageInfo") or {}
+    if not page.get("hasNextPage"):
+        return environment
+    edges = list(connection.get("edges") or [])
+    while page.get("hasNextPage"):
+        more = client.query(VARIABLES_QUERY, dict(id=environment["id"], first=PAGE_SIZE, after=page.get("endCursor")))
+        more = more["environment"]["variables"]
+        edges.extend(more.get("edges") or [])
+        page = more.get("pageInfo") or {}
+    return dict(environment, variables=dict(edges=edges))
 
 
 def reread_environment(client, state, ctx=None):
     """The same state with a fresh read of the environment (after waiting for patches still being applied)."""
     data = client.query(ENVIRONMENT_QUERY, dict(id=state.environment["id"]))
-    return _settled(ctx, client, state.with_environment(data["environment"]), data)
+    return _settled(ctx, client, state.with_environment(_all_variables(client, data["environment"])), data)
 
 
 def pending_patch_ids(data):
@@ -343,7 +361,7 @@ def _settled(ctx, client, state, data):
             ctx.warn("environment %s: an earlier patch (%s) was refused by Railway: %s" % (
                 state.environment["name"], patch_id, describe_refusal(state, outcome["lastAppliedError"])))
     data = client.query(ENVIRONMENT_QUERY, dict(id=state.environment["id"]))
-    return state.with_environment(data["environment"])
+    return state.with_environment(_all_variables(client, data["environment"]))
 
 
 # ---------------------------------------------------------------------------------------- plans

@@ -394,3 +394,15 @@ def test_a_sealed_variable_exists_whether_or_not_config_lists_it(railway_script,
     plan = Plan(found)
     plan.service(API, dict(variables=dict(KEY=dict(isSealed=True))))
     assert not plan.changed
+
+
+def test_sealed_variables_beyond_the_first_page_are_read_too(railway_script):
+    answer = environment(dict(services={API: dict(variables={})}))
+    answer["variables"] = dict(edges=[dict(node=dict(name="A", serviceId=API, isSealed=False))],
+                               pageInfo=dict(hasNextPage=True, endCursor="c1"))
+    script = railway_script(("environmentState", dict(project=project(), environment=answer)),
+                            ("environmentVariables", dict(environment=dict(variables=sealed_listing(("LATE", API, True))))))
+    found = engine.read_state(TaskContext({}), client(), PID, EID)
+    script.done()
+    assert script.sent[1][2] == dict(id=EID, first=engine.PAGE_SIZE, after="c1")
+    assert found.instance(API)["variables"] == dict(LATE=dict(isSealed=True))
