@@ -62,3 +62,28 @@ options:
     type: str
     required: true
 """
+
+    # Modules that write an environment's config. Keep in sync with STAGED_CHANGES_OPTION in plugins/module_utils/railway_config.py.
+    CONFIG = r"""
+options:
+  staged_changes:
+    description:
+      - What to do when the environment has staged changes that this task did not make (someone's unfinished edits
+        in Railway's dashboard). Railway commits staged changes as one, so committing ours would deploy theirs.
+      - V(refuse) fails before any write, saying what is staged and how many entries.
+      - V(stage) adds this task's change to the staged changes and leaves the commit to a person (the task reports
+        a change, with a warning, and the environment's config is not changed yet).
+      - V(commit) merges this task's change with the staged changes and commits them together, with a warning.
+    type: str
+    choices: [refuse, stage, commit]
+    default: refuse
+notes:
+  - Railway applies a committed change asynchronously. The task waits until it is applied (polling with back-off, up to
+    two minutes) and fails with Railway's reason, naming the service and the setting, when Railway refuses it then
+    (for example a volume shrink, a cron schedule more frequent than every 5 minutes, replicas on a service with a
+    volume). A read first waits for changes to the environment that are still being applied.
+  - Right before committing, one read checks that the environment's configuration (its C(configEtag)), its changes
+    being applied and its staged changes are as the task read them; if someone changed them meanwhile, the task fails
+    without writing and asks to be rerun. A change made in the fraction of a second between that read and the commit
+    is not detected (Railway's C(environmentPatchCommit) takes no expected C(configEtag)).
+"""

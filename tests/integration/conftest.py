@@ -29,6 +29,8 @@ from .helpers.sandbox import OUTPUT, SandboxProcess
 
 ENV_FILE = OUTPUT / "sandbox.env"
 RECORDING = OUTPUT / "sandbox-traffic.jsonl"
+# Config patches stay asynchronous (as at Railway), only shorter than the sandbox's default second.
+SANDBOX_ARGS = ("--realism", "patch_apply_seconds=0.2")
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +51,7 @@ def sandbox(pytestconfig):
         lock.write(str(os.getpid()))
         lock.flush()
         process = SandboxProcess(env_file=ENV_FILE, record=RECORDING, log_file=OUTPUT / "sandbox.log",
-                                 truncate_record=True)
+                                 truncate_record=True, args=SANDBOX_ARGS)
         process.start()
         try:
             yield process

@@ -123,7 +123,8 @@ def start_sandbox(tmp_path):
 
 @pytest.fixture(scope="module")
 def shared_sandbox(tmp_path_factory):
-    sandbox = RunningSandbox(tmp_path_factory.mktemp("sandbox"), "--seed", "1")
+    # Config patches apply at once here; tests of their asynchronous application set patch_apply_seconds.
+    sandbox = RunningSandbox(tmp_path_factory.mktemp("sandbox"), "--seed", "1", "--realism", "patch_apply_seconds=0")
     yield sandbox
     sandbox.stop()
 

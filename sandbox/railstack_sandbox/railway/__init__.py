@@ -15,6 +15,7 @@ from . import config, environments, projects, services, tokens  # noqa: F401  (r
 from . import deployments, domains, notifications  # noqa: F401  (register resolvers)
 from . import tcp_proxies, variables, volumes  # noqa: F401  (register resolvers and control endpoints)
 from . import realism
+from .context import Caller, RailwayContext
 from .control import answer_control
 from .graphql_api import answer_graphql
 from .rate_limit import RateLimitWindow
@@ -41,6 +42,7 @@ class RailwayProvider(Provider):
         limit_headers, exceeded = self.rate_limit.count_request()
         if exceeded:
             return rate_limited(limit_headers)
+        config.apply_due_patches(RailwayContext(store, Caller("sandbox")))   # patches whose time has come
         response = answer_graphql(request, store, self.credentials.railway)
         response.headers.extend(limit_headers)
         return response
