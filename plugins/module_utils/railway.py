@@ -79,9 +79,8 @@ def rate_limit_message(exc):
         budget = "X-RateLimit-Limit %d/hour, %s" % (limit, PLAN_OF_HOURLY_LIMIT.get(limit, "this account's plan's"))
     else:
         budget = "no X-RateLimit-Limit given"
-    return ("Railway's rate limit for this token is exhausted until %s (%s): %s. Run again after that, or make "
-            "fewer requests an hour (bulk modules such as railway_services; see docs/railway.md, "
-            "'Request budgets')." % (until, budget, exc.message))
+    return ("Railway's rate limit for this token is exhausted until %s (%s): %s. Bulk modules such as "
+            "railway_services spend fewer requests (docs/railway.md, 'Request budgets')." % (until, budget, exc.message))
 
 
 def nodes(connection):
