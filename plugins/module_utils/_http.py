@@ -296,6 +296,15 @@ class _Limiter:
                 self.refilled = max(clock(), now + wait)
             return wait
 
+    def spend(self, count, rps, burst, clock):
+        """Count ``count`` requests another process just sent against this bucket."""
+        with self.lock:
+            if rps and count:
+                capacity = max(1.0, float(burst or 1))
+                if self.tokens is None:
+                    self.tokens, self.refilled = capacity, clock()
+                self.tokens -= count
+
     def blocked_for(self, clock):
         """Seconds until the server allows the next request (0 when it does now)."""
         with self.lock:
@@ -347,7 +356,8 @@ class SharedRateState:
     credential fingerprint (a hash; never the credential), read when a client starts.
 
     A task that starts inside a window a previous task was refused in then waits, or fails at once, instead
-    of sending. Writes are atomic (a temporary file renamed over the old one), so concurrent forks never
+    of sending; one that starts right after a busy task counts that task's requests of the last second
+    against its throttle, so the two together stay under a per-second limit. Writes are atomic (a temporary file renamed over the old one), so concurrent forks never
     read half a file; the last writer wins. A state that cannot be read or written is ignored.
     """
 
@@ -540,6 +550,8 @@ class HttpClient:
         self.rate_state = rate_state
         self.rate_limit = {}      # the provider's last X-RateLimit-Limit and reset time (epoch seconds)
         self._shared_state_read = False
+        self._blocked_until = 0.0     # epoch seconds; shared with the next tasks through rate_state
+        self._recent_sends = []       # epoch seconds of this client's requests of the last second
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.max_retry_wait = max_retry_wait
@@ -692,24 +704,39 @@ class HttpClient:
         waited = self._limiter.acquire(self.throttle_rps, self.throttle_burst, self.max_retry_wait, self.clock,
                                        self.sleep)
         self.stats["throttled_seconds"] += waited
+        if self.rate_state is not None:
+            now = time.time()
+            self._recent_sends = [t for t in self._recent_sends if now - t < 1.0] + [now]
 
     def _read_shared_state(self):
-        """A window another task learned is closed (HTTP 429, or X-RateLimit-Remaining 0) holds for this one."""
+        """A window another task learned is closed (HTTP 429, or X-RateLimit-Remaining 0) holds for this one, and
+        the requests other processes sent in the last second count against the throttle."""
         if self.rate_state is None:
             return
         state = self.rate_state.read()
+        now = time.time()
         try:
-            blocked = float(state.get("blocked_until") or 0) - time.time()
+            blocked = float(state.get("blocked_until") or 0) - now
+            recent = [float(t) for t, pid in state.get("recent") or () if pid != os.getpid() and now - float(t) < 1.0]
         except (TypeError, ValueError):
             return
+        self._limiter.spend(len(recent), self.throttle_rps, self.throttle_burst, self.clock)
         if blocked > 0:
+            self._blocked_until = now + blocked
             self._limiter.block(blocked, self.clock)
             self.rate_limit = dict((key, state[key]) for key in ("limit", "reset_at") if key in state)
 
     def _share_block(self, seconds):
         """Tell the next tasks that no request of this credential goes for ``seconds``."""
-        if self.rate_state is not None and seconds > 0:
-            self.rate_state.write(dict(self.rate_limit, blocked_until=time.time() + seconds))
+        if seconds > 0:
+            self._blocked_until = max(self._blocked_until, time.time() + seconds)
+            self._save_shared_state()
+
+    def _save_shared_state(self):
+        if self.rate_state is not None:
+            pid = os.getpid()
+            self.rate_state.write(dict(self.rate_limit, blocked_until=self._blocked_until,
+                                       recent=[[t, pid] for t in self._recent_sends]))
 
     def _exhausted(self, seconds, method, url_path):
         message = ("%s's rate limit for this credential is used up for %s more (learned from an earlier answer), "
@@ -731,6 +758,7 @@ class HttpClient:
         """Remember X-RateLimit-Limit/Reset; X-RateLimit-Remaining: 0 -> the next request (of any client of this
         host, and of the next tasks) waits for the reset, or fails without sending when that is too long."""
         self._remember_budget(response.headers)
+        self._save_shared_state()
         remaining = response.headers.get("X-RateLimit-Remaining")
         if remaining is None or response.status == 429:
             return

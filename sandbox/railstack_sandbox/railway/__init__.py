@@ -30,6 +30,7 @@ class RailwayProvider(Provider):
     def __init__(self, credentials, rate_limit_per_hour=None, realism_settings=None):
         super().__init__(credentials)
         self.rate_limit = RateLimiter(rate_limit_per_hour)
+        self.store = None           # set by on_load: faults answer with the caller's budget headers too
         self.startup_realism = realism.validated(realism_settings)   # RealismError on a bad one
 
     def initial_state(self, store):
@@ -64,7 +65,7 @@ class RailwayProvider(Provider):
         data["realism"] = dict(self.startup_realism)
         data["realism_startup"] = dict(self.startup_realism)
         self.rate_limit.new_window()
-        self.store = store          # faults answer with the caller's budget headers too
+        self.store = store
 
     def budget_control(self, request, store):
         """GET: each token's use of its budget; POST {"new_window": true}: every token starts a fresh hour."""
@@ -80,7 +81,7 @@ class RailwayProvider(Provider):
         return Response.json(200, self.rate_limit.view(realism.plan_limits(data), realism.current(data)["request_budget"]))
 
     def control(self, action, request, store):
-        """/_sandbox/railway/<action>: realism, deployments/behaviour (GET, POST), health/<host>[/path] (GET)."""
+        """/_sandbox/railway/<action>: realism, budget, deployments/behaviour (GET, POST), health/<host>[/path] (GET)."""
         if action == "realism" and request.method in ("GET", "POST"):
             data = store.section(self.name)
             if request.method == "GET":

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 
@@ -141,3 +142,26 @@ def test_railway_names_the_plan_and_the_next_task_sends_nothing(server, tmp_path
     assert len(files) == 1 and TOKEN not in files[0].read_text()
     assert re.match(r"ratelimit-[0-9a-f]{32}\.json$", files[0].name)
     assert json.loads(files[0].read_text())["limit"] == 1000
+
+
+def test_the_next_task_counts_the_last_seconds_requests_of_the_previous_one(server, state):
+    now = time.time()
+    state.write({"blocked_until": 0, "recent": [[now - 0.1, 1], [now - 0.05, 1], [now - 0.02, 1], [now - 5, 1]]})
+    for dummy in range(3):
+        server.answer(200)
+    fake_time = FakeTime()
+    client = new_task(server.url, state, fake_time, throttle_rps=5, throttle_burst=4)
+    for dummy in range(3):
+        client.request("GET", "/a")
+    # 3 recent requests of another process (the 4th is older than a second) leave 1 of the burst of 4
+    assert fake_time.waits == [pytest.approx(0.2), pytest.approx(0.2)]
+    saved = state.read()["recent"]
+    assert len(saved) == 3 and all(pid == os.getpid() for dummy, pid in saved)
+
+
+def test_a_process_does_not_count_its_own_requests_twice(server, state):
+    state.write({"recent": [[time.time(), os.getpid()]] * 4})
+    server.answer(200)
+    fake_time = FakeTime()
+    new_task(server.url, state, fake_time, throttle_rps=5, throttle_burst=4).request("GET", "/a")
+    assert fake_time.waits == []
