@@ -265,6 +265,7 @@ class _Limiter:
 
     def __init__(self):
         self.lock = threading.Lock()
+        self.id = "%016x" % random.getrandbits(64)     # tells its own requests from others' in shared state
         self.tokens = None
         self.refilled = None
         self.blocked_until = None
@@ -717,7 +718,8 @@ class HttpClient:
         now = time.time()
         try:
             blocked = float(state.get("blocked_until") or 0) - now
-            recent = [float(t) for t, pid in state.get("recent") or () if pid != os.getpid() and now - float(t) < 1.0]
+            recent = [float(t) for t, sender in state.get("recent") or ()
+                      if sender != self._limiter.id and now - float(t) < 1.0]
         except (TypeError, ValueError):
             return
         self._limiter.spend(len(recent), self.throttle_rps, self.throttle_burst, self.clock)
@@ -734,9 +736,9 @@ class HttpClient:
 
     def _save_shared_state(self):
         if self.rate_state is not None:
-            pid = os.getpid()
+            sender = self._limiter.id
             self.rate_state.write(dict(self.rate_limit, blocked_until=self._blocked_until,
-                                       recent=[[t, pid] for t in self._recent_sends]))
+                                       recent=[[t, sender] for t in self._recent_sends]))
 
     def _exhausted(self, seconds, method, url_path):
         message = ("%s's rate limit for this credential is used up for %s more (learned from an earlier answer), "

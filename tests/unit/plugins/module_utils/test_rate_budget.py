@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 
@@ -146,7 +145,7 @@ def test_railway_names_the_plan_and_the_next_task_sends_nothing(server, tmp_path
 
 def test_the_next_task_counts_the_last_seconds_requests_of_the_previous_one(server, state):
     now = time.time()
-    state.write({"blocked_until": 0, "recent": [[now - 0.1, 1], [now - 0.05, 1], [now - 0.02, 1], [now - 5, 1]]})
+    state.write({"blocked_until": 0, "recent": [[now - 0.1, "a"], [now - 0.05, "a"], [now - 0.02, "a"], [now - 5, "a"]]})
     for dummy in range(3):
         server.answer(200)
     fake_time = FakeTime()
@@ -156,12 +155,17 @@ def test_the_next_task_counts_the_last_seconds_requests_of_the_previous_one(serv
     # 3 recent requests of another process (the 4th is older than a second) leave 1 of the burst of 4
     assert fake_time.waits == [pytest.approx(0.2), pytest.approx(0.2)]
     saved = state.read()["recent"]
-    assert len(saved) == 3 and all(pid == os.getpid() for dummy, pid in saved)
+    assert len(saved) == 3 and len({sender for dummy, sender in saved}) == 1 and saved[0][1] != "a"
 
 
-def test_a_process_does_not_count_its_own_requests_twice(server, state):
-    state.write({"recent": [[time.time(), os.getpid()]] * 4})
-    server.answer(200)
+def test_clients_sharing_a_throttle_do_not_count_their_requests_twice(server, state):
     fake_time = FakeTime()
-    new_task(server.url, state, fake_time, throttle_rps=5, throttle_burst=4).request("GET", "/a")
+    first = new_task(server.url, state, fake_time, throttle_rps=5, throttle_burst=4)
+    for dummy in range(3):
+        server.answer(200)
+    first.request("GET", "/a")
+    first.request("GET", "/b")
+    second = HttpClient("Railway", server.url, rate_state=state, sleep=fake_time.sleep, clock=fake_time.clock,
+                        throttle_rps=5, throttle_burst=4)      # same process, same throttle
+    second.request("GET", "/c")
     assert fake_time.waits == []
