@@ -358,8 +358,9 @@ class SharedRateState:
 
     A task that starts inside a window a previous task was refused in then waits, or fails at once, instead
     of sending; one that starts right after a busy task counts that task's requests of the last second
-    against its throttle, so the two together stay under a per-second limit. Writes are atomic (a temporary file renamed over the old one), so concurrent forks never
-    read half a file; the last writer wins. A state that cannot be read or written is ignored.
+    against its throttle, so the two together stay under a per-second limit. Writes are atomic (a temporary
+    file renamed over the old one), so concurrent forks never read half a file; the last writer wins. A state
+    that cannot be read or written is ignored.
     """
 
     def __init__(self, path):

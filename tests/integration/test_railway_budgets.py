@@ -93,7 +93,7 @@ def use_up_the_hour(sandbox_env):
     session = requests.Session()
     headers = {"Authorization": "Bearer %s" % sandbox_env["RAILWAY_API_TOKEN"]}
     statuses = [session.post(sandbox_env["RAILWAY_API_URL"] + "?source=test", json={"query": "{ me { id } }"},
-                             headers=headers, timeout=10).status_code for _ in range(101)]
+                             headers=headers, timeout=10).status_code for dummy in range(101)]
     assert statuses == [200] * 100 + [429]
 
 
