@@ -56,6 +56,8 @@ RETRY_STATUSES_SAFE = frozenset((429, 500, 502, 503, 504))
 RETRY_STATUSES_UNSAFE = frozenset((429, 503))
 
 SHORT_BODY_CHARS = 300
+# Below this share of X-RateLimit-Limit left, requests are spread over the rest of the window.
+LOW_BUDGET_SHARE = 0.1
 
 
 # --------------------------------------------------------------------------------------------
@@ -758,22 +760,26 @@ class HttpClient:
         return ceiling * random.uniform(0.5, 1.0)
 
     def _note_rate_limit(self, response, method, url_path):
-        """Remember X-RateLimit-Limit/Reset; X-RateLimit-Remaining: 0 -> the next request (of any client of this
-        host, and of the next tasks) waits for the reset, or fails without sending when that is too long."""
+        """Remember X-RateLimit-Limit/Reset. X-RateLimit-Remaining: 0 -> the next request (of any client of this
+        host, and of the next tasks) waits for the reset, or fails without sending when that is too long. Below
+        LOW_BUDGET_SHARE of the limit left, the requests left are spread over the rest of the window."""
         self._remember_budget(response.headers)
         self._save_shared_state()
-        remaining = response.headers.get("X-RateLimit-Remaining")
-        if remaining is None or response.status == 429:
-            return
         try:
-            exhausted = float(remaining) <= 0
-        except ValueError:
+            remaining = float(response.headers.get("X-RateLimit-Remaining"))
+        except (TypeError, ValueError):
             return
-        if exhausted:
-            wait = _seconds_from_header(response.headers.get("X-RateLimit-Reset"), True)
-            if wait:
-                self._limiter.block(wait, self.clock)
-                self._share_block(wait)
+        reset = _seconds_from_header(response.headers.get("X-RateLimit-Reset"), True)
+        if response.status == 429 or not reset:
+            return
+        if remaining <= 0:
+            wait = reset
+        elif remaining < LOW_BUDGET_SHARE * self.rate_limit.get("limit", 0):
+            wait = min(reset / (remaining + 1), self.max_retry_wait)
+        else:
+            return
+        self._limiter.block(wait, self.clock)
+        self._share_block(wait)
 
     def _remember_budget(self, headers):
         try:

@@ -169,3 +169,18 @@ def test_clients_sharing_a_throttle_do_not_count_their_requests_twice(server, st
                         throttle_rps=5, throttle_burst=4)      # same process, same throttle
     second.request("GET", "/c")
     assert fake_time.waits == []
+
+
+def test_a_low_budget_is_spread_over_the_rest_of_the_window(server, state):
+    low = {"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "59", "X-RateLimit-Reset": "600"}
+    server.answer(200, headers=dict(low, **{"X-RateLimit-Remaining": "100"})).answer(200, headers=low)
+    server.answer(200, headers=dict(low, **{"X-RateLimit-Reset": "36000"})).answer(200)
+    fake_time = FakeTime()
+    client = new_task(server.url, state, fake_time, max_retry_wait=120)
+    client.request("GET", "/a")                 # 100 of 1000 left: not low yet
+    client.request("GET", "/b")                 # 59 left for 600 s: one request every 10 s
+    assert fake_time.waits == []
+    client.request("GET", "/c")
+    assert fake_time.waits == [pytest.approx(10.0)]
+    client.request("GET", "/d")                 # never more than max_retry_wait between two requests
+    assert fake_time.waits[1] == pytest.approx(120.0) and len(server.requests) == 4
