@@ -18,10 +18,10 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2"
 # Railway's edge limits requests without a query string far more strictly (about 10 per second).
 SOURCE = "railstack-platform"
-# Railway's Hobby plan allows 10 requests a second: a burst of 4, then 5 a second, stays under it even when
-# the next task (a new process) starts with a burst of its own.
-THROTTLE_RPS = 5
-THROTTLE_BURST = 4
+# Railway's Hobby plan allows 10 requests a second: a burst of 3, then 6 a second, is at most 9 in any second;
+# the next task (a new process) counts this one's requests of the last second against its own burst.
+THROTTLE_RPS = 6
+THROTTLE_BURST = 3
 # Railway's hourly request budgets (docs integrations/api.md), to name the plan in a rate-limit failure.
 PLAN_OF_HOURLY_LIMIT = {100: "the Free and Trial plans'", 1000: "the Hobby plan's", 10000: "the Pro plan's"}
 PAGE_SIZE = 100
