@@ -13,6 +13,7 @@ options:
   api_token:
     description:
       - 'Railway account, workspace or OAuth token, sent as an C(Authorization) Bearer header.'
+      - A workspace token needs no O(ignore:workspace_id) where a module has it; its workspace is the token's own.
       - If not set, the value of the E(RAILWAY_API_TOKEN) environment variable is used.
       - One of O(api_token) and O(project_token) is required. When both are set, O(project_token) is used.
     type: str
@@ -42,6 +43,10 @@ options:
 notes:
   - Requests that are safe to repeat (reads) are retried on HTTP 429 (honouring C(Retry-After)), 5xx and connection
     errors. A mutation whose answer is lost is never sent twice; the module looks for its effect instead.
+  - Requests are spaced to stay within Railway's request budgets (Hobby, 10 a second). A rate limit
+    learned by one task is known to the next ones through a state file per API URL and token (it holds a hash
+    of the token, never the token) in E(RAILSTACK_CACHE_DIR), else C(~/.cache/railstack-platform). A task that
+    starts in a used-up window waits up to two minutes, or fails at once naming the plan's hourly budget.
 """
 
     # Where a per-environment module works. Keep in sync with railway_environment_spec() in plugins/module_utils/railway.py.

@@ -160,7 +160,7 @@ def test_ids_read_project_and_environment_in_one_query(railway_script):
 
 def test_names_read_the_project_then_the_environment(railway_script):
     script = railway_script(
-        ("workspaces", dict(me=dict(workspaces=[dict(id="ws", name="ws")]))),
+        ("workspaces", dict(apiToken=dict(workspaces=[dict(id="ws", name="ws")]))),
         ("projects", dict(projects=dict(edges=[dict(node=project())], pageInfo=dict(hasNextPage=False, endCursor=None)))),
         ("environmentConfig", dict(environment=environment(dict(services={API: {}})))),
     )
@@ -184,7 +184,7 @@ def test_more_than_a_page_of_services_is_read_to_the_end(railway_script):
 
 def test_an_unknown_environment_fails_naming_the_option(railway_script):
     railway_script(
-        ("workspaces", dict(me=dict(workspaces=[dict(id="ws", name="ws")]))),
+        ("workspaces", dict(apiToken=dict(workspaces=[dict(id="ws", name="ws")]))),
         ("projects", dict(projects=dict(edges=[dict(node=project())], pageInfo=dict(hasNextPage=False, endCursor=None)))),
     )
     with pytest.raises(engine.TaskFailed) as failure:
@@ -194,7 +194,7 @@ def test_an_unknown_environment_fails_naming_the_option(railway_script):
 
 def test_check_mode_without_the_project_plans_from_nothing(railway_script):
     script = railway_script(
-        ("workspaces", dict(me=dict(workspaces=[dict(id="ws", name="ws")]))),
+        ("workspaces", dict(apiToken=dict(workspaces=[dict(id="ws", name="ws")]))),
         ("projects", dict(projects=dict(edges=[], pageInfo=dict(hasNextPage=False, endCursor=None)))),
     )
     ctx = TaskContext({}, check_mode=True)

@@ -267,7 +267,7 @@ def environment_config(**variables):
 
 
 def resolve_steps(**variables):
-    return [("workspaces", dict(me=dict(workspaces=[dict(id=WS, name="ws")]))), ("projects", railway_project()),
+    return [("workspaces", dict(apiToken=dict(workspaces=[dict(id=WS, name="ws")]))), ("projects", railway_project()),
             ("environmentConfig", environment_config(**variables))]
 
 
