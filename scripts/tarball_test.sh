@@ -11,6 +11,7 @@
 # Nothing of the checkout is on PYTHONPATH or ANSIBLE_COLLECTIONS_PATH: the sandbox these runs use is
 # the installed collection's copy. Logs: tests/output/tarball/. RAILSTACK_TARBALL_KEEP=1 keeps the
 # temporary directory. Writes "passed failed skipped" to tests/output/counts/tarball-test.
+# shellcheck disable=SC2317,SC2016  # the checks are functions run through check(), some by eval
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root" || exit 1
@@ -56,7 +57,7 @@ install() (
     .venv/bin/ansible-galaxy collection build --force --output-path "$work/dist" . &&
     "$base_python" -m venv "$work/venv" &&
     "$work/venv/bin/python" -m pip install -q "ansible-core==$(version ansible-core)" &&
-    (cd "$work" && ANSIBLE_CONFIG= ANSIBLE_COLLECTIONS_PATH="$work/collections" "$work/venv/bin/ansible-galaxy" \
+    (cd "$work" && ANSIBLE_CONFIG='' ANSIBLE_COLLECTIONS_PATH="$work/collections" "$work/venv/bin/ansible-galaxy" \
         collection install -p "$work/collections" "$work"/dist/railstack-platform-*.tar.gz) &&
     "$work/venv/bin/python" -m pip install -q -r "$coll/requirements.txt" &&
     "$work/venv/bin/python" -m pip install -q "molecule==$(version molecule)"
