@@ -131,3 +131,22 @@ def test_an_unknown_option_keeps_ansibles_own_wording(sandbox):
 """
     msg = bare_run_playbook(play).task("Project")["msg"]
     assert msg.startswith("Unsupported parameters for (railstack.platform.railway_project) module: api_tokn.")
+
+
+def test_the_sandbox_modules_credential_check_sees_the_environment_keyword(tmp_path):
+    """state=auto reads the task's environment too: a Stripe key given there alone is a partial set."""
+    play = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Sandbox
+      railstack.platform.sandbox:
+        state: auto
+        providers: [railway, stripe]
+      environment:
+        STRIPE_API_KEY: sk_test_51GivenThroughTheEnvironmentKeyword
+"""
+    run = bare_run_playbook(play, env=dict(XDG_CACHE_HOME=str(tmp_path)))
+    msg = run.task("Sandbox")["msg"]
+    assert msg.startswith("providers: missing credentials, railway: RAILWAY_API_TOKEN (or RAILWAY_TOKEN).")
+    assert "Set in this run: STRIPE_API_KEY," in msg and not (tmp_path / "railstack" / "sandbox" / "sandbox.pid").exists()
