@@ -248,10 +248,6 @@ def run(ctx):
     if params["state"] == "auto" and not check_credentials(ctx, params["providers"], params["start_without_credentials"]):
         return ctx.result(changed=False, used=False, started=False, state_dir=state_dir, env={},
                           credential_names=provider_settings(ctx.environ))
-    ignored = provider_settings(ctx.environ)
-    if ignored:
-        ctx.warn("%s set, but not used by this sandbox: modules given its env values talk to it, with its fake "
-                 "credentials." % ", ".join(ignored))
     os.makedirs(state_dir, mode=0o700, exist_ok=True)
     pid, env = running(paths)
     started = False
@@ -259,6 +255,10 @@ def run(ctx):
     if pid is None:
         pid, env = start(ctx, paths, params["python"] or sys.executable, params["args"], params["start_timeout"])
         started = True
+    ignored = [name for name in provider_settings(ctx.environ) if ctx.environ[name] != env.get(name)]
+    if ignored:
+        ctx.warn("%s set, but not used by this sandbox: modules given its env values talk to it, with its fake "
+                 "credentials." % ", ".join(ignored))
     # The env file holds the sandbox's fixed fake credentials: returned unredacted, the result marked no_log.
     return ctx.result(changed=started, started=started, used=True, pid=pid, url=env.get("RAILSTACK_SANDBOX_URL"),
                       state_dir=state_dir, env_file=paths["env"], state_file=paths["state"], log_file=paths["log"],

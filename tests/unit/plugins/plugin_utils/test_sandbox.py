@@ -98,3 +98,13 @@ def test_the_sandbox_process_gets_no_provider_setting_and_the_shipped_copy_first
 def test_the_collection_ships_the_sandbox():
     import os  # pylint: disable=import-outside-toplevel
     assert os.path.isfile(os.path.join(sandbox.SHIPPED_DIR, "railstack_sandbox", "__main__.py"))
+
+
+def test_a_running_sandbox_is_found_and_only_foreign_provider_settings_are_named(tmp_path, monkeypatch):
+    env = {"RAILSTACK_SANDBOX_URL": "http://127.0.0.1:9", "RAILWAY_API_TOKEN": "sandbox-token"}
+    monkeypatch.setattr(sandbox, "running", lambda paths: (4242, env))
+    result = _run({"XDG_CACHE_HOME": str(tmp_path), "RAILWAY_API_TOKEN": "sandbox-token", "STRIPE_API_KEY": "real"},
+                  state="started")
+    assert result["pid"] == 4242 and result["used"] is True and result["started"] is False
+    assert result["warnings"] == ["STRIPE_API_KEY set, but not used by this sandbox: modules given its env values "
+                                  "talk to it, with its fake credentials."]
