@@ -154,3 +154,16 @@ def test_a_sandbox_left_running_is_reused(home):
     assert stop.task("Stop")["stopped"] is True and run.ok
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_sandbox_true_never_sends_the_environments_credentials_to_it(home):
+    """-e sandbox=true with credentials in the environment: every provider gets the sandbox's own fake credentials
+    (the sandbox refuses any other key, so one real credential sent to it would fail the run)."""
+    real = {"STRIPE_API_KEY": "sk_test_51UsersOwnStripeKeyNotTheSandboxes", "RAILWAY_API_TOKEN": "users-own-railway-token",
+            "CLERK_SECRET_KEY": "sk_test_UsersOwnClerkKey", "CLOUDFLARE_API_TOKEN": "users-own-cloudflare-token"}
+    run = bare_run_playbook(SITE, extra_vars=["@examples/prela.yml", {"sandbox": "true"}],
+                            env=dict(real, XDG_CACHE_HOME=str(home / "forced"))).assert_ok()
+    assert run.task("Railway project")["changed"] is True
+    assert "This run uses the LOCAL SANDBOX" in run.task("This run is against the local sandbox")["msg"]
+    for value in real.values():
+        assert value not in run.stdout + run.stderr
