@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Railway: the GraphQL API at /graphql/v2 (https://backboard.railway.com/graphql/v2).
 
 One module per area registers resolvers with `graphql_api.resolves`:

@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """EnvironmentConfig: the one canonical JSON configuration of each environment.
 
 Layout and allowed keys: environment-config.keys.json (Railway CLI's EnvironmentConfig struct).

@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Who is calling (auth), and lookups that enforce what that caller may see."""
 from dataclasses import dataclass
 

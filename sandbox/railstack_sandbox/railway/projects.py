@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """User, workspace and project: me, workspace, projects, project, projectCreate/Update/Delete."""
 import hashlib
 

@@ -108,9 +108,8 @@ def _check_deploy(problems, deploy, mounts, path):
                f"{path}.requiredMountPath: the service needs a volume mounted at {required}")
     credentials = deploy.get("registryCredentials")
     if credentials is not None:
-        _check(problems, isinstance(credentials, dict) and all(isinstance(credentials.get(k), str)
-                                                                for k in ("username", "password")),
-               f"{path}.registryCredentials needs a username and a password")
+        complete = isinstance(credentials, dict) and all(isinstance(credentials.get(k), str) for k in ("username", "password"))
+        _check(problems, complete, f"{path}.registryCredentials needs a username and a password")
 
 
 def _check_service(problems, service_id, before, service):

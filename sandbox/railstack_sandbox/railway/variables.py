@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Variables: reads (`variables`, `variablesForServiceDeployment`) and the granular writes
 (`variableUpsert`, `variableDelete`, `variableCollectionUpsert`), all on the environment's config.
 
