@@ -53,6 +53,10 @@ RETRY_STATUSES_SAFE = frozenset((429, 500, 502, 503, 504))
 RETRY_STATUSES_UNSAFE = frozenset((429, 503))
 
 SHORT_BODY_CHARS = 300
+# The longest message an error carries; a provider's longer text is cut (after redaction) and says so.
+MAX_MESSAGE_CHARS = 2000
+# The most pages one paginated read follows (at 100 objects a page, 10,000 objects).
+MAX_PAGES = 100
 
 
 # --------------------------------------------------------------------------------------------
@@ -64,6 +68,7 @@ class ApiError(Exception):
 
     def __init__(self, message, provider=None, status=None, code=None, details=None, lost_response=False,
                  retry_after=None, method=None, path=None):
+        message = bounded_text(message)
         super().__init__(message)
         self.message = message
         self.provider = provider
@@ -88,6 +93,67 @@ class ApiError(Exception):
             "lost_response": self.lost_response,
         }
         return dict((key, value) for key, value in result.items() if value is not None)
+
+
+def bounded_text(text, limit=None):
+    """``text`` cut to ``limit`` characters (MAX_MESSAGE_CHARS), saying how much was cut; non-strings as they are."""
+    limit = MAX_MESSAGE_CHARS if limit is None else limit
+    if not isinstance(text, str) or len(text) <= limit:
+        return text
+    return "%s... [%d more characters cut]" % (text[:limit], len(text) - limit)
+
+
+def describe_body(text):
+    """What an answer's body is, in a few words, for an error message: 'an HTML page', 'an empty body', or a short
+    excerpt."""
+    stripped = (text or "").strip()
+    if not stripped:
+        return "an empty body"
+    if stripped[:1] == "<" and re.match(r"<(!doctype\s+html|html|head|body)\b", stripped[:100], re.IGNORECASE):
+        return "an HTML page"
+    excerpt = " ".join(stripped[:SHORT_BODY_CHARS + 1].split())
+    if len(stripped) > SHORT_BODY_CHARS:
+        excerpt = "%s... (%d characters)" % (excerpt[:SHORT_BODY_CHARS], len(stripped))
+    return excerpt
+
+
+def unexpected_answer(client, method, path, problem, text=None):
+    """The ApiError for an answer that is not what the provider documents (redacted, naming the request)."""
+    message = "%s answered %s %s with an answer it does not document: %s" % (client.provider, method, path, problem)
+    if text is not None:
+        message += "; the body was %s" % describe_body(text)
+    message += ". Nothing was decided from it; check the provider's status and the API URL, then run the task again."
+    return ApiError(client.redactor.redact(message), provider=client.provider, code="unexpected_answer",
+                    method=method, path=path)
+
+
+class PageGuard:
+    """Bounds a paginated read: at most ``limit`` pages (MAX_PAGES), each next page asked for by a cursor never
+    seen before. ``advance(cursor)`` returns the cursor, or raises ApiError naming the provider and the read."""
+
+    def __init__(self, provider, what, limit=None):
+        self.provider = provider
+        self.what = what
+        self.limit = MAX_PAGES if limit is None else limit
+        self.pages = 1
+        self.seen = set()
+
+    def advance(self, cursor):
+        if cursor is None or cursor == "":
+            self._fail("it says more pages follow but gives no cursor to the next one")
+        key = repr(cursor)
+        if key in self.seen:
+            self._fail("it gave the cursor %s twice" % bounded_text(key, 80))
+        if self.pages >= self.limit:
+            self._fail("it still says more pages follow after %d pages, the most this collection reads" % self.pages)
+        self.seen.add(key)
+        self.pages += 1
+        return cursor
+
+    def _fail(self, problem):
+        raise ApiError("%s: the read of %s stopped: %s. Nothing was decided from it; run the task again later, "
+                       "and report it if it persists." % (self.provider, self.what, problem),
+                       provider=self.provider, code="unbounded_pagination")
 
 
 # --------------------------------------------------------------------------------------------
