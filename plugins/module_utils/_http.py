@@ -96,11 +96,14 @@ class ApiError(Exception):
 
 
 def bounded_text(text, limit=None):
-    """``text`` cut to ``limit`` characters (MAX_MESSAGE_CHARS), saying how much was cut; non-strings as they are."""
+    """``text`` in at most ``limit`` characters (MAX_MESSAGE_CHARS): its start and its end (where a message says
+    which request failed and the fix), the middle replaced by how much was cut. Non-strings as they are."""
     limit = MAX_MESSAGE_CHARS if limit is None else limit
     if not isinstance(text, str) or len(text) <= limit:
         return text
-    return "%s... [%d more characters cut]" % (text[:limit], len(text) - limit)
+    room = limit - len(" ... [%d characters cut] ... " % len(text))
+    head, tail = room * 3 // 4, room - room * 3 // 4
+    return "%s ... [%d characters cut] ... %s" % (text[:head], len(text) - head - tail, text[len(text) - tail:])
 
 
 def describe_body(text):

@@ -128,7 +128,7 @@ def test_a_huge_provider_error_message_is_cut():
     error = dict(error=dict(type="invalid_request_error", message="x" * (8 * 1024 * 1024)))
     with StubProvider(lambda request: (400, error)) as stub:
         result, seconds = run(stripe_price, **stripe_args(stub, **PRICE))
-    assert_clear_failure(result, seconds, "Stripe: xxx", "more characters cut")
+    assert_clear_failure(result, seconds, "Stripe: xxx", "characters cut")
     assert len(result["msg"]) < _http.MAX_MESSAGE_CHARS + 100
     assert len(repr(result)) < 10000 and not stub.writes
 
@@ -195,13 +195,23 @@ def test_railway_pagination_repeating_its_cursor_creates_no_project():
     assert not stub.writes
 
 
-def test_railway_huge_graphql_error_is_cut_in_the_task_result():
-    body = dict(errors=[dict(message="boom " * (2 * 1024 * 1024))])
+def test_railway_huge_graphql_error_is_cut_in_the_task_result_keeping_redaction():
+    text = "boom " * (2 * 1024 * 1024)
+    # the token straddles where the message is cut: it is masked first
+    body = dict(errors=[dict(message="%s token %s %s" % (text[:1450], RAILWAY_TOKEN, text))])
     with StubProvider(lambda request: (200, body)) as stub:
         result, seconds = run(railway_project, api_token=RAILWAY_TOKEN, api_url=stub.url + "/graphql/v2", timeout=5,
                               name="prela")
-    assert_clear_failure(result, seconds, "Railway: boom", "more characters cut")
-    assert len(repr(result)) < 10000
+    assert_clear_failure(result, seconds, "Railway: boom", "characters cut", "(query workspaces)")
+    assert len(result["msg"]) <= _http.MAX_MESSAGE_CHARS and len(repr(result)) < 10000
+    assert RAILWAY_TOKEN[:8] not in repr(result)
+
+
+def test_bounded_text_keeps_both_ends_and_is_stable():
+    text = "start " + "x" * 10000 + " the fix"
+    cut = _http.bounded_text(text, 200)
+    assert len(cut) <= 200 and cut.startswith("start ") and cut.endswith(" the fix") and "characters cut" in cut
+    assert _http.bounded_text(cut, 200) == cut and _http.bounded_text("short", 200) == "short"
 
 
 # ------------------------------------------------------------------------------ Cloudflare
