@@ -143,6 +143,8 @@ def missing_in_answer(selection, value, where=""):
     for key, sub in selection.items():
         if key not in value:
             return "no field %s%s" % (where, key)
+        if key == "edges" and not isinstance(value[key], list):  # a Relay connection's edges are a list
+            return "%s%s is %s, not a list" % (where, key, type(value[key]).__name__)
         if sub is not None:
             problem = missing_in_answer(sub, value[key], "%s%s." % (where, key))
             if problem:

@@ -165,6 +165,16 @@ def test_railway_answer_that_is_not_what_was_asked_for_is_a_failure(body, proble
     assert not stub.writes
 
 
+def test_railway_connection_whose_edges_are_not_a_list_is_a_failure():
+    body = dict(data=dict(projects=dict(edges=dict(node=dict(id="p1", name="prela")),
+                                        pageInfo=dict(hasNextPage=False, endCursor=None))))
+    with StubProvider(lambda request: (200, body)) as stub:
+        with pytest.raises(_http.ApiError) as caught:
+            railway_client(stub).list_projects("w1")
+    assert "Railway answered POST query projects" in caught.value.message
+    assert "projects.edges is dict, not a list" in caught.value.message
+
+
 def projects_page(cursor, names=("prela",)):
     edges = [dict(node=dict(id="p-%s-%s" % (cursor, name), name=name)) for name in names]
     return dict(data=dict(projects=dict(edges=edges, pageInfo=dict(hasNextPage=True, endCursor=cursor))))
