@@ -57,6 +57,9 @@ SHORT_BODY_CHARS = 300
 MAX_MESSAGE_CHARS = 2000
 # The most pages one paginated read follows (at 100 objects a page, 10,000 objects).
 MAX_PAGES = 100
+# The largest answer read; a longer body is not read to its end (the largest real answers are a few MB).
+MAX_BODY_BYTES = 32 * 1024 * 1024
+BODY_CHUNK_BYTES = 64 * 1024
 
 
 # --------------------------------------------------------------------------------------------
@@ -297,8 +300,8 @@ class HttpResponse:
         self._json = _NO_JSON
 
     @classmethod
-    def from_requests(cls, response, method=None):
-        content = response.content or b""
+    def from_requests(cls, response, method=None, content=None):
+        content = (response.content if content is None else content) or b""
         encoding = response.encoding or "utf-8"
         try:
             text = content.decode(encoding, "replace")
@@ -601,7 +604,9 @@ class HttpClient:
                 raw = self.session.request(
                     method, url, params=param_pairs or None, data=body, headers=dict(send_headers.items()),
                     timeout=(self.timeout, self.timeout), verify=self.validate_certs, allow_redirects=False,
+                    stream=True,
                 )
+                content = self._read_body(raw, method, url_path)
             except Exception as exc:  # requests' exceptions; classified below
                 if not (HAS_REQUESTS and isinstance(exc, requests.exceptions.RequestException)):
                     raise
@@ -622,7 +627,7 @@ class HttpClient:
                 self.stats["retries"] += 1
                 continue
 
-            response = HttpResponse.from_requests(raw, method=method)
+            response = HttpResponse.from_requests(raw, method=method, content=content)
             self._note_rate_limit(response)
             if 200 <= response.status < 300 or response.status in allow_status:
                 return response
@@ -655,6 +660,28 @@ class HttpClient:
             full_path = base.path.rstrip("/") + "/" + extra.path.lstrip("/")
         query = "&".join(part for part in (base.query, extra.query) if part)
         return urlunsplit((base.scheme, base.netloc, full_path, query, "")), full_path or "/"
+
+    def _read_body(self, raw, method, url_path):
+        """The answer's body, read in chunks up to MAX_BODY_BYTES and for at most 4 x timeout seconds; a longer or
+        slower one fails naming the request (the connection is closed, not read to its end)."""
+        iter_content = getattr(raw, "iter_content", None)
+        if iter_content is None:  # a test double that already holds its body
+            return raw.content
+        chunks, size, deadline = [], 0, self.clock() + 4 * self.timeout
+        for chunk in iter_content(BODY_CHUNK_BYTES):
+            size += len(chunk)
+            chunks.append(chunk)
+            problem = None
+            if size > MAX_BODY_BYTES:
+                problem = "a body larger than %d MB" % (MAX_BODY_BYTES // (1024 * 1024))
+            elif self.clock() > deadline:
+                problem = "a body still arriving after %g s" % (4 * self.timeout)
+            if problem:
+                raw.close()
+                raise self._error("%s answered %s %s with %s; it was not read further (HTTP %s)" % (
+                    self.provider, method, url_path, problem, raw.status_code), method=method, path=url_path,
+                    status=raw.status_code)
+        return b"".join(chunks)
 
     def _register_sensitive_headers(self, headers):
         for name, value in headers.items():

@@ -133,6 +133,24 @@ def test_a_huge_provider_error_message_is_cut():
     assert len(repr(result)) < 10000 and not stub.writes
 
 
+def test_a_huge_body_is_not_read_to_its_end(monkeypatch):
+    monkeypatch.setattr(_http, "MAX_BODY_BYTES", 1024 * 1024)
+    with StubProvider(lambda request: (200, "[" + "0," * (4 * 1024 * 1024) + "0]")) as stub:
+        result, seconds = run(stripe_price, **stripe_args(stub, **PRICE))
+    assert_clear_failure(result, seconds, "Stripe answered GET /v1/prices with a body larger than 1 MB")
+    assert len(stub.requests) == 1 and not stub.writes
+
+
+def test_a_body_that_keeps_arriving_is_given_up_after_four_timeouts():
+    ticks = iter(range(0, 10 ** 6, 10))  # every look at the clock: 10 s later
+    with StubProvider(lambda request: (200, "x" * (1024 * 1024))) as stub:
+        client = _http.HttpClient("Slowprov", stub.url, timeout=5, clock=lambda: next(ticks), sleep=lambda s: None)
+        with pytest.raises(_http.ApiError) as caught:
+            client.request("GET", "/v1/things")
+    assert "Slowprov answered GET /v1/things with a body still arriving after 20 s" in caught.value.message
+    assert len(stub.requests) == 1
+
+
 # ------------------------------------------------------------------------------ Railway
 
 def railway_client(stub):
