@@ -57,6 +57,10 @@ PROJECT_PLAYBOOK = """
 """
 
 
+def railway_env(stub):
+    return dict(RAILWAY_API_TOKEN="railway-token-0123456789abcdef", RAILWAY_API_URL=stub.url + "/graphql/v2")
+
+
 def run_against(stub, playbook, env):
     started = time.monotonic()
     run = run_playbook(playbook, env=env, verbosity=3, timeout=BOUND_SECONDS)
@@ -100,8 +104,23 @@ def test_cloudflare_pagination_that_never_ends_stops_and_creates_no_record():
 def test_railway_huge_error_message_is_cut_in_the_output():
     body = dict(errors=[dict(message="boom " * (1700 * 1024))])  # 8.5 MB
     with StubProvider(lambda request: (200, body)) as stub:
-        run, seconds = run_against(stub, PROJECT_PLAYBOOK, dict(RAILWAY_API_TOKEN="railway-token-0123456789abcdef",
-                                                                RAILWAY_API_URL=stub.url + "/graphql/v2"))
+        run, seconds = run_against(stub, PROJECT_PLAYBOOK, railway_env(stub))
     assert_clear_failure(run, seconds, "Project", "Railway: boom", "characters cut", "query workspaces")
     assert len(run.stdout) + len(run.stderr) < 100000
     assert not stub.writes
+
+
+def test_railway_errors_after_a_commit_fail_naming_the_mutation_which_is_sent_once():
+    def answer(request):
+        if request.operation == "query workspaces":
+            return 200, dict(data=dict(me=dict(workspaces=[dict(id="w1", name="Prela")])))
+        if request.operation == "query projects":
+            return 200, dict(data=dict(projects=dict(edges=[], pageInfo=dict(hasNextPage=False, endCursor=None))))
+        return 200, dict(data=dict(projectCreate=None),
+                         errors=[dict(message="Problem processing request", extensions=dict(code="INTERNAL"))])
+
+    with StubProvider(answer) as stub:
+        run, seconds = run_against(stub, PROJECT_PLAYBOOK, railway_env(stub))
+    assert_clear_failure(run, seconds, "Project", "Railway: Problem processing request", "mutation projectCreate",
+                         "may have been applied")
+    assert [r.operation for r in stub.writes] == ["mutation projectCreate"]
