@@ -198,6 +198,9 @@ class RailwayClient(ProviderClient):
                            details=self.http.redactor.redact(errors), method="POST", path=operation)
         problem = missing_in_answer(selection_of(document), body.get("data"), "") if isinstance(body.get("data"), dict) \
             else "no data object"
+        # Every root field the collection asks for is non-null in Railway's schema: null comes only with errors.
+        problem = problem or next(("%s is null without an error" % key for key in selection_of(document)
+                                   if body["data"][key] is None), None)
         if problem:
             raise unexpected_answer(self.http, "POST", operation, problem, response.text)
         return body["data"]

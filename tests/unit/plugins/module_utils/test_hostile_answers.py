@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import time
+from pathlib import Path
 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -174,6 +175,7 @@ def test_railway_errors_after_a_commit_name_the_mutation_and_are_sent_once():
     (dict(data=None), "no data object"),
     (dict(data=dict(me=dict(workspaces=[dict(id="w1")]))), "no field me.workspaces.name"),
     (dict(data=dict(me="root")), "me is str, not an object"),
+    (dict(data=dict(me=None)), "me is null without an error"),
 ])
 def test_railway_answer_that_is_not_what_was_asked_for_is_a_failure(body, problem):
     with StubProvider(lambda request: (200, body)) as stub:
@@ -191,6 +193,18 @@ def test_railway_connection_whose_edges_are_not_a_list_is_a_failure():
             railway_client(stub).list_projects("w1")
     assert "Railway answered POST query projects" in caught.value.message
     assert "projects.edges is dict, not a list" in caught.value.message
+
+
+def test_every_railway_root_field_the_collection_uses_is_non_null():
+    """The rule 'a root field answered null without an error is not Railway's answer' holds because the schema the
+    collection uses (the sandbox's sub-schema of Railway's) has no nullable root field."""
+    graphql = pytest.importorskip("graphql")
+    railway_sandbox = pytest.importorskip("railstack_sandbox.railway")
+    schema_file = Path(railway_sandbox.__file__).parent / "schema.graphql"
+    schema = graphql.build_schema(schema_file.read_text(encoding="utf-8"))
+    for root in (schema.query_type, schema.mutation_type):
+        nullable = [name for name, field in root.fields.items() if not isinstance(field.type, graphql.GraphQLNonNull)]
+        assert not nullable, "%s fields that may be null: %s" % (root.name, nullable)
 
 
 def projects_page(cursor, names=("prela",)):
