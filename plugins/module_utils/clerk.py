@@ -103,9 +103,13 @@ class ClerkClient(ProviderClient):
             return None
         body = response.json()
         if not isinstance(body, kinds):
-            raise unexpected_answer(self.http, method, self.http._url(path)[1],  # pylint: disable=protected-access
+            raise unexpected_answer(self.http, method, self._path(path),
                                     "not a JSON %s" % ("object" if kinds is dict else "object or array"), response.text)
         return body
+
+    def _path(self, path):
+        """The URL path a message names (/v1/users)."""
+        return self.http._url(path)[1]  # pylint: disable=protected-access
 
     def delete(self, path):
         """DELETE; an object already gone (404, e.g. after a lost answer was retried) is not an error."""
@@ -114,7 +118,7 @@ class ClerkClient(ProviderClient):
     def list(self, path, paginated=True):
         """Every item of a list endpoint, whether it answers a bare array or {data, total_count}."""
         items, offset = [], 0
-        guard = PageGuard("Clerk", "GET %s" % path)
+        guard = PageGuard("Clerk", "GET %s" % self._path(path))
         while True:
             params = [("paginated", "true"), ("limit", PAGE_SIZE), ("offset", offset)] if paginated else None
             body = self.get(path, params)
@@ -123,11 +127,11 @@ class ClerkClient(ProviderClient):
             elif isinstance(body, list):
                 page, total = body, None
             else:
-                raise unexpected_answer(self.http, "GET", path, "not a list (an array, or data with total_count)")
+                raise unexpected_answer(self.http, "GET", self._path(path), "not a list (an array, or data with total_count)")
             if not all(isinstance(item, dict) for item in page):
-                raise unexpected_answer(self.http, "GET", path, "a list holding something other than objects")
+                raise unexpected_answer(self.http, "GET", self._path(path), "a list holding something other than objects")
             if not page and total is not None and offset < total:
-                raise unexpected_answer(self.http, "GET", path, "an empty page at offset %d of total_count %s"
+                raise unexpected_answer(self.http, "GET", self._path(path), "an empty page at offset %d of total_count %s"
                                         % (offset, total))
             items.extend(page)
             offset += len(page)
