@@ -58,6 +58,13 @@ RETRY_STATUSES_UNSAFE = frozenset((429, 503))
 SHORT_BODY_CHARS = 300
 # Below this share of X-RateLimit-Limit left, requests are spread over the rest of the window.
 LOW_BUDGET_SHARE = 0.1
+# The longest message an error carries; a provider's longer text is cut (after redaction) and says so.
+MAX_MESSAGE_CHARS = 2000
+# The most pages one paginated read follows (at 100 objects a page, 10,000 objects).
+MAX_PAGES = 100
+# The largest answer read; a longer body is not read to its end (the largest real answers are a few MB).
+MAX_BODY_BYTES = 32 * 1024 * 1024
+BODY_CHUNK_BYTES = 64 * 1024
 
 
 # --------------------------------------------------------------------------------------------
@@ -69,6 +76,7 @@ class ApiError(Exception):
 
     def __init__(self, message, provider=None, status=None, code=None, details=None, lost_response=False,
                  retry_after=None, method=None, path=None, rate_limit=None):
+        message = bounded_text(message)
         super().__init__(message)
         self.message = message
         self.provider = provider
@@ -95,6 +103,70 @@ class ApiError(Exception):
             "lost_response": self.lost_response,
         }
         return dict((key, value) for key, value in result.items() if value is not None)
+
+
+def bounded_text(text, limit=None):
+    """``text`` in at most ``limit`` characters (MAX_MESSAGE_CHARS): its start and its end (where a message says
+    which request failed and the fix), the middle replaced by how much was cut. Non-strings as they are."""
+    limit = MAX_MESSAGE_CHARS if limit is None else limit
+    if not isinstance(text, str) or len(text) <= limit:
+        return text
+    room = limit - len(" ... [%d characters cut] ... " % len(text))
+    head, tail = room * 3 // 4, room - room * 3 // 4
+    return "%s ... [%d characters cut] ... %s" % (text[:head], len(text) - head - tail, text[len(text) - tail:])
+
+
+def describe_body(text):
+    """What an answer's body is, in a few words, for an error message: 'an HTML page', 'an empty body', or a short
+    excerpt."""
+    stripped = (text or "").strip()
+    if not stripped:
+        return "an empty body"
+    if stripped[:1] == "<" and re.match(r"<(!doctype\s+html|html|head|body)\b", stripped[:100], re.IGNORECASE):
+        return "an HTML page"
+    excerpt = " ".join(stripped[:SHORT_BODY_CHARS + 1].split())
+    if len(stripped) > SHORT_BODY_CHARS:
+        excerpt = "%s... (%d characters)" % (excerpt[:SHORT_BODY_CHARS], len(stripped))
+    return excerpt
+
+
+def unexpected_answer(client, method, path, problem, text=None):
+    """The ApiError for an answer that is not what the provider documents (redacted, naming the request)."""
+    message = "%s answered %s %s with an answer it does not document: %s" % (client.provider, method, path, problem)
+    if text is not None:
+        message += "; the body was %s" % describe_body(text)
+    message += ". Nothing was decided from it; check the provider's status and the API URL, then run the task again."
+    return ApiError(client.redactor.redact(message), provider=client.provider, code="unexpected_answer",
+                    method=method, path=path)
+
+
+class PageGuard:
+    """Bounds a paginated read: at most ``limit`` pages (MAX_PAGES), each next page asked for by a cursor never
+    seen before. ``advance(cursor)`` returns the cursor, or raises ApiError naming the provider and the read."""
+
+    def __init__(self, provider, what, limit=None):
+        self.provider = provider
+        self.what = what
+        self.limit = MAX_PAGES if limit is None else limit
+        self.pages = 1
+        self.seen = set()
+
+    def advance(self, cursor):
+        if cursor is None or cursor == "":
+            self._fail("it says more pages follow but gives no cursor to the next one")
+        key = repr(cursor)
+        if key in self.seen:
+            self._fail("it gave the cursor %s twice" % bounded_text(key, 80))
+        if self.pages >= self.limit:
+            self._fail("it still says more pages follow after %d pages, the most this collection reads" % self.pages)
+        self.seen.add(key)
+        self.pages += 1
+        return cursor
+
+    def _fail(self, problem):
+        raise ApiError("%s: the read of %s stopped: %s. Nothing was decided from it; run the task again later, "
+                       "and report it if it persists." % (self.provider, self.what, problem),
+                       provider=self.provider, code="unbounded_pagination")
 
 
 # --------------------------------------------------------------------------------------------
@@ -235,8 +307,8 @@ class HttpResponse:
         self._json = _NO_JSON
 
     @classmethod
-    def from_requests(cls, response, method=None):
-        content = response.content or b""
+    def from_requests(cls, response, method=None, content=None):
+        content = (response.content if content is None else content) or b""
         encoding = response.encoding or "utf-8"
         try:
             text = content.decode(encoding, "replace")
@@ -628,7 +700,9 @@ class HttpClient:
                 raw = self.session.request(
                     method, url, params=param_pairs or None, data=body, headers=dict(send_headers.items()),
                     timeout=(self.timeout, self.timeout), verify=self.validate_certs, allow_redirects=False,
+                    stream=True,
                 )
+                content = self._read_body(raw, method, url_path)
             except Exception as exc:  # requests' exceptions; classified below
                 if not (HAS_REQUESTS and isinstance(exc, requests.exceptions.RequestException)):
                     raise
@@ -649,7 +723,7 @@ class HttpClient:
                 self.stats["retries"] += 1
                 continue
 
-            response = HttpResponse.from_requests(raw, method=method)
+            response = HttpResponse.from_requests(raw, method=method, content=content)
             self._note_rate_limit(response, method, url_path)
             if 200 <= response.status < 300 or response.status in allow_status:
                 return response
@@ -685,6 +759,28 @@ class HttpClient:
             full_path = base.path.rstrip("/") + "/" + extra.path.lstrip("/")
         query = "&".join(part for part in (base.query, extra.query) if part)
         return urlunsplit((base.scheme, base.netloc, full_path, query, "")), full_path or "/"
+
+    def _read_body(self, raw, method, url_path):
+        """The answer's body, read in chunks up to MAX_BODY_BYTES and for at most 4 x timeout seconds; a longer or
+        slower one fails naming the request (the connection is closed, not read to its end)."""
+        iter_content = getattr(raw, "iter_content", None)
+        if iter_content is None:  # a test double that already holds its body
+            return raw.content
+        chunks, size, deadline = [], 0, self.clock() + 4 * self.timeout
+        for chunk in iter_content(BODY_CHUNK_BYTES):
+            size += len(chunk)
+            chunks.append(chunk)
+            problem = None
+            if size > MAX_BODY_BYTES:
+                problem = "a body larger than %d MB" % (MAX_BODY_BYTES // (1024 * 1024))
+            elif self.clock() > deadline:
+                problem = "a body still arriving after %g s" % (4 * self.timeout)
+            if problem:
+                raw.close()
+                raise self._error("%s answered %s %s with %s; it was not read further (HTTP %s)" % (
+                    self.provider, method, url_path, problem, raw.status_code), method=method, path=url_path,
+                    status=raw.status_code)
+        return b"".join(chunks)
 
     def _register_sensitive_headers(self, headers):
         for name, value in headers.items():

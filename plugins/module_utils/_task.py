@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import os
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, Redactor, SECRET_MASK
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, Redactor, SECRET_MASK, bounded_text
 
 
 class TaskFailed(Exception):
@@ -96,7 +96,9 @@ def failure_result(ctx, exc):
     out["changed"] = bool(out.get("changed", False))
     if ctx.warnings:
         out["warnings"] = list(ctx.warnings)
-    return ctx.scrub(out)
+    out = ctx.scrub(out)
+    out["msg"] = bounded_text(out.get("msg"))  # cut after redaction, so no secret is left half-masked
+    return out
 
 
 def execute(resource, ctx):

@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient
+from ansible_collections.railstack.platform.plugins.module_utils._http import (
+    HttpClient, PageGuard, ProviderClient, unexpected_answer)
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 
 CLERK_API_URL = "https://api.clerk.com/v1"
@@ -86,15 +87,29 @@ class ClerkClient(ProviderClient):
             error_parser=clerk_error)
 
     def get(self, path, params=None):
-        return self.http.request("GET", path, params=params).json()
+        """A JSON object or array; anything else (an HTML page, an empty body) fails naming the request."""
+        return self._json(self.http.request("GET", path, params=params), "GET", path, (dict, list))
 
     def write(self, method, path, body=None, safe=False):
         """POST/PATCH. safe=True for a PATCH that sets absolute values (repeating it changes nothing)."""
-        return self.http.request(method, path, json=body, safe=safe).json()
+        return self._json(self.http.request(method, path, json=body, safe=safe), method, path, dict)
 
     def read_by_patch(self, path):
         """The state of a singleton Clerk has no GET for: an empty PATCH answers it and changes nothing."""
-        return self.http.request("PATCH", path, json={}, safe=True).json()
+        return self._json(self.http.request("PATCH", path, json={}, safe=True), "PATCH", path, dict)
+
+    def _json(self, response, method, path, kinds):
+        if response.status == 204:  # No Content, as Clerk answers some PATCHes
+            return None
+        body = response.json()
+        if not isinstance(body, kinds):
+            raise unexpected_answer(self.http, method, self._path(path),
+                                    "not a JSON %s" % ("object" if kinds is dict else "object or array"), response.text)
+        return body
+
+    def _path(self, path):
+        """The URL path a message names (/v1/users)."""
+        return self.http._url(path)[1]  # pylint: disable=protected-access
 
     def delete(self, path):
         """DELETE; an object already gone (404, e.g. after a lost answer was retried) is not an error."""
@@ -103,6 +118,7 @@ class ClerkClient(ProviderClient):
     def list(self, path, paginated=True):
         """Every item of a list endpoint, whether it answers a bare array or {data, total_count}."""
         items, offset = [], 0
+        guard = PageGuard("Clerk", "GET %s" % self._path(path))
         while True:
             params = [("paginated", "true"), ("limit", PAGE_SIZE), ("offset", offset)] if paginated else None
             body = self.get(path, params)
@@ -111,11 +127,17 @@ class ClerkClient(ProviderClient):
             elif isinstance(body, list):
                 page, total = body, None
             else:
-                raise ApiError("Clerk answered GET %s with a body that is not a list" % path, provider="Clerk")
+                raise unexpected_answer(self.http, "GET", self._path(path), "not a list (an array, or data with total_count)")
+            if not all(isinstance(item, dict) for item in page):
+                raise unexpected_answer(self.http, "GET", self._path(path), "a list holding something other than objects")
+            if not page and total is not None and offset < total:
+                raise unexpected_answer(self.http, "GET", self._path(path), "an empty page at offset %d of total_count %s"
+                                        % (offset, total))
             items.extend(page)
             offset += len(page)
             if not paginated or not page or (total is not None and offset >= total) or (total is None and len(page) < PAGE_SIZE):
                 return items
+            guard.advance(offset)
 
     def create(self, path, body, find_again):
         """POST a new object once; if the answer is lost, adopt what find_again() finds instead of posting twice."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient
+from ansible_collections.railstack.platform.plugins.module_utils._http import (
+    ApiError, HttpClient, PageGuard, ProviderClient, unexpected_answer)
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.dns import MARKER, lenient_value, txt_quoted
 
@@ -63,28 +64,59 @@ class CloudflareClient(ProviderClient):
             headers={"Authorization": "Bearer %s" % token}, secrets=[token], timeout=params.get("timeout") or 30,
             validate_certs=params.get("validate_certs", True), error_parser=_error)
 
-    def _get(self, path, params):
-        body = self.http.request("GET", path, params=params).json()
-        if not isinstance(body, dict) or not body.get("success"):
-            raise ApiError("Cloudflare answered GET %s without success" % path, provider="Cloudflare")
+    def _envelope(self, response, method, path):
+        """Cloudflare's {"success": true, "result": ...}; anything else fails naming the request."""
+        body = response.json()
+        if not isinstance(body, dict):
+            raise unexpected_answer(self.http, method, self._path(path), "not a JSON object", response.text)
+        if body.get("success") is not True:
+            raise unexpected_answer(self.http, method, self._path(path), "success is not true", response.text)
         return body
 
+    def _path(self, path):
+        return self.http._url(path)[1]  # pylint: disable=protected-access
+
+    def _list(self, path, params):
+        """One page of a list: result must be a list of records (objects with an id)."""
+        response = self.http.request("GET", path, params=params)
+        body = self._envelope(response, "GET", path)
+        result, info = body.get("result"), body.get("result_info")
+        problem = None
+        if not isinstance(result, list):
+            problem = "a list answer without its result array"
+        elif not all(isinstance(item, dict) and item.get("id") and isinstance(item.get("name"), str) for item in result):
+            problem = "a result array holding something other than objects with an id and a name"
+        elif info is not None and not (isinstance(info, dict) and isinstance(info.get("total_pages", 1), int)):
+            problem = "result_info without a whole number of total_pages"
+        if problem:
+            raise unexpected_answer(self.http, "GET", self._path(path), problem, response.text)
+        return result, (info or {}).get("total_pages") or 1
+
     def _pages(self, path, params, per_page):
+        guard = PageGuard("Cloudflare", "GET %s" % self._path(path))
         found, page = [], 1
         while True:
-            body = self._get(path, params + [("page", page), ("per_page", per_page)])
-            found.extend(body.get("result") or [])
-            if page >= int((body.get("result_info") or {}).get("total_pages") or 1):
+            result, total_pages = self._list(path, params + [("page", page), ("per_page", per_page)])
+            found.extend(result)
+            if page >= total_pages:
                 return found
-            page += 1
+            if not result:
+                raise unexpected_answer(self.http, "GET", self._path(path), "page %d is empty but result_info says "
+                                        "there are %d pages" % (page, total_pages))
+            page = guard.advance(page + 1)
+
+    def _write(self, method, path, body=None, safe=None):
+        """A write whose answer must be Cloudflare's success envelope."""
+        response = self.http.request(method, path, json=body, safe=safe)
+        return self._envelope(response, method, path)
 
     # ------------------------------------------------------------------ reads
 
     def find_zone(self, name):
         """The zone called `name` (GET /zones?name=; every page when the filter is not applied)."""
-        body = self._get("zones", [("name", name), ("per_page", 50)])
-        found = [z for z in body.get("result") or [] if z.get("name", "").lower() == name]
-        if not found and int((body.get("result_info") or {}).get("total_pages") or 1) > 1:
+        result, total_pages = self._list("zones", [("name", name), ("per_page", 50)])
+        found = [z for z in result if z["name"].lower() == name]
+        if not found and total_pages > 1:
             found = [z for z in self._pages("zones", [], 50) if z.get("name", "").lower() == name]
         if not found:
             raise TaskFailed("zone: no Cloudflare zone called %s is visible to this token." % name)
@@ -135,20 +167,20 @@ class CloudflareClient(ProviderClient):
             kind, item = items[0]
             if kind == "deletes":
                 try:
-                    self.http.request("DELETE", "%s/%s" % (base, item["id"]))
+                    self._write("DELETE", "%s/%s" % (base, item["id"]))
                 except ApiError as exc:
                     if exc.code != RECORD_NOT_FOUND:
                         raise  # 81044: already gone (a retried delete, or someone else)
             elif kind == "patches":
                 record_id = item.pop("id")
                 # Absolute values: sending them twice is harmless, so a lost answer may be retried.
-                self.http.request("PATCH", "%s/%s" % (base, record_id), json=item, safe=True)
+                self._write("PATCH", "%s/%s" % (base, record_id), item, safe=True)
             else:
-                self.http.request("POST", base, json=item)
+                self._write("POST", base, item)
             return
         # Deletes, patches and posts keep that order across batches too (Cloudflare's own order within one).
         for start in range(0, len(items), BATCH_LIMIT):
             body = {}
             for kind, item in items[start:start + BATCH_LIMIT]:
                 body.setdefault(kind, []).append(item)
-            self.http.request("POST", "%s/batch" % base, json=body)
+            self._write("POST", "%s/batch" % base, body)

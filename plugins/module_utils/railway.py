@@ -7,12 +7,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient, SharedRateState
+from ansible_collections.railstack.platform.plugins.module_utils._http import (
+    ApiError, HttpClient, PageGuard, ProviderClient, SharedRateState, unexpected_answer)
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 
 RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2"
@@ -83,6 +85,90 @@ def rate_limit_message(exc):
             "railway_services spend fewer requests (docs/railway.md, 'Request budgets')." % (until, budget, exc.message))
 
 
+_GRAPHQL_TOKEN_RE = re.compile(r'"(?:\\.|[^"\\])*"|\.\.\.|[_A-Za-z][_0-9A-Za-z]*|-?[0-9][0-9.eE+-]*|[{}():\[\]$!=@,]')
+_OPERATION_RE = re.compile(r"^\s*(query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)")
+
+
+def operation_name(document):
+    """'query projects' / 'mutation serviceCreate': how an error names the request."""
+    match = _OPERATION_RE.match(document)
+    return "%s %s" % match.groups() if match else "GraphQL %s" % document.split("{", 1)[0].strip()
+
+
+@functools.lru_cache(maxsize=256)
+def selection_of(document):
+    """The fields the document selects, as {response key: sub-selection or None}; fields under an inline fragment or
+    a directive (which may be absent from the answer) are left out."""
+    tokens = [t for t in _GRAPHQL_TOKEN_RE.findall(re.sub(r"#[^\n]*", "", document)) if t != ","]
+    index, depth = 0, 0
+    while tokens[index] != "{" or depth:  # the operation's selection set (skipping its variable definitions)
+        depth += {"(": 1, ")": -1}.get(tokens[index], 0)
+        index += 1
+    return _selection_set(tokens, index)[0]
+
+
+def _skip_parens(tokens, index):
+    depth = 0
+    while True:
+        depth += {"(": 1, ")": -1}.get(tokens[index], 0)
+        index += 1
+        if not depth:
+            return index
+
+
+def _selection_set(tokens, index):
+    fields, optional = {}, False
+    index += 1  # "{"
+    while tokens[index] != "}":
+        optional = tokens[index] == "..."
+        if optional:
+            index += 1 if tokens[index + 1] == "{" else 3  # "... {" or "... on Type {"
+            index = _selection_set(tokens, index)[1]
+            continue
+        key = tokens[index]
+        index += 1
+        if tokens[index] == ":":
+            index += 2  # alias: field
+        if tokens[index] == "(":
+            index = _skip_parens(tokens, index)
+        while tokens[index] == "@":
+            optional = True
+            index += 2
+            if tokens[index] == "(":
+                index = _skip_parens(tokens, index)
+        sub = None
+        if tokens[index] == "{":
+            sub, index = _selection_set(tokens, index)
+        if not optional:
+            fields[key] = sub
+    return fields, index + 1
+
+
+def missing_in_answer(selection, value, where=""):
+    """What of `selection` the answer `value` lacks ('no field project.services'), or None. Null is allowed (a
+    nullable field); an object must hold every selected field, a list must hold objects that do."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        for item in value:
+            problem = missing_in_answer(selection, item, where)
+            if problem:
+                return problem
+        return None
+    if not isinstance(value, dict):
+        return "%s is %s, not an object" % (where.rstrip(".") or "data", type(value).__name__)
+    for key, sub in selection.items():
+        if key not in value:
+            return "no field %s%s" % (where, key)
+        if key == "edges" and not isinstance(value[key], list):  # a Relay connection's edges are a list
+            return "%s%s is %s, not a list" % (where, key, type(value[key]).__name__)
+        if sub is not None:
+            problem = missing_in_answer(sub, value[key], "%s%s." % (where, key))
+            if problem:
+                return problem
+    return None
+
+
 def nodes(connection):
     """The nodes of a Relay connection."""
     return [edge["node"] for edge in (connection or {}).get("edges", [])]
@@ -122,13 +208,27 @@ class RailwayClient(ProviderClient):
                 exc.args = (exc.message,)
             raise
         body = response.json()
+        operation = operation_name(document)
         if not isinstance(body, dict):
-            raise ApiError("Railway answered with a body that is not GraphQL JSON", provider="Railway", status=response.status)
+            raise unexpected_answer(self.http, "POST", operation, "not a GraphQL JSON object", response.text)
         if body.get("errors"):
-            message, code = _errors_message(body["errors"])
+            errors = body["errors"] if isinstance(body["errors"], list) else [body["errors"]]
+            message, code = _errors_message(errors)
+            if not safe:
+                message += " (%s; it may have been applied in part: run the task again, it reads what Railway has" \
+                           " first)" % operation
+            else:
+                message += " (%s)" % operation
             raise ApiError(self.http.redactor.redact(message), provider="Railway", status=response.status, code=code,
-                           details=self.http.redactor.redact(body["errors"]))
-        return body.get("data") or {}
+                           details=self.http.redactor.redact(errors), method="POST", path=operation)
+        problem = missing_in_answer(selection_of(document), body.get("data"), "") if isinstance(body.get("data"), dict) \
+            else "no data object"
+        # Every root field the collection asks for is non-null in Railway's schema: null comes only with errors.
+        problem = problem or next(("%s is null without an error" % key for key in selection_of(document)
+                                   if body["data"][key] is None), None)
+        if problem:
+            raise unexpected_answer(self.http, "POST", operation, problem, response.text)
+        return body["data"]
 
     def query(self, document, variables=None):
         return self._post(document, variables, safe=True)
@@ -157,12 +257,13 @@ class RailwayClient(ProviderClient):
             " projects(workspaceId: $workspaceId, first: $first, after: $after) {"
             " edges { node { %s } } pageInfo { hasNextPage endCursor } } }" % fields)
         found, after = [], None
+        guard = PageGuard("Railway", "query projects")
         while True:
             page = self.query(document, dict(workspaceId=workspace_id, first=PAGE_SIZE, after=after))["projects"]
             found.extend(nodes(page))
             if not page["pageInfo"]["hasNextPage"]:
                 return found
-            after = page["pageInfo"]["endCursor"]
+            after = guard.advance(page["pageInfo"]["endCursor"])
 
     def get_project(self, project_id, fields):
         return self.query("query project($id: String!) { project(id: $id) { %s } }" % fields, dict(id=project_id))["project"]

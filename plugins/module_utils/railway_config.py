@@ -34,7 +34,7 @@ import copy
 import re
 import time
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, masked
 from ansible_collections.railstack.platform.plugins.module_utils.railway import PAGE_SIZE, is_id, nodes, pick_environment
 
@@ -273,10 +273,11 @@ def _remaining_nodes(client, project, field):
     connection = project.get(field) or {}
     found = nodes(connection)
     page = connection.get("pageInfo") or {}
+    guard = PageGuard("Railway", "query projectPage (%s)" % field)
     while page.get("hasNextPage"):
         document = ("query projectPage($id: String!, $first: Int, $after: String) { project(id: $id) {"
                     " %s(first: $first, after: $after) { edges { node { id name } } pageInfo { hasNextPage endCursor } } } }" % field)
-        more = client.query(document, dict(id=project["id"], first=PAGE_SIZE, after=page.get("endCursor")))["project"][field]
+        more = client.query(document, dict(id=project["id"], first=PAGE_SIZE, after=guard.advance(page.get("endCursor"))))["project"][field]
         found.extend(nodes(more))
         page = more.get("pageInfo") or {}
     return found

@@ -16,6 +16,7 @@ from __future__ import annotations
 import traceback
 from urllib.parse import urlsplit
 
+from ansible_collections.railstack.platform.plugins.module_utils._http import PageGuard
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
     PAGE_SIZE, RailwayClient, is_id, nodes, railway_argument_spec)
@@ -133,6 +134,7 @@ def read_workspace(client, workspace_id, rules=True):
                 " edges { node { %s } } pageInfo { hasNextPage endCursor } }%s }"
                 % (INFO_FIELDS, _with_rules("") if rules else ""))
     projects, found_rules, after = [], None, None
+    guard = PageGuard("Railway", "query projectsInfo")
     while True:
         data = client.query(document, dict(workspaceId=workspace_id, first=PAGE_SIZE, after=after))
         projects.extend(nodes(data["projects"]))
@@ -140,7 +142,7 @@ def read_workspace(client, workspace_id, rules=True):
             found_rules = data.get("notificationRules")
         if not data["projects"]["pageInfo"]["hasNextPage"]:
             return projects, found_rules
-        after = data["projects"]["pageInfo"]["endCursor"]
+        after = guard.advance(data["projects"]["pageInfo"]["endCursor"])
 
 
 def read_project(client, project_id, workspace_id=None, rules=True):

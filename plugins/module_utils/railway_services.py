@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
@@ -249,6 +249,7 @@ SERVICE_DELETE = "mutation serviceDelete($id: String!) { serviceDelete(id: $id) 
 def project_services(client, project_id):
     """{name: id} of a project's services, read again (after a lost answer)."""
     found, after = {}, None
+    guard = PageGuard("Railway", "query projectServices")
     while True:
         page = client.query("query projectServices($id: String!, $first: Int, $after: String) { project(id: $id) {"
                             " services(first: $first, after: $after) { edges { node { id name } } pageInfo { hasNextPage endCursor } } } }",
@@ -256,7 +257,7 @@ def project_services(client, project_id):
         found.update({s["name"]: s["id"] for s in nodes(page)})
         if not page["pageInfo"]["hasNextPage"]:
             return found
-        after = page["pageInfo"]["endCursor"]
+        after = guard.advance(page["pageInfo"]["endCursor"])
 
 
 def create_service(client, state, name):

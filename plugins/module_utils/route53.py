@@ -12,7 +12,7 @@ import sys
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, Redactor
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard, Redactor
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.dns import lenient_value, simulate, txt_quoted
 
@@ -105,6 +105,7 @@ class Route53Client:
         records = []
         for name in names:
             kwargs = dict(HostedZoneId=zone["id"], StartRecordName=name + ".", MaxItems="100")
+            guard = PageGuard("Route53", "ListResourceRecordSets %s" % name)
             while True:
                 answer = self._call("list_resource_record_sets", **kwargs)
                 past = False
@@ -115,7 +116,9 @@ class Route53Client:
                     records.extend(self._records(name, rrset))
                 if past or not answer.get("IsTruncated"):
                     break
-                kwargs.update(StartRecordName=answer["NextRecordName"], StartRecordType=answer["NextRecordType"])
+                cursor = guard.advance((answer.get("NextRecordName"), answer.get("NextRecordType"),
+                                        answer.get("NextRecordIdentifier")) if answer.get("NextRecordName") else None)
+                kwargs.update(StartRecordName=cursor[0], StartRecordType=cursor[1])
                 if answer.get("NextRecordIdentifier"):
                     kwargs["StartRecordIdentifier"] = answer["NextRecordIdentifier"]
         return records

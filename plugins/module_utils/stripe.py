@@ -19,7 +19,8 @@ import uuid
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient
+from ansible_collections.railstack.platform.plugins.module_utils._http import (
+    ApiError, HttpClient, PageGuard, ProviderClient, unexpected_answer)
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 
 STRIPE_API_BASE = "https://api.stripe.com"
@@ -120,7 +121,37 @@ class StripeClient(ProviderClient):
         self.writes = 0
 
     def get(self, path, params=None):
-        return self.http.request("GET", path, params=form_pairs(params or {})).json()
+        """GET one object: a JSON object with an id, else ApiError (never None)."""
+        return self._object(self.http.request("GET", path, params=form_pairs(params or {})), "GET", path)
+
+    def _object(self, response, method, path):
+        """The answer as a Stripe object ({"id": ...}); anything else fails naming the request."""
+        body = response.json()
+        if not isinstance(body, dict):
+            raise unexpected_answer(self.http, method, "/v1" + path, "not a JSON object", response.text)
+        if not isinstance(body.get("id"), str) or not body["id"]:
+            raise unexpected_answer(self.http, method, "/v1" + path, "a JSON object without an id",
+                                    response.text)
+        return body
+
+    def list_page(self, path, params=None):
+        """One page of a list endpoint as Stripe documents it: {"data": [objects with an id], "has_more": bool}."""
+        response = self.http.request("GET", path, params=form_pairs(params or {}))
+        page = response.json()
+        problem = None
+        if not isinstance(page, dict):
+            problem = "not a JSON object"
+        elif not isinstance(page.get("data"), list):
+            problem = "a list without its data array"
+        elif not isinstance(page.get("has_more"), bool):
+            problem = "a list without has_more (true or false)"
+        elif not all(isinstance(obj, dict) and isinstance(obj.get("id"), str) and obj["id"] for obj in page["data"]):
+            problem = "a list whose data holds something other than objects with an id"
+        elif page["has_more"] and not page["data"]:
+            problem = "an empty page that says more follow"
+        if problem:
+            raise unexpected_answer(self.http, "GET", "/v1" + path, problem, response.text)
+        return page
 
     def find(self, path, params=None):
         """GET an object, or None when Stripe has no such object (404 resource_missing)."""
@@ -140,7 +171,7 @@ class StripeClient(ProviderClient):
                                      allow_status=(500,))
         if response.status == 500:
             raise self.server_error(response, path)
-        return response.json()
+        return self._object(response, "POST", path)
 
     def server_error(self, response, path):
         """The ApiError for a 500 to a POST. Stripe keeps a 500 for the request's Idempotency-Key and replays it to a
@@ -160,7 +191,7 @@ class StripeClient(ProviderClient):
         """DELETE an object; one that is already gone (a retry after a lost answer) counts as deleted."""
         self.writes += 1
         try:
-            return self.http.request("DELETE", path).json()
+            return self._object(self.http.request("DELETE", path), "DELETE", path)
         except ApiError as exc:
             if exc.status == 404 and exc.code == "resource_missing":
                 return {"deleted": True}
@@ -169,13 +200,14 @@ class StripeClient(ProviderClient):
     def list_all(self, path, params=None):
         """Every object of a list endpoint, newest first (pages of 100)."""
         query = dict(params or {}, limit=PAGE_SIZE)
+        guard = PageGuard("Stripe", "GET /v1%s" % path)
         objects = []
         while True:
-            page = self.get(path, query)
-            objects.extend(page.get("data") or [])
-            if not page.get("has_more") or not page.get("data"):
+            page = self.list_page(path, query)
+            objects.extend(page["data"])
+            if not page["has_more"]:
                 return objects
-            query["starting_after"] = page["data"][-1]["id"]
+            query["starting_after"] = guard.advance(page["data"][-1]["id"])
 
 
 def stripe_task(body):

@@ -68,7 +68,7 @@ def _check(params):
 def _find(client, key):
     """The price holding the lookup key: active first, else an archived one (Stripe lists only active by default)."""
     for active in (True, False):
-        found = client.get(PATH, {"lookup_keys": [key], "active": active}).get("data") or []
+        found = client.list_page(PATH, {"lookup_keys": [key], "active": active})["data"]
         if found:
             return found[0]
     return None

@@ -91,7 +91,7 @@ def _updates(params, current):
 
 
 def _has_prices(client, product_id):
-    return any(client.get("/prices", dict(product=product_id, active=active, limit=1)).get("data")
+    return any(client.list_page("/prices", dict(product=product_id, active=active, limit=1))["data"]
                for active in (True, False))
 
 
