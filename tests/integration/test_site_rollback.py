@@ -16,7 +16,7 @@ import pytest
 from .helpers.playbook import VENV_BIN, playbook_environment
 from .helpers.sandbox import REPO_ROOT
 from .railway_ops_helpers import FAST, behaviour, deployments, services_of, unique
-from .site_helpers import SITE, write_stack
+from .site_helpers import SITE, write_report, write_stack
 
 RUNNING = ("SUCCESS", "SLEEPING")
 
@@ -185,6 +185,8 @@ def test_a_healthy_stacks_second_run_reads_no_more_and_shows_each_services_state
     project, _ = healthy
     with traffic.window() as window:
         run = site(run_playbook, project).assert_ok()
+    write_report("rollback-small-stack", second_requests=window.requests, second_mutations=len(window.mutations),
+                 operations=sorted(window.operation_names()))
     assert run.changed == [] and window.mutations == []
     names = window.operation_names()
     assert "deployments" not in names and "deployment" not in names, names   # the states came with the bulk read
@@ -192,3 +194,79 @@ def test_a_healthy_stacks_second_run_reads_no_more_and_shows_each_services_state
     for name, role in (("web", "web"), ("worker", "worker"), ("clock", "scheduler")):
         line = next(line for line in summary if line.startswith("production: %s (%s)" % (name, role)))
         assert " - deployment SUCCESS (" in line, line
+
+
+# ---------------------------------------------------------------------------------------- each role on its own
+
+ONE_ROLE = """
+- name: One role on its own
+  hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Project
+      railstack.platform.railway_project:
+        name: "{{ project }}"
+    - name: The service
+      ansible.builtin.include_role:
+        name: "railstack.platform.{{ role_under_test }}"
+"""
+ROLE_SERVICES = {
+    "web_service": dict(web_service_source=dict(image="nginx:1.27"), web_service_service_domain=True),
+    "queue_worker": dict(queue_worker_source=dict(image="busybox:1.36"),
+                         queue_worker_deploy=dict(start_command="worker --queue default")),
+    "scheduler": dict(scheduler_source=dict(image="busybox:1.36"),
+                      scheduler_deploy=dict(start_command="scheduler --every-minute")),
+}
+
+
+def role_vars(sandbox, role, project, release, rollback=True, probe_body=None):
+    """Extra variables of ONE_ROLE: the role's own variables for a service called `svc`."""
+    values = dict(ROLE_SERVICES[role], project=project, role_under_test=role)
+    values.update({role + "_" + key: value for key, value in dict(
+        project=project, environment="production", name="svc", variables=dict(RELEASE=release),
+        wait_interval=0.2, wait_timeout=60, rollback_on_failure=rollback).items()})
+    if role == "web_service":
+        values["web_service_health_check"] = dict(path="/healthz", timeout=2, **({"body": probe_body} if probe_body else {}))
+        values["web_service_probe_base"] = sandbox.url + "/_sandbox/railway/health"
+    return values
+
+
+@pytest.mark.parametrize("role, outcome", [("web_service", "CRASHED"), ("web_service", "FAILED"), ("web_service", "PROBE"),
+                                           ("queue_worker", "CRASHED"), ("queue_worker", "FAILED"),
+                                           ("scheduler", "CRASHED"), ("scheduler", "FAILED")])
+def test_each_role_on_its_own_rolls_back_and_names_both(sandbox, sandbox_env, run_playbook, role, outcome):
+    project = unique("rb-role")
+    run_playbook(ONE_ROLE, extra_vars=role_vars(sandbox, role, project, "1")).assert_ok()
+    service_id = services_of(sandbox_env, project)["svc"]
+    previous = running_deployment(sandbox_env, service_id)
+    if outcome != "PROBE":
+        behaviour(sandbox, service=service_id, outcome=outcome)
+    try:
+        run = run_playbook(ONE_ROLE, extra_vars=role_vars(sandbox, role, project, "2",
+                                                          probe_body="never-in-the-answer" if outcome == "PROBE" else None))
+    finally:
+        behaviour(sandbox, service=service_id, outcome=None)
+    message = failure_message(run)
+    failed = assert_back_on(sandbox_env, service_id, previous, outcome)
+    assert "deployment %s of service svc" % failed["id"] in message and previous["id"] in message
+    if outcome != "FAILED":
+        assert "rolled back to deployment %s" % previous["id"] in message
+
+
+def test_a_role_without_rollback_leaves_the_crash_and_its_rerun_fails(sandbox, sandbox_env, run_playbook, traffic):
+    project = unique("rb-role")
+    run_playbook(ONE_ROLE, extra_vars=role_vars(sandbox, "queue_worker", project, "1")).assert_ok()
+    service_id = services_of(sandbox_env, project)["svc"]
+    behaviour(sandbox, service=service_id, outcome="CRASHED")
+    try:
+        with traffic.window() as window:
+            message = failure_message(run_playbook(ONE_ROLE, extra_vars=role_vars(
+                sandbox, "queue_worker", project, "2", rollback=False)))
+            rerun = failure_message(run_playbook(ONE_ROLE, extra_vars=role_vars(
+                sandbox, "queue_worker", project, "2", rollback=False)))
+    finally:
+        behaviour(sandbox, service=service_id, outcome=None)
+    assert "deploymentRollback" not in window.operation_names()
+    assert "Nothing was rolled back" in message and "service svc ended CRASHED" in rerun
+    assert not [d for d in deployments(sandbox_env, service_id) if d["status"] in RUNNING]
