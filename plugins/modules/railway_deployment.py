@@ -126,8 +126,8 @@ options:
         and wait for that one; the task fails all the same, naming both. Needs O(wait=true).
       - A build that failed (C(FAILED)) leaves the previous deployment running; then nothing is rolled back, and
         the failure names the deployment still running.
-      - This holds for a deployment the task did not start as well (O(trigger=false): the deploy a configuration
-        commit started, in this run or an earlier one).
+      - This holds for a deployment the task did not start as well (O(trigger=false), such as the deploy a
+        configuration commit started, in this run or an earlier one).
       - When V(false), a failure says that nothing was rolled back.
     type: bool
     default: false

@@ -88,7 +88,7 @@ def healthy(sandbox, sandbox_env, run_playbook):
 @pytest.mark.parametrize("service, outcome", [("web", "CRASHED"), ("web", "FAILED"), ("worker", "CRASHED"),
                                               ("clock", "FAILED")])
 def test_site_rolls_back_a_failed_deploy_and_names_both(sandbox, sandbox_env, run_playbook, traffic, healthy,
-                                                          service, outcome):
+                                                        service, outcome):
     project, ids = healthy
     previous = running_deployment(sandbox_env, ids[service])
     behaviour(sandbox, service=ids[service], outcome=outcome)
