@@ -152,7 +152,8 @@ def wait_for(ctx, client, deployment, what):
         if status in SUCCEEDED:
             return deployment
         if status in FAILED:
-            raise Outcome("%s: deployment %s ended %s." % (what, deployment["id"], status), deployment)
+            raise Outcome("%s: deployment %s of service %s ended %s." % (what, deployment["id"], params["service"], status),
+                          deployment)
         if status == NEEDS_APPROVAL:
             raise Outcome("%s: %s" % (what, approval_message(deployment, params["service"])), deployment)
         if status in SUPERSEDED:
@@ -165,8 +166,8 @@ def wait_for(ctx, client, deployment, what):
             deployment = newer
             continue
         if CLOCK() >= deadline:
-            raise Outcome("wait_timeout: deployment %s is still %s after %ss." % (
-                deployment["id"], status, params["wait_timeout"]), deployment)
+            raise Outcome("wait_timeout: deployment %s of service %s is still %s after %ss." % (
+                deployment["id"], params["service"], status, params["wait_timeout"]), deployment)
         SLEEP(min(params["wait_interval"], max(0.0, deadline - CLOCK())))
         deployment = client.query(DEPLOYMENT_QUERY, dict(id=deployment["id"]))["deployment"]
 
@@ -190,9 +191,9 @@ def probe(ctx, deployment):
         except ApiError as exc:
             seen = exc.message
         if CLOCK() >= deadline:
-            raise Outcome("health_check: %s did not answer %d%s within %ss; last: %s." % (
-                check["url"], check["status_code"], " with %r" % check["body"] if check["body"] else "",
-                check["timeout"], seen), deployment)
+            raise Outcome("health_check: %s (deployment %s of service %s) did not answer %d%s within %ss; last: %s." % (
+                check["url"], deployment["id"], ctx.params["service"], check["status_code"],
+                " with %r" % check["body"] if check["body"] else "", check["timeout"], seen), deployment)
         SLEEP(min(check["interval"], max(0.0, deadline - CLOCK())))
 
 
@@ -327,16 +328,7 @@ def run(ctx):
     if acting:
         _check_possible(ctx, service, environment, deployments)
     if not acting or ctx.check_mode:
-        deployment = latest
-        health = None
-        if not ctx.check_mode and latest is not None:
-            try:
-                deployment, health = follow(ctx, client, latest)
-            except Outcome as outcome:
-                ctx.fail(outcome.msg, changed=False, deployment=deployment_result(outcome.deployment))
-        return ctx.result(changed=acting, deployment=deployment_result(deployment), health_check=health,
-                          diff=(dict(deployment=(latest or {}).get("id")),
-                                dict(deployment="(new %s)" % params["action"] if acting else (latest or {}).get("id"))))
+        return follow_existing(ctx, client, environment, service, latest, acting)
 
     deployment = act(ctx, client, environment, service, deployments)
     report_new(ctx, service, deployment)
@@ -344,11 +336,40 @@ def run(ctx):
     try:
         deployment, health = follow(ctx, client, deployment)
     except Outcome as outcome:
-        failed = outcome.deployment
-        if not params["rollback_on_failure"]:
-            ctx.fail(outcome.msg, changed=True, deployment=deployment_result(failed))
-        return _roll_back_after(ctx, client, environment, service, outcome)
+        return fail_after(ctx, client, environment, service, outcome, changed=True)
     return ctx.result(changed=True, deployment=deployment_result(deployment), health_check=health, diff=diff)
+
+
+def follow_existing(ctx, client, environment, service, latest, acting):
+    """No action sent (trigger false, a no-op deploy, or check mode): wait for and probe the latest deployment.
+
+    A deployment this task did not start fails (and is rolled back, with rollback_on_failure) like one it started;
+    waiting for a service that has no deployment at all fails, since nothing runs."""
+    params = ctx.params
+    deployment, health = latest, None
+    diff = (dict(deployment=(latest or {}).get("id")),
+            dict(deployment="(new %s)" % params["action"] if acting else (latest or {}).get("id")))
+    if ctx.check_mode or not params["wait"]:
+        return ctx.result(changed=acting, deployment=deployment_result(latest), health_check=None, diff=diff)
+    if latest is None:
+        ctx.fail("wait: service %s in environment %s has no deployment, so nothing runs; deploy it "
+                 "(railway_deployment action=deploy) or check its source." % (service["name"], environment["name"]),
+                 changed=False, deployment={})
+    try:
+        deployment, health = follow(ctx, client, latest)
+    except Outcome as outcome:
+        return fail_after(ctx, client, environment, service, outcome, changed=False)
+    return ctx.result(changed=acting, deployment=deployment_result(deployment), health_check=health, diff=diff)
+
+
+def fail_after(ctx, client, environment, service, outcome, changed):
+    """A deployment (or its probe) failed: roll back when asked, and fail saying what happened."""
+    if ctx.params["rollback_on_failure"]:
+        return _roll_back_after(ctx, client, environment, service, outcome, changed)
+    note = " Nothing was rolled back (rollback_on_failure is false)."
+    if (outcome.deployment or {}).get("status") == "CRASHED":
+        note += " Service %s has no running deployment until a deploy succeeds." % service["name"]
+    ctx.fail(outcome.msg + note, changed=changed, deployment=deployment_result(outcome.deployment))
 
 
 def report_new(ctx, service, deployment):
@@ -406,18 +427,19 @@ def reapply_after_rollback(ctx, client, state, service_id, name, deployed, skip_
                                                   serviceId=service_id))["serviceInstanceDeployV2"]
 
 
-def _roll_back_after(ctx, client, environment, service, outcome):
+def _roll_back_after(ctx, client, environment, service, outcome, changed):
     """rollback_on_failure: go back to the previous successful deployment, then fail with what happened."""
     failed = deployment_result(outcome.deployment)
     deployments = recent_deployments(client, environment, service)
     running = next((d for d in deployments if d["status"] in RUNNING and d["id"] != failed["id"]), None)
     if running is not None and outcome.deployment.get("status") in FAILED:
         ctx.fail("%s The previous deployment %s is still %s; nothing to roll back." % (
-            outcome.msg, running["id"], running["status"]), changed=True, deployment=failed, rolled_back_to=None)
+            outcome.msg, running["id"], running["status"]), changed=changed, deployment=failed, rolled_back_to=None,
+            running=deployment_result(running))
     target = _rollback_target(deployments)
     if target is None:
-        ctx.fail("%s No earlier successful deployment to roll back to." % outcome.msg, changed=True, deployment=failed,
-                 rolled_back_to=None)
+        ctx.fail("%s No earlier successful deployment to roll back to." % outcome.msg, changed=changed,
+                 deployment=failed, rolled_back_to=None)
     made = rollback(client, environment, service, target, deployments)
     ctx.warn(rollback_warning(service["name"], made, target["id"]))
     try:

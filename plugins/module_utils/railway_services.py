@@ -411,6 +411,7 @@ def converge(ctx, params, items, where_of):
         changed = name in created or sid in patched or name in redeployed
         result = instance_result(public_id, name, (after.get("services") or {}).get(sid), created=name in created, changed=changed)
         result["state"] = "present"
+        result["latest_deployment"] = latest_deployment(state, None if sid.startswith(NEW) else sid)
         if name in redeployed:
             result["redeployed_after_rollback"] = redeployed[name]
         before_view = view(before_instance, desired) if before_instance is not None else None
@@ -422,6 +423,12 @@ def converge(ctx, params, items, where_of):
                     after_view["variables"][var]["value"] += " (changed)"
         rows.append(dict(result=result, before=before_view, after=after_view))
     return state, rows, outcome, bool(plan.changed or created or deleted or redeployed)
+
+
+def latest_deployment(state, service_id):
+    """The instance's latest deployment as the one read saw it (before this task's writes): id and status, or None."""
+    latest = state.latest_deployments.get(service_id) if service_id else None
+    return dict(id=latest.get("id"), status=latest.get("status")) if latest else None
 
 
 def environment_result(state):

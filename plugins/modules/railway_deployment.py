@@ -67,7 +67,7 @@ options:
   trigger:
     description:
       - Whether to act. V(false) sends no mutation and reports no change; the latest deployment is still read, and
-        waited for and probed when O(wait) is set.
+        waited for and probed when O(wait) is set (a service with no deployment at all then fails, naming it).
     type: bool
     default: true
   wait:
@@ -124,7 +124,11 @@ options:
     description:
       - When the deployment fails (or its O(health_check) does), roll back to the previous successful deployment
         and wait for that one; the task fails all the same, naming both. Needs O(wait=true).
-      - A build that failed (C(FAILED)) leaves the previous deployment running; then nothing is rolled back.
+      - A build that failed (C(FAILED)) leaves the previous deployment running; then nothing is rolled back, and
+        the failure names the deployment still running.
+      - This holds for a deployment the task did not start as well (O(trigger=false), such as the deploy a
+        configuration commit started, in this run or an earlier one).
+      - When V(false), a failure says that nothing was rolled back.
     type: bool
     default: false
 extends_documentation_fragment:
@@ -225,6 +229,10 @@ health_check:
 rolled_back_to:
   description: The deployment rolled back to by O(rollback_on_failure) (null when there was none to go back to).
   returned: when O(rollback_on_failure) acted
+  type: dict
+running:
+  description: The deployment still running after a build that failed (C(FAILED)), when nothing was rolled back.
+  returned: when O(rollback_on_failure) found the previous deployment still running
   type: dict
 rollback_deployment:
   description: The new deployment the rollback made, as it ended.

@@ -287,6 +287,12 @@ services:
           run deployed it again, same commit, with the config's variables; the new deployment's id (V(true) in check
           mode).
       type: raw
+    latest_deployment:
+      description:
+        - The service's latest deployment (C(id), C(status)) as read before this task wrote anything, from the same
+          read as the config (no extra request); null for a service with no deployment yet. A status other than
+          C(SUCCESS) or C(SLEEPING) on a service nothing changed tells a deploy still in progress, or one that failed.
+      type: dict
     created:
       description: Whether this run created the service.
       type: bool

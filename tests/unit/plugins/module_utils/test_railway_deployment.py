@@ -320,3 +320,71 @@ def test_redeploy_checks_can_redeploy_before_any_write(railway_script):
     result = run(params(action="redeploy"))
     assert result["failed"] is True and script.mutations == []
     assert result["msg"].startswith("action: Railway cannot redeploy the latest deployment d-1") and "canRedeploy" in result["msg"]
+
+
+# ------------------------------------------------------------------ a deployment the task did not start (trigger: false)
+def test_a_crash_it_did_not_start_is_rolled_back_naming_both(railway_script):
+    script = railway_script(
+        ("project", project()),
+        ("deployments", history(dep("d-2", "DEPLOYING"), dep("d-1"))),
+        ("deployment", one(dep("d-2", "CRASHED"))),
+        ("deployments", history(dep("d-2", "CRASHED"), dep("d-1", "REMOVED", can_rollback=True))),
+        ("deploymentRollback", dict(deploymentRollback=True)),
+        ("deployments", history(dep("d-3", "QUEUED", reason="rollback"), dep("d-2", "CRASHED"),
+                                dep("d-1", "REMOVED", can_rollback=True))),
+        ("deployment", one(dep("d-3", "SUCCESS", reason="rollback"))),
+    )
+    result = run(params(trigger=False, wait=True, rollback_on_failure=True))
+    script.done()
+    assert result["failed"] is True and result["changed"] is True
+    assert script.mutations == ["deploymentRollback"] and script.sent[4][2] == dict(id="d-1")
+    assert "deployment d-2 of service api ended CRASHED" in result["msg"]
+    assert "rolled back to deployment d-1" in result["msg"] and "d-3 is SUCCESS" in result["msg"]
+    assert result["rolled_back_to"]["id"] == "d-1" and result["rollback_deployment"]["status"] == "SUCCESS"
+
+
+def test_a_failed_build_it_did_not_start_names_the_one_still_running(railway_script):
+    script = railway_script(
+        ("project", project()),
+        ("deployments", history(dep("d-2", "FAILED"), dep("d-1"))),
+        ("deployments", history(dep("d-2", "FAILED"), dep("d-1"))),
+    )
+    result = run(params(trigger=False, wait=True, rollback_on_failure=True))
+    script.done()
+    assert result["failed"] is True and result["changed"] is False and script.mutations == []
+    assert "deployment d-2 of service api ended FAILED" in result["msg"] and "d-1 is still SUCCESS" in result["msg"]
+    assert result["running"]["id"] == "d-1"
+
+
+def test_a_failed_probe_it_did_not_start_is_rolled_back(railway_script, monkeypatch):
+    monkeypatch.setattr(railway_deployment.HttpClient, "request",
+                        lambda self, method, path="", **kw: HttpResponse(503, text="unavailable"))
+    script = railway_script(
+        ("project", project()), ("deployments", history(dep("d-2"), dep("d-1", "REMOVED", can_rollback=True))),
+        ("deployments", history(dep("d-2"), dep("d-1", "REMOVED", can_rollback=True))),
+        ("deploymentRollback", dict(deploymentRollback=True)),
+        ("deployments", history(dep("d-3", "SUCCESS", reason="rollback"), dep("d-2", "REMOVED"),
+                                dep("d-1", "REMOVED", can_rollback=True))),
+    )
+    result = run(params(trigger=False, wait=True, health_check=probe(timeout=2), rollback_on_failure=True))
+    script.done()
+    assert result["failed"] is True and result["msg"].startswith("health_check:")
+    assert "deployment d-2 of service api" in result["msg"] and "rolled back to deployment d-1" in result["msg"]
+
+
+def test_without_rollback_a_crash_it_did_not_start_fails_saying_nothing_was_rolled_back(railway_script):
+    script = railway_script(("project", project()), ("deployments", history(dep("d-2", "CRASHED"), dep("d-1", "REMOVED"))))
+    result = run(params(trigger=False, wait=True))
+    script.done()
+    assert result["failed"] is True and result["changed"] is False and script.mutations == []
+    assert "deployment d-2 of service api ended CRASHED" in result["msg"]
+    assert "Nothing was rolled back (rollback_on_failure is false)" in result["msg"]
+    assert "no running deployment" in result["msg"]
+
+
+def test_waiting_for_a_service_with_no_deployment_fails(railway_script):
+    script = railway_script(("project", project()), ("deployments", history()))
+    result = run(params(trigger=False, wait=True, rollback_on_failure=True))
+    script.done()
+    assert result["failed"] is True and script.mutations == []
+    assert result["msg"].startswith("wait: service api in environment production has no deployment")

@@ -284,3 +284,18 @@ def test_staged_work_pending_is_merged_and_committed_when_asked(railway_script):
     script.done()
     assert result["staged"] is True and result["warnings"]
     assert script.sent[2][2]["merge"] is True
+
+
+def test_each_service_says_its_latest_deployment_from_the_same_read(railway_script):
+    answer = state_answer(dict(services={API: dict(deploy=dict(numReplicas=2))}))
+    answer["environment"]["serviceInstances"] = dict(edges=[dict(node=dict(serviceId=API, latestDeployment=dict(
+        id="d-4", status="CRASHED", meta=dict(reason="deploy"))))])
+    script = railway_script(("environmentState", answer))
+    result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2))]))
+    script.done()
+    assert len(script.sent) == 1 and result["changed"] is False
+    assert result["services"][0]["latest_deployment"] == dict(id="d-4", status="CRASHED")
+
+    script = railway_script(("environmentState", state_answer(dict(services={API: dict(deploy=dict(numReplicas=2))}))))
+    result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2))]))
+    assert result["services"][0]["latest_deployment"] is None
