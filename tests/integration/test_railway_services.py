@@ -249,7 +249,8 @@ def test_absent_removes_the_service_from_the_tasks_environment_only(sandbox, san
     with traffic.window() as window:
         gone = run_playbook(ONE, extra_vars=dict(project=project_id, env_id=staging, name=name, state="absent")).assert_ok()
     assert gone.changed == ["Service"] and gone.task("Service")["service"]["scope"] == "environment"
-    assert operations(window) == ["environmentState", "environmentPatchCommit"]        # no serviceDelete
+    assert operations(window) == ["environmentState", "environmentGuard", "environmentPatchCommit",
+                                  "environmentPatch"]                                # no serviceDelete
     assert service_id not in raw_config(sandbox, staging).get("services", {})
     assert service_id in raw_config(sandbox, production)["services"]          # production keeps it
     assert name in services_by_name(sandbox, project_id)

@@ -64,7 +64,8 @@ def test_a_database_volume_gets_the_asked_size_on_the_run_that_creates_it(sandbo
     values = dict(project, engine="postgres", size=20000)
     with traffic.window() as first:
         run = run_playbook(DATABASE, extra_vars=values).assert_ok()
-    assert operations(first)[1:] == ["serviceCreate", "volumeCreate", "environmentPatchCommit"], first.summary()
+    assert operations(first)[1:] == ["serviceCreate", "volumeCreate", "environmentConfig", "environmentPatchCommit",
+                                     "environmentPatch"], first.summary()
     volume = run.task("Database")["volume"]
     assert volume["size_mb"] == 20000 and volume_sizes(sandbox_env, project["env_id"]) == {volume["id"]: 20000}
     assert_contract(first, "volume-plans-first")
