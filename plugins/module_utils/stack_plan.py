@@ -1,0 +1,187 @@
+# -*- coding: utf-8 -*-
+# Copyright: railstack.platform contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""stack_plan: what needs provider state, checked in one read-only pass before a run's first write.
+
+stack_check checks everything the stack file alone can tell, with no request. What needs the providers'
+state is checked here, before the first write of playbooks/site.yml, with reads only:
+
+- Railway's plan: the project's `subscriptionType`, or, for a project not made yet, its workspace's `plan`
+  (a project token cannot read the workspace; it reads its own project). Every volume of the stack is checked
+  against the plan (first size, resize, volumes per project) and against the size it has (a shrink), and the
+  restart policies against Free's limits. Reads: the project found by name (as railway_project finds it),
+  then the project with every environment's config (variable values not decrypted) in one query; or the
+  workspace's plan.
+- DNS: the records at the name of every custom domain and at its `_railway-verify.` name, one read per zone.
+  A record Railway's CNAME cannot stand beside, or a CNAME this collection did not create that does not point
+  at Railway, fails here, before Railway's custom domain is made.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
+from ansible_collections.railstack.platform.plugins.module_utils.cloudflare import cloudflare_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.dns import make_client, plan as dns_plan
+from ansible_collections.railstack.platform.plugins.module_utils.namecheap import namecheap_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.route53 import route53_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, pick_environment, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import EnvironmentState
+from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
+    PAID_PLAN_HINT, PLAN_VOLUMES, check_size, check_volume_count, find_volume)
+
+ARGUMENT_SPEC = dict(
+    railway_argument_spec(),
+    project=dict(type="dict", required=True),
+    requirements=dict(type="list", elements="dict", required=True),
+    **cloudflare_argument_spec(), **route53_argument_spec(), **namecheap_argument_spec())
+
+PLAN_PROJECT_FIELDS = ("id name subscriptionType"
+                       " environments(first: 100) { edges { node { id name config(decryptVariables: false) } } }"
+                       " services(first: 100) { edges { node { id name } } }"
+                       " volumes(first: 100) { edges { node { id name } } }")
+WORKSPACE_PLAN = "query workspacePlan($workspaceId: String!) { workspace(workspaceId: $workspaceId) { id plan } }"
+
+# Free's restart policy (docs restart-policy.md): no ALWAYS, at most 10 retries.
+PLAN_RESTARTS = dict(free=dict(always=False, max_retries=10))
+# Railway's custom domains point at a generated <name>.up.railway.app (docs networking/domains.md).
+RAILWAY_TARGET_SUFFIX = ".up.railway.app"
+VERIFY_PREFIX = "_railway-verify."
+
+
+# ---------------------------------------------------------------------------------------- Railway
+
+def read_project(client: RailwayClient, name: str, workspace_id: str | None) -> dict | None:
+    """The stack's project with every environment's config, or None when it does not exist yet (2-3 queries)."""
+    matches = client.find_projects(name, workspace_id)
+    if len(matches) != 1:
+        return None        # none yet; several: railway_project says which to pick
+    return client.get_project(matches[0]["id"], PLAN_PROJECT_FIELDS)
+
+
+def workspace_plan(client: RailwayClient, workspace_id: str | None) -> str | None:
+    """The plan of the workspace a new project would be made in (lower case), None when it cannot be read."""
+    if client.uses_project_token:
+        return None
+    if not workspace_id:
+        workspaces = client.workspaces()
+        if len(workspaces) != 1:
+            return None    # railway_project asks for workspace_id before it writes
+        workspace_id = workspaces[0]["id"]
+    try:
+        plan = client.query(WORKSPACE_PLAN, dict(workspaceId=workspace_id))["workspace"]["plan"]
+    except ApiError as exc:
+        if exc.status in (401, 403) or "not authorized" in exc.message.lower():
+            return None
+        raise
+    return (plan or "").lower() or None
+
+
+def check_restarts(plan: str | None, restarts: list) -> list:
+    """Problems of restart policies the plan refuses."""
+    limits = PLAN_RESTARTS.get(plan or "")
+    if not limits:
+        return []
+    title = PLAN_VOLUMES[plan]["title"]
+    problems = []
+    for row in restarts:
+        if row["type"] == "ALWAYS" and not limits["always"]:
+            problems.append("%s.restart_policy_type: Railway's %s plan does not restart ALWAYS; use ON_FAILURE or "
+                            "NEVER, %s." % (row["where"], title, PAID_PLAN_HINT))
+        if (row["max_retries"] or 0) > limits["max_retries"]:
+            problems.append("%s.restart_policy_max_retries: Railway's %s plan retries at most %d times; give %d or "
+                            "less, %s." % (row["where"], title, limits["max_retries"], limits["max_retries"],
+                                          PAID_PLAN_HINT))
+    return problems
+
+
+def _state(project: dict | None, name: str, plan: str | None, environment: str) -> EnvironmentState:
+    if project is None:
+        return EnvironmentState(dict(name=name, subscriptionType=plan), None)
+    return EnvironmentState(dict(project, subscriptionType=plan), pick_environment(project, environment))
+
+
+def check_volumes(project: dict | None, name: str, plan: str | None, requirements: list) -> list:
+    """Problems of the stack's volumes against the plan and the sizes they have (first problem per volume)."""
+    problems, new = [], {}
+    for env in requirements:
+        state = _state(project, name, plan, env["environment"])
+        for row in env["volumes"]:
+            try:
+                volume_id = _existing_volume(state, row)
+                check_size(state, volume_id, row["size_mb"], option=row["where"] + ".size_mb")
+                if volume_id is None and row["service"] not in new:
+                    state.volumes.update(new)
+                    check_volume_count(state, row["where"], row["service"])
+                    new["%s (to be made for %s)" % (row["name"] or "a volume", row["service"])] = "new:" + row["service"]
+            except TaskFailed as exc:
+                problems.append(exc.msg)
+    return problems
+
+
+def _existing_volume(state: EnvironmentState, row: dict) -> str | None:
+    service_id = state.services.get(row["service"])
+    if state.environment is None:
+        return state.volumes.get(row["name"]) if row["name"] else None
+    return find_volume(state, service_id, row["name"], option=row["where"] + ".name")
+
+
+# ---------------------------------------------------------------------------------------- DNS
+
+def check_domains(ctx, requirements: list) -> list:
+    """Problems of records at the custom domains' names: one read per zone."""
+    zones = {}
+    for env in requirements:
+        for row in env["domains"]:
+            if row["provider"] and row["provider"] != "manual" and row["zone"]:
+                zones.setdefault((row["provider"], row["zone"].rstrip(".").lower()), []).append(row)
+    problems = []
+    for (provider, zone), rows in sorted(zones.items()):
+        client = ctx.register_client(make_client(dict(ctx.params, provider=provider)))
+        found = client.find_zone(zone)
+        names = sorted({n for r in rows for n in (r["domain"], VERIFY_PREFIX + r["domain"])})
+        current = client.read(found, names)
+        for row in rows:
+            problems += _domain_problems(client, zone, row, current)
+    return problems
+
+
+def _domain_problems(client, zone: str, row: dict, current: list) -> list:
+    """What Railway's CNAME at the domain and its TXT at _railway-verify.<domain> would meet (dns.plan's rules)."""
+    name = row["domain"]
+    at_name = [r for r in current if r["name"] == name and r["type"] == "CNAME"]
+    ours = [r["value"] for r in at_name if r["owned"] or r["value"].endswith(RAILWAY_TARGET_SUFFIX)]
+    target = ours[0] if ours else "railway-target" + RAILWAY_TARGET_SUFFIX
+    wanted = [dict(name=name, type="CNAME", values=[target], ttl=None, proxied=False),
+              dict(name=VERIFY_PREFIX + name, type="TXT", values=["railway-verify"], ttl=None, proxied=False)]
+    errors = dns_plan(wanted, current, "present", False, False, client)[1]
+    return ["%s: %s zone %s: %s; the custom domain is not made until it is (only records this collection made, or "
+            "CNAMEs to Railway, are changed)." % (row["where"], client.NAME, zone,
+                                                  error.split(": ", 1)[1].replace("remove it or set force: true to replace it",
+                                                                                  "remove it")
+                                                  .replace("; set force: true to replace it", ": remove it"))
+            for error in errors]
+
+
+# ---------------------------------------------------------------------------------------- the module
+
+def run(ctx):
+    params = ctx.params
+    name = params["project"].get("name")
+    workspace_id = params["project"].get("workspace_id")
+    requirements = params["requirements"]
+    client = ctx.register_client(RailwayClient(params))
+    project = read_project(client, name, workspace_id)
+    plan = (project or {}).get("subscriptionType") or (None if project else workspace_plan(client, workspace_id))
+    plan = plan.lower() if plan else None
+    problems = check_volumes(project, name, plan, requirements) + check_restarts(
+        plan, [r for env in requirements for r in env["restarts"]])
+    problems += check_domains(ctx, requirements)
+    problems = list(dict.fromkeys(problems))
+    if problems:
+        ctx.fail(problems[0] if len(problems) == 1 else "%d problems: %s" % (len(problems), " ".join(problems)),
+                 problems=problems, plan=plan)
+    return ctx.result(changed=False, plan=plan, project=dict(id=(project or {}).get("id"), name=name,
+                                                             exists=project is not None))
