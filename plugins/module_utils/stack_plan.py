@@ -11,9 +11,9 @@ state is checked here, before the first write of playbooks/site.yml, with reads 
 - Railway's plan: the project's `subscriptionType`, or, for a project not made yet, its workspace's `plan`
   (a project token cannot read the workspace; it reads its own project). Every volume of the stack is checked
   against the plan (first size, resize, volumes per project) and against the size it has (a shrink), and the
-  restart policies against Free's limits. Reads: the project found by name (as railway_project finds it),
-  then the project with every environment's config (variable values not decrypted) in one query; or the
-  workspace's plan.
+  restart policies against Free's limits. Reads: the workspaces' plans with their projects' names in one
+  query, then, when the project exists, the project with every environment's config (variable values not
+  decrypted) in one more; nothing when the stack has no volume and no restart policy.
 - DNS: the records at the name of every custom domain and at its `_railway-verify.` name, one read per zone.
   A record Railway's CNAME cannot stand beside, or a CNAME this collection did not create that does not point
   at Railway, fails here, before Railway's custom domain is made.
@@ -21,13 +21,12 @@ state is checked here, before the first write of playbooks/site.yml, with reads 
 
 from __future__ import annotations
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.cloudflare import cloudflare_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.dns import make_client, plan as dns_plan
 from ansible_collections.railstack.platform.plugins.module_utils.namecheap import namecheap_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.route53 import route53_argument_spec
-from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, pick_environment, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, pick_environment, railway_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import EnvironmentState
 from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
     PAID_PLAN_HINT, PLAN_VOLUMES, check_size, check_volume_count, find_volume)
@@ -42,7 +41,6 @@ PLAN_PROJECT_FIELDS = ("id name subscriptionType"
                        " environments(first: 100) { edges { node { id name config(decryptVariables: false) } } }"
                        " services(first: 100) { edges { node { id name } } }"
                        " volumes(first: 100) { edges { node { id name } } }")
-WORKSPACE_PLAN = "query workspacePlan($workspaceId: String!) { workspace(workspaceId: $workspaceId) { id plan } }"
 
 # Free's restart policy (docs restart-policy.md): no ALWAYS, at most 10 retries.
 PLAN_RESTARTS = dict(free=dict(always=False, max_retries=10))
@@ -53,30 +51,45 @@ VERIFY_PREFIX = "_railway-verify."
 
 # ---------------------------------------------------------------------------------------- Railway
 
-def read_project(client: RailwayClient, name: str, workspace_id: str | None) -> dict | None:
-    """The stack's project with every environment's config, or None when it does not exist yet (2-3 queries)."""
-    matches = client.find_projects(name, workspace_id)
+WORKSPACE_FIELDS = "id name plan projects(first: 100) { edges { node { id name } } pageInfo { hasNextPage } }"
+MY_WORKSPACES = "query planWorkspaces { me { workspaces { %s } } }" % WORKSPACE_FIELDS
+ONE_WORKSPACE = "query planWorkspace($workspaceId: String!) { workspace(workspaceId: $workspaceId) { %s } }" % WORKSPACE_FIELDS
+
+
+def read_railway(client: RailwayClient, name: str, workspace_id: str | None) -> tuple[dict | None, str | None]:
+    """(the stack's project with every environment's config or None, the plan that applies, lower case or None).
+
+    One query reads the workspaces' plans with their projects' names (the token's workspaces, or the one given);
+    a second reads the project when it exists. A project token reads its own project (its workspace is closed
+    to it); a workspace beyond one page of projects is searched as railway_project searches it.
+    """
+    if client.uses_project_token:
+        project = _one_project(client, client.find_projects(name))
+        return project, _plan(project)
+    if workspace_id:
+        workspaces = [client.query(ONE_WORKSPACE, dict(workspaceId=workspace_id))["workspace"]]
+    else:
+        workspaces = client.query(MY_WORKSPACES)["me"]["workspaces"]
+    if any(w["projects"]["pageInfo"]["hasNextPage"] for w in workspaces):
+        matches = client.find_projects(name, workspace_id)
+    else:
+        matches = [p for w in workspaces for p in nodes(w["projects"]) if p["name"] == name]
+    project = _one_project(client, matches)
+    if project is not None:
+        return project, _plan(project)
+    # a new project is made in the one workspace there is (railway_project asks for workspace_id otherwise)
+    plan = (workspaces[0].get("plan") or "").lower() if len(workspaces) == 1 else ""
+    return None, plan or None
+
+
+def _one_project(client: RailwayClient, matches: list) -> dict | None:
     if len(matches) != 1:
         return None        # none yet; several: railway_project says which to pick
     return client.get_project(matches[0]["id"], PLAN_PROJECT_FIELDS)
 
 
-def workspace_plan(client: RailwayClient, workspace_id: str | None) -> str | None:
-    """The plan of the workspace a new project would be made in (lower case), None when it cannot be read."""
-    if client.uses_project_token:
-        return None
-    if not workspace_id:
-        workspaces = client.workspaces()
-        if len(workspaces) != 1:
-            return None    # railway_project asks for workspace_id before it writes
-        workspace_id = workspaces[0]["id"]
-    try:
-        plan = client.query(WORKSPACE_PLAN, dict(workspaceId=workspace_id))["workspace"]["plan"]
-    except ApiError as exc:
-        if exc.status in (401, 403) or "not authorized" in exc.message.lower():
-            return None
-        raise
-    return (plan or "").lower() or None
+def _plan(project: dict | None) -> str | None:
+    return ((project or {}).get("subscriptionType") or "").lower() or None
 
 
 def check_restarts(plan: str | None, restarts: list) -> list:
@@ -172,10 +185,9 @@ def run(ctx):
     name = params["project"].get("name")
     workspace_id = params["project"].get("workspace_id")
     requirements = params["requirements"]
-    client = ctx.register_client(RailwayClient(params))
-    project = read_project(client, name, workspace_id)
-    plan = (project or {}).get("subscriptionType") or (None if project else workspace_plan(client, workspace_id))
-    plan = plan.lower() if plan else None
+    project, plan = None, None
+    if any(env["volumes"] or env["restarts"] for env in requirements):     # else Railway's state is not needed
+        project, plan = read_railway(ctx.register_client(RailwayClient(params)), name, workspace_id)
     problems = check_volumes(project, name, plan, requirements) + check_restarts(
         plan, [r for env in requirements for r in env["restarts"]])
     problems += check_domains(ctx, requirements)

@@ -23,9 +23,10 @@ description:
   - "DNS: the records at each custom domain's name and at its C(_railway-verify.) name, one read per zone. A record
     Railway's CNAME cannot stand beside (an A record, say), or a CNAME this collection did not create that does not
     point at Railway (C(*.up.railway.app)), fails the check before Railway's custom domain is made."
-  - "Reads: the project found as M(railstack.platform.railway_project) finds it, then the project with every
-    environment's configuration in one query (variable values are not decrypted), or the workspace's plan; and per
-    DNS zone, the zone and its records at the domains' names."
+  - "Reads: the token's workspaces (or the one in C(project.workspace_id)) with their plans and their projects'
+    names in one query, then, when the project exists, the project with every environment's configuration in one
+    more (variable values are not decrypted); nothing from Railway when the stack has no volume and no restart
+    policy. Per DNS zone, the zone and its records at the domains' names (two requests on Cloudflare)."
 author:
   - railstack.platform developers (@railstack)
 options:

@@ -126,7 +126,7 @@ def test_prela_on_free_fails_naming_the_plan_then_converges_on_hobby(sandbox, ru
     assert refused.task("Check what needs the providers' state before any write")["msg"].startswith(
         "stack.databases[Redis]: Railway's Free plan allows 1 volume per project"), refused
     assert free.mutations == [], free.summary()                  # nothing written: no project, no Stripe object
-    assert "workspacePlan" in operations(free), free.summary()
+    assert "planWorkspaces" in operations(free), free.summary()
     railway_plan("hobby")
     run_playbook(SITE, extra_vars="@examples/prela.yml", env=secrets).assert_ok()
     with traffic.window() as again:
