@@ -125,7 +125,7 @@ def check_volumes(project: dict | None, name: str, plan: str | None, requirement
             try:
                 volume_id = _existing_volume(state, row)
                 check_size(state, volume_id, row["size_mb"], option=row["where"] + ".size_mb")
-                if volume_id is None and row["service"] not in new:
+                if volume_id is None and "new:" + row["service"] not in new.values():
                     state.volumes.update(new)
                     check_volume_count(state, row["where"], row["service"])
                     new["%s (to be made for %s)" % (row["name"] or "a volume", row["service"])] = "new:" + row["service"]
