@@ -21,11 +21,15 @@ state is checked here, before the first write of playbooks/site.yml, with reads 
 
 from __future__ import annotations
 
+from ansible.module_utils.basic import env_fallback
+
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.cloudflare import cloudflare_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.dns import make_client, plan as dns_plan
 from ansible_collections.railstack.platform.plugins.module_utils.namecheap import namecheap_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.route53 import route53_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.stripe import StripeClient
+from ansible_collections.railstack.platform.plugins.module_utils.stripe_price import replace_reasons
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, pick_environment, railway_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import EnvironmentState
 from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
@@ -35,6 +39,10 @@ ARGUMENT_SPEC = dict(
     railway_argument_spec(),
     project=dict(type="dict", required=True),
     requirements=dict(type="list", elements="dict", required=True),
+    prices=dict(type="list", elements="dict", default=[]),
+    api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["STRIPE_API_KEY"])),
+    api_base=dict(type="str", fallback=(env_fallback, ["STRIPE_API_BASE"])),
+    allow_live=dict(type="bool", default=False),
     **cloudflare_argument_spec(), **route53_argument_spec(), **namecheap_argument_spec())
 
 PLAN_PROJECT_FIELDS = ("id name subscriptionType"
@@ -47,6 +55,7 @@ PLAN_RESTARTS = dict(free=dict(always=False, max_retries=10))
 # Railway's custom domains point at a generated <name>.up.railway.app (docs networking/domains.md).
 RAILWAY_TARGET_SUFFIX = ".up.railway.app"
 VERIFY_PREFIX = "_railway-verify."
+STRIPE_LOOKUP_KEYS = 10
 
 
 # ---------------------------------------------------------------------------------------- Railway
@@ -178,6 +187,40 @@ def _domain_problems(client, zone: str, row: dict, current: list) -> list:
             for error in errors]
 
 
+# ---------------------------------------------------------------------------------------- Stripe
+
+def price_replacements(ctx, prices: list) -> list:
+    """What the price step will do to prices whose fixed terms change: one read of every lookup key at once."""
+    if not prices or not ctx.params["api_key"]:
+        return []
+    client = ctx.register_client(StripeClient(ctx.params))
+    keys = [p["lookup_key"] for p in prices]
+    current = {}
+    for start in range(0, len(keys), STRIPE_LOOKUP_KEYS):     # Stripe takes up to 10 lookup keys a request
+        page = client.get("/prices", {"lookup_keys": keys[start:start + STRIPE_LOOKUP_KEYS], "active": True,
+                                      "limit": 100})
+        current.update((p.get("lookup_key"), p) for p in page.get("data") or [])
+    notes = []
+    for price in prices:
+        have = current.get(price["lookup_key"])
+        reasons = replace_reasons(_price_params(price), have) if have else []
+        if reasons:
+            notes.append("stack.stripe.prices[%s]: %s, which Stripe never changes on a price: the run makes a new "
+                         "price that takes the lookup key over and archives %s (existing subscriptions keep it)." % (
+                             price["lookup_key"], ", ".join(reasons), have["id"]))
+    return notes
+
+
+def _price_params(price: dict) -> dict:
+    """A stack price in stripe_price's options (its recurring defaults filled in)."""
+    recurring = price.get("recurring")
+    if recurring:
+        recurring = dict(interval=recurring["interval"], interval_count=recurring.get("interval_count") or 1,
+                         usage_type=recurring.get("usage_type") or "licensed", meter=recurring.get("meter"))
+    return dict(product=price["product"], currency=price["currency"], unit_amount=price["unit_amount"],
+                recurring=recurring, tax_behavior=price.get("tax_behavior"))
+
+
 # ---------------------------------------------------------------------------------------- the module
 
 def run(ctx):
@@ -195,5 +238,8 @@ def run(ctx):
     if problems:
         ctx.fail(problems[0] if len(problems) == 1 else "%d problems: %s" % (len(problems), " ".join(problems)),
                  problems=problems, plan=plan)
-    return ctx.result(changed=False, plan=plan, project=dict(id=(project or {}).get("id"), name=name,
-                                                             exists=project is not None))
+    replacements = price_replacements(ctx, params["prices"])
+    for note in replacements:
+        ctx.warn(note)
+    return ctx.result(changed=False, plan=plan, price_replacements=replacements,
+                      project=dict(id=(project or {}).get("id"), name=name, exists=project is not None))

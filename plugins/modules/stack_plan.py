@@ -23,6 +23,8 @@ description:
   - "DNS: the records at each custom domain's name and at its C(_railway-verify.) name, one read per zone. A record
     Railway's CNAME cannot stand beside (an A record, say), or a CNAME this collection did not create that does not
     point at Railway (C(*.up.railway.app)), fails the check before Railway's custom domain is made."
+  - "Stripe: a price whose fixed terms change is announced before the first write: the price step replaces it
+    (one request per 10 lookup keys)."
   - "Reads: the token's workspaces (or the one in C(project.workspace_id)) with their plans and their projects'
     names in one query, then, when the project exists, the project with every environment's configuration in one
     more (variable values are not decrypted); nothing from Railway when the stack has no volume and no restart
@@ -42,6 +44,30 @@ options:
     type: list
     elements: dict
     required: true
+  prices:
+    description:
+      - The stack's Stripe prices, as M(railstack.platform.stack_check) returns them in C(stripe.prices).
+      - A price whose product, currency, amount or recurring terms change is announced (a warning, and
+        RV(price_replacements)): Stripe never changes them on a price, so the price step makes a new price that takes
+        the lookup key over and archives the old one. Read only when O(api_key) is set.
+    type: list
+    elements: dict
+    default: []
+  api_key:
+    description:
+      - Stripe secret key, to read the prices. If not set, the value of E(STRIPE_API_KEY) is used; without any, the
+        prices are not read.
+      - A live-mode key is refused unless O(allow_live=true).
+    type: str
+  api_base:
+    description:
+      - Stripe's API base URL (the sandbox's, say). If not set, the value of E(STRIPE_API_BASE) is used, else Stripe's.
+    type: str
+  allow_live:
+    description:
+      - Whether a live-mode Stripe key may be used.
+    type: bool
+    default: false
   aws_access_key_id:
     description:
       - AWS access key id for Route53. If not set, the value of E(AWS_ACCESS_KEY_ID) is used; without any, boto3's
@@ -94,10 +120,13 @@ extends_documentation_fragment:
   - railstack.platform.attributes.INFO_MODULE
 attributes:
   action_group:
-    description: Use C(group/railstack.platform.railway) and C(group/railstack.platform.dns) in C(module_defaults).
+    description: >-
+      Use C(group/railstack.platform.railway), C(group/railstack.platform.stripe) and C(group/railstack.platform.dns)
+      in C(module_defaults).
     support: full
     membership:
       - railstack.platform.railway
+      - railstack.platform.stripe
       - railstack.platform.dns
 seealso:
   - module: railstack.platform.stack_check
@@ -113,6 +142,7 @@ EXAMPLES = r"""
   railstack.platform.stack_plan:
     project: "{{ site_check.project }}"
     requirements: "{{ site_check.requirements }}"
+    prices: "{{ site_check.stripe.prices }}"
 """
 
 RETURN = r"""
@@ -120,6 +150,11 @@ plan:
   description: Railway's plan that applies (V(free), V(trial), V(hobby), V(pro)); null when it cannot be read.
   returned: always
   type: str
+price_replacements:
+  description: One line per Stripe price the run will replace, saying why (the same lines are warnings).
+  returned: success
+  type: list
+  elements: str
 project:
   description: The project (C(id), C(name), C(exists)); C(id) is null when it does not exist yet.
   returned: success

@@ -61,3 +61,20 @@ def test_a_volume_shrink_fails_before_any_write(sandbox, run_playbook, traffic, 
     assert message.startswith("stack.databases[Postgres].size_mb: volume ") and "8000 MB" in message, message
     assert "Give 8000 or more" in message, message
     assert window.mutations == [], window.summary()
+
+
+def test_a_price_change_is_announced_before_the_first_write(sandbox, run_playbook, traffic, secrets):
+    sandbox.client.reset()
+    stack = load_stack("prela")
+    run_playbook(SITE, extra_vars=write_stack(stack, "plan-pass-prices"), env=secrets).assert_ok()
+    dearer = copy.deepcopy(stack)
+    dearer["stack"]["stripe"]["prices"][1]["unit_amount"] = 5900
+    with traffic.window() as window:
+        run = run_playbook(SITE, extra_vars=write_stack(dearer, "plan-pass-dearer"), env=secrets,
+                           check=True).assert_ok()
+    plan = run.task(PLAN_TASK)
+    assert len(plan["price_replacements"]) == 1, plan
+    line = plan["price_replacements"][0]
+    assert line.startswith("stack.stripe.prices[prela_pro_monthly]: unit_amount changes, which Stripe never changes "
+                           "on a price: the run makes a new price that takes the lookup key over and archives price_")
+    assert line in plan.get("warnings", []) and window.mutations == [], window.summary()
