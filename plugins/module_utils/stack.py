@@ -715,8 +715,8 @@ def requirements(plan: dict) -> dict:
     restarts = []
     for item in plan["services"]:
         deploy = item.get("deploy") or {}
-        if item.get("state", "present") == "present" and (deploy.get("restart_policy_type") or
-                                                           deploy.get("restart_policy_max_retries") is not None):
+        asked = deploy.get("restart_policy_type") or deploy.get("restart_policy_max_retries") is not None
+        if item.get("state", "present") == "present" and asked:
             restarts.append(dict(where="stack.services[%s].deploy" % item["name"], service=item["name"],
                                  type=deploy.get("restart_policy_type"),
                                  max_retries=deploy.get("restart_policy_max_retries")))

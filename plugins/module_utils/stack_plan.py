@@ -113,9 +113,9 @@ def check_restarts(plan: str | None, restarts: list) -> list:
             problems.append("%s.restart_policy_type: Railway's %s plan does not restart ALWAYS; use ON_FAILURE or "
                             "NEVER, %s." % (row["where"], title, PAID_PLAN_HINT))
         if (row["max_retries"] or 0) > limits["max_retries"]:
+            most = limits["max_retries"]
             problems.append("%s.restart_policy_max_retries: Railway's %s plan retries at most %d times; give %d or "
-                            "less, %s." % (row["where"], title, limits["max_retries"], limits["max_retries"],
-                                          PAID_PLAN_HINT))
+                            "less, %s." % (row["where"], title, most, most, PAID_PLAN_HINT))
     return problems
 
 

@@ -18,7 +18,7 @@ description:
     project. Railway's C(Workspace.plan) has no trial: a workspace on a trial reads as Free here, and Free's limits
     apply to a new project."
   - Every volume (databases' and services') against the plan (the size a new volume starts at, whether it can be
-    resized, the volumes a project may have: one on Free) and against the size it has (Railway volumes never shrink),
+    resized, the volumes a project may have, one on Free) and against the size it has (Railway volumes never shrink),
     and restart policies against Free's limits (no C(ALWAYS), at most 10 retries).
   - "DNS: the records at each custom domain's name and at its C(_railway-verify.) name, one read per zone. A record
     Railway's CNAME cannot stand beside (an A record, say), or a CNAME this collection did not create that does not
@@ -48,8 +48,8 @@ options:
     description:
       - The stack's Stripe prices, as M(railstack.platform.stack_check) returns them in C(stripe.prices).
       - A price whose product, currency, amount or recurring terms change is announced (a warning, and
-        RV(price_replacements)): Stripe never changes them on a price, so the price step makes a new price that takes
-        the lookup key over and archives the old one. Read only when O(api_key) is set.
+        RV(price_replacements)), since Stripe never changes them on a price, so the price step makes a new price that
+        takes the lookup key over and archives the old one. Read only when O(api_key) is set.
     type: list
     elements: dict
     default: []
@@ -68,6 +68,18 @@ options:
       - Whether a live-mode Stripe key may be used.
     type: bool
     default: false
+  cloudflare_api_token:
+    description:
+      - Cloudflare API token, sent as a bearer token. It needs the permission C(Zone Read) (this module only reads).
+      - If not set, the value of the E(CLOUDFLARE_API_TOKEN) environment variable is used.
+      - Required when a domain's DNS is at Cloudflare.
+    type: str
+  cloudflare_api_url:
+    description:
+      - Base URL of Cloudflare's v4 API.
+      - If not set, the value of the E(CLOUDFLARE_API_URL) environment variable is used.
+    type: str
+    default: https://api.cloudflare.com/client/v4
   aws_access_key_id:
     description:
       - AWS access key id for Route53. If not set, the value of E(AWS_ACCESS_KEY_ID) is used; without any, boto3's
@@ -92,11 +104,11 @@ options:
     type: str
   namecheap_api_user:
     description:
-      - Namecheap API user. If not set, the value of E(NAMECHEAP_API_USER) is used. Required when O(provider=namecheap).
+      - Namecheap API user. If not set, the value of E(NAMECHEAP_API_USER) is used. Required when a domain's DNS is at Namecheap.
     type: str
   namecheap_api_key:
     description:
-      - Namecheap API key. If not set, the value of E(NAMECHEAP_API_KEY) is used. Required when O(provider=namecheap).
+      - Namecheap API key. If not set, the value of E(NAMECHEAP_API_KEY) is used. Required when a domain's DNS is at Namecheap.
     type: str
   namecheap_username:
     description:
@@ -106,7 +118,7 @@ options:
   namecheap_client_ip:
     description:
       - The IPv4 address the calls come from, as whitelisted in the Namecheap account. If not set, the value of
-        E(NAMECHEAP_CLIENT_IP) is used. Required when O(provider=namecheap).
+        E(NAMECHEAP_CLIENT_IP) is used. Required when a domain's DNS is at Namecheap.
     type: str
   namecheap_api_url:
     description:
@@ -116,7 +128,6 @@ options:
     default: https://api.namecheap.com/xml.response
 extends_documentation_fragment:
   - railstack.platform.railway
-  - railstack.platform.cloudflare
   - railstack.platform.attributes.INFO_MODULE
 attributes:
   action_group:

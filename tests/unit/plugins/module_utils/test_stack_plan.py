@@ -55,8 +55,9 @@ def test_an_existing_volume_is_never_shrunk_and_may_grow():
 def test_free_refuses_always_and_more_than_ten_retries():
     rows = [dict(where="stack.services[worker].deploy", service="worker", type="ALWAYS", max_retries=11)]
     problems = stack_plan.check_restarts("free", rows)
-    assert [p.split(":")[0] for p in problems] == ["stack.services[worker].deploy.restart_policy_type",
-                                                  "stack.services[worker].deploy.restart_policy_max_retries"]
+    fields = [p.split(":")[0] for p in problems]
+    assert fields == ["stack.services[worker].deploy.restart_policy_type",
+                      "stack.services[worker].deploy.restart_policy_max_retries"]
     assert stack_plan.check_restarts("hobby", rows) == [] and stack_plan.check_restarts(None, rows) == []
 
 
