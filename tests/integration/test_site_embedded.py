@@ -82,7 +82,8 @@ def test_sandbox_false_never_starts_one(home):
                             env=dict(XDG_CACHE_HOME=str(home / "cache")))
     assert not run.ok
     assert run.tasks("Use the local sandbox (no provider credential is set)")[-1]["status"] == "skipped"
-    assert run.task("Railway project")["msg"].startswith("No Railway credential")
+    # the first task that needs Railway is the read-only planning pass: it fails before any write
+    assert run.task("Check what needs the providers' state before any write")["msg"].startswith("No Railway credential")
 
 
 def test_the_recording_passes_the_contracts(runs):
