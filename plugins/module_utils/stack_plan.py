@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.cloudflare import cloudflare_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.dns import make_client, plan as dns_plan
@@ -75,11 +76,8 @@ def read_railway(client: RailwayClient, name: str, workspace_id: str | None) -> 
     if client.uses_project_token:
         project = _one_project(client, client.find_projects(name))
         return project, _plan(project)
-    if workspace_id:
-        workspaces = [client.query(ONE_WORKSPACE, dict(workspaceId=workspace_id))["workspace"]]
-    else:
-        workspaces = client.query(MY_WORKSPACES)["me"]["workspaces"]
-    if any(w["projects"]["pageInfo"]["hasNextPage"] for w in workspaces):
+    workspaces = _workspaces(client, workspace_id)
+    if workspaces is None or any(w["projects"]["pageInfo"]["hasNextPage"] for w in workspaces):
         matches = client.find_projects(name, workspace_id)
     else:
         matches = [p for w in workspaces for p in nodes(w["projects"]) if p["name"] == name]
@@ -87,8 +85,21 @@ def read_railway(client: RailwayClient, name: str, workspace_id: str | None) -> 
     if project is not None:
         return project, _plan(project)
     # a new project is made in the one workspace there is (railway_project asks for workspace_id otherwise)
-    plan = (workspaces[0].get("plan") or "").lower() if len(workspaces) == 1 else ""
+    plan = (workspaces[0].get("plan") or "").lower() if workspaces and len(workspaces) == 1 else ""
     return None, plan or None
+
+
+def _workspaces(client: RailwayClient, workspace_id: str | None) -> list | None:
+    """The workspaces with their plans and projects' names; None when this token may not read them (a workspace
+    token is refused `me`): the project is then found as railway_project finds it, and a new one's plan is unknown."""
+    try:
+        if workspace_id:
+            return [client.query(ONE_WORKSPACE, dict(workspaceId=workspace_id))["workspace"]]
+        return client.query(MY_WORKSPACES)["me"]["workspaces"]
+    except ApiError as exc:
+        if exc.status in (401, 403) or "not authorized" in exc.message.lower():
+            return None
+        raise
 
 
 def _one_project(client: RailwayClient, matches: list) -> dict | None:

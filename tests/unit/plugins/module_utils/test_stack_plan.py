@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from ansible_collections.railstack.platform.plugins.module_utils import stack_plan
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils.cloudflare import CloudflareClient
 from ansible_collections.railstack.platform.plugins.module_utils.stack import Checker, requirements
 
@@ -100,3 +101,46 @@ def test_stack_check_requirements_hold_names_and_sizes_but_no_variable_value():
     assert found["domains"][0]["zone"] == "prela.app" and found["domains"][0]["domain"] == "api.prela.app"
     assert found["restarts"][0]["max_retries"] == 3
     assert "s3cr3t" not in repr(found)
+
+
+class FakeRailway:
+    """The three reads of read_railway, answered from data; `refuse_me` answers Railway's Not Authorized."""
+
+    uses_project_token = False
+
+    def __init__(self, plan="FREE", projects=(), refuse_me=False):
+        self.plan, self.projects, self.refuse_me, self.sent = plan, list(projects), refuse_me, []
+
+    def query(self, document, variables=None):
+        self.sent.append(document.split("(")[0].split("{")[0].strip())
+        if self.refuse_me:
+            raise ApiError("Railway: Not Authorized", provider="Railway", status=200)
+        edges = [dict(node=p) for p in self.projects]
+        workspace = dict(id="ws1", name="me", plan=self.plan, projects=dict(edges=edges, pageInfo=dict(hasNextPage=False)))
+        return dict(me=dict(workspaces=[workspace]))
+
+    def find_projects(self, name, workspace_id=None):
+        self.sent.append("find_projects")
+        return [p for p in self.projects if p["name"] == name]
+
+    def get_project(self, project_id, fields):
+        self.sent.append("project")
+        return dict(id=project_id, name="prela-backend", subscriptionType="hobby")
+
+
+def test_a_new_project_takes_its_workspaces_plan_in_one_query():
+    client = FakeRailway(plan="FREE")
+    assert stack_plan.read_railway(client, "prela-backend", None) == (None, "free")
+    assert client.sent == ["query planWorkspaces"]
+
+
+def test_an_existing_project_answers_its_own_plan():
+    client = FakeRailway(plan="FREE", projects=[dict(id="p1", name="prela-backend")])
+    project, plan = stack_plan.read_railway(client, "prela-backend", None)
+    assert project["id"] == "p1" and plan == "hobby" and client.sent == ["query planWorkspaces", "project"]
+
+
+def test_a_token_refused_the_workspaces_finds_the_project_as_railway_project_does_and_knows_no_plan():
+    client = FakeRailway(refuse_me=True)
+    assert stack_plan.read_railway(client, "prela-backend", None) == (None, None)
+    assert client.sent == ["query planWorkspaces", "find_projects"]
