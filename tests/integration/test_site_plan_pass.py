@@ -78,3 +78,19 @@ def test_a_price_change_is_announced_before_the_first_write(sandbox, run_playboo
     assert line.startswith("stack.stripe.prices[prela_pro_monthly]: unit_amount changes, which Stripe never changes "
                            "on a price: the run makes a new price that takes the lookup key over and archives price_")
     assert line in plan.get("warnings", []) and window.mutations == [], window.summary()
+
+
+def test_free_refuses_restart_always_before_any_write(sandbox, run_playbook, traffic, secrets):
+    sandbox.client.reset()
+    sandbox.client.request("POST", "/_sandbox/railway/realism", {"plan": "free", "request_budget": False})
+    stack = dict(stack=dict(project=dict(name=unique("restarts")), services=[dict(
+        name="web", role="web", source=dict(image="nginx:1.27"), deploy=dict(restart_policy_type="ALWAYS"))]))
+    try:
+        with traffic.window() as window:
+            run = run_playbook(SITE, extra_vars=write_stack(stack, "plan-pass-restart"), env=secrets)
+    finally:
+        sandbox.client.request("POST", "/_sandbox/railway/realism", {"defaults": True})
+    assert run.failed == [PLAN_TASK], run
+    assert run.task(PLAN_TASK)["msg"].startswith(
+        "stack.services[web].deploy.restart_policy_type: Railway's Free plan does not restart ALWAYS")
+    assert window.mutations == [], window.summary()
