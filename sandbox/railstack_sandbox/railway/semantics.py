@@ -168,6 +168,20 @@ def _check_volume_sizes(problems, context, before_volumes, after_volumes):
             problems.append(problem)
 
 
+def _check_restart_policies(problems, context, before_services, after_services):
+    """The plan's restart limits (Free: no ALWAYS, at most 10 retries), on the settings a patch changes."""
+    limits = context.plan
+    for service_id, service in after_services.items():
+        deploy = (service or {}).get("deploy") or {}
+        was = (before_services.get(service_id) or {}).get("deploy") or {}
+        policy, retries = deploy.get("restartPolicyType"), deploy.get("restartPolicyMaxRetries")
+        if policy == "ALWAYS" and policy != was.get("restartPolicyType") and not limits["restart_policy_always"]:
+            problems.append(f"services.{service_id}.deploy.restartPolicyType: ALWAYS is not available on your plan")
+        most = limits["max_restart_retries"]
+        if most is not None and _is_int(retries) and retries > most and retries != was.get("restartPolicyMaxRetries"):
+            problems.append(f"services.{service_id}.deploy.restartPolicyMaxRetries: at most {most} on your plan")
+
+
 def check_config(context, before, after):
     """Raise RailwayError naming every problem of the merged config `after` (`before`: the committed one)."""
     problems = []
@@ -180,6 +194,7 @@ def check_config(context, before, after):
     for volume_id, services in mounted_by.items():
         _check(problems, len(services) == 1, f"volumes.{volume_id}: a volume is mounted by one service only")
     _check_volume_sizes(problems, context, before.get("volumes") or {}, after.get("volumes") or {})
+    _check_restart_policies(problems, context, before_services, after.get("services") or {})
     _check_variables(problems, before.get("sharedVariables"), after.get("sharedVariables"), "sharedVariables")
     if problems:
         raise RailwayError("Invalid environment config patch: " + "; ".join(problems))
