@@ -190,12 +190,16 @@ def _domain_problems(client, zone: str, row: dict, current: list) -> list:
     wanted = [dict(name=name, type="CNAME", values=[target], ttl=None, proxied=False),
               dict(name=VERIFY_PREFIX + name, type="TXT", values=["railway-verify"], ttl=None, proxied=False)]
     errors = dns_plan(wanted, current, "present", False, False, client)[1]
-    return ["%s: %s zone %s: %s; the custom domain is not made until it is (only records this collection made, or "
-            "CNAMEs to Railway, are changed)." % (row["where"], client.NAME, zone,
-                                                  error.split(": ", 1)[1].replace("remove it or set force: true to replace it",
-                                                                                  "remove it")
-                                                  .replace("; set force: true to replace it", ": remove it"))
+    return ["%s: %s zone %s: %s. Nothing was written; the run makes the custom domain once that record is gone (it "
+            "changes only records it made, and CNAMEs to Railway)." % (row["where"], client.NAME, zone, _fix(error))
             for error in errors]
+
+
+def _fix(error: str) -> str:
+    """dns.plan's conflict without its option prefix, with site.yml's fix (it has no `force`)."""
+    text = error.split(": ", 1)[1]
+    return text.replace("remove it or set force: true to replace it", "remove it").replace(
+        "; set force: true to replace it", ": remove it")
 
 
 # ---------------------------------------------------------------------------------------- Stripe

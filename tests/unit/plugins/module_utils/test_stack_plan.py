@@ -77,9 +77,9 @@ def domain_problems(current):
 def test_a_record_a_cname_cannot_stand_beside_fails_naming_the_domain_and_the_fix():
     problems = domain_problems([record("api.prela.app", "A", "203.0.113.7")])
     assert problems == ["stack.services[api].domains[api.prela.app]: Cloudflare zone prela.app: api.prela.app already "
-                        "has an A record (203.0.113.7) that a CNAME record cannot stand beside; remove it; the custom "
-                        "domain is not made until it is (only records this collection made, or CNAMEs to Railway, "
-                        "are changed)."]
+                        "has an A record (203.0.113.7) that a CNAME record cannot stand beside; remove it. Nothing was "
+                        "written; the run makes the custom domain once that record is gone (it changes only records "
+                        "it made, and CNAMEs to Railway)."]
 
 
 def test_a_foreign_cname_fails_and_ours_or_one_to_railway_does_not():
