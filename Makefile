@@ -12,7 +12,7 @@ SETUP := $(if $(NOSETUP),,setup)
 ARGS ?=
 ANSIBLE_LINT_ENV := ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.collections
 
-.PHONY: help setup test sanity units sandbox-test integration molecule contracts lint changelog-lint \
+.PHONY: help setup test sanity units sandbox-test integration molecule tarball-test contracts lint changelog-lint \
         docs docs-lint demo bench bench-environment clean distclean
 
 help:  ## list the targets
@@ -35,6 +35,9 @@ integration: $(SETUP)  ## pytest tests/integration (ansible-playbook against a r
 
 molecule: $(SETUP)  ## molecule test of every role's scenario and the full stack (extensions/molecule), against sandboxes
 	@scripts/molecule.sh $(ARGS)
+
+tarball-test: $(SETUP)  ## build the tarball, install it in a fresh venv, run site/roles/environment/Molecule from outside
+	@scripts/tarball_test.sh
 
 contracts: $(SETUP)  ## the integration recording + the sandbox schema against ../shared/contracts
 	@scripts/contracts.sh

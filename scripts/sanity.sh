@@ -4,10 +4,9 @@
 # ansible-test wants the collection at .../ansible_collections/<ns>/<name> and resolves the
 # working directory through symlinks, so the .collections link does not do: copy the files git
 # knows about (tracked + untracked-not-ignored) to tests/output/.sanity-root/ and run there.
-# Left out: the sandbox (sandbox/, tests/sandbox/), a separate Python package with its own
-# pyproject and tests that the collection does not ship (galaxy.yml build_ignore); ansible-test's
-# collection pylint rules are not its rules. Everything the collection ships, and its unit and
-# integration tests, is checked.
+# Left out: the sandbox's own tests and generators (tests/sandbox/, sandbox/tools/), which the
+# collection does not ship (galaxy.yml build_ignore). Everything the collection ships (the sandbox's
+# code, sandbox/railstack_sandbox, included), and its unit and integration tests, is checked.
 # The copy gets its own `git init` so ansible-test lists files from it and not from this repo
 # (which ignores tests/output/). Extra arguments go to ansible-test, e.g.
 #   scripts/sanity.sh --test pep8
@@ -25,7 +24,7 @@ rm -rf "$run_root"
 mkdir -p "$dest"
 trap 'rm -rf "$root/$run_root"' EXIT
 # files git lists but that are gone from the tree (deleted, not yet committed) are left out
-not_collection='^(sandbox|tests/sandbox)/'
+not_collection='^(sandbox/tools|tests/sandbox)/'
 git ls-files -z -co --exclude-standard \
     | { grep -zvE "$not_collection" || true; } \
     | while IFS= read -r -d '' f; do if [ -e "$f" ] || [ -L "$f" ]; then printf '%s\0' "$f"; fi; done \

@@ -13,7 +13,7 @@ mkdir -p tests/output/counts
 summary=tests/output/test-summary.txt
 rm -f "$summary"
 
-default_stages="units sandbox-test integration molecule contracts sanity lint changelog-lint docs-lint"
+default_stages="units sandbox-test integration molecule tarball-test contracts sanity lint tarball-lint changelog-lint docs-lint"
 read -r -a stages <<<"${RAILSTACK_TEST_STAGES:-$default_stages}"
 
 passed=0 failed=0 skipped=0

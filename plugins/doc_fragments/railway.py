@@ -13,6 +13,7 @@ options:
   api_token:
     description:
       - 'Railway account, workspace or OAuth token, sent as an C(Authorization) Bearer header.'
+      - A workspace token needs no O(ignore:workspace_id) where a module has it; its workspace is the token's own.
       - If not set, the value of the E(RAILWAY_API_TOKEN) environment variable is used.
       - One of O(api_token) and O(project_token) is required. When both are set, O(project_token) is used.
     type: str
@@ -42,6 +43,10 @@ options:
 notes:
   - Requests that are safe to repeat (reads) are retried on HTTP 429 (honouring C(Retry-After)), 5xx and connection
     errors. A mutation whose answer is lost is never sent twice; the module looks for its effect instead.
+  - Requests are spaced to stay within Railway's request budgets (Hobby, 10 a second). A rate limit
+    learned by one task is known to the next ones through a state file per API URL and token (it holds a hash
+    of the token, never the token) in E(RAILSTACK_CACHE_DIR), else C(~/.cache/railstack-platform). A task that
+    starts in a used-up window waits up to two minutes, or fails at once naming the plan's hourly budget.
 """
 
     # Where a per-environment module works. Keep in sync with railway_environment_spec() in plugins/module_utils/railway.py.
@@ -61,4 +66,29 @@ options:
       - The environment, by id or by name. With ids for both O(project) and O(environment), one request reads both.
     type: str
     required: true
+"""
+
+    # Modules that write an environment's config. Keep in sync with STAGED_CHANGES_OPTION in plugins/module_utils/railway_config.py.
+    CONFIG = r"""
+options:
+  staged_changes:
+    description:
+      - What to do when the environment has staged changes that this task did not make (someone's unfinished edits
+        in Railway's dashboard). Railway commits staged changes as one, so committing ours would deploy theirs.
+      - V(refuse) fails before any write, saying what is staged and how many entries.
+      - V(stage) adds this task's change to the staged changes and leaves the commit to a person (the task reports
+        a change, with a warning, and the environment's config is not changed yet).
+      - V(commit) merges this task's change with the staged changes and commits them together, with a warning.
+    type: str
+    choices: [refuse, stage, commit]
+    default: refuse
+notes:
+  - Railway applies a committed change asynchronously. The task waits until it is applied (polling with back-off, up to
+    two minutes) and fails with Railway's reason, naming the service and the setting, when Railway refuses it then
+    (for example a volume shrink, a cron schedule more frequent than every 5 minutes, replicas on a service with a
+    volume). A read first waits for changes to the environment that are still being applied.
+  - Right before committing, one read checks that the environment's configuration (its C(configEtag)), its changes
+    being applied and its staged changes are as the task read them; if someone changed them meanwhile, the task fails
+    without writing and asks to be rerun. A change made in the fraction of a second between that read and the commit
+    is not detected (Railway's C(environmentPatchCommit) takes no expected C(configEtag)).
 """

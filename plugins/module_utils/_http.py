@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import hashlib
 import json as jsonlib
 import math
+import os
 import random
 import re
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -53,6 +56,8 @@ RETRY_STATUSES_SAFE = frozenset((429, 500, 502, 503, 504))
 RETRY_STATUSES_UNSAFE = frozenset((429, 503))
 
 SHORT_BODY_CHARS = 300
+# Below this share of X-RateLimit-Limit left, requests are spread over the rest of the window.
+LOW_BUDGET_SHARE = 0.1
 
 
 # --------------------------------------------------------------------------------------------
@@ -63,7 +68,7 @@ class ApiError(Exception):
     """A provider call failed. ``message`` is already redacted and is what a task should show."""
 
     def __init__(self, message, provider=None, status=None, code=None, details=None, lost_response=False,
-                 retry_after=None, method=None, path=None):
+                 retry_after=None, method=None, path=None, rate_limit=None):
         super().__init__(message)
         self.message = message
         self.provider = provider
@@ -74,6 +79,8 @@ class ApiError(Exception):
         self.retry_after = retry_after
         self.method = method
         self.path = path
+        # On a 429: what the provider last said about the budget, {"limit": N, "reset_at": epoch seconds}.
+        self.rate_limit = rate_limit
 
     def __str__(self):
         return self.message
@@ -255,20 +262,29 @@ class HttpResponse:
 # --------------------------------------------------------------------------------------------
 
 class _Limiter:
-    """Spacing between requests (``throttle_rps``) plus a 'do not send before' time set by the server."""
+    """A token bucket (``throttle_rps`` requests a second after a burst of ``throttle_burst``) plus a
+    'do not send before' time set by the server."""
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.last_sent = None
+        self.id = "%016x" % random.getrandbits(64)     # tells its own requests from others' in shared state
+        self.tokens = None
+        self.refilled = None
         self.blocked_until = None
 
-    def acquire(self, interval, max_wait, clock, sleep):
+    def acquire(self, rps, burst, max_wait, clock, sleep):
         """Wait until the next request may go; return the seconds waited. Holds the lock while waiting."""
         with self.lock:
             now = clock()
             target = now
-            if interval and self.last_sent is not None:
-                target = max(target, self.last_sent + interval)
+            if rps:
+                capacity = max(1.0, float(burst or 1))
+                if self.tokens is None:
+                    self.tokens, self.refilled = capacity, now
+                self.tokens = min(capacity, self.tokens + max(0.0, now - self.refilled) * rps)
+                self.refilled = now
+                if self.tokens < 1.0:
+                    target = now + (1.0 - self.tokens) / rps
             if self.blocked_until is not None:
                 target = max(target, self.blocked_until)
             wait = min(target - now, max_wait)
@@ -277,8 +293,27 @@ class _Limiter:
             else:
                 wait = 0.0
             self.blocked_until = None
-            self.last_sent = clock()
+            if rps:
+                # The wait refilled the bucket even when the injected clock did not move.
+                self.tokens = min(capacity, self.tokens + wait * rps) - 1.0
+                self.refilled = max(clock(), now + wait)
             return wait
+
+    def spend(self, count, rps, burst, clock):
+        """Count ``count`` requests another process just sent against this bucket."""
+        with self.lock:
+            if rps and count:
+                capacity = max(1.0, float(burst or 1))
+                if self.tokens is None:
+                    self.tokens, self.refilled = capacity, clock()
+                self.tokens -= count
+
+    def blocked_for(self, clock):
+        """Seconds until the server allows the next request (0 when it does now)."""
+        with self.lock:
+            if self.blocked_until is None:
+                return 0.0
+            return max(0.0, self.blocked_until - clock())
 
     def block(self, seconds, clock):
         """No request of this provider and host goes before ``seconds`` from now."""
@@ -304,6 +339,60 @@ def reset_limiters():
     """Forget every throttle and rate-limit state of this process (for tests)."""
     with _LIMITERS_LOCK:
         _LIMITERS.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Rate-limit state shared by the tasks of a run (each Ansible task runs in a process of its own)
+# --------------------------------------------------------------------------------------------
+
+def default_cache_dir():
+    """Where controller-side state lives: $RAILSTACK_CACHE_DIR, else $XDG_CACHE_HOME/railstack-platform,
+    else ~/.cache/railstack-platform."""
+    if os.environ.get("RAILSTACK_CACHE_DIR"):
+        return os.environ["RAILSTACK_CACHE_DIR"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "railstack-platform")
+
+
+class SharedRateState:
+    """What a provider last said about one credential's request budget: a small JSON file per API URL and
+    credential fingerprint (a hash; never the credential), read when a client starts.
+
+    A task that starts inside a window a previous task was refused in then waits, or fails at once, instead
+    of sending; one that starts right after a busy task counts that task's requests of the last second
+    against its throttle, so the two together stay under a per-second limit. Writes are atomic (a temporary
+    file renamed over the old one), so concurrent forks never read half a file; the last writer wins. A state
+    that cannot be read or written is ignored.
+    """
+
+    def __init__(self, path):
+        self.path = path
+
+    @classmethod
+    def for_credential(cls, provider, url, credential, directory=None):
+        fingerprint = hashlib.sha256(("%s\n%s\n%s" % (provider, url, credential)).encode("utf-8")).hexdigest()
+        return cls(os.path.join(directory or default_cache_dir(), "ratelimit-%s.json" % fingerprint[:32]))
+
+    def read(self):
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                data = jsonlib.load(handle)
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def write(self, data):
+        directory = os.path.dirname(self.path)
+        tmp = None
+        try:
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=directory, prefix=".ratelimit-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                jsonlib.dump(data, handle)
+            os.replace(tmp, self.path)
+        except OSError:
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
 
 
 # --------------------------------------------------------------------------------------------
@@ -452,14 +541,21 @@ class HttpClient:
     """One client per provider and task. See ``request``."""
 
     def __init__(self, provider, base_url, *, headers=None, secrets=(), timeout=30, validate_certs=True,
-                 max_retries=4, throttle_rps=None, backoff_base=1.0, backoff_max=30.0, max_retry_wait=120.0,
-                 error_parser=None, user_agent=None, sleep=None, session=None, clock=None):
+                 max_retries=4, throttle_rps=None, throttle_burst=1, backoff_base=1.0, backoff_max=30.0,
+                 max_retry_wait=120.0, error_parser=None, user_agent=None, sleep=None, session=None, clock=None,
+                 rate_state=None):
         self.provider = provider
         self.base_url = base_url
         self.timeout = timeout
         self.validate_certs = validate_certs
         self.max_retries = max(0, int(max_retries))
         self.throttle_rps = throttle_rps
+        self.throttle_burst = throttle_burst
+        self.rate_state = rate_state
+        self.rate_limit = {}      # the provider's last X-RateLimit-Limit and reset time (epoch seconds)
+        self._shared_state_read = False
+        self._blocked_until = 0.0     # epoch seconds; shared with the next tasks through rate_state
+        self._recent_sends = []       # epoch seconds of this client's requests of the last second
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.max_retry_wait = max_retry_wait
@@ -526,7 +622,7 @@ class HttpClient:
 
         retries = 0
         while True:
-            self._wait_for_turn()
+            self._wait_for_turn(method, url_path)
             self.stats["requests"] += 1
             try:
                 raw = self.session.request(
@@ -554,7 +650,7 @@ class HttpClient:
                 continue
 
             response = HttpResponse.from_requests(raw, method=method)
-            self._note_rate_limit(response)
+            self._note_rate_limit(response, method, url_path)
             if 200 <= response.status < 300 or response.status in allow_status:
                 return response
             if response.status in retry_statuses and retries < self.max_retries:
@@ -563,11 +659,14 @@ class HttpClient:
                 else:
                     asked = _seconds_from_header(response.headers.get("Retry-After"), False)
                 if asked is not None and asked > self.max_retry_wait:
+                    if response.status == 429:
+                        self._share_block(asked)
                     raise self._too_long(response, method, url_path, asked)
                 wait = asked if asked is not None else self._backoff(retries)
                 if response.status == 429:
                     # The whole provider host is limited: every client of it waits (in _wait_for_turn).
                     self._limiter.block(wait, self.clock)
+                    self._share_block(wait)
                 else:
                     self._pause(wait)
                 retries += 1
@@ -597,10 +696,59 @@ class HttpClient:
             if space and scheme.lower() in ("bearer", "basic", "token", "bot"):
                 self.redactor.add(credential)
 
-    def _wait_for_turn(self):
-        interval = 1.0 / self.throttle_rps if self.throttle_rps else None
-        waited = self._limiter.acquire(interval, self.max_retry_wait, self.clock, self.sleep)
+    def _wait_for_turn(self, method, url_path):
+        """Wait for the throttle and any window the provider closed; fail without sending when that is longer
+        than max_retry_wait."""
+        if not self._shared_state_read:
+            self._shared_state_read = True
+            self._read_shared_state()
+        blocked = self._limiter.blocked_for(self.clock)
+        if blocked > self.max_retry_wait:
+            raise self._exhausted(blocked, method, url_path)
+        waited = self._limiter.acquire(self.throttle_rps, self.throttle_burst, self.max_retry_wait, self.clock,
+                                       self.sleep)
         self.stats["throttled_seconds"] += waited
+        if self.rate_state is not None:
+            now = time.time()
+            self._recent_sends = [t for t in self._recent_sends if now - t < 1.0] + [now]
+
+    def _read_shared_state(self):
+        """A window another task learned is closed (HTTP 429, or X-RateLimit-Remaining 0) holds for this one, and
+        the requests other processes sent in the last second count against the throttle."""
+        if self.rate_state is None:
+            return
+        state = self.rate_state.read()
+        now = time.time()
+        try:
+            blocked = float(state.get("blocked_until") or 0) - now
+            recent = [float(t) for t, sender in state.get("recent") or ()
+                      if sender != self._limiter.id and now - float(t) < 1.0]
+        except (TypeError, ValueError):
+            return
+        self._limiter.spend(len(recent), self.throttle_rps, self.throttle_burst, self.clock)
+        if blocked > 0:
+            self._blocked_until = now + blocked
+            self._limiter.block(blocked, self.clock)
+            self.rate_limit = dict((key, state[key]) for key in ("limit", "reset_at") if key in state)
+
+    def _share_block(self, seconds):
+        """Tell the next tasks that no request of this credential goes for ``seconds``."""
+        if seconds > 0:
+            self._blocked_until = max(self._blocked_until, time.time() + seconds)
+            self._save_shared_state()
+
+    def _save_shared_state(self):
+        if self.rate_state is not None:
+            sender = self._limiter.id
+            self.rate_state.write(dict(self.rate_limit, blocked_until=self._blocked_until,
+                                       recent=[[t, sender] for t in self._recent_sends]))
+
+    def _exhausted(self, seconds, method, url_path):
+        message = ("%s's rate limit for this credential is used up for %s more (learned from an earlier answer), "
+                   "longer than this client waits (max_retry_wait %s); no request was sent; try again later" % (
+                       self.provider, _format_duration(seconds), _format_duration(self.max_retry_wait)))
+        return ApiError(self.redactor.redact(message), provider=self.provider, status=429, code="rate_limited",
+                        retry_after=seconds, method=method, path=url_path, rate_limit=dict(self.rate_limit))
 
     def _pause(self, seconds):
         if seconds > 0:
@@ -611,19 +759,35 @@ class HttpClient:
         ceiling = min(self.backoff_max, self.backoff_base * (2 ** retries))
         return ceiling * random.uniform(0.5, 1.0)
 
-    def _note_rate_limit(self, response):
-        """X-RateLimit-Remaining: 0 -> the next request (of any client of this host) waits for the reset."""
-        remaining = response.headers.get("X-RateLimit-Remaining")
-        if remaining is None or response.status == 429:
-            return
+    def _note_rate_limit(self, response, method, url_path):
+        """Remember X-RateLimit-Limit/Reset. X-RateLimit-Remaining: 0 -> the next request (of any client of this
+        host, and of the next tasks) waits for the reset, or fails without sending when that is too long. Below
+        LOW_BUDGET_SHARE of the limit left, the requests left are spread over the rest of the window."""
+        self._remember_budget(response.headers)
+        self._save_shared_state()
         try:
-            exhausted = float(remaining) <= 0
-        except ValueError:
+            remaining = float(response.headers.get("X-RateLimit-Remaining"))
+        except (TypeError, ValueError):
             return
-        if exhausted:
-            wait = _seconds_from_header(response.headers.get("X-RateLimit-Reset"), True)
-            if wait:
-                self._limiter.block(min(wait, self.max_retry_wait), self.clock)
+        reset = _seconds_from_header(response.headers.get("X-RateLimit-Reset"), True)
+        if response.status == 429 or not reset:
+            return
+        if remaining <= 0:
+            wait = reset
+        elif remaining < LOW_BUDGET_SHARE * self.rate_limit.get("limit", 0):
+            wait = min(reset / (remaining + 1), self.max_retry_wait)
+        else:
+            return
+        self._limiter.block(wait, self.clock)
+        self._share_block(wait)
+
+    def _remember_budget(self, headers):
+        try:
+            limit = int(headers.get("X-RateLimit-Limit"))
+        except (TypeError, ValueError):
+            return
+        reset = _seconds_from_header(headers.get("X-RateLimit-Reset"), True)
+        self.rate_limit = dict(limit=limit, reset_at=time.time() + reset if reset is not None else None)
 
     def _classify_failure(self, exc):
         """(maybe sent, short reason, worth retrying) for a requests exception."""
@@ -661,6 +825,9 @@ class HttpClient:
         error.message = self.redactor.redact(message)
         error.args = (error.message,)
         error.retry_after = asked
+        if response.status == 429:
+            error.code = "rate_limited"
+            error.rate_limit = dict(self.rate_limit)
         return error
 
     def _response_error(self, response, method, url_path, retries):

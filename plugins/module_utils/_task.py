@@ -14,6 +14,7 @@ needs, computes the difference, writes unless ctx.check_mode, and returns ctx.re
 from __future__ import annotations
 
 import copy
+import os
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, Redactor, SECRET_MASK
 
@@ -28,10 +29,15 @@ class TaskFailed(Exception):
 
 
 class TaskContext:
-    """What a resource's run() gets: parameters, modes, and a place for warnings."""
+    """What a resource's run() gets: parameters, modes, and a place for warnings.
 
-    def __init__(self, params, check_mode=False, diff=False, no_log_values=()):
+    environ: the environment the task runs in (the controller's, with the task's `environment:` over it
+    when run as an action plugin); resource code reads environment variables from it, never os.environ.
+    """
+
+    def __init__(self, params, check_mode=False, diff=False, no_log_values=(), environ=None):
         self.params = params
+        self.environ = dict(os.environ if environ is None else environ)
         self.check_mode = bool(check_mode)
         self.diff = bool(diff)
         self.warnings = []

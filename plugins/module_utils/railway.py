@@ -8,17 +8,22 @@
 from __future__ import annotations
 
 import re
+import time
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient, SharedRateState
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 
 RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2"
 # Railway's edge limits requests without a query string far more strictly (about 10 per second).
 SOURCE = "railstack-platform"
-# Railway's Hobby plan allows 10 requests a second; stay under it.
-THROTTLE_RPS = 8
+# Railway's Hobby plan allows 10 requests a second: a burst of 3, then 6 a second, is at most 9 in any second;
+# the next task (a new process) counts this one's requests of the last second against its own burst.
+THROTTLE_RPS = 6
+THROTTLE_BURST = 3
+# Railway's hourly request budgets (docs integrations/api.md), to name the plan in a rate-limit failure.
+PLAN_OF_HOURLY_LIMIT = {100: "the Free and Trial plans'", 1000: "the Hobby plan's", 10000: "the Pro plan's"}
 PAGE_SIZE = 100
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
@@ -66,6 +71,18 @@ def _errors_message(errors):
     return "Railway: " + "; ".join(messages), code
 
 
+def rate_limit_message(exc):
+    """A 429 that outlasts the wait the client allows, in Railway's terms: until when, and the plan's budget."""
+    limit = (exc.rate_limit or {}).get("limit")
+    until = time.strftime("%H:%M UTC", time.gmtime(time.time() + exc.retry_after))
+    if limit:
+        budget = "X-RateLimit-Limit %d/hour, %s" % (limit, PLAN_OF_HOURLY_LIMIT.get(limit, "this account's plan's"))
+    else:
+        budget = "no X-RateLimit-Limit given"
+    return ("Railway's rate limit for this token is exhausted until %s (%s): %s. Bulk modules such as "
+            "railway_services spend fewer requests (docs/railway.md, 'Request budgets')." % (until, budget, exc.message))
+
+
 def nodes(connection):
     """The nodes of a Relay connection."""
     return [edge["node"] for edge in (connection or {}).get("edges", [])]
@@ -90,12 +107,20 @@ class RailwayClient(ProviderClient):
         self.http = HttpClient(
             "Railway", url, headers=headers, secrets=[t for t in (project_token, api_token) if t],
             timeout=params.get("timeout") or 30, validate_certs=params.get("validate_certs", True),
-            throttle_rps=THROTTLE_RPS, error_parser=_graphql_error)
+            throttle_rps=THROTTLE_RPS, throttle_burst=THROTTLE_BURST, error_parser=_graphql_error,
+            rate_state=SharedRateState.for_credential("Railway", url, project_token or api_token))
         self.mutations = 0
         self._workspaces = None
 
     def _post(self, document, variables, safe):
-        response = self.http.request("POST", "", params=self._params, json=dict(query=document, variables=variables or {}), safe=safe)
+        try:
+            response = self.http.request("POST", "", params=self._params, json=dict(query=document, variables=variables or {}),
+                                         safe=safe)
+        except ApiError as exc:
+            if exc.code == "rate_limited" and exc.retry_after:
+                exc.message = rate_limit_message(exc)
+                exc.args = (exc.message,)
+            raise
         body = response.json()
         if not isinstance(body, dict):
             raise ApiError("Railway answered with a body that is not GraphQL JSON", provider="Railway", status=response.status)
@@ -115,9 +140,10 @@ class RailwayClient(ProviderClient):
     # ------------------------------------------------------------------ lookups
 
     def workspaces(self):
-        """The workspaces an account token sees (read once per task)."""
+        """The workspaces the token may work in (read once per task): all of an account token's, the one of a
+        workspace token. `apiToken` answers both; `me` is refused to workspace tokens."""
         if self._workspaces is None:
-            self._workspaces = self.query("query workspaces { me { workspaces { id name } } }")["me"]["workspaces"]
+            self._workspaces = self.query("query workspaces { apiToken { workspaces { id name } } }")["apiToken"]["workspaces"]
         return self._workspaces
 
     def token_scope(self):

@@ -12,19 +12,27 @@ One read, one write, whatever the number of services:
     plan = Plan(state)                                           # desired partial settings, in Railway's
     plan.service(service_id, {"deploy": {"numReplicas": 2}})     # EnvironmentConfig shape; DELETE = null
     plan.shared_variables({"FOO": {"value": "1"}})
-    outcome = commit(ctx, client, state, planner, message)       # environmentPatchCommit, or stage
-                                                                 # (merge) + commit staged when the user
-                                                                 # has staged work or skip_deploys is asked
+    outcome = commit(ctx, client, state, planner, message)       # check configEtag, environmentPatchCommit
+                                                                 # (or stage + commit staged for skip_deploys),
+                                                                 # then wait until Railway has applied it
 
 Only the keys given are compared and written (Railway deep-merges a patch); map keys are ids;
 `DELETE` becomes `null` (Railway deletes the key); an instance that is not yet in the
 environment gets `isCreated: true`. A patch whose answer is lost is never blindly repeated: the
 environment is read again and only what is still missing is sent.
+
+Railway applies a committed patch asynchronously (its status is APPLYING, then COMMITTED, or it
+ends in `lastAppliedError`). `commit` waits for it, so no later task reads a config still being
+applied; `read_state` first waits for patches of the environment still APPLYING (an interrupted run).
+Staged changes made by someone else are refused unless `staged_changes` says otherwise, and a config
+that changed between the read and the commit (its configEtag) fails the task instead of being overwritten.
 """
 
 from __future__ import annotations
 
 import copy
+import re
+import time
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, masked
@@ -48,11 +56,23 @@ PROJECT_FIELDS = ("id name subscriptionType"
                   " services(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
                   " volumes(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
                   % (PAGE_SIZE, PAGE_SIZE))
+VARIABLE_PAGE = "edges { node { name serviceId isSealed } } pageInfo { hasNextPage endCursor }"
 ENVIRONMENT_FIELDS = ("id name projectId config(decryptVariables: true) configEtag unmergedChangesCount"
-                      " serviceInstances(first: 100) { edges { node { serviceId latestDeployment { id status meta } } } }")
+                      " serviceInstances(first: 100) { edges { node { serviceId latestDeployment { id status meta } } } }"
+                      " variables(first: %d) { %s }" % (PAGE_SIZE, VARIABLE_PAGE))
+VARIABLES_QUERY = ("query environmentVariables($id: String!, $first: Int, $after: String) {"
+                   " environment(id: $id) { variables(first: $first, after: $after) { %s } } }" % VARIABLE_PAGE)
+PENDING_PATCHES = "environmentPatches(environmentId: $%s, first: 10) { edges { node { id status } } }"   # newest first
 STATE_QUERY = ("query environmentState($projectId: String!, $environmentId: String!) {"
-               " project(id: $projectId) { %s } environment(id: $environmentId) { %s } }" % (PROJECT_FIELDS, ENVIRONMENT_FIELDS))
-ENVIRONMENT_QUERY = "query environmentConfig($id: String!) { environment(id: $id) { %s } }" % ENVIRONMENT_FIELDS
+               " project(id: $projectId) { %s } environment(id: $environmentId) { %s } %s }" % (
+                   PROJECT_FIELDS, ENVIRONMENT_FIELDS, PENDING_PATCHES % "environmentId"))
+ENVIRONMENT_QUERY = "query environmentConfig($id: String!) { environment(id: $id) { %s } %s }" % (
+    ENVIRONMENT_FIELDS, PENDING_PATCHES % "id")
+GUARD_QUERY = ("query environmentGuard($environmentId: String!) {"
+               " environment(id: $environmentId) { configEtag unmergedChangesCount } %s }" % (PENDING_PATCHES % "environmentId"))
+PATCH_QUERY = "query environmentPatch($id: String!) { environmentPatch(id: $id) { id status lastAppliedError appliedAt } }"
+STAGED_QUERY = ("query environmentStagedChanges($environmentId: String!) {"
+                " environmentStagedChanges(environmentId: $environmentId) { id patch } }")
 PATCH_COMMIT = ("mutation environmentPatchCommit($environmentId: String!, $patch: EnvironmentConfig, $commitMessage: String) {"
                 " environmentPatchCommit(environmentId: $environmentId, patch: $patch, commitMessage: $commitMessage) }")
 STAGE = ("mutation environmentStageChanges($environmentId: String!, $input: EnvironmentConfig!, $merge: Boolean) {"
@@ -61,6 +81,14 @@ COMMIT_STAGED = ("mutation environmentPatchCommitStaged($environmentId: String!,
                  " environmentPatchCommitStaged(environmentId: $environmentId, commitMessage: $commitMessage, skipDeploys: $skipDeploys) }")
 
 VARIABLE_SECTIONS = ("variables", "sharedVariables")
+STAGED_CHANGES = ("refuse", "stage", "commit")
+PATCH_POLL_DELAYS = (0.3, 0.5, 1.0, 2.0, 3.0, 5.0)     # seconds between polls of a patch; the last one repeats
+PATCH_TIMEOUT = 120.0                                  # seconds a commit waits for Railway to apply its patch
+sleep = time.sleep                                     # replaced in unit tests
+
+
+# The option of every module that commits through this engine; documented in doc_fragments/railway.py CONFIG.
+STAGED_CHANGES_OPTION = dict(type="str", choices=list(STAGED_CHANGES), default="refuse")
 
 
 # ---------------------------------------------------------------------------------------- patches
@@ -184,13 +212,14 @@ class EnvironmentState:
         self.services = {s["name"]: s["id"] for s in project.get("_services", nodes(project.get("services")))}
         self.volumes = {v["name"]: v["id"] for v in project.get("_volumes", nodes(project.get("volumes")))}
         self.environment = dict(id=environment.get("id"), name=environment.get("name")) if environment else None
-        self.config = (environment or {}).get("config") or {}
+        self.config = with_sealed_variables((environment or {}).get("config") or {}, environment)
         self.config_etag = (environment or {}).get("configEtag")
         self.unmerged_changes = (environment or {}).get("unmergedChangesCount") or 0
         # {service id: its latest deployment (id, status, meta)}: what runs, which the config may not say (a rollback)
         self.latest_deployments = {i["serviceId"]: i.get("latestDeployment")
                                    for i in nodes((environment or {}).get("serviceInstances")) if i.get("serviceId")}
         self.exists = bool(self.project["id"]) and bool(self.environment and self.environment["id"])
+        self.written_since_read = False     # set by a granular write of this task (serviceCreate, volumeCreate)
 
     @property
     def service_names(self):
@@ -210,10 +239,33 @@ class EnvironmentState:
     def with_environment(self, environment):
         """The same project with a fresh read of the environment."""
         clone = copy.copy(self)
-        clone.config = environment.get("config") or {}
+        clone.config = with_sealed_variables(environment.get("config") or {}, environment)
         clone.config_etag = environment.get("configEtag")
         clone.unmerged_changes = environment.get("unmergedChangesCount") or 0
+        clone.written_since_read = False
         return clone
+
+
+def with_sealed_variables(config, environment):
+    """`config` with an entry `{isSealed: true}` (no value) for every sealed variable it leaves out.
+
+    Railway may leave sealed variables out of `config`; `environment.variables` lists every variable's
+    name and isSealed. Without this, a sealed variable would look missing and be written on every run.
+    """
+    sealed = [v for v in nodes((environment or {}).get("variables")) if v.get("isSealed")]
+    if not sealed:
+        return config
+    config = copy.deepcopy(config)
+    for variable in sealed:
+        if variable.get("serviceId"):
+            instance = (config.get("services") or {}).get(variable["serviceId"])
+            if instance is None:
+                continue
+            variables = instance.setdefault("variables", {})
+        else:
+            variables = config.setdefault("sharedVariables", {})
+        variables.setdefault(variable["name"], dict(isSealed=True))
+    return config
 
 
 def _remaining_nodes(client, project, field):
@@ -257,7 +309,8 @@ def read_state(ctx, client, project, environment, workspace_id=None):
         if data["environment"]["projectId"] != data["project"]["id"]:
             raise TaskFailed("environment: %s is not an environment of project %s (it has: %s)." % (
                 environment, data["project"]["name"], _environment_names(data["project"])))
-        return EnvironmentState(_complete(client, data["project"]), data["environment"])
+        found = EnvironmentState(_complete(client, data["project"]), _all_variables(client, data["environment"]))
+        return _settled(ctx, client, found, data)
     found = client.resolve_project(project, workspace_id, PROJECT_FIELDS, required=not ctx.check_mode)
     if found is None:
         ctx.warn("project %r does not exist yet; in check mode everything in it is reported as to be created." % project)
@@ -272,11 +325,48 @@ def read_state(ctx, client, project, environment, workspace_id=None):
             return EnvironmentState(found, dict(id=None, name=environment))
         raise TaskFailed("environment: project %r has no environment %r (it has: %s)." % (
             found["name"], environment, _environment_names(found)))
-    return EnvironmentState(found, client.query(ENVIRONMENT_QUERY, dict(id=env["id"]))["environment"])
+    data = client.query(ENVIRONMENT_QUERY, dict(id=env["id"]))
+    return _settled(ctx, client, EnvironmentState(found, _all_variables(client, data["environment"])), data)
 
 
-def reread_environment(client, state):
-    return state.with_environment(client.query(ENVIRONMENT_QUERY, dict(id=state.environment["id"]))["environment"])
+def _all_variables(client, environment):
+    """`environment` with every page of its `variables` (names and isSealed), when there are more than one."""
+    connection = environment.get("variables") or {}
+    page = connection.get("pageInfo") or {}
+    if not page.get("hasNextPage"):
+        return environment
+    edges = list(connection.get("edges") or [])
+    while page.get("hasNextPage"):
+        more = client.query(VARIABLES_QUERY, dict(id=environment["id"], first=PAGE_SIZE, after=page.get("endCursor")))
+        more = more["environment"]["variables"]
+        edges.extend(more.get("edges") or [])
+        page = more.get("pageInfo") or {}
+    return dict(environment, variables=dict(edges=edges))
+
+
+def reread_environment(client, state, ctx=None):
+    """The same state with a fresh read of the environment (after waiting for patches still being applied)."""
+    data = client.query(ENVIRONMENT_QUERY, dict(id=state.environment["id"]))
+    return _settled(ctx, client, state.with_environment(_all_variables(client, data["environment"])), data)
+
+
+def pending_patch_ids(data):
+    """Ids of the environment's patches that Railway is still applying, from a read with PENDING_PATCHES."""
+    return [p["id"] for p in nodes(data.get("environmentPatches")) if p.get("status") == "APPLYING"]
+
+
+def _settled(ctx, client, state, data):
+    """`state`, or, when patches of the environment were still being applied, a read made once they are."""
+    pending = pending_patch_ids(data)
+    if not pending:
+        return state
+    for patch_id in pending:
+        outcome = wait_for_patch(client, patch_id, state)
+        if outcome.get("lastAppliedError") and ctx is not None:
+            ctx.warn("environment %s: an earlier patch (%s) was refused by Railway: %s" % (
+                state.environment["name"], patch_id, describe_refusal(state, outcome["lastAppliedError"])))
+    data = client.query(ENVIRONMENT_QUERY, dict(id=state.environment["id"]))
+    return state.with_environment(_all_variables(client, data["environment"]))
 
 
 # ---------------------------------------------------------------------------------------- plans
@@ -345,40 +435,164 @@ def wire_patch(patch):
     return patch
 
 
+# ---------------------------------------------------------------------------------------- waiting for Railway
+
+def wait_for_patch(client, patch_id, state):
+    """Poll environmentPatch(id) with back-off until Railway has applied it or refused it; its last answer.
+
+    Fails (TaskFailed) when it is still APPLYING after PATCH_TIMEOUT seconds.
+    """
+    waited, polls = 0.0, 0
+    while True:
+        delay = PATCH_POLL_DELAYS[min(polls, len(PATCH_POLL_DELAYS) - 1)]
+        sleep(delay)
+        waited += delay
+        polls += 1
+        patch = client.query(PATCH_QUERY, dict(id=patch_id))["environmentPatch"]
+        if patch.get("lastAppliedError") or patch.get("status") != "APPLYING":
+            return patch
+        if waited >= PATCH_TIMEOUT:
+            raise TaskFailed("environment: Railway is still applying patch %s to environment %s after %d s; it may "
+                             "still be applied. Rerun later: the next run waits for it, then plans again." % (
+                                 patch_id, state.environment["name"], waited))
+
+
+def describe_refusal(state, error):
+    """Railway's lastAppliedError with the ids of services and volumes replaced by their names."""
+    text = re.sub(r"^Invalid environment config patch:\s*", "", error or "")
+    for names in (state.services, state.volumes):
+        for name, object_id in names.items():
+            text = text.replace(object_id, name)
+    return text
+
+
+def wait_until_applied(client, state, patch_id):
+    """Wait for our own patch; fail naming what Railway refused (the service and the setting)."""
+    patch = wait_for_patch(client, patch_id, state)
+    if patch.get("lastAppliedError"):
+        raise TaskFailed("%s (Railway accepted the change to environment %s, then refused to apply it as patch %s; "
+                         "nothing of it was applied. Fix that setting and rerun.)" % (
+                             describe_refusal(state, patch["lastAppliedError"]), state.environment["name"], patch_id))
+    return patch
+
+
+# ---------------------------------------------------------------------------------------- concurrency
+
+def staged_summary(client, state):
+    """What is staged in the environment, in words: 'services web, worker; shared variables FOO'."""
+    staged = client.query(STAGED_QUERY, dict(environmentId=state.environment["id"]))["environmentStagedChanges"]
+    patch = staged.get("patch") or {}
+    names = dict(state.service_names, **state.volume_names)
+    parts = []
+    for section, label in (("services", "services"), ("volumes", "volumes"), ("sharedVariables", "shared variables")):
+        if patch.get(section):
+            parts.append("%s %s" % (label, ", ".join(sorted(names.get(k, k) for k in patch[section]))))
+    others = sorted(k for k in patch if k not in ("services", "volumes", "sharedVariables"))
+    if others:
+        parts.append("settings " + ", ".join(others))
+    return "; ".join(parts) or "nothing readable"
+
+
+def refuse_foreign_staged(client, state):
+    raise TaskFailed(
+        "staged_changes: environment %s has %d staged change(s) not made by this task (%s). Railway commits staged "
+        "changes as one, so this task would deploy them; nothing was written. Commit or discard them in Railway, or "
+        "set staged_changes=commit to commit them with this change, or staged_changes=stage to only stage this change."
+        % (state.environment["name"], state.unmerged_changes, staged_summary(client, state)))
+
+
+def check_unchanged(client, state):
+    """One read right before a commit: fail if the environment changed since `state` was read.
+
+    A change committed (a new configEtag, or a patch still APPLYING) or staged (another count of
+    unmerged changes) by someone else in between would otherwise be overwritten or committed.
+    """
+    data = client.query(GUARD_QUERY, dict(environmentId=state.environment["id"]))
+    now = data["environment"]
+    moved = []
+    if now.get("configEtag") != state.config_etag:
+        moved.append("its configuration was changed (configEtag)")
+    if pending_patch_ids(data):
+        moved.append("a change is being applied")
+    if (now.get("unmergedChangesCount") or 0) != state.unmerged_changes:
+        moved.append("its staged changes changed")
+    if moved:
+        raise TaskFailed("environment: %s changed after this task read it (%s): someone else is editing it. Nothing was "
+                         "written; rerun the task to plan against the new configuration." % (
+                             state.environment["name"], ", ".join(moved)))
+
+
 # ---------------------------------------------------------------------------------------- the write
 
 def commit(ctx, client, state, planner, message, skip_deploys=False):
-    """Write what `planner(state)` (a Plan) holds: one environmentPatchCommit, or stage + commit staged.
+    """Write what `planner(state)` (a Plan) holds, and wait until Railway has applied it.
 
-    Staging is used when the environment already has staged changes (they are merged with ours,
-    never replaced, and committed together; a warning says so) or when skip_deploys is asked.
+    Staged changes someone else made are refused (option staged_changes, default refuse), merged with
+    ours and committed (commit, with a warning) or left alone while ours are only staged (stage).
+    Otherwise one environmentPatchCommit, or stage + commit staged when skip_deploys is asked. Right
+    before writing, one read checks that the environment did not change since `state` was read (or,
+    when this task's own serviceCreate / volumeCreate changed it, reads it again and plans again).
     When an answer is lost, the environment is read again and only what is still missing is sent.
-    Returns dict(staged=bool, patch_id=str or None).
+    Returns dict(staged=bool, patch_id=str or None, committed=bool).
     """
+    mode = ctx.params.get("staged_changes") or "refuse"
     plan = planner(state)
+    if plan.changed and state.exists:
+        _check_staged(client, state, mode)
     if not plan.changed or ctx.check_mode:
-        return dict(staged=bool(plan.changed and (state.unmerged_changes or skip_deploys)), patch_id=None)
-    for attempt in (1, 2):
-        staged = bool(state.unmerged_changes or skip_deploys)
-        if state.unmerged_changes:
-            ctx.warn("environment %s had %d staged change(s) made outside this task; they were merged with this task's "
-                     "changes and committed together (Railway commits staged changes as one)." % (
-                         state.environment["name"], state.unmerged_changes))
-        try:
-            patch = wire_patch(plan.patch)
-            if staged:
-                client.mutate(STAGE, dict(environmentId=state.environment["id"], input=patch, merge=True))
-                patch_id = client.mutate(COMMIT_STAGED, dict(environmentId=state.environment["id"], commitMessage=message,
-                                                             skipDeploys=bool(skip_deploys)))["environmentPatchCommitStaged"]
-            else:
-                patch_id = client.mutate(PATCH_COMMIT, dict(environmentId=state.environment["id"], patch=patch,
-                                                            commitMessage=message))["environmentPatchCommit"]
-            return dict(staged=staged, patch_id=patch_id)
-        except ApiError as exc:
-            if not exc.lost_response or attempt == 2:
-                raise
-            state = reread_environment(client, state)
-            plan = planner(state)
-            if not plan.changed:
-                return dict(staged=staged, patch_id=None)
-    return None  # not reached
+        return dict(staged=bool(plan.changed and (state.unmerged_changes or skip_deploys)), patch_id=None, committed=False)
+    if state.written_since_read:        # our own serviceCreate / volumeCreate changed it: plan again on a fresh read
+        state = reread_environment(client, state, ctx)
+        if not planner(state).changed:
+            return dict(staged=False, patch_id=None, committed=False)
+        _check_staged(client, state, mode)
+    else:
+        check_unchanged(client, state)
+    return _write_and_wait(ctx, client, state, planner, message, skip_deploys, mode)
+
+
+def _check_staged(client, state, mode):
+    if state.unmerged_changes and mode == "refuse":
+        refuse_foreign_staged(client, state)
+
+
+def _write_and_wait(ctx, client, state, planner, message, skip_deploys, mode):
+    """The write (sent again, for what is missing, after a lost answer), then the wait for Railway to apply it."""
+    only_stage = bool(state.unmerged_changes) and mode == "stage"
+    staged = bool(state.unmerged_changes or skip_deploys)
+    plan = planner(state)
+    try:
+        patch_id = _write(ctx, client, state, plan, message, skip_deploys, staged, only_stage)
+    except ApiError as exc:
+        if not exc.lost_response:
+            raise
+        state = reread_environment(client, state, ctx)
+        plan = planner(state)
+        if not plan.changed:
+            return dict(staged=staged, patch_id=None, committed=not only_stage)
+        patch_id = _write(ctx, client, state, plan, message, skip_deploys, staged, only_stage)
+    if only_stage:
+        return dict(staged=True, patch_id=None, committed=False)
+    wait_until_applied(client, state, patch_id)
+    return dict(staged=staged, patch_id=patch_id, committed=True)
+
+
+def _write(ctx, client, state, plan, message, skip_deploys, staged, only_stage):
+    """The mutations of one commit; the patch id (None when only staged)."""
+    patch = wire_patch(plan.patch)
+    environment_id = state.environment["id"]
+    if not staged:
+        return client.mutate(PATCH_COMMIT, dict(environmentId=environment_id, patch=patch,
+                                                commitMessage=message))["environmentPatchCommit"]
+    client.mutate(STAGE, dict(environmentId=environment_id, input=patch, merge=True))
+    if only_stage:
+        ctx.warn("environment %s has %d staged change(s) made outside this task; this task's change was staged with "
+                 "them and not committed (staged_changes=stage): commit them in Railway." % (
+                     state.environment["name"], state.unmerged_changes))
+        return None
+    if state.unmerged_changes:
+        ctx.warn("environment %s had %d staged change(s) made outside this task; they were merged with this task's "
+                 "changes and committed together (staged_changes=commit)." % (
+                     state.environment["name"], state.unmerged_changes))
+    return client.mutate(COMMIT_STAGED, dict(environmentId=environment_id, commitMessage=message,
+                                             skipDeploys=bool(skip_deploys)))["environmentPatchCommitStaged"]

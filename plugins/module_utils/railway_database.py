@@ -21,7 +21,8 @@ import string
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, railway_argument_spec, railway_environment_spec
-from ansible_collections.railstack.platform.plugins.module_utils.railway_config import DELETE, Plan, commit, read_state, view
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
+    DELETE, STAGED_CHANGES_OPTION, Plan, commit, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_database_templates import TEMPLATES
 from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
     create_service, delete_service, instance_result)
@@ -47,6 +48,7 @@ ARGUMENT_SPEC = dict(
     redis_maxmemory_policy=dict(type="str", choices=REDIS_POLICIES),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     skip_deploys=dict(type="bool", default=False),
+    staged_changes=STAGED_CHANGES_OPTION,
 )
 MODULE_KWARGS = dict(mutually_exclusive=[("version", "image")])
 

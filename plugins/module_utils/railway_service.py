@@ -11,6 +11,7 @@ The same code as railway_services, with one item: railway_services.converge().
 from __future__ import annotations
 
 from ansible_collections.railstack.platform.plugins.module_utils.railway import railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import STAGED_CHANGES_OPTION
 from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
     SERVICE_OPTIONS, converge, environment_result)
 
@@ -20,6 +21,7 @@ ARGUMENT_SPEC = dict(
     workspace_id=dict(type="str"),
     environment=dict(type="str"),
     skip_deploys=dict(type="bool", default=False),
+    staged_changes=STAGED_CHANGES_OPTION,
     **SERVICE_OPTIONS
 )
 MODULE_KWARGS = dict(required_if=[("state", "present", ("environment",))])

@@ -23,7 +23,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, PAGE_SIZE, Plan, commit, masked_config, read_state, view)
+    DELETE, STAGED_CHANGES_OPTION, PAGE_SIZE, Plan, commit, masked_config, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import (
     desired_variables, parse_variables, reference_catalog, reference_problems, register_secret_values, variable_changes)
 
@@ -82,6 +82,7 @@ ARGUMENT_SPEC = dict(
     **railway_environment_spec(),
     services=dict(type="list", elements="dict", required=True, options=ITEM_OPTIONS),
     skip_deploys=dict(type="bool", default=False),
+    staged_changes=STAGED_CHANGES_OPTION,
 )
 
 # option -> Railway's key, per section.
@@ -261,6 +262,7 @@ def project_services(client, project_id):
 def create_service(client, state, name):
     """serviceCreate with the name only (no source, so nothing deploys before the config patch); found again if lost."""
     service_input = dict(projectId=state.project["id"], name=name, environmentId=state.environment["id"])
+    state.written_since_read = True         # the new instance changes the environment's configEtag
 
     def create():
         return client.mutate(SERVICE_CREATE, dict(input=service_input))["serviceCreate"]["id"]
@@ -378,6 +380,7 @@ def converge(ctx, params, items, where_of):
             name = items[i]["name"]
             if ids[name].startswith(NEW):
                 ids[name] = create_service(client, state, name)
+                state.services[name] = ids[name]        # so that Railway's messages about it name it
                 created.add(name)
         if created:
             plan = planner_for(ids)(state)

@@ -22,7 +22,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, Plan, commit, mask_secrets, read_state)
+    DELETE, STAGED_CHANGES_OPTION, Plan, commit, mask_secrets, read_state)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
@@ -35,6 +35,7 @@ ARGUMENT_SPEC = dict(
     exclusive=dict(type="bool", default=False),
     update_mode=dict(type="str", default="compare", choices=["compare", "on_create", "always"]),
     skip_deploys=dict(type="bool", default=False),
+    staged_changes=STAGED_CHANGES_OPTION,
 )
 
 # Variables Railway gives every service (https://docs.railway.com/reference/variables#railway-provided-variables).

@@ -21,7 +21,8 @@ from ansible_collections.railstack.platform.plugins.module_utils._http import Ap
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, EnvironmentState, Plan, commit, read_state, view)
+    DELETE, STAGED_CHANGES_OPTION, ENVIRONMENT_QUERY, EnvironmentState, Plan, commit, read_state,
+    reread_environment, view)
 
 BACKUP_SCHEDULES = ["DAILY", "WEEKLY", "MONTHLY"]
 
@@ -36,6 +37,7 @@ ARGUMENT_SPEC = dict(
     region=dict(type="str"),
     state=dict(type="str", default="present", choices=["present", "absent"]),
     skip_deploys=dict(type="bool", default=False),
+    staged_changes=STAGED_CHANGES_OPTION,
 )
 MODULE_KWARGS = dict(required_if=[("state", "present", ("service",))], required_one_of=[("service", "name")])
 
@@ -89,6 +91,7 @@ def create_volume(client: RailwayClient, state: EnvironmentState, service_id: st
     if region:
         volume_input["region"] = region
     known = set(state.volumes.values())
+    # detached: no environment's config (nor its configEtag) changes until the patch creates the instance
 
     def create():
         return client.mutate(VOLUME_CREATE, dict(input=volume_input))["volumeCreate"]

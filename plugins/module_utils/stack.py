@@ -726,6 +726,32 @@ def requirements(plan: dict) -> dict:
     return dict(environment=plan["name"], volumes=volumes, restarts=restarts, domains=domains)
 
 
+def _dns_providers(value):
+    """The DNS providers (other than manual) named by any `dns` of a plan."""
+    found = set()
+    if isinstance(value, dict):
+        dns = value.get("dns")
+        if isinstance(dns, dict) and dns.get("provider") not in (None, "manual"):
+            found.add(dns["provider"])
+        for item in value.values():
+            found |= _dns_providers(item)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _dns_providers(item)
+    return found
+
+
+def providers_needed(stack, plans, uses_clerk):
+    """The providers a converge of these plans talks to: railway, and stripe, clerk and DNS providers when used."""
+    stripe = stack.get("stripe") or {}
+    needed = ["railway"]
+    if stripe.get("products") or stripe.get("prices") or any(p["webhooks"] for p in plans):
+        needed.append("stripe")
+    if uses_clerk:
+        needed.append("clerk")
+    return needed + sorted(_dns_providers(plans))
+
+
 def run(ctx):
     params = ctx.params
     if params.get("stack") is None:
@@ -750,6 +776,7 @@ def run(ctx):
         stripe=dict(products=stripe.get("products") or [], prices=stripe.get("prices") or []),
         clerk=plans[0]["clerk"] if plans else dict(instance=None, domain=None),
         uses_clerk=uses_clerk,
+        providers=providers_needed(stack, plans, uses_clerk),
         notifications=stack["notifications"],
         environment_list=[dict(name=p["name"], source_environment=p["source_environment"], ephemeral=p["ephemeral"])
                           for p in plans],

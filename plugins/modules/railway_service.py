@@ -15,9 +15,9 @@ description:
   - The settings are Railway's per-environment configuration (source, build, deploy, networking). Only the settings
     given are managed; the rest are left as they are. Variables are managed by M(railstack.platform.railway_variables),
     or together with the service by M(railstack.platform.railway_services).
-  - One read of the environment's whole configuration, and one C(environmentPatchCommit) for every change. When the
-    environment has changes staged by someone else, or O(skip_deploys=true), the change is staged (merged with what is
-    staged) and the staged changes are committed, so staged work is never lost.
+  - One read of the environment's whole configuration, and one C(environmentPatchCommit) for every change, which the task
+    waits for until Railway has applied it. With O(skip_deploys=true) the change is staged, then committed with
+    C(skipDeploys). Changes staged by someone else are refused unless O(staged_changes) says otherwise.
   - A new service is created empty (C(serviceCreate) with its name), so nothing deploys before its settings are in place.
     A create whose answer is lost is found again by name, not repeated.
   - This is M(railstack.platform.railway_services) with one service, the same code.
@@ -211,6 +211,7 @@ options:
     type: int
 extends_documentation_fragment:
   - railstack.platform.railway
+  - railstack.platform.railway.CONFIG
   - railstack.platform.attributes
   - railstack.platform.attributes.RAILWAY_GROUP
 attributes:

@@ -18,8 +18,8 @@ description:
     (one when O(project) and O(environment) are ids).
   - Each item takes the options of M(railstack.platform.railway_service), plus C(variables). Only the settings and
     variables given are managed; the rest are left as they are.
-  - When the environment has changes staged by someone else, or O(skip_deploys=true), the change is staged
-    (merged with what is staged) and the staged changes are committed together, so staged work is never lost.
+  - The task waits until Railway has applied the change. With O(skip_deploys=true) the change is staged, then committed
+    with C(skipDeploys). Changes staged by someone else are refused unless O(staged_changes) says otherwise.
   - Every item is checked (settings, variable references) before anything is written.
 author:
   - railstack.platform developers (@railstack)
@@ -214,6 +214,7 @@ options:
         type: dict
 extends_documentation_fragment:
   - railstack.platform.railway
+  - railstack.platform.railway.CONFIG
   - railstack.platform.railway.ENVIRONMENT
   - railstack.platform.attributes
   - railstack.platform.attributes.RAILWAY_GROUP
@@ -329,7 +330,7 @@ environment:
   returned: always
   type: dict
 staged:
-  description: Whether the change went through staged changes (staged work was pending, or O(skip_deploys=true)).
+  description: Whether the change went through staged changes (O(skip_deploys=true), or O(staged_changes) V(stage) or V(commit) with staged work pending).
   returned: always
   type: bool
 patch_id:

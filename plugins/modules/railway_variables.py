@@ -18,8 +18,8 @@ description:
     Railway-provided variables (C(RAILWAY_PUBLIC_DOMAIN), C(RAILWAY_PRIVATE_DOMAIN), C(RAILWAY_TCP_PROXY_DOMAIN),
     C(RAILWAY_TCP_PROXY_PORT), C(RAILWAY_VOLUME_MOUNT_PATH), ...) and template functions (C(secret), C(randomInt)) are accepted.
   - One read of the environment's configuration and one configuration write, whatever the number of variables.
-    When the environment has changes staged by someone else, or O(skip_deploys=true), the change is staged
-    (merged with what is staged) and the staged changes are committed together.
+    The task waits until Railway has applied it. With O(skip_deploys=true) the change is staged, then committed with
+    C(skipDeploys). Changes staged by someone else are refused unless O(staged_changes) says otherwise.
   - Values are never returned; in diffs they are masked (a changed value is shown masked and marked C((changed))).
 author:
   - railstack.platform developers (@railstack)
@@ -78,6 +78,7 @@ options:
     default: false
 extends_documentation_fragment:
   - railstack.platform.railway
+  - railstack.platform.railway.CONFIG
   - railstack.platform.railway.ENVIRONMENT
   - railstack.platform.attributes
   - railstack.platform.attributes.RAILWAY_GROUP
@@ -173,7 +174,7 @@ removed:
   type: list
   elements: str
 staged:
-  description: Whether the change went through staged changes (staged work was pending, or O(skip_deploys=true)).
+  description: Whether the change went through staged changes (O(skip_deploys=true), or O(staged_changes) V(stage) or V(commit) with staged work pending).
   returned: always
   type: bool
 api_requests:

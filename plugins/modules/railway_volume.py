@@ -64,6 +64,7 @@ options:
     default: false
 extends_documentation_fragment:
   - railstack.platform.railway
+  - railstack.platform.railway.CONFIG
   - railstack.platform.railway.ENVIRONMENT
   - railstack.platform.attributes
   - railstack.platform.attributes.RAILWAY_GROUP

@@ -14,17 +14,24 @@ description:
   - Starts C(python -m railstack_sandbox) in the background, its state kept in O(state_dir), and returns its env file's
     values (every API URL and the sandbox's fake credentials), or finds the one already running from that directory.
   - Stops it with O(state=stopped). The state file stays, so the next start sees what earlier runs made.
-  - C(playbooks/site.yml) uses it when no provider credential is set, so that a stack converges offline by default.
-  - The sandbox is the C(railstack-sandbox) Python package (the C(sandbox/) directory of the collection's source); it
-    must be installed for the interpreter in O(python).
+  - With O(state=auto) it starts only when no provider credential and no API URL at all is set in the task's
+    environment (the controller's, with the task's C(environment) keyword over it). When some are set, every provider
+    in O(providers) must have its credential, else the task fails naming what is missing, and no sandbox is used, so
+    a provider with a real credential is never pointed at the sandbox. The C(railstack.platform.site) playbook works
+    this way.
+  - The sandbox's code ships with the collection (its C(sandbox/) directory) and runs with that copy first on
+    C(PYTHONPATH); the interpreter in O(python) needs the collection's Python requirements (C(requirements.txt),
+    which holds C(graphql-core)).
 author:
   - railstack.platform developers (@railstack)
 options:
   state:
     description:
       - V(started) starts the sandbox unless one started from O(state_dir) is answering; V(stopped) stops it.
+      - V(auto) starts it like V(started) only when no provider credential or API URL is set in the environment
+        (see the description); otherwise it checks the credentials of O(providers) and returns RV(used=false).
     type: str
-    choices: [started, stopped]
+    choices: [started, stopped, auto]
     default: started
   state_dir:
     description:
@@ -46,6 +53,21 @@ options:
       - Seconds to wait for the sandbox to listen.
     type: int
     default: 30
+  providers:
+    description:
+      - With O(state=auto), the providers the run needs. When some provider setting is set, each of these must have
+        its credential in the environment (C(RAILWAY_API_TOKEN) or C(RAILWAY_TOKEN), C(STRIPE_API_KEY),
+        C(CLERK_SECRET_KEY), C(CLOUDFLARE_API_TOKEN), C(NAMECHEAP_API_USER) with C(NAMECHEAP_API_KEY) and
+        C(NAMECHEAP_CLIENT_IP)); with none set, the sandbox must stand in for each (it has no Route 53).
+    type: list
+    elements: str
+    choices: [railway, stripe, clerk, cloudflare, namecheap, route53]
+    default: [railway]
+  start_without_credentials:
+    description:
+      - With O(state=auto), V(false) fails instead of starting the sandbox when no provider credential is set.
+    type: bool
+    default: true
 extends_documentation_fragment:
   - railstack.platform.attributes
 attributes:
@@ -76,6 +98,13 @@ EXAMPLES = r"""
     api_url: "{{ sandbox.env.RAILWAY_API_URL }}"
     api_token: "{{ sandbox.env.RAILWAY_API_TOKEN }}"
 
+- name: The sandbox only if no provider credential is set (fails on a partial set)
+  railstack.platform.sandbox:
+    state: auto
+    providers: [railway, stripe]
+  register: sandbox
+  check_mode: false
+
 - name: Stop it
   railstack.platform.sandbox:
     state: stopped
@@ -96,6 +125,15 @@ started:
   description: Whether this task started it (false when one was already running).
   returned: when started
   type: bool
+used:
+  description: Whether the sandbox is in use (false when O(state=auto) found provider credentials).
+  returned: when started
+  type: bool
+credential_names:
+  description: The names (never the values) of the provider variables set, when O(state=auto) did not use the sandbox.
+  returned: when not used
+  type: list
+  elements: str
 fresh:
   description: Whether its state file did not exist before (an empty sandbox).
   returned: when started

@@ -158,6 +158,11 @@ clerk:
   description: The stack's Clerk C(instance) settings and C(domain), checked.
   returned: success
   type: dict
+providers:
+  description: The providers a converge talks to, V(railway) first, then V(stripe), V(clerk) and DNS providers the stack uses.
+  returned: success
+  type: list
+  elements: str
 uses_clerk:
   description: Whether the stack needs Clerk (Clerk settings, or a binding to a Clerk value).
   returned: success

@@ -28,6 +28,8 @@ def parse_args(argv):
     p.add_argument("--realism", action="append", metavar="KEY=VALUE",
                    help="a Railway realism setting (repeatable; docs/sandbox.md lists them)")
     p.add_argument("--token-railway", default=defaults.railway, help="fake Railway account token")
+    p.add_argument("--token-railway-workspace", default=defaults.railway_workspace,
+                   help="fake Railway workspace token (realism workspace_tokens)")
     p.add_argument("--token-stripe", default=defaults.stripe, help="fake Stripe secret key")
     p.add_argument("--token-clerk", default=defaults.clerk, help="fake Clerk secret key")
     p.add_argument("--token-cloudflare", default=defaults.cloudflare, help="fake Cloudflare API token")
@@ -50,8 +52,8 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    credentials = Credentials(railway=args.token_railway, stripe=args.token_stripe,
-                              clerk=args.token_clerk, cloudflare=args.token_cloudflare)
+    credentials = Credentials(railway=args.token_railway, railway_workspace=args.token_railway_workspace,
+                              stripe=args.token_stripe, clerk=args.token_clerk, cloudflare=args.token_cloudflare)
     try:
         sandbox = Sandbox(credentials=credentials, state_path=args.state, record_path=args.record, seed=args.seed,
                           fault_rate=args.fault_rate, fault_kinds=args.fault_kinds, latency_ms=args.latency_ms,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 class Credentials:
     """Deterministic and obviously fake, so a saved env file keeps working across restarts."""
     railway: str = "sandbox-railway-account-token-not-a-secret"
+    railway_workspace: str = "sandbox-railway-workspace-token-not-a-secret"
     stripe: str = "sk_test_sandbox_stripe_key_not_a_secret"
     clerk: str = "sk_test_sandbox_clerk_key_not_a_secret"
     cloudflare: str = "sandbox-cloudflare-api-token-not-a-secret"
@@ -19,6 +20,7 @@ def env_lines(base_url, credentials):
     values = [
         ("RAILWAY_API_URL", f"{base_url}/graphql/v2"),
         ("RAILWAY_API_TOKEN", credentials.railway),
+        ("RAILSTACK_SANDBOX_RAILWAY_WORKSPACE_TOKEN", credentials.railway_workspace),
         ("STRIPE_API_BASE", base_url),
         ("STRIPE_API_KEY", credentials.stripe),
         ("CLERK_API_URL", f"{base_url}/v1"),

@@ -12,6 +12,10 @@ Fixtures (see docs/testing.md):
   faults         faults(next=[{"kind": "500", "api": "railway"}], rate=..., ...): POST
                  /_sandbox/faults; the plan in force before the test is restored after it
 
+The sandbox plays Railway's Hobby plan with its request budgets enforced (1,000 requests an hour and
+10 a second per token). Each test that uses it starts a fresh hour (POST /_sandbox/railway/budget
+{"new_window": true}) with no rate-limit state left by the collection from an earlier test.
+
 Every provider request of the whole session is recorded in tests/output/sandbox-traffic.jsonl
 (emptied when the session starts); `make contracts` checks it against the real APIs.
 """
@@ -24,11 +28,14 @@ import sys
 
 import pytest
 
+from .helpers.playbook import RATE_STATE_DIR
 from .helpers.playbook import run_playbook as _run_playbook
 from .helpers.sandbox import OUTPUT, SandboxProcess
 
 ENV_FILE = OUTPUT / "sandbox.env"
 RECORDING = OUTPUT / "sandbox-traffic.jsonl"
+# Config patches stay asynchronous (as at Railway), only shorter than the sandbox's default second.
+SANDBOX_ARGS = ("--railway-plan", "hobby", "--realism", "patch_apply_seconds=0.2")
 
 
 @pytest.fixture(scope="session")
@@ -49,12 +56,22 @@ def sandbox(pytestconfig):
         lock.write(str(os.getpid()))
         lock.flush()
         process = SandboxProcess(env_file=ENV_FILE, record=RECORDING, log_file=OUTPUT / "sandbox.log",
-                                 truncate_record=True)
+                                 truncate_record=True, args=SANDBOX_ARGS)
         process.start()
         try:
             yield process
         finally:
             process.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_budget(request):
+    """A fresh hour of the Hobby budget for every test that talks to the sandbox."""
+    if "sandbox" not in request.fixturenames:
+        return
+    request.getfixturevalue("sandbox").client.new_request_window()
+    for path in RATE_STATE_DIR.glob("ratelimit-*.json"):
+        path.unlink(missing_ok=True)
 
 
 @pytest.fixture(scope="session")

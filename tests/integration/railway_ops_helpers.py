@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -23,8 +24,15 @@ def unique(prefix):
 
 
 def gql(env, query, variables=None):
-    response = requests.post(env["RAILWAY_API_URL"], json={"query": query, "variables": variables or {}},
-                             headers={"Authorization": "Bearer " + env["RAILWAY_API_TOKEN"]}, timeout=10)
+    """One GraphQL request with the account token, as a polite client: a 429 of the per-second budget (the
+    playbook under test shares it) is waited out, a few times at most."""
+    for _ in range(5):
+        response = requests.post(env["RAILWAY_API_URL"], json={"query": query, "variables": variables or {}},
+                                 headers={"Authorization": "Bearer " + env["RAILWAY_API_TOKEN"]}, timeout=10)
+        retry_after = response.headers.get("Retry-After")
+        if response.status_code != 429 or not retry_after or int(retry_after) > 2:
+            break
+        time.sleep(int(retry_after))
     body = response.json()
     assert response.status_code == 200 and "errors" not in body, body
     return body["data"]

@@ -182,7 +182,8 @@ def test_volume_create_no_op_grow_and_refuse_shrink(sandbox, sandbox_env, stack,
         run = run_playbook(VOLUME, extra_vars=values, diff=True).assert_ok()
     volume = run.task("Volume")["volume"]
     assert volume["name"] == "api-uploads" and volume["size_mb"] == 5000 and volume["backup_schedules"] == ["DAILY", "WEEKLY"]
-    assert operations(first)[1:] == ["volumeCreate", "volumeUpdate", "environmentPatchCommit"], first.summary()
+    assert operations(first)[1:] == ["volumeCreate", "volumeUpdate", "environmentGuard",
+                                     "environmentPatchCommit", "environmentPatch"], first.summary()
     with traffic.window() as second:
         run_playbook(VOLUME, extra_vars=values).assert_ok()
     assert second.mutations == [], second.summary()

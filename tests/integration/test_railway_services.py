@@ -74,8 +74,8 @@ def test_first_run_converges_everything_in_one_patch_then_a_no_op_reads_once(san
     with traffic.window() as first:
         run = run_playbook(SERVICES, extra_vars=[stack, secrets_file], diff=True).assert_ok()
     assert run.changed == ["Services"]
-    assert sorted(operations(first)) == sorted(["environmentState", "serviceCreate", "serviceCreate", "serviceCreate",
-                                                "environmentPatchCommit"]), first.summary()
+    assert operations(first) == ["environmentState", "serviceCreate", "serviceCreate", "serviceCreate",
+                                 "environmentConfig", "environmentPatchCommit", "environmentPatch"], first.summary()
     result = run.task("Services")
     api, worker, nightly = result["services"]
     assert [s["created"] for s in result["services"]] == [True, True, True]
@@ -172,18 +172,27 @@ STAGED = """
         name: nightly
         deploy: {cron_schedule: "30 4 * * *"}
         skip_deploys: "{{ skip | default(false) }}"
+        staged_changes: "{{ staged_changes | default(omit) }}"
 """
 
 
-def test_staged_work_is_merged_and_committed_never_lost(sandbox, sandbox_env, stack, run_playbook, traffic, secrets_file):
+def test_foreign_staged_work_is_refused_by_default_and_committed_when_asked(
+        sandbox, sandbox_env, stack, run_playbook, traffic, secrets_file):
     run_playbook(SERVICES, extra_vars=[stack, secrets_file]).assert_ok()
     ids = services_by_name(sandbox, stack["project"])
     graphql(sandbox_env, "mutation s($e: String!, $p: EnvironmentConfig!) { environmentStageChanges(environmentId: $e, input: $p) { id } }",
             {"e": stack["env_id"], "p": {"services": {ids["worker"]: {"deploy": {"numReplicas": 3}}}}})
     assert environment_config(sandbox_env, stack["env_id"])["unmergedChangesCount"] == 1
+    with traffic.window() as refused:
+        run = run_playbook(STAGED, extra_vars=stack)
+    assert run.rc != 0 and refused.mutations == [], refused.summary()
+    message = run.task("Service")["msg"]
+    assert message.startswith("staged_changes: environment production has 1 staged change(s)") and "services worker" in message
+    assert environment_config(sandbox_env, stack["env_id"])["unmergedChangesCount"] == 1         # left as it was
     with traffic.window() as window:
-        run = run_playbook(STAGED, extra_vars=stack).assert_ok()
-    assert operations(window) == ["environmentState", "environmentStageChanges", "environmentPatchCommitStaged"], window.summary()
+        run = run_playbook(STAGED, extra_vars=dict(stack, staged_changes="commit")).assert_ok()
+    assert [o for o in operations(window) if o != "environmentPatch"] == [
+        "environmentState", "environmentGuard", "environmentStageChanges", "environmentPatchCommitStaged"], window.summary()
     result = run.task("Service")
     assert result["staged"] is True and any("staged change" in w for w in result["warnings"])
     after = environment_config(sandbox_env, stack["env_id"])

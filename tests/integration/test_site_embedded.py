@@ -47,11 +47,25 @@ def runs(home):
                 second_traffic=TrafficWindow(entries[first_count:]), home=home, record=record)
 
 
+SANDBOX_TASK = "The local sandbox, unless provider credentials are set"
+
+
 def test_no_credentials_means_the_local_sandbox(runs):
     first = runs["first"].assert_ok()
-    assert first.task("Use the local sandbox (no provider credential is set)")["changed"] is False
+    assert first.task(SANDBOX_TASK)["changed"] is False
     assert first.task("Railway project")["changed"] is True
     assert runs["first_traffic"].mutations
+
+
+def test_the_run_says_it_is_against_the_sandbox_at_its_start_and_end(runs):
+    for run in (runs["first"], runs["second"]):
+        start = run.task("This run is against the local sandbox")["msg"]
+        end = run.task("This run was against the local sandbox")["msg"]
+        assert start.startswith("This run uses the LOCAL SANDBOX at http://127.0.0.1:") and "no provider credential" in start
+        assert "nothing was sent to a real provider" in end
+        names = [r["task"] for r in run.results]
+        assert names.index("This run is against the local sandbox") < names.index("Railway project")
+        assert names[-1] == "This run was against the local sandbox"
 
 
 def test_the_second_run_sees_the_first_ones_state_and_changes_nothing(runs):
@@ -79,11 +93,30 @@ def test_its_fake_credentials_stay_out_of_the_output(runs):
 
 def test_sandbox_false_never_starts_one(home):
     run = bare_run_playbook(SITE, extra_vars=["@examples/prela.yml", {"sandbox": "false"}],
-                            env=dict(XDG_CACHE_HOME=str(home / "cache")))
+                            env=dict(XDG_CACHE_HOME=str(home / "false")))
     assert not run.ok
-    assert run.tasks("Use the local sandbox (no provider credential is set)")[-1]["status"] == "skipped"
-    # the first task that needs Railway is the read-only planning pass: it fails before any write
-    assert run.task("Check what needs the providers' state before any write")["msg"].startswith("No Railway credential")
+    assert run.task(SANDBOX_TASK)["msg"].startswith("start_without_credentials: no provider credential is set")
+    assert "railway: RAILWAY_API_TOKEN (or RAILWAY_TOKEN)" in run.task(SANDBOX_TASK)["msg"]
+    assert not run.tasks("Railway project") and not (home / "false" / "railstack" / "sandbox" / "sandbox.pid").exists()
+
+
+@pytest.mark.parametrize("given", [
+    {"STRIPE_API_KEY": "sk_test_51RealLookingKeyOfTheUser", "RAILWAY_API_TOKN": "misspelled"},
+    {"RAILWAY_API_TOKEN": "a-real-looking-railway-token"},
+], ids=["stripe-only", "railway-only"])
+def test_a_partial_set_of_credentials_fails_before_any_request(home, given):
+    """The issue's case: a Stripe key set, the Railway variable misspelled. No sandbox, no request, names what is missing."""
+    record = home / "partial.jsonl"
+    run = bare_run_playbook(SITE, extra_vars=["@examples/prela.yml", {"sandbox_args": ["--record", str(record)]}],
+                            env=dict(given, XDG_CACHE_HOME=str(home / "partial")))
+    assert not run.ok
+    msg = run.task(SANDBOX_TASK)["msg"]
+    assert msg.startswith("providers: missing credentials") and "clerk: CLERK_SECRET_KEY" in msg
+    assert ("railway: RAILWAY_API_TOKEN" in msg) == ("RAILWAY_API_TOKEN" not in given)
+    assert not run.tasks("Railway project") and not run.tasks("Stripe products")
+    assert not record.exists() and not (home / "partial" / "railstack" / "sandbox" / "sandbox.pid").exists()
+    for value in given.values():
+        assert value not in run.stdout + run.stderr
 
 
 def test_the_recording_passes_the_contracts(runs):
@@ -121,3 +154,16 @@ def test_a_sandbox_left_running_is_reused(home):
     assert stop.task("Stop")["stopped"] is True and run.ok
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_sandbox_true_never_sends_the_environments_credentials_to_it(home):
+    """-e sandbox=true with credentials in the environment: every provider gets the sandbox's own fake credentials
+    (the sandbox refuses any other key, so one real credential sent to it would fail the run)."""
+    real = {"STRIPE_API_KEY": "sk_test_51UsersOwnStripeKeyNotTheSandboxes", "RAILWAY_API_TOKEN": "users-own-railway-token",
+            "CLERK_SECRET_KEY": "sk_test_UsersOwnClerkKey", "CLOUDFLARE_API_TOKEN": "users-own-cloudflare-token"}
+    run = bare_run_playbook(SITE, extra_vars=["@examples/prela.yml", {"sandbox": "true"}],
+                            env=dict(real, XDG_CACHE_HOME=str(home / "forced"))).assert_ok()
+    assert run.task("Railway project")["changed"] is True
+    assert "This run uses the LOCAL SANDBOX" in run.task("This run is against the local sandbox")["msg"]
+    for value in real.values():
+        assert value not in run.stdout + run.stderr

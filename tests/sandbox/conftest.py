@@ -46,6 +46,7 @@ class RunningSandbox:
         self.url = self.env["RAILSTACK_SANDBOX_URL"]
         self.graphql_url = self.env["RAILWAY_API_URL"]
         self.token = self.env["RAILWAY_API_TOKEN"]
+        self.workspace_token = self.env["RAILSTACK_SANDBOX_RAILWAY_WORKSPACE_TOKEN"]
         self.session = requests.Session()
 
     def stop(self):
@@ -123,7 +124,11 @@ def start_sandbox(tmp_path):
 
 @pytest.fixture(scope="module")
 def shared_sandbox(tmp_path_factory):
-    sandbox = RunningSandbox(tmp_path_factory.mktemp("sandbox"), "--seed", "1")
+    # Config patches apply at once here, and tests of other rules send requests faster than Railway's
+    # per-second budget: patches and budgets have their own tests (test_railway_patches.py,
+    # test_railway_budgets.py), with patch_apply_seconds set or on sandboxes of their own.
+    sandbox = RunningSandbox(tmp_path_factory.mktemp("sandbox"), "--seed", "1", "--realism", "patch_apply_seconds=0",
+                             "--realism", "request_budget=false")
     yield sandbox
     sandbox.stop()
 

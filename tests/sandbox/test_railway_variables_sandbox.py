@@ -82,6 +82,7 @@ def test_one_tcp_proxy_per_instance(sandbox):
 
 
 def test_sealed_variables_stay_sealed_and_are_never_shown(sandbox):
+    assert sandbox.control("POST", "railway/realism", {"config_lists_sealed": True}).status_code == 200
     project_id, env, services = setup(sandbox)
     web = services["web"]
     patch(sandbox, env, {"services": {web: {"variables": {"KEY": {"value": "s3cret-value", "isSealed": True}}}}})
@@ -105,6 +106,8 @@ def test_registry_passwords_are_never_shown(sandbox):
 
 
 def test_volumes_only_grow_and_mount_on_one_service(sandbox):
+    # a shrink is refused at once here; test_railway_patches.py has the asynchronous refusal
+    assert sandbox.control("POST", "railway/realism", {"patch_errors_async": False}).status_code == 200
     project_id, env, services = setup(sandbox, "web", "worker")
     volume = sandbox.gql("mutation($i: VolumeCreateInput!) { volumeCreate(input: $i) { id } }",
                          {"i": {"projectId": project_id, "serviceId": services["web"], "mountPath": "/data",
@@ -284,7 +287,7 @@ def test_commits_report_the_services_they_affect():
 
     railway_config.config_commit_listener(listener)
     try:
-        with SandboxThread() as running:
+        with SandboxThread(railway_realism={"patch_apply_seconds": 0}) as running:
             url = running.url + "/graphql/v2?source=tests"
             headers = {"Authorization": "Bearer " + running.sandbox.credentials.railway}
 

@@ -141,13 +141,3 @@ def test_trial_has_free_sizes_without_resizing(sandbox):
     assert sizes(sandbox, env) == {volume: 500}
     assert "cannot be resized on the Trial plan" in refusal(sandbox, env, {"volumes": {volume: {"sizeMB": 1000}}})
 
-
-@pytest.mark.parametrize("deploy", [{"restartPolicyType": "ALWAYS"}, {"restartPolicyMaxRetries": 11}])
-def test_free_refuses_restart_always_and_more_than_ten_retries_where_hobby_takes_them(sandbox, deploy):
-    """Free's restart policy (docs restart-policy.md): no ALWAYS, at most 10 retries."""
-    sandbox.control("POST", "railway/realism", {"plan": "free", "patch_apply_seconds": 0})
-    _, env, service = setup(sandbox)
-    error = refusal(sandbox, env, {"services": {service: {"deploy": deploy}}})
-    assert error and "on your plan" in error and next(iter(deploy)) in error
-    sandbox.control("POST", "railway/realism", {"plan": "hobby", "patch_apply_seconds": 0})
-    assert refusal(sandbox, env, {"services": {service: {"deploy": deploy}}}) is None

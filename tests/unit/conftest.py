@@ -16,3 +16,12 @@ COLLECTIONS_ROOT = REPO_ROOT / ".collections"
 
 if str(COLLECTIONS_ROOT) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS_ROOT))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _rate_state_in_tmp(tmp_path, monkeypatch):
+    """Rate-limit state files (plugins/module_utils/_http.py SharedRateState) go to the test's own directory."""
+    monkeypatch.setenv("RAILSTACK_CACHE_DIR", str(tmp_path / "cache"))

@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Clerk: the Backend API at /v1 (https://api.clerk.com/v1), JSON in and out.
 
 One secret key is one instance: the sandbox's Clerk key (sk_test_...) is a development instance,

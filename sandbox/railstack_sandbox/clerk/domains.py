@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """/domains: the primary domain (made with the instance) and satellites."""
 import re
 from urllib.parse import urlsplit

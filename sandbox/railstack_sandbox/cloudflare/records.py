@@ -166,8 +166,8 @@ def check_body(body, partial=False, extra=()):
     if not partial:
         for key in ("type", "name"):
             if key not in body:
-                raise CfError(400, 1004, "DNS Validation Error", [(9000 if key == "name" else 9020,
-                                                                     f"{key} is required.")])
+                code = 9000 if key == "name" else 9020
+                raise CfError(400, 1004, "DNS Validation Error", [(code, f"{key} is required.")])
 
 
 def build(zone, body, base=None):

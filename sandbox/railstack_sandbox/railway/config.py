@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """EnvironmentConfig: the one canonical JSON configuration of each environment.
 
 Layout and allowed keys: environment-config.keys.json (Railway CLI's EnvironmentConfig struct).
@@ -22,10 +23,12 @@ import importlib.util
 import json
 import os
 import re
+import time
 
 from .context import RailwayError
 from .graphql_api import resolves
-from .semantics import check_config, fill_generated_values
+from .pagination import connection
+from .semantics import check_config, fill_generated_values, semantic_refusals
 from .volumes import fill_new_volume_sizes
 
 with open(os.path.join(os.path.dirname(__file__), "environment-config.keys.json")) as _f:
@@ -102,10 +105,15 @@ def live_ids(context, kind, project_id):
             if r["projectId"] == project_id and not r.get("deletedAt")}
 
 
-def patched_config(context, environment, patch):
-    """The environment's committed config with `patch` applied; raises RailwayError, changes nothing."""
+def patched_config(context, environment, patch, base=None):
+    """`base` (default: the environment's committed config) with `patch` applied.
+
+    Raises RailwayError on a structural problem (check_config); changes nothing. What the result
+    means is checked by semantics.semantic_refusals (see commit_patch).
+    """
     check_patch(patch)
-    config = copy.deepcopy(environment["config"])
+    base = environment["config"] if base is None else base
+    config = copy.deepcopy(base)
     for section, label in INSTANCE_SECTIONS:
         if section in patch and patch[section] is None:
             raise RailwayError(f"Invalid environment config patch: {section} cannot be null")
@@ -135,8 +143,8 @@ def patched_config(context, environment, patch):
         for volume_id in (service.get("volumeMounts") or {}):
             if volume_id not in volumes:
                 raise RailwayError(f"Volume {volume_id} not found in project")
-    fill_new_volume_sizes(context, environment["config"], config)
-    check_config(context, environment["config"], config)
+    fill_new_volume_sizes(context, base, config)
+    check_config(context, base, config)
     fill_generated_values(context, config)
     return config
 
@@ -249,6 +257,8 @@ def new_patch(context, environment, patch, status, message=None):
               "lastAppliedError": None, "createdAt": timestamp, "updatedAt": timestamp}
     if status == "COMMITTED":
         record["appliedAt"] = timestamp
+    context.data["patchCounter"] = context.data.get("patchCounter", 0) + 1
+    record["_order"] = context.data["patchCounter"]
     context.data["patches"][record["id"]] = record
     context.changed()
     return record
@@ -283,10 +293,86 @@ def staged_change_count(patch):
     return count
 
 
+# ------------------------------------------------------------------ asynchronous application
+def pending_patches(data, environment_id=None):
+    """Committed patches still APPLYING (of one environment, or all), in commit order."""
+    records = [r for r in data["patches"].values() if r["status"] == "APPLYING"
+               and (environment_id is None or r["environmentId"] == environment_id)]
+    return sorted(records, key=lambda r: r.get("_order", 0))
+
+
+def projected_config(context, environment):
+    """The committed config with the environment's pending patches applied in order (those that apply)."""
+    config = environment["config"]
+    for record in pending_patches(context.data, environment["id"]):
+        try:
+            config = patched_config(context, environment, record["patch"], base=config)
+        except RailwayError:
+            continue
+    return config
+
+
+def commit_patch(context, environment, patch, message=None, skip_deploys=False, record=None):
+    """Commit the patch `record`: checked for structure now, applied after `patch_apply_seconds`.
+
+    A structural problem is a GraphQL error at once. A refusal of meaning (semantics.semantic_refusals)
+    is one too without realism `patch_errors_async`; with it, the patch ends in lastAppliedError when it
+    is applied. Until then the environment's config, configEtag and deployments stay as they were.
+    """
+    base = projected_config(context, environment)
+    config = patched_config(context, environment, patch, base=base)
+    refusals = semantic_refusals(context, base, config, patch)
+    if refusals and not context.realism["patch_errors_async"]:
+        raise RailwayError("Invalid environment config patch: " + "; ".join(refusals))
+    previous = [r["_applyAt"] for r in pending_patches(context.data, environment["id"])]
+    if record is None:
+        record = new_patch(context, environment, patch, "APPLYING", message)
+    context.data["patchCounter"] = context.data.get("patchCounter", 0) + 1     # applied in commit order
+    record.update(status="APPLYING", message=message, updatedAt=context.now(), _order=context.data["patchCounter"],
+                  _skipDeploys=bool(skip_deploys),
+                  _applyAt=max([time.time() + context.realism["patch_apply_seconds"], *previous]))
+    context.changed()
+    if context.realism["patch_apply_seconds"] == 0:
+        apply_due_patches(context)
+    return record
+
+
+def apply_due_patches(context, now=None):
+    """Apply, in commit order, every pending patch whose time has come (called before each request)."""
+    now = time.time() if now is None else now
+    for record in pending_patches(context.data):
+        if record["_applyAt"] <= now:
+            apply_patch(context, record)
+
+
+def apply_patch(context, record):
+    """Apply one pending patch to the config as it is now, or end it in lastAppliedError (nothing applied)."""
+    environment = context.data["environments"].get(record["environmentId"])
+    try:
+        if environment is None or environment.get("deletedAt"):
+            raise RailwayError("Environment not found")
+        config = patched_config(context, environment, record["patch"])
+        refusals = semantic_refusals(context, environment["config"], config, record["patch"])
+        if refusals:
+            raise RailwayError("Invalid environment config patch: " + "; ".join(refusals))
+    except RailwayError as e:
+        record.update(status="COMMITTED", lastAppliedError=e.message, updatedAt=context.now())
+        context.changed()
+        return
+    commit_config(context, environment, config, record["patch"], record.get("_skipDeploys", False))
+    timestamp = context.now()
+    record.update(status="COMMITTED", appliedAt=timestamp, updatedAt=timestamp, lastAppliedError=None)
+    context.changed()
+
+
 # ------------------------------------------------------------------ resolvers
 @resolves("Environment", "config")
 def resolve_environment_config(environment, info, decryptVariables=None):
-    return masked(environment["config"], bool(decryptVariables))
+    """The applied config; sealed variables left out unless realism `config_lists_sealed` (value hidden then)."""
+    config = environment["config"]
+    if not info.context.realism["config_lists_sealed"]:
+        config = without_sealed_variables(config)
+    return masked(config, bool(decryptVariables))
 
 
 @resolves("Environment", "unmergedChangesCount")
@@ -326,14 +412,19 @@ def resolve_environment_patch(_, info, id):
     return record
 
 
+@resolves("Query", "environmentPatches")
+def resolve_environment_patches(_, info, environmentId, **page):
+    context = info.context
+    context.environment(environmentId)
+    records = [r for r in context.data["patches"].values() if r["environmentId"] == environmentId]
+    return connection(sorted(records, key=lambda r: r.get("_order", 0), reverse=True), **page)
+
+
 @resolves("Mutation", "environmentPatchCommit")
 def resolve_environment_patch_commit(_, info, environmentId, patch=None, commitMessage=None):
     context = info.context
     environment = context.environment(environmentId)
-    patch = patch or {}
-    config = patched_config(context, environment, patch)
-    commit_config(context, environment, config, patch)
-    return new_patch(context, environment, patch, "COMMITTED", commitMessage)["id"]
+    return commit_patch(context, environment, patch or {}, commitMessage)["id"]
 
 
 @resolves("Mutation", "environmentStageChanges")
@@ -350,16 +441,12 @@ def resolve_environment_patch_commit_staged(_, info, environmentId, commitMessag
     if record is None:
         raise RailwayError("No staged changes to commit")
     try:
-        config = patched_config(context, environment, record["patch"])
+        commit_patch(context, environment, record["patch"], commitMessage, bool(skipDeploys), record)
     except RailwayError as e:
         record["lastAppliedError"] = e.message
         record["updatedAt"] = context.now()
         context.changed()
         raise
-    commit_config(context, environment, config, record["patch"], bool(skipDeploys))
-    timestamp = context.now()
-    record.update(status="COMMITTED", message=commitMessage, appliedAt=timestamp, updatedAt=timestamp,
-                  lastAppliedError=None)
     environment["stagedPatchId"] = None
     context.changed()
     return record["id"]

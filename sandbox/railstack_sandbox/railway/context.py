@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Who is calling (auth), and lookups that enforce what that caller may see."""
 from dataclasses import dataclass
 
@@ -18,14 +19,17 @@ class RailwayError(Exception):
 
 @dataclass
 class Caller:
-    kind: str                   # "account" | "project_token" | "unknown_project_token" | "anonymous"
+    kind: str                   # "account" | "workspace" | "project_token" | "unknown_project_token" | "anonymous"
     project_id: str = None      # project tokens only
     environment_id: str = None
     token_id: str = None
 
 
-def identify_caller(headers, data, account_token):
-    """Project-Access-Token wins over Authorization, as in Railway's CLI (it sends one or the other)."""
+def identify_caller(headers, data, account_token, workspace_token=None):
+    """Project-Access-Token wins over Authorization, as in Railway's CLI (it sends one or the other).
+
+    The workspace token is accepted only while the realism setting `workspace_tokens` is on.
+    """
     project_token = headers.get("Project-Access-Token")
     if project_token is not None:
         for record in data["projectTokens"].values():
@@ -33,9 +37,20 @@ def identify_caller(headers, data, account_token):
                 return Caller("project_token", record["projectId"], record["environmentId"], record["id"])
         return Caller("unknown_project_token")
     scheme, _, value = (headers.get("Authorization") or "").strip().partition(" ")
-    if scheme.lower() == "bearer" and value.strip() == account_token:
+    if scheme.lower() != "bearer":
+        return Caller("anonymous")
+    if value.strip() == account_token:
         return Caller("account")
+    if workspace_token and value.strip() == workspace_token and realism.current(data)["workspace_tokens"]:
+        return Caller("workspace")
     return Caller("anonymous")
+
+
+def budget_key(caller):
+    """Whose request budget a request counts against: each token has its own."""
+    if caller.kind == "project_token":
+        return f"project_token:{caller.token_id}"
+    return caller.kind
 
 
 class RailwayContext:
@@ -48,14 +63,21 @@ class RailwayContext:
 
     # -------------------------------------------------------------- auth
     def require_caller(self):
-        """Any valid credential (account token or project token)."""
+        """Any valid credential (account, workspace or project token)."""
         if self.caller.kind == "unknown_project_token":
             raise RailwayError(PROJECT_TOKEN_NOT_FOUND)
-        if self.caller.kind not in ("account", "project_token"):
+        if self.caller.kind not in ("account", "workspace", "project_token"):
             raise RailwayError(NOT_AUTHORIZED)
 
     def require_account(self):
-        """The account token; project tokens may not do this."""
+        """The account token or the workspace token (whose workspace is the sandbox's only one);
+        project tokens may not do this."""
+        self.require_caller()
+        if self.caller.kind not in ("account", "workspace"):
+            raise RailwayError(NOT_AUTHORIZED)
+
+    def require_user(self):
+        """The account token only: `me` is refused to workspace and project tokens (docs integrations/api.md)."""
         self.require_caller()
         if self.caller.kind != "account":
             raise RailwayError(NOT_AUTHORIZED)

@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Railway's part of the control API: /_sandbox/railway/<action>.
 
 An area registers a handler with `@control("POST", "tcp-proxy")`; the handler gets a

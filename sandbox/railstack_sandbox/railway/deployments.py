@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Deployments of service instances, and the service instances of an environment.
 
 A deployment moves QUEUED -> BUILDING -> DEPLOYING -> SUCCESS over time (fast by default; the

@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Service domains (*.up.railway.app) and custom domains, with the DNS records Railway asks for.
 
 - serviceDomainCreate gives a service instance a generated `<service>-<environment>.up.railway.app`

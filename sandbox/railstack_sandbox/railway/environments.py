@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Environments: environments, environment, environmentCreate/Rename/Delete."""
 from .config import empty_config, stage, staged_patch, without_sealed_variables, write_config
 from .context import RailwayError

@@ -15,7 +15,7 @@ from graphql.execution.values import get_variable_values
 from graphql.language import OperationType
 
 from ..wire import Response
-from .context import RailwayContext, RailwayError, identify_caller
+from .context import RailwayContext, RailwayError
 
 SCHEMA_PATH = os.path.join(os.path.dirname(__file__), "schema.graphql")
 with open(SCHEMA_PATH) as _f:
@@ -81,7 +81,7 @@ def _located(error):
     return [{"line": loc.line, "column": loc.column} for loc in (error.locations or [])] or None
 
 
-def answer_graphql(request, store, account_token):
+def answer_graphql(request, store, caller):
     try:
         document_text, variables, operation_name = _graphql_params(request)
     except ValueError as e:
@@ -110,8 +110,7 @@ def answer_graphql(request, store, account_token):
     if isinstance(coerced, list):
         return Response.json(400, {"errors": [
             request_error(e.message, "GRAPHQL_VALIDATION_FAILED", _located(e))["errors"][0] for e in coerced]})
-    data = store.section("railway")
-    context = RailwayContext(store, identify_caller(request.headers, data, account_token))
+    context = RailwayContext(store, caller)
     result = execute(SCHEMA, document, context_value=context, variable_values=variables or {},
                      operation_name=operation_name, field_resolver=field_resolver)
     payload = {"data": result.data}

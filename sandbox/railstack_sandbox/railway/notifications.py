@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Notification rules (what replaced project webhooks): notificationRules, notificationRuleCreate/Update/Delete.
 
 A rule belongs to the workspace, optionally to one project, and sends events of its `eventTypes`

@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Relay connections (edges { node cursor } pageInfo { ... }) over a list."""
 import base64
 

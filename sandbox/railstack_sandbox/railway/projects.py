@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """User, workspace and project: me, workspace, projects, project, projectCreate/Update/Delete."""
 import hashlib
 
@@ -30,13 +31,20 @@ def workspace_of(context, workspace_id):
 # ------------------------------------------------------------------ queries
 @resolves("Query", "me")
 def resolve_me(_, info):
-    info.context.require_account()
+    info.context.require_user()
     return info.context.data["user"]
 
 
 @resolves("User", "workspaces")
 def resolve_user_workspaces(user, info):
     return [info.context.data["workspace"]]
+
+
+@resolves("Query", "apiToken")
+def resolve_api_token(_, info):
+    """The workspaces the token may work in: all of the account's, or the workspace token's one."""
+    info.context.require_account()
+    return {"workspaces": [{"id": w["id"], "name": w["name"]} for w in [info.context.data["workspace"]]]}
 
 
 @resolves("Query", "workspace")
@@ -67,7 +75,7 @@ def resolve_projects(_, info, workspaceId=None, userId=None, includeDeleted=None
     context = info.context
     context.require_account()
     workspace = workspace_of(context, workspaceId)
-    if userId is not None and userId != context.data["user"]["id"]:
+    if userId is not None and (context.caller.kind != "account" or userId != context.data["user"]["id"]):
         raise RailwayError(NOT_AUTHORIZED)
     projects = [p for p in context.data["projects"].values()
                 if p["workspaceId"] == workspace["id"] and (includeDeleted or not p.get("deletedAt"))]

@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """How strict the Railway stand-in is: the plan, and one setting per rule the real API has.
 
 Every rule of `../shared/reference/realism.md` that the sandbox follows is a setting here, with a

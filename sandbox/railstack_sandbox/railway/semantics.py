@@ -6,9 +6,12 @@ merging it, the way Railway refuses a config it cannot deploy:
 - a service source is an image or a repo, not both;
 - one TCP proxy per service instance, on a port 1..65535;
 - sealed variables stay sealed; variable names are names;
-- a volume grows, never shrinks (sizeMB; a new one from the plan's first size), is resized only on a plan
-  that allows it (volumes.py), and is mounted by one service at an absolute path;
+- a volume is mounted by one service at an absolute path;
 - deploy.requiredMountPath needs a volume mounted at that path (as Railway's database templates set it).
+semantic_refusals() holds what Railway refuses about meaning once it has accepted a patch: a volume
+shrink, a size the plan does not give (a new volume from the plan's first size, resize only on a plan that
+allows it: volumes.py), a cron schedule more frequent than every 5 minutes, replicas on a service with a volume, and
+what the plan forbids (restart policy ALWAYS, more restart retries than allowed on Free).
 Variables with a `generator` (a template function such as `secret(32, "abc")`) and no value get
 one generated when they are committed. Template functions inside values are rendered by variables.py.
 """
@@ -24,6 +27,7 @@ BACKUP_SCHEDULES = ("DAILY", "WEEKLY", "MONTHLY")
 FUNCTION_RE = re.compile(r"^\s*(?:\$\{\{\s*)?(\w+)\s*\((.*)\)\s*(?:\}\}\s*)?$")
 DEFAULT_SECRET_ALPHABET = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 MAX_REPLICAS = 50
+MIN_CRON_MINUTES = 5           # docs cron-jobs.md: "no more frequent than every 5 minutes"
 
 
 def _is_int(value):
@@ -104,9 +108,8 @@ def _check_deploy(problems, deploy, mounts, path):
                f"{path}.requiredMountPath: the service needs a volume mounted at {required}")
     credentials = deploy.get("registryCredentials")
     if credentials is not None:
-        _check(problems, isinstance(credentials, dict) and all(isinstance(credentials.get(k), str)
-                                                                for k in ("username", "password")),
-               f"{path}.registryCredentials needs a username and a password")
+        complete = isinstance(credentials, dict) and all(isinstance(credentials.get(k), str) for k in ("username", "password"))
+        _check(problems, complete, f"{path}.registryCredentials needs a username and a password")
 
 
 def _check_service(problems, service_id, before, service):
@@ -151,37 +154,6 @@ def _check_service(problems, service_id, before, service):
     _check_variables(problems, (before or {}).get("variables"), service.get("variables"), path + ".variables")
 
 
-def _check_volume_sizes(problems, context, before_volumes, after_volumes):
-    """Sizes grow only, from the plan's first size for a new instance, and change only where the plan resizes."""
-    for volume_id, volume in after_volumes.items():
-        size = (volume or {}).get("sizeMB")
-        if size is None:
-            continue
-        if not (_is_int(size) and size > 0):
-            problems.append(f"volumes.{volume_id}.sizeMB must be a positive integer")
-            continue
-        was = (before_volumes.get(volume_id) or {}).get("sizeMB") if volume_id in before_volumes else None
-        if volume_id in before_volumes and not _is_int(was):
-            continue
-        problem = volume_size_problem(context, volume_id, was, size)
-        if problem:
-            problems.append(problem)
-
-
-def _check_restart_policies(problems, context, before_services, after_services):
-    """The plan's restart limits (Free: no ALWAYS, at most 10 retries), on the settings a patch changes."""
-    limits = context.plan
-    for service_id, service in after_services.items():
-        deploy = (service or {}).get("deploy") or {}
-        was = (before_services.get(service_id) or {}).get("deploy") or {}
-        policy, retries = deploy.get("restartPolicyType"), deploy.get("restartPolicyMaxRetries")
-        if policy == "ALWAYS" and policy != was.get("restartPolicyType") and not limits["restart_policy_always"]:
-            problems.append(f"services.{service_id}.deploy.restartPolicyType: ALWAYS is not available on your plan")
-        most = limits["max_restart_retries"]
-        if most is not None and _is_int(retries) and retries > most and retries != was.get("restartPolicyMaxRetries"):
-            problems.append(f"services.{service_id}.deploy.restartPolicyMaxRetries: at most {most} on your plan")
-
-
 def check_config(context, before, after):
     """Raise RailwayError naming every problem of the merged config `after` (`before`: the committed one)."""
     problems = []
@@ -193,11 +165,96 @@ def check_config(context, before, after):
             mounted_by.setdefault(volume_id, []).append(service_id)
     for volume_id, services in mounted_by.items():
         _check(problems, len(services) == 1, f"volumes.{volume_id}: a volume is mounted by one service only")
-    _check_volume_sizes(problems, context, before.get("volumes") or {}, after.get("volumes") or {})
-    _check_restart_policies(problems, context, before_services, after.get("services") or {})
+    for volume_id, volume in (after.get("volumes") or {}).items():
+        size = (volume or {}).get("sizeMB")
+        if size is not None and not (_is_int(size) and size > 0):
+            problems.append(f"volumes.{volume_id}.sizeMB must be a positive integer")
     _check_variables(problems, before.get("sharedVariables"), after.get("sharedVariables"), "sharedVariables")
     if problems:
         raise RailwayError("Invalid environment config patch: " + "; ".join(problems))
+
+
+# ------------------------------------------------------------------ refusals of meaning (asynchronous)
+def semantic_refusals(context, before, after, patch):
+    """What Railway refuses about the meaning of a well-formed patch (the instances it touches).
+
+    With realism `patch_errors_async` these end a committed patch in `lastAppliedError` (config.py);
+    without it they are GraphQL errors of the commit, like the structural problems of check_config.
+    """
+    refusals = []
+    after_services = after.get("services") or {}
+    for service_id in (patch.get("services") or {}):
+        service = after_services.get(service_id)
+        if isinstance(service, dict):
+            _service_refusals(context, refusals, f"services.{service_id}", service)
+    before_volumes = before.get("volumes") or {}
+    for volume_id in (patch.get("volumes") or {}):
+        size = ((after.get("volumes") or {}).get(volume_id) or {}).get("sizeMB")
+        was = (before_volumes.get(volume_id) or {}).get("sizeMB") if volume_id in before_volumes else None
+        if not _is_int(size) or (volume_id in before_volumes and not _is_int(was)):
+            continue
+        problem = volume_size_problem(context, volume_id, was, size)   # shrink, first size, resize by plan
+        if problem:
+            refusals.append(problem)
+    return refusals
+
+
+def _service_refusals(context, refusals, path, service):
+    deploy = service.get("deploy") or {}
+    schedule = deploy.get("cronSchedule")
+    if isinstance(schedule, str) and cron_too_frequent(schedule):
+        refusals.append(f"{path}.deploy.cronSchedule: {schedule!r} runs more often than every "
+                        f"{MIN_CRON_MINUTES} minutes, the shortest interval Railway allows")
+    replicas = deploy.get("numReplicas") if _is_int(deploy.get("numReplicas")) else 1
+    regional = [p.get("numReplicas") for p in (deploy.get("multiRegionConfig") or {}).values()
+                if isinstance(p, dict) and _is_int(p.get("numReplicas"))]
+    if service.get("volumeMounts") and max([replicas, sum(regional)]) > 1:
+        refusals.append(f"{path}.deploy.numReplicas: a service with a volume mounted runs one replica "
+                        f"(replicas cannot be used with volumes)")
+    plan = context.plan
+    if deploy.get("restartPolicyType") == "ALWAYS" and not plan["restart_policy_always"]:
+        refusals.append(f"{path}.deploy.restartPolicyType: ALWAYS is not available on the "
+                        f"{context.realism['plan']} plan (use ON_FAILURE or NEVER, or upgrade)")
+    most = plan["max_restart_retries"]
+    retries = deploy.get("restartPolicyMaxRetries")
+    if most is not None and _is_int(retries) and retries > most:
+        refusals.append(f"{path}.deploy.restartPolicyMaxRetries: at most {most} on the "
+                        f"{context.realism['plan']} plan ({retries} asked)")
+
+
+def _cron_minutes(field):
+    """The minutes (0..59) a cron minute field fires at, or None when it cannot be read."""
+    minutes = set()
+    for item in field.split(","):
+        spread, _, step = item.partition("/")
+        if step and not step.isdigit() or step == "0":
+            return None
+        if spread == "*":
+            low, high = 0, 59
+        elif spread.isdigit():
+            low = int(spread)
+            high = 59 if step else low
+        elif re.match(r"^\d+-\d+$", spread):
+            low, high = (int(x) for x in spread.split("-"))
+        else:
+            return None
+        if not 0 <= low <= high <= 59:
+            return None
+        minutes.update(range(low, high + 1, int(step or 1)))
+    return minutes
+
+
+def cron_too_frequent(schedule):
+    """True when a 5-field cron schedule can fire twice within MIN_CRON_MINUTES minutes."""
+    fields = schedule.split()
+    minutes = _cron_minutes(fields[0]) if len(fields) == 5 else None
+    if not minutes:
+        return False
+    ordered = sorted(minutes)
+    gaps = [b - a for a, b in zip(ordered, ordered[1:])]
+    if fields[1] in ("*", "*/1"):          # every hour: the last minute of one hour, then the first of the next
+        gaps.append(ordered[0] + 60 - ordered[-1])
+    return min(gaps, default=60) < MIN_CRON_MINUTES
 
 
 # ------------------------------------------------------------------ generated values

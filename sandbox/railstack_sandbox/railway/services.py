@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Project-level services and volumes, kept consistent with every environment's config.
 
 serviceCreate adds a service instance to the environments it lands in, volumeCreate a volume

@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """TCP proxies: the public host:port Railway gives a service instance's `networking.tcpProxies` entry.
 
 A proxy exists while the committed config has `networking.tcpProxies."<applicationPort>"`; its

@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Project tokens: projectToken, projectTokens, projectTokenCreate/Delete."""
 from .context import PROJECT_TOKEN_NOT_FOUND, RailwayError
 from .graphql_api import resolves

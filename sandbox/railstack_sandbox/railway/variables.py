@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Variables: reads (`variables`, `variablesForServiceDeployment`) and the granular writes
 (`variableUpsert`, `variableDelete`, `variableCollectionUpsert`), all on the environment's config.
 
@@ -12,10 +13,13 @@ Sealed variables are never returned by `variables`; deployments get their values
 """
 import copy
 import re
+import uuid
 
 from .config import REFERENCE_RE, commit_config, new_patch, patched_config
 from .context import RailwayError
 from .graphql_api import resolves
+from .pagination import connection
+from .records import SANDBOX_NAMESPACE
 from .semantics import FUNCTION_RE, evaluate_function
 from .tcp_proxies import proxies_of
 
@@ -175,6 +179,24 @@ def resolve_variables_for_service_deployment(_, info, environmentId, projectId, 
     environment, service_id = _scope(context, projectId, environmentId, serviceId)
     renderer = Renderer(context, environment)
     return dict(renderer.provided(service_id), **renderer.user_variables(service_id, rendered=True, include_sealed=True))
+
+
+@resolves("Environment", "variables")
+def resolve_environment_variables(environment, info, **page):
+    """Every user variable of the environment (shared, then per service), sealed ones included: names and
+    flags only, never values. How a client learns that a sealed variable exists (config may leave it out)."""
+    config = environment["config"]
+    scopes = [(None, config.get("sharedVariables") or {})]
+    scopes += [(sid, (svc or {}).get("variables") or {}) for sid, svc in sorted((config.get("services") or {}).items())]
+    found = []
+    for service_id, variables in scopes:
+        for name, variable in sorted(variables.items()):
+            if isinstance(variable, dict):
+                found.append({"id": str(uuid.uuid5(SANDBOX_NAMESPACE, f"{environment['id']}:{service_id}:{name}")),
+                              "name": name, "isSealed": bool(variable.get("isSealed")), "serviceId": service_id,
+                              "environmentId": environment["id"], "createdAt": environment["createdAt"],
+                              "updatedAt": environment["updatedAt"]})
+    return connection(found, **page)
 
 
 # ------------------------------------------------------------------ writes

@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Volume instances: a volume's presence in one environment, read from that environment's config.
 
 `environment.volumeInstances` and `volumeInstance(id)` show each `volumes.<volumeId>` entry of

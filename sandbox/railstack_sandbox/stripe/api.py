@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Stripe's REST surface in the sandbox: auth, Stripe-Version, routing, idempotency keys, parameters, expand.
 
 Order of checks, as Stripe does it: API key (401), Stripe-Version, URL (404), body content type,

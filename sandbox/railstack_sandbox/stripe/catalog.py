@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """/v1/products and /v1/prices.
 
 Products: custom ids are unique (400 resource_already_exists); DELETE only without prices.

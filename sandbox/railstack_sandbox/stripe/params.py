@@ -1,3 +1,4 @@
+# pylint: disable=disallowed-name  # "_" is an unused argument here (a resolver's parent, a route's match)
 """Stripe request parameters: form nesting (a[b]=1, a[]=x, a[0][b]=y), then the endpoint's typed
 parameters from params.json (generated from stripe 16.1.0 by sandbox/tools/make_stripe_params.py).
 
@@ -132,8 +133,8 @@ def _scalar(value, kind, param):
     if kind == "any":
         return value
     if not isinstance(value, str):
-        raise invalid("Invalid %s: %s" % ({"str": "string", "int": "integer", "float": "decimal",
-                                            "bool": "boolean"}[kind], _shown(value)), param=param)
+        shown_kind = {"str": "string", "int": "integer", "float": "decimal", "bool": "boolean"}[kind]
+        raise invalid("Invalid %s: %s" % (shown_kind, _shown(value)), param=param)
     if value == "":
         raise _empty_error(param)
     if kind == "str":

@@ -17,6 +17,8 @@ from .sandbox import OUTPUT, REPO_ROOT, clean_environ
 VENV_BIN = REPO_ROOT / ".venv" / "bin"
 CALLBACK_DIR = Path(__file__).resolve().parents[1] / "callback_plugins"
 RUN_DIR = OUTPUT / "integration"
+# The collection's rate-limit state shared by the tasks of a run (plugins/module_utils/_http.py SharedRateState).
+RATE_STATE_DIR = OUTPUT / "cache"
 _counter = itertools.count(1)
 
 _RECAP = re.compile(r"^(\S+)\s*:\s*((?:\w+=\d+\s*)+)$")
@@ -129,6 +131,7 @@ def playbook_environment(sandbox_env=None, env=None, results_file=None):
         "ANSIBLE_INVENTORY_UNPARSED_WARNING": "0",
         "ANSIBLE_LOCAL_TEMP": str(OUTPUT / "ansible-tmp"),
         "ANSIBLE_REMOTE_TEMP": str(OUTPUT / "ansible-tmp"),
+        "RAILSTACK_CACHE_DIR": str(RATE_STATE_DIR),
         "PYTHONDONTWRITEBYTECODE": "1",
     })
     run_env.update(env or {})

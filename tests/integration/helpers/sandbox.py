@@ -91,6 +91,10 @@ class SandboxClient:
         """The index the next recorded request will get."""
         return self.traffic(since=2 ** 62)[1]
 
+    def new_request_window(self):
+        """Every Railway token starts a fresh hour of its plan's request budget."""
+        return self.request("POST", "/_sandbox/railway/budget", {"new_window": True})
+
 
 # ---------------------------------------------------------------------------------- traffic
 _COMMENT = re.compile(r"#[^\n]*")

@@ -74,7 +74,7 @@ def project_node(pid=PID, name="prela-backend"):
     )
 
 
-WORKSPACES = ("workspaces", dict(me=dict(workspaces=[dict(id=WS, name="w")])))
+WORKSPACES = ("workspaces", dict(apiToken=dict(workspaces=[dict(id=WS, name="w")])))
 
 
 def projects_page(*projects):

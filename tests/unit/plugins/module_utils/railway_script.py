@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from ansible_collections.railstack.platform.plugins.module_utils import railway
+from ansible_collections.railstack.platform.plugins.module_utils import railway, railway_config
 
 OPERATION_RE = re.compile(r"^\s*(query|mutation)\s+(\w+)")
 
@@ -22,6 +22,7 @@ class Script:
         self.steps = list(steps)
         self.sent = []
         self.sent_documents = []
+        self.slept = []
 
     def post(self, client, document, variables, safe):
         kind, name = OPERATION_RE.match(document).groups()
@@ -60,6 +61,38 @@ def railway_script(monkeypatch):
             return script.post(client, document, variables, safe)
 
         monkeypatch.setattr(railway.RailwayClient, "_post", post)
+        monkeypatch.setattr(railway_config, "sleep", script.slept.append)     # no real waiting for patches
         return script
 
     return install
+
+
+# ------------------------------------------------------------------------- the requests of one commit
+
+def unchanged(etag, unmerged=0, pending=()):
+    """The concurrency check right before a commit: the environment as the task read it (or not)."""
+    return ("environmentGuard", dict(environment=dict(configEtag=etag, unmergedChangesCount=unmerged),
+                                     environmentPatches=dict(edges=[dict(node=dict(id=p, status="APPLYING")) for p in pending])))
+
+
+def applied(patch_id, error=None, status="COMMITTED"):
+    """One poll of environmentPatch(id): applied (or refused with `error`)."""
+    return ("environmentPatch", dict(environmentPatch=dict(id=patch_id, status=status, lastAppliedError=error,
+                                                           appliedAt=None if error else "2026-01-01T00:00:00.000Z")))
+
+
+def committed(patch_id, etag, mutation="environmentPatchCommit"):
+    """check, commit, one poll that finds the patch applied."""
+    return [unchanged(etag), (mutation, {mutation: patch_id}), applied(patch_id)]
+
+
+def staged_commit(patch_id, etag, unmerged=0):
+    """check, stage (merge), commit staged, one poll."""
+    return [unchanged(etag, unmerged), ("environmentStageChanges", dict(environmentStageChanges=dict(id=patch_id))),
+            ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged=patch_id)), applied(patch_id)]
+
+
+def reread_then_commit(patch_id, environment):
+    """After the task's own serviceCreate / volumeCreate: a fresh read of `environment` instead of the check."""
+    return [("environmentConfig", dict(environment=environment)),
+            ("environmentPatchCommit", dict(environmentPatchCommit=patch_id)), applied(patch_id)]

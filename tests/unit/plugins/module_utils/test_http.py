@@ -641,17 +641,22 @@ def test_slow_down_works_with_only_sleep_injected(server):
     finally:
         client.close()
     assert waits[:2] == pytest.approx([5.0, 2.0], abs=0.2)
-    assert all(wait <= 0.001 for wait in waits[2:])  # only throttle spacing remains
+    assert all(wait <= 0.001 + 1e-9 for wait in waits[2:]), waits  # only throttle spacing remains
     assert len(server.requests) == 4
 
 
-def test_remaining_zero_wait_is_bounded_by_max_retry_wait(server, make_client, fake_time):
-    server.answer(200, headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "3000"}).answer(200)
+def test_remaining_zero_with_a_reset_beyond_max_retry_wait_fails_without_sending(server, make_client, fake_time):
+    server.answer(200, headers={"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "0",
+                                "X-RateLimit-Reset": "3000"}).answer(200)
     client = make_client(server.url, max_retry_wait=60)
     client.request("GET", "/a")
-    client.request("GET", "/b")
-    assert fake_time.waits == [60.0]
-    assert client.stats["throttled_seconds"] == 60.0
+    with pytest.raises(ApiError) as info:
+        client.request("GET", "/b")
+    assert fake_time.waits == [] and len(server.requests) == 1
+    error = info.value
+    assert error.status == 429 and error.code == "rate_limited" and error.retry_after == pytest.approx(3000)
+    assert error.rate_limit["limit"] == 1000
+    assert "no request was sent" in error.message and "max_retry_wait 60 s" in error.message
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from .railway_script import applied, committed, staged_commit, unchanged
 from ansible_collections.railstack.platform.plugins.module_utils import railway_config as engine
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext
@@ -159,7 +160,7 @@ def test_ids_read_project_and_environment_in_one_query(railway_script):
 
 def test_names_read_the_project_then_the_environment(railway_script):
     script = railway_script(
-        ("workspaces", dict(me=dict(workspaces=[dict(id="ws", name="ws")]))),
+        ("workspaces", dict(apiToken=dict(workspaces=[dict(id="ws", name="ws")]))),
         ("projects", dict(projects=dict(edges=[dict(node=project())], pageInfo=dict(hasNextPage=False, endCursor=None)))),
         ("environmentConfig", dict(environment=environment(dict(services={API: {}})))),
     )
@@ -183,7 +184,7 @@ def test_more_than_a_page_of_services_is_read_to_the_end(railway_script):
 
 def test_an_unknown_environment_fails_naming_the_option(railway_script):
     railway_script(
-        ("workspaces", dict(me=dict(workspaces=[dict(id="ws", name="ws")]))),
+        ("workspaces", dict(apiToken=dict(workspaces=[dict(id="ws", name="ws")]))),
         ("projects", dict(projects=dict(edges=[dict(node=project())], pageInfo=dict(hasNextPage=False, endCursor=None)))),
     )
     with pytest.raises(engine.TaskFailed) as failure:
@@ -193,7 +194,7 @@ def test_an_unknown_environment_fails_naming_the_option(railway_script):
 
 def test_check_mode_without_the_project_plans_from_nothing(railway_script):
     script = railway_script(
-        ("workspaces", dict(me=dict(workspaces=[dict(id="ws", name="ws")]))),
+        ("workspaces", dict(apiToken=dict(workspaces=[dict(id="ws", name="ws")]))),
         ("projects", dict(projects=dict(edges=[], pageInfo=dict(hasNextPage=False, endCursor=None)))),
     )
     ctx = TaskContext({}, check_mode=True)
@@ -212,49 +213,132 @@ def planner_setting(replicas):
     return planner
 
 
-def test_one_patch_commit_when_nothing_is_staged(railway_script):
-    script = railway_script(("environmentPatchCommit", dict(environmentPatchCommit="patch-1")))
-    outcome = engine.commit(TaskContext({}), client(), state(dict(services={API: {}})), planner_setting(2), "msg")
+def ctx_with(**params):
+    return TaskContext(dict(dict(staged_changes="refuse"), **params))
+
+
+def test_one_patch_commit_checked_before_and_waited_for_after(railway_script):
+    script = railway_script(*committed("patch-1", "etag-1"))
+    outcome = engine.commit(ctx_with(), client(), state(dict(services={API: {}})), planner_setting(2), "msg")
     script.done()
-    assert outcome == dict(staged=False, patch_id="patch-1")
-    assert script.sent[0][2] == dict(environmentId=EID, commitMessage="msg",
+    assert outcome == dict(staged=False, patch_id="patch-1", committed=True)
+    assert [name for dummy, name, dummy2 in script.sent] == ["environmentGuard", "environmentPatchCommit", "environmentPatch"]
+    assert script.sent[1][2] == dict(environmentId=EID, commitMessage="msg",
                                      patch=dict(services={API: dict(deploy=dict(numReplicas=2))}))
 
 
-def test_staged_work_is_merged_then_committed_never_replaced(railway_script):
-    script = railway_script(("environmentStageChanges", dict(environmentStageChanges=dict(id="staged-1"))),
-                            ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged="staged-1")))
-    ctx = TaskContext({})
+def test_the_commit_waits_with_back_off_until_the_patch_is_applied(railway_script):
+    script = railway_script(unchanged("etag-1"), ("environmentPatchCommit", dict(environmentPatchCommit="p")),
+                            applied("p", status="APPLYING"), applied("p", status="APPLYING"), applied("p"))
+    engine.commit(ctx_with(), client(), state(dict(services={API: {}})), planner_setting(2), "msg")
+    script.done()
+    assert script.slept == list(engine.PATCH_POLL_DELAYS[:3]) and script.slept == sorted(script.slept)
+
+
+def test_a_patch_still_applying_after_the_timeout_fails_saying_to_rerun(railway_script, monkeypatch):
+    monkeypatch.setattr(engine, "PATCH_TIMEOUT", 1.0)
+    railway_script(unchanged("etag-1"), ("environmentPatchCommit", dict(environmentPatchCommit="p")),
+                   *[applied("p", status="APPLYING")] * 3)
+    with pytest.raises(engine.TaskFailed) as failure:
+        engine.commit(ctx_with(), client(), state(dict(services={API: {}})), planner_setting(2), "msg")
+    assert "still applying patch p to environment production" in failure.value.msg and "Rerun" in failure.value.msg
+
+
+def test_a_refused_patch_fails_naming_the_service_and_the_setting(railway_script):
+    error = "Invalid environment config patch: services.%s.deploy.cronSchedule: '* * * * *' runs more often than every 5 minutes" % API
+    railway_script(*committed("p", "etag-1")[:2], applied("p", error=error))
+    with pytest.raises(engine.TaskFailed) as failure:
+        engine.commit(ctx_with(), client(), state(dict(services={API: {}})), planner_setting(2), "msg")
+    assert failure.value.msg.startswith("services.api.deploy.cronSchedule: ")
+    assert API not in failure.value.msg and "environment production" in failure.value.msg and "nothing of it was applied" in failure.value.msg
+
+
+def test_foreign_staged_work_is_refused_before_any_write_by_default(railway_script):
+    staged = dict(services={WORKER: dict(deploy=dict(numReplicas=3))}, sharedVariables=dict(FOO=dict(value="x")))
+    script = railway_script(("environmentStagedChanges", dict(environmentStagedChanges=dict(id="s", patch=staged))))
+    with pytest.raises(engine.TaskFailed) as failure:
+        engine.commit(ctx_with(), client(), state(dict(services={API: {}}), unmerged=2), planner_setting(2), "msg")
+    script.done()
+    assert script.mutations == []
+    message = failure.value.msg
+    assert message.startswith("staged_changes: environment production has 2 staged change(s)")
+    assert "services worker" in message and "shared variables FOO" in message
+    assert "staged_changes=commit" in message and "staged_changes=stage" in message
+
+
+def test_foreign_staged_work_refused_in_check_mode_too_and_nothing_to_do_is_fine(railway_script):
+    railway_script(("environmentStagedChanges", dict(environmentStagedChanges=dict(id="s", patch={}))))
+    with pytest.raises(engine.TaskFailed):
+        engine.commit(TaskContext(dict(staged_changes="refuse"), check_mode=True), client(),
+                      state(dict(services={API: {}}), unmerged=1), planner_setting(2), "m")
+    script = railway_script()
+    outcome = engine.commit(ctx_with(), client(), state(dict(services={API: dict(deploy=dict(numReplicas=2))}), unmerged=1),
+                            planner_setting(2), "m")
+    assert outcome["patch_id"] is None and script.sent == []
+
+
+def test_staged_changes_commit_merges_then_commits_with_a_warning(railway_script):
+    script = railway_script(*staged_commit("staged-1", "etag-1", unmerged=2))
+    ctx = ctx_with(staged_changes="commit")
     outcome = engine.commit(ctx, client(), state(dict(services={API: {}}), unmerged=2), planner_setting(2), "msg")
     script.done()
-    assert outcome == dict(staged=True, patch_id="staged-1")
-    assert script.sent[0][2] == dict(environmentId=EID, merge=True, input=dict(services={API: dict(deploy=dict(numReplicas=2))}))
-    assert script.sent[1][2] == dict(environmentId=EID, commitMessage="msg", skipDeploys=False)
+    assert outcome == dict(staged=True, patch_id="staged-1", committed=True)
+    assert script.sent[1][2] == dict(environmentId=EID, merge=True, input=dict(services={API: dict(deploy=dict(numReplicas=2))}))
+    assert script.sent[2][2] == dict(environmentId=EID, commitMessage="msg", skipDeploys=False)
     assert any("2 staged change(s)" in w for w in ctx.warnings)
 
 
-def test_skip_deploys_goes_through_staging(railway_script):
-    script = railway_script(("environmentStageChanges", dict(environmentStageChanges=dict(id="s"))),
-                            ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged="s")))
-    engine.commit(TaskContext({}), client(), state(dict(services={API: {}})), planner_setting(2), "msg", skip_deploys=True)
+def test_staged_changes_stage_only_stages(railway_script):
+    script = railway_script(unchanged("etag-1", 1), ("environmentStageChanges", dict(environmentStageChanges=dict(id="s"))))
+    ctx = ctx_with(staged_changes="stage")
+    outcome = engine.commit(ctx, client(), state(dict(services={API: {}}), unmerged=1), planner_setting(2), "msg")
     script.done()
-    assert script.sent[1][2]["skipDeploys"] is True
+    assert outcome == dict(staged=True, patch_id=None, committed=False)
+    assert script.mutations == ["environmentStageChanges"] and any("not committed" in w for w in ctx.warnings)
+
+
+def test_skip_deploys_goes_through_staging(railway_script):
+    script = railway_script(*staged_commit("s", "etag-1"))
+    engine.commit(ctx_with(), client(), state(dict(services={API: {}})), planner_setting(2), "msg", skip_deploys=True)
+    script.done()
+    assert script.sent[2][2]["skipDeploys"] is True
+
+
+@pytest.mark.parametrize("guard, what", [
+    (unchanged("etag-2"), "configEtag"),
+    (unchanged("etag-1", pending=["other"]), "being applied"),
+    (unchanged("etag-1", unmerged=1), "staged changes changed"),
+])
+def test_a_concurrent_edit_fails_naming_the_environment_before_any_write(railway_script, guard, what):
+    script = railway_script(guard)
+    with pytest.raises(engine.TaskFailed) as failure:
+        engine.commit(ctx_with(), client(), state(dict(services={API: {}})), planner_setting(2), "msg")
+    assert script.mutations == []
+    assert failure.value.msg.startswith("environment: production changed after this task read it")
+    assert what in failure.value.msg and "rerun" in failure.value.msg
 
 
 def test_no_change_and_check_mode_send_nothing(railway_script):
     script = railway_script()
-    assert engine.commit(TaskContext({}), client(), state(dict(services={API: dict(deploy=dict(numReplicas=2))})),
+    assert engine.commit(ctx_with(), client(), state(dict(services={API: dict(deploy=dict(numReplicas=2))})),
                          planner_setting(2), "m")["patch_id"] is None
     assert engine.commit(TaskContext({}, check_mode=True), client(), state(dict(services={API: {}})), planner_setting(3),
                          "m")["patch_id"] is None
     assert script.sent == []
 
 
+def no_pending(data):
+    return dict(data, environmentPatches=dict(edges=[]))
+
+
 def test_a_lost_commit_that_landed_is_not_sent_again(railway_script):
     lost = ApiError("lost", provider="Railway", lost_response=True)
-    script = railway_script(("environmentPatchCommit", lost),
-                            ("environmentConfig", dict(environment=environment(dict(services={API: dict(deploy=dict(numReplicas=2))})))))
-    outcome = engine.commit(TaskContext({}), client(), state(dict(services={API: {}})), planner_setting(2), "m")
+    script = railway_script(unchanged("etag-1"), ("environmentPatchCommit", lost),
+                            ("environmentConfig", dict(environment=environment(dict(services={API: dict(deploy=dict(numReplicas=2))})),
+                                                       environmentPatches=dict(edges=[dict(node=dict(id="p", status="APPLYING"))]))),
+                            applied("p"),
+                            ("environmentConfig", no_pending(dict(environment=environment(dict(services={API: dict(deploy=dict(numReplicas=2))}))))))
+    outcome = engine.commit(ctx_with(), client(), state(dict(services={API: {}})), planner_setting(2), "m")
     script.done()
     assert script.mutations == ["environmentPatchCommit"]
     assert outcome["patch_id"] is None
@@ -262,15 +346,63 @@ def test_a_lost_commit_that_landed_is_not_sent_again(railway_script):
 
 def test_a_lost_commit_that_did_not_land_sends_only_what_is_missing(railway_script):
     lost = ApiError("lost", provider="Railway", lost_response=True)
-    script = railway_script(("environmentPatchCommit", lost),
+    script = railway_script(unchanged("etag-1"), ("environmentPatchCommit", lost),
                             ("environmentConfig", dict(environment=environment(dict(services={API: {}})))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="patch-2")))
-    outcome = engine.commit(TaskContext({}), client(), state(dict(services={API: {}})), planner_setting(2), "m")
+                            ("environmentPatchCommit", dict(environmentPatchCommit="patch-2")), applied("patch-2"))
+    outcome = engine.commit(ctx_with(), client(), state(dict(services={API: {}})), planner_setting(2), "m")
     script.done()
     assert outcome["patch_id"] == "patch-2"
 
 
 def test_other_errors_are_not_retried(railway_script):
-    railway_script(("environmentPatchCommit", ApiError("Railway: Invalid environment config patch", provider="Railway")))
+    railway_script(unchanged("etag-1"), ("environmentPatchCommit", ApiError("Railway: Invalid environment config patch", provider="Railway")))
     with pytest.raises(ApiError):
-        engine.commit(TaskContext({}), client(), state(dict(services={API: {}})), planner_setting(2), "m")
+        engine.commit(ctx_with(), client(), state(dict(services={API: {}})), planner_setting(2), "m")
+
+
+# ---------------------------------------------------------------------------------------- pending patches, sealed variables
+
+def test_a_read_waits_for_patches_still_applying_then_reads_again(railway_script):
+    pending = dict(project=project(), environment=environment(dict(services={})),
+                   environmentPatches=dict(edges=[dict(node=dict(id="old", status="APPLYING")),
+                                                  dict(node=dict(id="older", status="COMMITTED"))]))
+    script = railway_script(("environmentState", pending), applied("old", status="APPLYING"), applied("old"),
+                            ("environmentConfig", no_pending(dict(environment=environment(dict(services={API: {}}))))))
+    found = engine.read_state(TaskContext({}), client(), PID, EID)
+    script.done()
+    assert found.instance(API) == {}
+
+
+def sealed_listing(*entries):
+    return dict(edges=[dict(node=dict(name=n, serviceId=s, isSealed=sealed)) for n, s, sealed in entries],
+                pageInfo=dict(hasNextPage=False))
+
+
+@pytest.mark.parametrize("listed_in_config", [True, False])
+def test_a_sealed_variable_exists_whether_or_not_config_lists_it(railway_script, listed_in_config):
+    variables = dict(PLAIN=dict(value="p"))
+    if listed_in_config:
+        variables["KEY"] = dict(value="*******", isSealed=True)
+    answer = environment(dict(services={API: dict(variables=variables)}, sharedVariables={}))
+    answer["variables"] = sealed_listing(("KEY", API, True), ("PLAIN", API, False), ("SHARED_KEY", None, True),
+                                         ("GONE", WORKER, True))
+    railway_script(("environmentState", dict(project=project(), environment=answer)))
+    found = engine.read_state(TaskContext({}), client(), PID, EID)
+    assert found.instance(API)["variables"]["KEY"]["isSealed"] is True
+    assert found.config["sharedVariables"]["SHARED_KEY"] == dict(isSealed=True)
+    assert found.instance(WORKER) is None                  # no instance: nothing invented
+    plan = Plan(found)
+    plan.service(API, dict(variables=dict(KEY=dict(isSealed=True))))
+    assert not plan.changed
+
+
+def test_sealed_variables_beyond_the_first_page_are_read_too(railway_script):
+    answer = environment(dict(services={API: dict(variables={})}))
+    answer["variables"] = dict(edges=[dict(node=dict(name="A", serviceId=API, isSealed=False))],
+                               pageInfo=dict(hasNextPage=True, endCursor="c1"))
+    script = railway_script(("environmentState", dict(project=project(), environment=answer)),
+                            ("environmentVariables", dict(environment=dict(variables=sealed_listing(("LATE", API, True))))))
+    found = engine.read_state(TaskContext({}), client(), PID, EID)
+    script.done()
+    assert script.sent[1][2] == dict(id=EID, first=engine.PAGE_SIZE, after="c1")
+    assert found.instance(API)["variables"] == dict(LATE=dict(isSealed=True))

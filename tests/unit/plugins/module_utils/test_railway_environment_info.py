@@ -67,7 +67,7 @@ def test_unknown_source_environment_fails_before_any_write_naming_candidates(rai
 
 
 def test_environment_check_mode_when_project_does_not_exist_yet(railway_script):
-    script = railway_script(("workspaces", dict(me=dict(workspaces=[dict(id=WS, name="w")]))),
+    script = railway_script(("workspaces", dict(apiToken=dict(workspaces=[dict(id=WS, name="w")]))),
                             ("projects", dict(projects=dict(edges=[], pageInfo=dict(hasNextPage=False, endCursor=None)))))
     result = run(railway_environment, env_params(project="new-project"), check_mode=True)
     script.done()
@@ -77,7 +77,7 @@ def test_environment_check_mode_when_project_does_not_exist_yet(railway_script):
 
 
 def test_environment_missing_project_fails_naming_field(railway_script):
-    railway_script(("workspaces", dict(me=dict(workspaces=[dict(id=WS, name="w")]))),
+    railway_script(("workspaces", dict(apiToken=dict(workspaces=[dict(id=WS, name="w")]))),
                    ("projects", dict(projects=dict(edges=[], pageInfo=dict(hasNextPage=False, endCursor=None)))))
     result = run(railway_environment, env_params(project="nope"))
     assert result["failed"] is True

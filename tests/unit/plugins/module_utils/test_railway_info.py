@@ -84,7 +84,7 @@ def test_by_id_alone_reads_rules_in_a_second_query(railway_script):
 
 def test_by_name_reads_projects_and_rules_together(railway_script):
     other = project("44444444-4444-4444-8444-444444444444", "other")
-    script = railway_script(("workspaces", dict(me=dict(workspaces=[dict(id=WS, name="ws")]))),
+    script = railway_script(("workspaces", dict(apiToken=dict(workspaces=[dict(id=WS, name="ws")]))),
                             ("projectsInfo", page(other, project())))
     result = run(params(project="prela"))
     script.done()

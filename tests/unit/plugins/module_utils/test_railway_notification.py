@@ -71,7 +71,7 @@ def test_update_sends_only_what_differs(railway_script):
 
 
 def test_workspace_rule_is_not_confused_with_the_project_rule(railway_script):
-    script = railway_script(("workspaces", dict(me=dict(workspaces=[dict(id=WS, name="ws")]))),
+    script = railway_script(("workspaces", dict(apiToken=dict(workspaces=[dict(id=WS, name="ws")]))),
                             ("notificationRules", rules(rule())),
                             ("notificationRuleCreate", dict(notificationRuleCreate=rule("r-9", project_id=None))))
     result = run(params(project=None))

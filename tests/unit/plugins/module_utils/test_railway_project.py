@@ -28,7 +28,7 @@ def project(**overrides):
 
 
 def workspaces(*ids):
-    return dict(me=dict(workspaces=[dict(id=i, name="ws %s" % i[:4]) for i in ids]))
+    return dict(apiToken=dict(workspaces=[dict(id=i, name="ws %s" % i[:4]) for i in ids]))
 
 
 def projects_page(*nodes):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 
+from .railway_script import committed, reread_then_commit, staged_commit
 from ansible_collections.railstack.platform.plugins.module_utils import railway_service, railway_services
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
@@ -64,7 +65,7 @@ def test_creates_a_missing_service_then_writes_everything_in_one_patch(railway_s
     script = railway_script(
         ("environmentState", state_answer(dict(services={PG: PG_CONFIG}), services=(("Postgres", PG),))),
         ("serviceCreate", lambda v: dict(serviceCreate=dict(id=NEWID, name=v["input"]["name"]))),
-        ("environmentPatchCommit", dict(environmentPatchCommit="patch-1")),
+        *reread_then_commit("patch-1", state_answer(dict(services={PG: PG_CONFIG}))["environment"]),
     )
     params = base(services=[item("web", source=dict(image="nginx:1.27"), deploy=dict(num_replicas=2, healthcheck_path="/health"),
                                  tcp_proxy_port=8080, variables={"DB": "${{Postgres.DATABASE_URL}}", "PORT": 8080, "DEBUG": False})])
@@ -72,14 +73,14 @@ def test_creates_a_missing_service_then_writes_everything_in_one_patch(railway_s
     script.done()
     assert result["changed"] is True, result
     assert script.sent[1][2] == dict(input=dict(projectId=PID, name="web", environmentId=EID))     # no source: nothing deploys yet
-    patch = script.sent[2][2]["patch"]
+    patch = script.sent[3][2]["patch"]
     assert patch == dict(services={NEWID: dict(
         isCreated=True, source=dict(image="nginx:1.27"), deploy=dict(numReplicas=2, healthcheckPath="/health"),
         networking=dict(tcpProxies={"8080": {}}),
         variables=dict(DB=dict(value="${{Postgres.DATABASE_URL}}"), PORT=dict(value="8080"), DEBUG=dict(value="false")))})
     web = result["services"][0]
     assert web["id"] == NEWID and web["created"] and web["tcp_proxy_ports"] == [8080] and web["variables"] == ["DB", "DEBUG", "PORT"]
-    assert result["api_requests"] == 3
+    assert result["api_requests"] == 5       # read, create, read again (the create changed it), commit, one poll
 
 
 def test_second_run_is_one_read(railway_script):
@@ -96,10 +97,10 @@ def test_second_run_is_one_read(railway_script):
 def test_only_given_settings_change_and_image_replaces_repo(railway_script):
     config = dict(services={API: dict(source=dict(repo="prela/api", branch="main"), deploy=dict(numReplicas=1, startCommand="x"))})
     script = railway_script(("environmentState", state_answer(config)),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e1"))
     result = run(railway_service, single(source=dict(image="ghcr.io/prela/api:2"), deploy=dict(num_replicas=3)))
     script.done()
-    assert script.sent[1][2]["patch"] == dict(services={API: dict(
+    assert script.sent[2][2]["patch"] == dict(services={API: dict(
         source=dict(image="ghcr.io/prela/api:2", repo=None, branch=None), deploy=dict(numReplicas=3))})
     assert result["diff"]["before"]["deploy"] == dict(numReplicas=1)
     assert result["diff"]["after"]["source"] == dict(image="ghcr.io/prela/api:2")
@@ -110,10 +111,10 @@ def test_empty_strings_remove_settings_and_maps_are_exact(railway_script):
                                                                                                "europe-west4": dict(numReplicas=1)}),
                                       networking=dict(tcpProxies={"5432": {}}))})
     script = railway_script(("environmentState", state_answer(config)),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e1"))
     run(railway_service, single(deploy=dict(cron_schedule="", multi_region_config={"us-west2": 2, "us-east4": "1"}), tcp_proxy_port=6379))
     script.done()
-    assert script.sent[1][2]["patch"] == dict(services={API: dict(
+    assert script.sent[2][2]["patch"] == dict(services={API: dict(
         deploy=dict(cronSchedule=None, multiRegionConfig={"europe-west4": None, "us-east4": dict(numReplicas=1)}),
         networking=dict(tcpProxies={"5432": None, "6379": {}}))})
 
@@ -121,11 +122,11 @@ def test_empty_strings_remove_settings_and_maps_are_exact(railway_script):
 def test_registry_password_is_written_once_and_never_shown(railway_script):
     password = "ghcr-token-abcdef123456"
     script = railway_script(("environmentState", state_answer(dict(services={API: {}}))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e1"))
     creds = dict(username="bot", password=password, update_password="on_create")
     result = run(railway_service, single(source=dict(image="ghcr.io/prela/api:1", registry_credentials=creds)), secrets={password})
     script.done()
-    assert script.sent[1][2]["patch"]["services"][API]["deploy"]["registryCredentials"] == dict(username="bot", password=password)
+    assert script.sent[2][2]["patch"]["services"][API]["deploy"]["registryCredentials"] == dict(username="bot", password=password)
     assert password not in repr(result)
     assert result["service"]["source"]["registry_username"] == "bot"
     # Railway never shows the password back: the next run compares the user name only.
@@ -156,7 +157,7 @@ def test_references_may_name_services_and_variables_of_the_same_run(railway_scri
     script = railway_script(("environmentState", state_answer(dict(services={}), services=())),
                             ("serviceCreate", dict(serviceCreate=dict(id=NEWID, name="api"))),
                             ("serviceCreate", dict(serviceCreate=dict(id=PG, name="worker"))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *reread_then_commit("p", state_answer(dict(services={}))["environment"]))
     result = run(railway_services, base(services=[
         item("api", variables={"PORT": "8080", "SELF": "${{RAILWAY_PRIVATE_DOMAIN}}:${{PORT}}"}),
         item("worker", variables={"API": "http://${{api.RAILWAY_PRIVATE_DOMAIN}}:${{api.PORT}}"})]))
@@ -170,7 +171,7 @@ def test_lost_create_is_found_again_not_repeated(railway_script):
         ("environmentState", state_answer(dict(services={}), services=())),
         ("serviceCreate", lost),
         ("projectServices", dict(project=dict(services=dict(edges=[dict(node=dict(id=NEWID, name="web"))], pageInfo=PAGE)))),
-        ("environmentPatchCommit", dict(environmentPatchCommit="p")),
+        *reread_then_commit("p", state_answer(dict(services={}))["environment"]),
     )
     result = run(railway_services, base(services=[item("web", deploy=dict(num_replicas=2))]))
     script.done()
@@ -180,22 +181,22 @@ def test_lost_create_is_found_again_not_repeated(railway_script):
 
 def test_absent_deletes_after_the_patch(railway_script):
     script = railway_script(("environmentState", state_answer(dict(services={API: dict(deploy=dict(numReplicas=1)), PG: {}}))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")),
+                            *committed("p", "e1"),
                             ("serviceDelete", dict(serviceDelete=True)))
     result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2)),
                                                   item("Postgres", state="absent", scope="project")]))
     script.done()
-    assert script.sent[2][2] == dict(id=PG)                 # no environmentId: every environment
+    assert script.sent[4][2] == dict(id=PG)                 # no environmentId: every environment
     assert result["services"][1] == dict(id=PG, name="Postgres", state="absent", scope="project", changed=True)
 
 
 def test_absent_in_the_environment_is_an_instance_delete_in_the_same_patch(railway_script):
     script = railway_script(("environmentState", state_answer(dict(services={API: dict(deploy=dict(numReplicas=1)), PG: {}}))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e1"))
     result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2)), item("Postgres", state="absent")]))
     script.done()
     assert script.mutations == ["environmentPatchCommit"]        # no serviceDelete: it could reach other environments
-    assert script.sent[1][2]["patch"]["services"] == {API: dict(deploy=dict(numReplicas=2)), PG: dict(isDeleted=True)}
+    assert script.sent[2][2]["patch"]["services"] == {API: dict(deploy=dict(numReplicas=2)), PG: dict(isDeleted=True)}
     assert result["services"][1] == dict(id=PG, name="Postgres", state="absent", scope="environment", changed=True)
 
     script = railway_script(("environmentState", state_answer(dict(services={API: dict(deploy=dict(numReplicas=2))}))))
@@ -266,11 +267,20 @@ def test_single_module_messages_name_the_option_itself(railway_script):
     assert result["msg"].startswith("deploy.num_replicas:") and script.sent == []
 
 
-def test_staged_work_pending_is_merged_and_committed(railway_script):
+def test_staged_work_pending_is_refused_by_default(railway_script):
     script = railway_script(("environmentState", state_answer(dict(services={API: {}}), unmerged=1)),
-                            ("environmentStageChanges", dict(environmentStageChanges=dict(id="s"))),
-                            ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged="s")))
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(
+                                id="s", patch=dict(services={PG: dict(deploy=dict(numReplicas=3))})))))
     result = run(railway_service, single(deploy=dict(num_replicas=2)))
     script.done()
+    assert result["failed"] and script.mutations == []
+    assert result["msg"].startswith("staged_changes: environment production has 1 staged change(s)") and "services Postgres" in result["msg"]
+
+
+def test_staged_work_pending_is_merged_and_committed_when_asked(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={API: {}}), unmerged=1)),
+                            *staged_commit("s", "e1", unmerged=1))
+    result = run(railway_service, single(deploy=dict(num_replicas=2), staged_changes="commit"))
+    script.done()
     assert result["staged"] is True and result["warnings"]
-    assert script.sent[1][2]["merge"] is True
+    assert script.sent[2][2]["merge"] is True

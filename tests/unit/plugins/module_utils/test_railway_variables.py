@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from .railway_script import committed, staged_commit
 from ansible_collections.railstack.platform.plugins.module_utils import railway_variables as module
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, execute
 
@@ -46,7 +47,7 @@ def run(p, check_mode=False):
 
 
 def patch_of(script):
-    return script.sent[-1][2]["patch"]
+    return [v for dummy, name, v in script.sent if name == "environmentPatchCommit"][-1]["patch"]
 
 
 # ---------------------------------------------------------------------------------------- the reference checker
@@ -88,7 +89,7 @@ def test_check_references_raises_with_every_problem():
 
 def test_sets_variables_in_one_patch_and_second_run_is_one_read(railway_script):
     script = railway_script(("environmentState", answer(config())),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(params(variables={"DATABASE_URL": "${{Postgres.DATABASE_URL}}", "PORT": 8080}))
     script.done()
     assert patch_of(script) == dict(services={API: dict(variables=dict(
@@ -111,7 +112,7 @@ def test_typo_fails_before_any_write(railway_script):
 
 def test_generate_makes_a_secret_once_and_keeps_it(railway_script):
     script = railway_script(("environmentState", answer(config())),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(params(variables={"APP_KEY": {"generate": {"length": 40, "alphabet": "abcdefghijklmnop"}}}))
     script.done()
     made = patch_of(script)["services"][API]["variables"]["APP_KEY"]["value"]
@@ -125,14 +126,14 @@ def test_generate_makes_a_secret_once_and_keeps_it(railway_script):
 
 def test_sealed_is_written_when_missing_then_never_compared(railway_script):
     script = railway_script(("environmentState", answer(config())),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     run(params(variables={"STRIPE_KEY": {"value": "sk_test_abcdefgh", "sealed": True}}))
     assert patch_of(script)["services"][API]["variables"]["STRIPE_KEY"] == dict(value="sk_test_abcdefgh", isSealed=True)
     sealed = config(dict(STRIPE_KEY=dict(value="*******", isSealed=True)))
     script = railway_script(("environmentState", answer(sealed)))
     assert run(params(variables={"STRIPE_KEY": {"value": "sk_test_other123", "sealed": True}}))["changed"] is False
     script.done()
-    script = railway_script(("environmentState", answer(sealed)), ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    script = railway_script(("environmentState", answer(sealed)), *committed("p", "e"))
     result = run(params(variables={"STRIPE_KEY": {"value": "sk_test_other123", "sealed": True}}, update_mode="always"))
     assert result["updated"] == ["STRIPE_KEY"]
     assert patch_of(script)["services"][API]["variables"]["STRIPE_KEY"] == dict(value="sk_test_other123")
@@ -140,7 +141,7 @@ def test_sealed_is_written_when_missing_then_never_compared(railway_script):
 
 def test_an_existing_variable_can_be_sealed_but_not_unsealed(railway_script):
     script = railway_script(("environmentState", answer(config(dict(K=dict(value="v1234"))))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     run(params(variables={"K": {"value": "v1234", "sealed": True}}))
     assert patch_of(script)["services"][API]["variables"]["K"] == dict(isSealed=True)
     script = railway_script(("environmentState", answer(config(dict(K=dict(value="*", isSealed=True))))))
@@ -150,7 +151,7 @@ def test_an_existing_variable_can_be_sealed_but_not_unsealed(railway_script):
 
 def test_on_create_leaves_existing_values(railway_script):
     script = railway_script(("environmentState", answer(config(dict(A=dict(value="old1"))))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(params(variables={"A": "new1", "B": "bee2"}, update_mode="on_create"))
     assert patch_of(script) == dict(services={API: dict(variables=dict(B=dict(value="bee2")))})
     assert result["added"] == ["B"] and result["updated"] == []
@@ -158,7 +159,7 @@ def test_on_create_leaves_existing_values(railway_script):
 
 def test_exclusive_removes_the_unlisted(railway_script):
     script = railway_script(("environmentState", answer(config(dict(A=dict(value="a"), B=dict(value="b"))))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(params(variables={"A": "a"}, exclusive=True))
     assert patch_of(script) == dict(services={API: dict(variables=dict(B=None))})
     assert result["removed"] == ["B"]
@@ -166,17 +167,16 @@ def test_exclusive_removes_the_unlisted(railway_script):
 
 def test_absent_removes_names_and_skip_deploys_stages(railway_script):
     script = railway_script(("environmentState", answer(config(dict(A=dict(value="a"), B=dict(value="b"))))),
-                            ("environmentStageChanges", dict(environmentStageChanges=dict(id="s"))),
-                            ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged="s")))
+                            *staged_commit("s", "e"))
     result = run(params(state="absent", names=["A", "GONE"], skip_deploys=True))
     script.done()
-    assert script.sent[1][2]["input"] == dict(services={API: dict(variables=dict(A=None))})
-    assert script.sent[2][2]["skipDeploys"] is True and result["staged"] is True and result["removed"] == ["A"]
+    assert script.sent[2][2]["input"] == dict(services={API: dict(variables=dict(A=None))})
+    assert script.sent[3][2]["skipDeploys"] is True and result["staged"] is True and result["removed"] == ["A"]
 
 
 def test_shared_variables_and_their_references(railway_script):
     script = railway_script(("environmentState", answer(config(shared=dict(SENTRY_DSN=dict(value="https://x"))))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(params(service=None, variables={"DSN_COPY": "${{shared.SENTRY_DSN}}", "DB": "${{Postgres.DATABASE_URL}}"}))
     script.done()
     assert patch_of(script) == dict(sharedVariables=dict(DSN_COPY=dict(value="${{shared.SENTRY_DSN}}"),
@@ -186,7 +186,7 @@ def test_shared_variables_and_their_references(railway_script):
 
 def test_diff_masks_values_and_marks_changes(railway_script):
     railway_script(("environmentState", answer(config(dict(A=dict(value="old-value-1"))))),
-                   ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                   *committed("p", "e"))
     result = run(params(variables={"A": "new-value-2"}))
     assert result["diff"] == dict(before=dict(A=dict(value="********")), after=dict(A=dict(value="******** (changed)")))
     assert "old-value-1" not in repr(result) and "new-value-2" not in repr(result)
@@ -245,7 +245,7 @@ def test_a_service_left_on_a_rollbacks_variables_is_deployed_again_with_the_conf
 
 def test_a_variable_change_deploys_a_rolled_back_service_anyway(railway_script):
     script = railway_script(("environmentState", rolled_back(config(dict(PORT=dict(value="8080"))))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(params(variables={"PORT": 9090}))
     script.done()
     assert script.mutations == ["environmentPatchCommit"] and result["redeployed_after_rollback"] is None

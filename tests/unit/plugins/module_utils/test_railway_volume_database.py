@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from .railway_script import applied, committed, reread_then_commit, unchanged
 from ansible_collections.railstack.platform.plugins.module_utils import railway_database, railway_volume
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, execute
@@ -62,12 +63,12 @@ def test_volume_created_detached_then_sized_and_mounted_in_one_patch(railway_scr
     script = railway_script(("environmentState", answer(dict(services={API: {}}))),
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="api-volume"))),
                             ("volumeUpdate", dict(volumeUpdate=dict(id=VOL, name="uploads"))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(railway_volume, volume_params(name="uploads", size_mb=10000, backup_schedules=["DAILY"], region="europe-west4"))
     script.done()
     assert script.sent[1][2] == dict(input=dict(projectId=PID, serviceId=API, mountPath="/data", environmentId=None,
                                                 region="europe-west4"))
-    assert script.sent[3][2]["patch"] == dict(
+    assert script.sent[4][2]["patch"] == dict(
         volumes={VOL: dict(isCreated=True, sizeMB=10000, region="europe-west4")},
         services={API: dict(volumeMounts={VOL: dict(mountPath="/data", backupSchedules=["DAILY"])})})
     assert result["volume"]["id"] == VOL and result["volume"]["name"] == "uploads" and result["volume"]["size_mb"] == 10000
@@ -94,18 +95,18 @@ def test_volume_lost_create_is_found_again(railway_script):
                             ("volumeCreate", ApiError("lost", provider="Railway", lost_response=True)),
                             ("project", dict(project=dict(volumes=dict(edges=[dict(node=dict(id=other, name="old")),
                                                                               dict(node=dict(id=VOL, name="api-volume"))])))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(railway_volume, volume_params())
     script.done()
     assert script.mutations == ["volumeCreate", "environmentPatchCommit"] and result["volume"]["id"] == VOL
-    assert script.sent[3][2]["patch"]["volumes"] == {VOL: dict(isCreated=True)}
+    assert script.sent[4][2]["patch"]["volumes"] == {VOL: dict(isCreated=True)}
 
 
 def test_volume_mount_path_moves_in_one_patch(railway_script):
     config = dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/data")})}, volumes={VOL: dict(sizeMB=5000)})
-    script = railway_script(("environmentState", answer(config)), ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+    script = railway_script(("environmentState", answer(config)), *committed("p", "e"))
     run(railway_volume, volume_params(mount_path="/var/data"))
-    assert script.sent[1][2]["patch"] == dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/var/data")})})
+    assert script.sent[2][2]["patch"] == dict(services={API: dict(volumeMounts={VOL: dict(mountPath="/var/data")})})
 
 
 def test_volume_bad_mount_path_fails_before_any_request(railway_script):
@@ -120,12 +121,12 @@ def test_postgres_is_built_like_the_template_in_three_writes(railway_script):
     script = railway_script(("environmentState", answer(dict(services={}))),
                             ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Postgres"))),
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="Postgres-volume"))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *reread_then_commit("p", env(dict(services={}))["environment"]))
     result = run(railway_database, db_params(public=True, size_mb=10000))
     script.done()
     assert script.sent[1][2]["input"] == dict(projectId=PID, name="Postgres", environmentId=EID)
     assert script.sent[2][2]["input"] == dict(projectId=PID, serviceId=PG, mountPath="/var/lib/postgresql/data", environmentId=None)
-    patch = script.sent[3][2]["patch"]
+    patch = script.sent[4][2]["patch"]
     service = patch["services"][PG]
     assert service["isCreated"] is True
     assert service["source"] == dict(image="ghcr.io/railwayapp-templates/postgres-ssl:18")
@@ -164,10 +165,10 @@ def test_an_existing_database_is_one_read_and_keeps_its_password(railway_script)
 
 def test_public_false_removes_the_proxy_and_the_public_url(railway_script):
     script = railway_script(("environmentState", answer(built_postgres(), services=(("Postgres", PG),))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     result = run(railway_database, db_params(public=False))
     expected = dict(services={PG: dict(variables=dict(DATABASE_PUBLIC_URL=None), networking=dict(tcpProxies={"5432": None}))})
-    assert script.sent[1][2]["patch"] == expected
+    assert script.sent[2][2]["patch"] == expected
     assert result["public_url_reference"] is None
 
 
@@ -182,19 +183,19 @@ def test_a_template_database_keeps_its_own_values(railway_script):
 
 def test_version_given_upgrades_the_image(railway_script):
     script = railway_script(("environmentState", answer(built_postgres(), services=(("Postgres", PG),))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *committed("p", "e"))
     run(railway_database, db_params(version="17"))
-    assert script.sent[1][2]["patch"]["services"][PG]["source"] == dict(image="ghcr.io/railwayapp-templates/postgres-ssl:17")
+    assert script.sent[2][2]["patch"]["services"][PG]["source"] == dict(image="ghcr.io/railwayapp-templates/postgres-ssl:17")
 
 
 def test_redis_maxmemory_policy_is_in_the_start_command(railway_script):
     script = railway_script(("environmentState", answer(dict(services={}))),
                             ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Redis"))),
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="Redis-volume"))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *reread_then_commit("p", env(dict(services={}))["environment"]))
     result = run(railway_database, db_params(engine="redis", redis_maxmemory="256mb", redis_maxmemory_policy="allkeys-lru"))
     script.done()
-    service = script.sent[3][2]["patch"]["services"][PG]
+    service = script.sent[4][2]["patch"]["services"][PG]
     assert service["source"] == dict(image="redis:8.2.1")
     assert service["deploy"]["startCommand"].endswith("--maxmemory 256mb --maxmemory-policy allkeys-lru\"")
     assert service["volumeMounts"] == {VOL: dict(mountPath="/data")}
@@ -282,7 +283,7 @@ def test_free_plan_second_volume_fails_before_any_write_naming_the_plan(railway_
     script = railway_script(("environmentState", answer(config, volumes=(("api-volume", VOL),), plan="hobby")),
                             ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Redis"))),
                             ("volumeCreate", dict(volumeCreate=dict(id="v2", name="Redis-volume"))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *reread_then_commit("p", env(config)["environment"]))
     assert run(railway_database, db_params(engine="redis"))["changed"] is True
     script.done()
 
@@ -295,18 +296,31 @@ def test_each_engine_gets_its_templates_start_command(railway_script, engine, co
     script = railway_script(("environmentState", answer(dict(services={}))),
                             ("serviceCreate", dict(serviceCreate=dict(id=PG, name=engine))),
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="v"))),
-                            ("environmentPatchCommit", dict(environmentPatchCommit="p")))
+                            *reread_then_commit("p", env(dict(services={}))["environment"]))
     run(railway_database, db_params(engine=engine))
     script.done()
-    assert script.sent[3][2]["patch"]["services"][PG]["deploy"].get("startCommand") == command
+    assert script.sent[4][2]["patch"]["services"][PG]["deploy"].get("startCommand") == command
 
 
 def test_a_refused_patch_deletes_the_volume_it_made_detached(railway_script):
     script = railway_script(("environmentState", answer(dict(services={API: {}}))),
                             ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="api-volume"))),
+                            unchanged("e"),
                             ("environmentPatchCommit", ApiError("Invalid environment config patch: ...", provider="Railway")),
                             ("volumeDelete", dict(volumeDelete=True)))
     result = run(railway_volume, volume_params(size_mb=10000))
     script.done()
     assert result["failed"] and script.mutations == ["volumeCreate", "environmentPatchCommit", "volumeDelete"]
-    assert script.sent[3][2] == dict(volumeId=VOL)
+    assert script.sent[4][2] == dict(volumeId=VOL)
+
+
+def test_a_patch_refused_once_applied_deletes_the_volume_it_made_detached(railway_script):
+    script = railway_script(("environmentState", answer(dict(services={API: {}}))),
+                            ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="api-volume"))),
+                            unchanged("e"), ("environmentPatchCommit", dict(environmentPatchCommit="p")),
+                            applied("p", error="Invalid environment config patch: volumes.%s.sizeMB: ..." % VOL),
+                            ("volumeDelete", dict(volumeDelete=True)))
+    result = run(railway_volume, volume_params(size_mb=10000))
+    script.done()
+    assert result["failed"] and script.mutations == ["volumeCreate", "environmentPatchCommit", "volumeDelete"]
+    assert "sizeMB" in result["msg"] and script.sent[5][2] == dict(volumeId=VOL)

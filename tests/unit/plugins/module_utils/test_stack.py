@@ -365,3 +365,11 @@ def test_check_does_not_change_its_input():
     before = copy.deepcopy(value)
     check(value)
     assert value == before
+
+
+def test_providers_name_what_the_stack_talks_to():
+    assert check(small())["providers"] == ["railway", "cloudflare"]
+    no_dns = small(dns=None, services=[dict(name="api", source=dict(repo="acme/shop"))])
+    assert check(no_dns)["providers"] == ["railway"]
+    prela = check(example("prela"))
+    assert prela["providers"][:3] == ["railway", "stripe", "clerk"] and "cloudflare" in prela["providers"]

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from .railway_script import committed, unchanged
 from ansible_collections.railstack.platform.plugins.module_utils import stripe_webhook_endpoint
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
@@ -266,17 +267,17 @@ def environment_config(**variables):
 
 
 def resolve_steps(**variables):
-    return [("workspaces", dict(me=dict(workspaces=[dict(id=WS, name="ws")]))), ("projects", railway_project()),
+    return [("workspaces", dict(apiToken=dict(workspaces=[dict(id=WS, name="ws")]))), ("projects", railway_project()),
             ("environmentConfig", environment_config(**variables))]
 
 
 def test_the_secret_goes_to_railway_and_never_into_the_result(stripe_script, railway_script):
-    rw = railway_script(*resolve_steps(), ("environmentPatchCommit", dict(environmentPatchCommit="patch-1")))
+    rw = railway_script(*resolve_steps(), *committed("patch-1", "etag-1"))
     script = stripe_script(("GET", "/webhook_endpoints", listing()), ("POST", "/webhook_endpoints", created))
     result = run(params(railway_secret_target=target()))
     script.done()
     rw.done()
-    sent = rw.sent[-1][2]
+    sent = rw.sent[-2][2]
     assert sent["environmentId"] == ENV
     assert sent["patch"] == dict(services={SVC: dict(variables=dict(STRIPE_WEBHOOK_SECRET=dict(value=SECRET)))})
     assert "secret" not in result and "_ansible_no_log" not in result
@@ -295,7 +296,7 @@ def test_existing_endpoint_with_its_variable_set_changes_nothing(stripe_script, 
 
 
 def test_a_missing_variable_rotates_the_secret(stripe_script, railway_script):
-    rw = railway_script(*resolve_steps(OTHER="x"), ("environmentPatchCommit", dict(environmentPatchCommit="patch-1")))
+    rw = railway_script(*resolve_steps(OTHER="x"), *committed("patch-1", "etag-1"))
     script = stripe_script(("GET", "/webhook_endpoints", listing(endpoint())),
                            ("POST", "/webhook_endpoints", created),
                            ("DELETE", "/webhook_endpoints/we_1", dict(id="we_1", deleted=True)))
@@ -315,7 +316,7 @@ def test_no_rotation_when_asked_not_to(stripe_script, railway_script):
 
 
 def test_a_failed_railway_write_takes_the_new_endpoint_back(stripe_script, railway_script):
-    railway_script(*resolve_steps(), ("environmentPatchCommit", ApiError("Railway: Not Authorized %s" % SECRET)))
+    railway_script(*resolve_steps(), unchanged("etag-1"), ("environmentPatchCommit", ApiError("Railway: Not Authorized %s" % SECRET)))
     script = stripe_script(("GET", "/webhook_endpoints", listing(endpoint())), ("POST", "/webhook_endpoints", created),
                            ("DELETE", "/webhook_endpoints/we_new", dict(id="we_new", deleted=True)))
     result = run(params(railway_secret_target=target()))
