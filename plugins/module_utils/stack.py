@@ -704,6 +704,28 @@ class Checker:
         )
 
 
+def requirements(plan: dict) -> dict:
+    """What of an environment's plan needs provider state to be checked (names, sizes, settings; never a value):
+    the volumes with their size, the restart policies, and the custom domains with their DNS zone."""
+    volumes = [dict(where="stack.databases[%s]" % d["name"], service=d["name"], name=None, size_mb=d.get("size_mb"))
+               for d in plan["databases"] if d.get("state", "present") == "present"]
+    present = [r for r in plan["roles"] if r["state"] == "present"]
+    volumes += [dict(where="stack.services[%s].volume" % r["name"], service=r["name"], name=r["volume"].get("name"),
+                     size_mb=r["volume"].get("size_mb")) for r in present if r["volume"]]
+    restarts = []
+    for item in plan["services"]:
+        deploy = item.get("deploy") or {}
+        asked = deploy.get("restart_policy_type") or deploy.get("restart_policy_max_retries") is not None
+        if item.get("state", "present") == "present" and asked:
+            restarts.append(dict(where="stack.services[%s].deploy" % item["name"], service=item["name"],
+                                 type=deploy.get("restart_policy_type"),
+                                 max_retries=deploy.get("restart_policy_max_retries")))
+    domains = [dict(where="stack.services[%s].domains[%s]" % (r["name"], d["domain"]), service=r["name"],
+                    domain=d["domain"], provider=(d.get("dns") or {}).get("provider"), zone=(d.get("dns") or {}).get("zone"))
+               for r in present for d in r["domains"]]
+    return dict(environment=plan["name"], volumes=volumes, restarts=restarts, domains=domains)
+
+
 def _dns_providers(value):
     """The DNS providers (other than manual) named by any `dns` of a plan."""
     found = set()
@@ -758,6 +780,7 @@ def run(ctx):
         notifications=stack["notifications"],
         environment_list=[dict(name=p["name"], source_environment=p["source_environment"], ephemeral=p["ephemeral"])
                           for p in plans],
+        requirements=[requirements(p) for p in plans],
         summary=dict(project=stack["project"]["name"], environments=[
             dict(name=p["name"], databases=[d["name"] for d in p["databases"]], services=p["summary"],
                  webhooks=[h["key"] for h in p["webhooks"]]) for p in plans]),

@@ -93,7 +93,8 @@ def _current_terms(price):
                     usage_type=recurring.get("usage_type"), meter=recurring.get("meter")))
 
 
-def _replace_reasons(params, current):
+def replace_reasons(params, current):
+    """Why the price holding the key must be replaced (its fixed terms change); empty when it need not."""
     desired, actual = _terms(params), _current_terms(current)
     reasons = ["%s changes" % field for field in ("product", "currency", "unit_amount", "recurring")
                if desired[field] != actual[field]]
@@ -147,7 +148,7 @@ def run(ctx, client):
         after = archive(ctx, client, PATH, current)
         return ctx.result(changed=True, price=after, id=after["id"], diff=(_view(current), _view(after)))
 
-    reasons = _replace_reasons(params, current) if current is not None else []
+    reasons = replace_reasons(params, current) if current is not None else []
     if current is not None and not reasons:
         update = _updates(params, current)
         if not update:

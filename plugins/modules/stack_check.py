@@ -135,6 +135,16 @@ environment_list:
   returned: success
   type: list
   elements: dict
+requirements:
+  description:
+    - Per environment checked, what needs the providers' state to be checked, for M(railstack.platform.stack_plan)
+      (names, sizes and settings only, never a variable value).
+    - C(environment); C(volumes) (C(where), C(service), C(name), C(size_mb)) of the databases and services;
+      C(restarts) (C(where), C(service), C(type), C(max_retries)); C(domains) (C(where), C(service), C(domain),
+      C(provider), C(zone)).
+  returned: success
+  type: list
+  elements: dict
 notifications:
   description: The stack's Railway notification rules, checked.
   returned: success

@@ -115,17 +115,19 @@ def test_free_refuses_a_volume_size_before_any_write(project, run_playbook, traf
 
 
 def test_prela_on_free_fails_naming_the_plan_then_converges_on_hobby(sandbox, run_playbook, traffic, railway_plan):
-    """Prela has two databases, so two volumes: Free allows one per project. The task that would make the
-    second fails before its writes, naming the plan; once the workspace is on Hobby the same run converges."""
+    """Prela has two databases, so two volumes: Free allows one per project. The project does not exist yet, so
+    the workspace's plan is read, and the planning pass fails before ANY write, naming the plan and the database
+    whose volume it refuses; once the workspace is on Hobby the same run converges."""
     secrets = dict(CLICKHOUSE_HOST="abc.clickhouse.cloud", CLICKHOUSE_PASSWORD="ch-%s" % unique("pw"))
     sandbox.client.reset()
     railway_plan("free")
     with traffic.window() as free:
         refused = run_playbook(SITE, extra_vars="@examples/prela.yml", env=secrets)
-    assert refused.rc != 0
-    failures = [str(r["result"].get("msg")) for r in refused.results if r["status"] == "failed"]
-    assert any(m.startswith("name: Railway's Free plan allows 1 volume per project") for m in failures), refused
-    assert operations(free).count("volumeCreate") == 1, free.summary()     # Postgres's; none for Redis
+    assert refused.failed == ["Check what needs the providers' state before any write"], refused
+    assert refused.task("Check what needs the providers' state before any write")["msg"].startswith(
+        "stack.databases[Redis]: Railway's Free plan allows 1 volume per project"), refused
+    assert free.mutations == [], free.summary()                  # nothing written: no project, no Stripe object
+    assert "planWorkspaces" in operations(free), free.summary()
     railway_plan("hobby")
     run_playbook(SITE, extra_vars="@examples/prela.yml", env=secrets).assert_ok()
     with traffic.window() as again:

@@ -58,6 +58,20 @@ def test_project_answers_its_plan_to_every_token_that_reads_it(sandbox, plan):
     assert sandbox.gql(PLAN, {"id": project_id}, project_token=token)["project"]["subscriptionType"] == plan
 
 
+@pytest.mark.parametrize("plan_name, answer", [("free", "FREE"), ("trial", "FREE"), ("hobby", "HOBBY"), ("pro", "PRO")])
+def test_the_workspace_answers_its_plan_in_railways_enum_and_not_to_a_project_token(sandbox, plan_name, answer):
+    """Workspace.plan is FREE, HOBBY or PRO (Railway's Plan enum has no trial: a trial answers FREE)."""
+    sandbox.control("POST", "railway/realism", {"plan": plan_name})
+    workspace = sandbox.gql("{ me { workspaces { id plan } } }")["me"]["workspaces"][0]
+    assert workspace["plan"] == answer
+    one = "query($w: String!) { workspace(workspaceId: $w) { plan } }"
+    assert sandbox.gql(one, {"w": workspace["id"]})["workspace"]["plan"] == answer
+    project_id, env, _ = setup(sandbox)
+    token = sandbox.gql("mutation($i: ProjectTokenCreateInput!) { projectTokenCreate(input: $i) }",
+                        {"i": {"projectId": project_id, "environmentId": env, "name": "ci"}})["projectTokenCreate"]
+    assert sandbox.gql_error(one, {"w": workspace["id"]}, project_token=token) == "Not Authorized"
+
+
 def test_a_new_volume_gets_the_plans_first_size(sandbox, plan):
     project_id, env, service = setup(sandbox)
     volume = create_volume(sandbox, project_id, service, environmentId=env)
@@ -126,3 +140,4 @@ def test_trial_has_free_sizes_without_resizing(sandbox):
     volume = create_volume(sandbox, project_id, service, environmentId=env)
     assert sizes(sandbox, env) == {volume: 500}
     assert "cannot be resized on the Trial plan" in refusal(sandbox, env, {"volumes": {volume: {"sizeMB": 1000}}})
+

@@ -53,6 +53,17 @@ def resolve_workspace(_, info, workspaceId):
     return workspace_of(info.context, workspaceId)
 
 
+# Railway's Workspace.plan has no TRIAL (enum Plan: FREE HOBBY PRO); a trialing workspace is taken to say FREE,
+# the stricter reading (docs/sandbox.md, "Realism").
+WORKSPACE_PLANS = {"free": "FREE", "trial": "FREE", "hobby": "HOBBY", "pro": "PRO"}
+
+
+@resolves("Workspace", "plan")
+def resolve_workspace_plan(workspace, info):
+    """The workspace's plan (realism `plan`) in Railway's Plan enum."""
+    return WORKSPACE_PLANS[info.context.realism["plan"]]
+
+
 @resolves("Workspace", "projects")
 def resolve_workspace_projects(workspace, info, **page):
     projects = [p for p in live(info.context.data["projects"]) if p["workspaceId"] == workspace["id"]]
