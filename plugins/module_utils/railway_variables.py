@@ -22,7 +22,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, STAGED_CHANGES_OPTION, Plan, commit, mask_secrets, read_state)
+    DELETE, SECRET_MASK, SECRET_NAME_RE, STAGED_CHANGES_OPTION, Plan, commit, mask_secrets, read_state)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
@@ -78,16 +78,19 @@ def _string(option, value):
     raise TaskFailed("%s: expected a string, a number, a boolean or a dict with value/generate/sealed." % option)
 
 
-# Names of variables whose values are secrets: their values are registered with the task's redactor.
+# Values of variables named like secrets (railway_config.SECRET_NAME_RE) are registered with the task's redactor.
 # Other values (LOG_LEVEL=INFO, SERVICE_NAME=api) are not: masking them wherever they appear as text would
-# also mask service and environment names in results and diffs. No value is ever returned or shown in a
-# diff either way.
-SECRET_NAME_RE = re.compile(r"(KEY|SECRET|TOKEN|PASS|PWD|CREDENTIAL|PRIVATE|AUTH|SALT|SIGNING|CERT|DSN|_URL$|^URL$)", re.I)
+# also mask service and environment names in results and diffs. No value is ever returned; diffs show the
+# values that are not secrets (railway_config.is_secret_variable).
 
 
-def register_secret_values(ctx, specs):
-    """Hide the values of secret-looking, sealed and literal connection-string variables from every output."""
+def register_secret_values(ctx, specs, current=None):
+    """Hide the values of secret-looking, sealed and literal connection-string variables from every output,
+    and the values Railway has for generated secrets (`current`: the variables Railway has)."""
     for spec in specs or ():
+        have = (current or {}).get(spec.name)
+        if spec.generate and isinstance(have, dict) and have.get("value"):
+            ctx.redactor.add(have["value"])
         if spec.value is None or spec.value.startswith("${{"):
             continue
         if spec.sealed or SECRET_NAME_RE.search(spec.name) or "://" in spec.value:
@@ -370,8 +373,8 @@ def run(ctx):
     before_view = mask_secrets("variables", current)
     after_view = mask_secrets("variables", after_vars)
     for name in updated:
-        if name in after_view:
-            after_view[name]["value"] = "%s (changed)" % after_view[name].get("value")
+        if name in after_view and after_view[name].get("value") == SECRET_MASK:
+            after_view[name]["value"] = "%s (changed)" % SECRET_MASK
     changed = bool(added or updated or removed)
     return ctx.result(
         changed=changed or bool(redeployed), redeployed_after_rollback=redeployed,
@@ -383,3 +386,47 @@ def run(ctx):
         staged=outcome["staged"] if changed else False,
         diff=(before_view, after_view),
     )
+
+
+# ---------------------------------------------------------------------------------------- references that changed
+
+SHARED_SCOPE = "shared"
+
+
+def referenced_keys(own: str, value: str | None) -> set[tuple[str, str]]:
+    """(service or "shared", VARIABLE) of each reference in a value; ${{NAME}} is a variable of `own`."""
+    keys = set()
+    for expression in REFERENCE_RE.findall(value or ""):
+        if FUNCTION_RE.match(expression):
+            continue
+        head, dot, tail = expression.rpartition(".")
+        if tail:
+            keys.add((head if dot else own, tail))
+    return keys
+
+
+def stale_references(values: dict[str, dict[str, str]], changed: set[tuple[str, str]]) -> dict[str, list[str]]:
+    """{service: sorted references ("api.FLAG", "shared.X")} of the services whose rendered values change.
+
+    values: {service name: {NAME: value as written}}; changed: the (service or "shared", NAME) pairs whose
+    values this run changes. Railway renders references when a deployment starts and does not deploy the
+    services that reference a changed variable, so these services run the old values until deployed again.
+    A value that references a value that changes changes too (worker.X = ${{api.FLAG}}, cron.Y = ${{worker.X}}).
+    """
+    changed = set(changed)
+    reasons: dict[str, set[str]] = {}
+    grew = True
+    while grew:
+        grew = False
+        for service, variables in values.items():
+            for name, value in variables.items():
+                hits = referenced_keys(service, value) & changed
+                hits.discard((service, name))
+                if not hits:
+                    continue
+                reasons.setdefault(service, set()).update(
+                    "%s.%s" % hit if hit[0] != service else hit[1] for hit in hits)
+                if (service, name) not in changed:
+                    changed.add((service, name))
+                    grew = True
+    return {service: sorted(found) for service, found in reasons.items()}

@@ -184,12 +184,21 @@ def test_shared_variables_and_their_references(railway_script):
     assert result["service"] is None
 
 
-def test_diff_masks_values_and_marks_changes(railway_script):
-    railway_script(("environmentState", answer(config(dict(A=dict(value="old-value-1"))))),
+def test_diff_masks_secret_values_and_marks_their_changes(railway_script):
+    railway_script(("environmentState", answer(config(dict(API_KEY=dict(value="old-value-1"))))),
                    *committed("p", "e"))
-    result = run(params(variables={"A": "new-value-2"}))
-    assert result["diff"] == dict(before=dict(A=dict(value="********")), after=dict(A=dict(value="******** (changed)")))
+    result = run(params(variables={"API_KEY": "new-value-2"}))
+    assert result["diff"] == dict(before=dict(API_KEY=dict(value="********")),
+                                  after=dict(API_KEY=dict(value="******** (changed)")))
     assert "old-value-1" not in repr(result) and "new-value-2" not in repr(result)
+
+
+def test_diff_shows_values_that_are_not_secrets(railway_script):
+    railway_script(("environmentState", answer(config(dict(FEATURE_MONITORING=dict(value="false"))))),
+                   *committed("p", "e"))
+    result = execute(module, TaskContext(params(variables={"FEATURE_MONITORING": True}), diff=True, no_log_values={TOKEN}))
+    assert result["diff"] == dict(before=dict(FEATURE_MONITORING=dict(value="false")),
+                                  after=dict(FEATURE_MONITORING=dict(value="true")))
 
 
 def test_unknown_service_names_candidates(railway_script):
