@@ -259,3 +259,16 @@ def test_a_variable_change_deploys_a_rolled_back_service_anyway(railway_script):
     script.done()
     assert script.mutations == ["environmentPatchCommit"] and result["redeployed_after_rollback"] is None
     assert "this run's config change deploys it" in result["warnings"][0]
+
+
+# ---------------------------------------------------------------------------------------- references that changed
+
+def test_stale_references_follow_references_of_references():
+    values = dict(api=dict(FLAG="on", URL="https://${{RAILWAY_PUBLIC_DOMAIN}}"),
+                  worker=dict(FLAG="${{api.FLAG}}", MODE="${{FLAG}}-x", OTHER="${{api.URL}}"),
+                  cron=dict(MODE="${{worker.MODE}}"), web=dict(HOST="${{shared.HOST}}"), idle=dict(A="plain"))
+    from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import stale_references
+    assert stale_references(values, {("api", "FLAG")}) == dict(worker=["FLAG", "api.FLAG"], cron=["worker.MODE"])
+    assert stale_references(values, {("shared", "HOST")}) == dict(web=["shared.HOST"])
+    assert stale_references(values, set()) == {}
+    assert stale_references(dict(api=dict(FLAG="${{FLAG}}")), {("api", "FLAG")}) == {}       # itself: no news
