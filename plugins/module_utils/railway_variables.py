@@ -14,6 +14,7 @@ roles' and site's validation can reuse.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import secrets
 import string
@@ -54,18 +55,19 @@ REFERENCE_RE = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 FUNCTION_RE = re.compile(r"^(\w+)\s*\((.*)\)$", re.S)
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 DEFAULT_ALPHABET = string.ascii_letters + string.digits
-SPEC_KEYS = ("value", "generate", "sealed")
+SPEC_KEYS = ("value", "generate", "sealed", "rotate")
 GENERATE_KEYS = ("length", "alphabet")
 
 
 class VariableSpec:
     """One wanted variable: a value, or a secret to generate once; sealed or not (None: not managed)."""
 
-    def __init__(self, name, value=None, generate=None, sealed=None):
+    def __init__(self, name, value=None, generate=None, sealed=None, rotate=None):
         self.name = name
         self.value = value
         self.generate = generate          # (length, alphabet) or None
         self.sealed = sealed
+        self.rotate = rotate              # a generated secret's rotation name (text), or None
 
 
 def _string(option, value):
@@ -117,6 +119,8 @@ def parse_variables(option, raw):
         sealed = entry.get("sealed")
         if sealed is not None and not isinstance(sealed, bool):
             raise TaskFailed("%s.sealed: expected a boolean." % where)
+        if "value" in entry and "rotate" in entry:
+            raise TaskFailed("%s.rotate: only with generate (it makes a new secret once per rotate value)." % where)
         if "value" in entry:
             if entry["value"] is None:
                 raise TaskFailed("%s.value: no value given." % where)
@@ -133,8 +137,54 @@ def parse_variables(option, raw):
         alphabet = generate.get("alphabet") or DEFAULT_ALPHABET
         if not isinstance(alphabet, str) or len(set(alphabet)) < 10:
             raise TaskFailed("%s.generate.alphabet: expected a string of at least 10 different characters." % where)
-        specs.append(VariableSpec(name, generate=(length, alphabet), sealed=sealed))
+        specs.append(VariableSpec(name, generate=(length, alphabet), sealed=sealed, rotate=_rotation(where, entry)))
     return specs
+
+
+def _rotation(where, entry):
+    rotate = entry.get("rotate")
+    if rotate is None:
+        return None
+    if isinstance(rotate, bool) or not isinstance(rotate, (str, int)) or str(rotate).strip() == "":
+        raise TaskFailed("%s.rotate: expected a text that names the rotation (such as 2026-12); change it to rotate again." % where)
+    return str(rotate)
+
+
+# A generated secret's variable gets this description: what it was generated with, so that a change of the
+# generate options or of `rotate` (on purpose) makes a new secret, and nothing else does.
+GENERATED_PREFIX = "railstack.platform generated"
+
+
+def generated_description(spec):
+    """The description of a generated secret: its length, its alphabet (as a set: order does not matter), its rotation."""
+    length, alphabet = spec.generate
+    digest = hashlib.sha256("".join(sorted(set(alphabet))).encode("utf-8")).hexdigest()[:12]
+    text = "%s (length %d, alphabet %s" % (GENERATED_PREFIX, length, digest)
+    return text + (", rotation %s)" % spec.rotate if spec.rotate is not None else ")")
+
+
+def rotation_due(ctx, option, spec, have):
+    """Whether an existing generated secret is made again: its description says other options or another rotation.
+
+    A value without our description (made by hand, or before descriptions) is kept unless `rotate` is given;
+    a sealed one (Railway shows neither its value nor its description) is never rotated."""
+    described = have.get("description") if isinstance(have, dict) else None
+    if isinstance(described, str) and described.startswith(GENERATED_PREFIX):
+        return described != generated_description(spec)
+    if spec.rotate is None:
+        return False
+    if isinstance(have, dict) and have.get("isSealed") and have.get("value") is None:
+        ctx.warn("%s.%s.rotate: the variable is sealed, so whether it was rotated cannot be read back; not rotated. "
+                 "Remove it (state=absent) and run again to make a new one." % (option, spec.name))
+        return False
+    return True
+
+
+def _generated_entry(ctx, spec, cache):
+    if spec.name not in cache:
+        cache[spec.name] = generated_value(*spec.generate)
+        ctx.redactor.add(cache[spec.name])
+    return dict(value=cache[spec.name], description=generated_description(spec))
 
 
 def generated_value(length, alphabet):
@@ -157,16 +207,15 @@ def desired_variables(ctx, option, specs, current, exclusive=False, update_mode=
         entry = {}
         if have is None:
             if spec.generate:
-                if spec.name not in cache:
-                    cache[spec.name] = generated_value(*spec.generate)
-                    ctx.redactor.add(cache[spec.name])
-                entry["value"] = cache[spec.name]
+                entry.update(_generated_entry(ctx, spec, cache))
             else:
                 entry["value"] = spec.value
             if spec.sealed:
                 entry["isSealed"] = True
         else:
-            if spec.generate or update_mode == "on_create":
+            if spec.generate and rotation_due(ctx, option, spec, have):
+                entry.update(_generated_entry(ctx, spec, cache))
+            elif spec.generate or update_mode == "on_create":
                 pass
             elif sealed_now:
                 if update_mode == "always":

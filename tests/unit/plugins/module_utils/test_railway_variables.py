@@ -124,6 +124,37 @@ def test_generate_makes_a_secret_once_and_keeps_it(railway_script):
     assert result["changed"] is False
 
 
+def rotation_run(railway_script, have, spec):
+    """The APP_KEY entry this run writes (None: nothing written), Railway having `have`."""
+    script = railway_script(("environmentState", answer(config(dict(APP_KEY=have)))), *committed("p", "e"))
+    result = run(params(variables={"APP_KEY": spec}))
+    written = [v for dummy, name, v in script.sent if name == "environmentPatchCommit"]
+    assert result["changed"] is bool(written)
+    return written[0]["patch"]["services"][API]["variables"]["APP_KEY"] if written else None
+
+
+def test_a_generated_secret_is_rotated_on_purpose_only(railway_script):
+    first = rotation_run(railway_script, None, {"generate": {"length": 40, "alphabet": "abcdefghijklmnop"}})
+    assert first["description"].startswith("railstack.platform generated (length 40")
+    same = {"generate": {"length": 40, "alphabet": "ponmlkjihgfedcba"}}              # the same alphabet, reordered
+    assert rotation_run(railway_script, first, same) is None
+    longer = rotation_run(railway_script, first, {"generate": {"length": 48, "alphabet": "abcdefghijklmnop"}})
+    assert len(longer["value"]) == 48 and longer["value"] != first["value"]
+    rotated = rotation_run(railway_script, longer, {"generate": {"length": 48, "alphabet": "abcdefghijklmnop"}, "rotate": "2026-12"})
+    assert rotated["value"] != longer["value"] and rotated["description"].endswith("rotation 2026-12)")
+    again = {"generate": {"length": 48, "alphabet": "abcdefghijklmnop"}, "rotate": "2026-12"}
+    assert rotation_run(railway_script, rotated, again) is None                        # a rerun does not rotate
+
+
+def test_a_secret_made_without_a_description_is_kept_unless_rotate_is_given(railway_script):
+    by_hand = dict(value="base64:made-by-hand-0123456789")
+    assert rotation_run(railway_script, by_hand, {"generate": {"length": 64}}) is None
+    rotated = rotation_run(railway_script, by_hand, {"generate": {"length": 64}, "rotate": "1"})
+    assert len(rotated["value"]) == 64
+    sealed = dict(isSealed=True)
+    assert rotation_run(railway_script, sealed, {"generate": {"length": 64}, "rotate": "1"}) is None
+
+
 def test_sealed_is_written_when_missing_then_never_compared(railway_script):
     script = railway_script(("environmentState", answer(config())),
                             *committed("p", "e"))
@@ -212,6 +243,8 @@ def test_unknown_service_names_candidates(railway_script):
     (dict(variables={"A": {"valu": "x"}}), "variables.A:"),
     (dict(variables={"A": {"value": "x", "sealed": "yes"}}), "variables.A.sealed:"),
     (dict(variables={"A": {"generate": {"alphabet": "ab"}}}), "variables.A.generate.alphabet:"),
+    (dict(variables={"A": {"value": "x", "rotate": "1"}}), "variables.A.rotate:"),
+    (dict(variables={"A": {"generate": {}, "rotate": True}}), "variables.A.rotate:"),
     (dict(variables={"A": ["x"]}), "variables.A:"),
     (dict(names=["A"]), "names:"),
     (dict(state="absent", exclusive=True), "exclusive:"),

@@ -395,3 +395,19 @@ def test_providers_name_what_the_stack_talks_to():
     assert check(no_dns)["providers"] == ["railway"]
     prela = check(example("prela"))
     assert prela["providers"][:3] == ["railway", "stripe", "clerk"] and "cloudflare" in prela["providers"]
+
+
+@pytest.mark.parametrize("variable, message", [
+    (dict(value="x", rotate="2026-12"), "stack.services[api].variables.APP_KEY.rotate: only with generate"),
+    (dict(generate=dict(length=40), rotate=True), "stack.services[api].variables.APP_KEY.rotate: expected a text"),
+])
+def test_rotate_is_a_name_of_a_rotation_of_a_generated_secret(variable, message):
+    value = small()
+    value["services"][0]["variables"]["APP_KEY"] = variable
+    assert message in failure(value)
+
+
+def test_rotate_passes_to_the_services_step():
+    value = small()
+    value["services"][0]["variables"]["APP_KEY"] = dict(generate=dict(length=40), rotate="2026-12")
+    assert item(plan(check(value)), "api")["variables"]["APP_KEY"]["rotate"] == "2026-12"
