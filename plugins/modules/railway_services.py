@@ -222,8 +222,9 @@ options:
           - A value may reference other variables (C(${{Postgres.DATABASE_URL}}), C(${{shared.X}}), C(${{RAILWAY_PRIVATE_DOMAIN}}));
             references are checked before anything is written, and a reference to a service or variable that does not
             exist fails the task naming the candidates.
-          - "A value may also be a dict with C(generate) (C(length), C(alphabet)): a random secret made once and kept on later
-            runs; or with C(value) and C(sealed=true): a sealed variable, written when missing. As in M(railstack.platform.railway_variables)."
+          - "A value may also be a dict with C(generate) (C(length), C(alphabet)) and C(rotate): a random secret made once and
+            kept on later runs, made again when its options or C(rotate) change; or with C(value) and C(sealed=true): a sealed
+            variable, written when missing. As in M(railstack.platform.railway_variables)."
           - "In a playbook, write references as C(!unsafe '${{Postgres.DATABASE_URL}}') so Ansible does not template them."
         type: dict
 extends_documentation_fragment:
