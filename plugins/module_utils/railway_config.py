@@ -208,6 +208,13 @@ def masked_config(config):
     return out
 
 
+def diff_hunk(state, what, before, after):
+    """A diff headed by the environment and what changes in it ("service api", "shared variables")."""
+    header = "environment %s, %s" % ((state.environment or {}).get("name") or "?", what)
+    return dict(before=before if before is not None else {}, before_header=header,
+                after=after if after is not None else {}, after_header=header)
+
+
 def diff_views(before, after, changed_names=()):
     """Diff before/after where masked values would hide a change: mark changed variables in `after`."""
     for name in changed_names:

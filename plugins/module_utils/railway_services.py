@@ -23,7 +23,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import DEPLOY_SAME_COMMIT, reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, SECRET_MASK, STAGED_CHANGES_OPTION, PAGE_SIZE, Plan, commit, masked_config, read_state, view)
+    DELETE, SECRET_MASK, STAGED_CHANGES_OPTION, PAGE_SIZE, Plan, commit, diff_hunk, masked_config, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import (
     SHARED_SCOPE, desired_variables, parse_variables, reference_catalog, reference_problems, register_secret_values,
     stale_references, variable_changes)
@@ -488,15 +488,8 @@ def environment_result(state):
 
 def diff_hunks(state, rows):
     """One diff per service that differs, headed by the environment and the service (what a reviewer reads)."""
-    environment = (state.environment or {}).get("name") or "?"
-    hunks = []
-    for row in rows:
-        if row["before"] == row["after"]:
-            continue
-        header = "environment %s, service %s" % (environment, row["result"]["name"])
-        hunks.append(dict(before=row["before"] if row["before"] is not None else {}, before_header=header,
-                          after=row["after"] if row["after"] is not None else {}, after_header=header))
-    return hunks
+    return [diff_hunk(state, "service %s" % row["result"]["name"], row["before"], row["after"])
+            for row in rows if row["before"] != row["after"]]
 
 
 def run(ctx):

@@ -23,7 +23,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, SECRET_MASK, SECRET_NAME_RE, STAGED_CHANGES_OPTION, Plan, commit, mask_secrets, read_state)
+    DELETE, SECRET_MASK, SECRET_NAME_RE, STAGED_CHANGES_OPTION, Plan, commit, diff_hunk, mask_secrets, read_state)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
@@ -433,7 +433,7 @@ def run(ctx):
         sealed=sorted(n for n, v in after_vars.items() if isinstance(v, dict) and v.get("isSealed")),
         added=added, updated=updated, removed=removed,
         staged=outcome["staged"] if changed else False,
-        diff=(before_view, after_view),
+        diff=diff_hunk(state, "service %s" % scope_name if params["service"] else "shared variables", before_view, after_view),
     )
 
 

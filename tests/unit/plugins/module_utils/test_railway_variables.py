@@ -215,12 +215,16 @@ def test_shared_variables_and_their_references(railway_script):
     assert result["service"] is None
 
 
+HEADER = "environment production, service api"
+
+
 def test_diff_masks_secret_values_and_marks_their_changes(railway_script):
     railway_script(("environmentState", answer(config(dict(API_KEY=dict(value="old-value-1"))))),
                    *committed("p", "e"))
     result = run(params(variables={"API_KEY": "new-value-2"}))
     assert result["diff"] == dict(before=dict(API_KEY=dict(value="********")),
-                                  after=dict(API_KEY=dict(value="******** (changed)")))
+                                  after=dict(API_KEY=dict(value="******** (changed)")),
+                                  before_header=HEADER, after_header=HEADER)
     assert "old-value-1" not in repr(result) and "new-value-2" not in repr(result)
 
 
@@ -229,7 +233,8 @@ def test_diff_shows_values_that_are_not_secrets(railway_script):
                    *committed("p", "e"))
     result = execute(module, TaskContext(params(variables={"FEATURE_MONITORING": True}), diff=True, no_log_values={TOKEN}))
     assert result["diff"] == dict(before=dict(FEATURE_MONITORING=dict(value="false")),
-                                  after=dict(FEATURE_MONITORING=dict(value="true")))
+                                  after=dict(FEATURE_MONITORING=dict(value="true")),
+                                  before_header=HEADER, after_header=HEADER)
 
 
 def test_unknown_service_names_candidates(railway_script):
