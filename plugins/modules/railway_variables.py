@@ -20,8 +20,8 @@ description:
   - One read of the environment's configuration and one configuration write, whatever the number of variables.
     The task waits until Railway has applied it. With O(skip_deploys=true) the change is staged, then committed with
     C(skipDeploys). Changes staged by someone else are refused unless O(staged_changes) says otherwise.
-  - Values are never returned. Diffs show the values that are not secrets (C(LOG_LEVEL: info -> debug)); the values of
-    secrets (a secret-looking name, a sealed variable, a connection string) are masked, a changed one marked C((changed)).
+  - "Values are never returned. Diffs show the values that are not secrets (C(LOG_LEVEL: info -> debug)); the values of
+    secrets (a secret-looking name, a sealed variable, a connection string) are masked, a changed one marked C((changed))."
 author:
   - railstack.platform developers (@railstack)
 options:
@@ -47,7 +47,8 @@ options:
         never unsealed."
       - With O(state=absent), the names of the variables to remove (values are ignored).
       - "In a playbook, write references as C(!unsafe '${{Postgres.DATABASE_URL}}') so Ansible does not template them."
-      - Values are never returned. Diffs show them, except the values of secrets, which are masked. The values of sealed variables, of connection strings (C(://))
+      - Values are never returned. Diffs show them, except the values of secrets, which are masked.
+        The values of sealed variables, of connection strings (C(://))
         and of variables whose names look secret (C(KEY), C(SECRET), C(TOKEN), C(PASS), C(AUTH), C(DSN), C(*_URL), ...)
         are also removed from every message. Plain settings such as C(LOG_LEVEL) are not, so that they do not mask
         service or environment names that happen to contain them.
