@@ -163,15 +163,16 @@ def view(config, desired):
 
 # Names of variables whose values are secrets (API_KEY, DB_PASSWORD, SENTRY_DSN, DATABASE_URL, ...).
 SECRET_NAME_RE = re.compile(r"(KEY|SECRET|TOKEN|PASS|PWD|CREDENTIAL|PRIVATE|AUTH|SALT|SIGNING|CERT|DSN|_URL$|^URL$)", re.I)
+GENERATED_PREFIX = "railstack.platform generated"      # the description of a generated secret (railway_variables)
 ONLY_REFERENCES_RE = re.compile(r"^(\$\{\{[^{}]*\}\})+$")
 
 
 def is_secret_variable(name, variable):
-    """Whether a variable's value must not be shown: sealed, a secret-looking name, or a connection string.
+    """Whether a variable's value must not be shown: sealed, generated, a secret-looking name, or a connection string.
 
     A value made only of references (${{Postgres.DATABASE_URL}}) holds no secret and is shown."""
     value = variable.get("value") if isinstance(variable, dict) else variable
-    if isinstance(variable, dict) and variable.get("isSealed"):
+    if isinstance(variable, dict) and (variable.get("isSealed") or str(variable.get("description") or "").startswith(GENERATED_PREFIX)):
         return True
     if not isinstance(value, str) or ONLY_REFERENCES_RE.match(value.strip()):
         return False

@@ -23,7 +23,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, SECRET_MASK, SECRET_NAME_RE, STAGED_CHANGES_OPTION, Plan, commit, diff_hunk, mask_secrets, read_state)
+    DELETE, GENERATED_PREFIX, SECRET_MASK, SECRET_NAME_RE, STAGED_CHANGES_OPTION, Plan, commit, diff_hunk, mask_secrets, read_state)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
@@ -150,9 +150,8 @@ def _rotation(where, entry):
     return str(rotate)
 
 
-# A generated secret's variable gets this description: what it was generated with, so that a change of the
-# generate options or of `rotate` (on purpose) makes a new secret, and nothing else does.
-GENERATED_PREFIX = "railstack.platform generated"
+# A generated secret's variable gets a description (GENERATED_PREFIX ...): what it was generated with, so that a
+# change of the generate options or of `rotate` (on purpose) makes a new secret, and nothing else does.
 
 
 def generated_description(spec):

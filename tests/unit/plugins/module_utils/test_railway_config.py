@@ -154,6 +154,7 @@ def test_diff_views_mask_variable_values_and_registry_passwords():
     ("SENTRY_DSN", dict(value="https://k@sentry.io/1"), True),
     ("UPSTREAM", dict(value="redis://:pw@host:6379"), True),           # a connection string, whatever its name
     ("ANYTHING", dict(value="x", isSealed=True), True),
+    ("SEED", dict(value="x", description="railstack.platform generated (length 8, alphabet 0a1b)"), True),
     ("DATABASE_URL", dict(value="${{Postgres.DATABASE_URL}}"), False),   # only references: nothing secret in it
     ("DATABASE_URL", dict(value="postgres://u:pw@${{Postgres.HOST}}"), True),
 ])
