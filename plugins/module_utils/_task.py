@@ -57,14 +57,16 @@ class TaskContext:
         return client
 
     def result(self, changed=False, diff=None, revealed=None, **values):
-        """Build the task result. diff is (before, after); shown only when diff mode is on.
+        """Build the task result. diff is (before, after), a hunk or a list of hunks; shown only when diff mode is on.
 
         revealed: secrets returned by design (a Stripe webhook secret on the run that creates it).
         They bypass redaction, and the whole result is then marked no_log so no callback shows it;
         a registered variable still holds them.
         """
         out = dict(changed=bool(changed), **values)
-        if diff is not None and self.diff:
+        if isinstance(diff, (list, dict)) and self.diff:
+            out["diff"] = diff              # a hunk (before, after and their headers) or a list of hunks
+        elif diff is not None and self.diff:
             before, after = diff
             out["diff"] = dict(before=before if before is not None else {}, after=after if after is not None else {})
         if self.warnings:

@@ -34,7 +34,7 @@ import copy
 import re
 import time
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard, SECRET_MASK
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, masked
 from ansible_collections.railstack.platform.plugins.module_utils.railway import PAGE_SIZE, is_id, nodes, pick_environment
 
@@ -161,10 +161,28 @@ def view(config, desired):
     return out
 
 
+# Names of variables whose values are secrets (API_KEY, DB_PASSWORD, SENTRY_DSN, DATABASE_URL, ...).
+SECRET_NAME_RE = re.compile(r"(KEY|SECRET|TOKEN|PASS|PWD|CREDENTIAL|PRIVATE|AUTH|SALT|SIGNING|CERT|DSN|_URL$|^URL$)", re.I)
+GENERATED_PREFIX = "railstack.platform generated"      # the description of a generated secret (railway_variables)
+ONLY_REFERENCES_RE = re.compile(r"^(\$\{\{[^{}]*\}\})+$")
+
+
+def is_secret_variable(name, variable):
+    """Whether a variable's value must not be shown: sealed, generated, a secret-looking name, or a connection string.
+
+    A value made only of references (${{Postgres.DATABASE_URL}}) holds no secret and is shown."""
+    value = variable.get("value") if isinstance(variable, dict) else variable
+    if isinstance(variable, dict) and (variable.get("isSealed") or str(variable.get("description") or "").startswith(GENERATED_PREFIX)):
+        return True
+    if not isinstance(value, str) or ONLY_REFERENCES_RE.match(value.strip()):
+        return False
+    return bool(SECRET_NAME_RE.search(name)) or "://" in value
+
+
 def mask_secrets(key, value):
-    """Variable values and registry passwords masked."""
+    """Secret variable values (is_secret_variable) and registry passwords masked; other values shown."""
     if key in VARIABLE_SECTIONS and isinstance(value, dict):
-        return {name: _masked_variable(v) for name, v in value.items()}
+        return {name: _masked_variable(v) if is_secret_variable(name, v) else v for name, v in value.items()}
     if key == "registryCredentials" and isinstance(value, dict):
         return dict(value, password=masked(value.get("password")))
     return value
@@ -189,6 +207,13 @@ def masked_config(config):
         else:
             out[key] = value
     return out
+
+
+def diff_hunk(state, what, before, after):
+    """A diff headed by the environment and what changes in it ("service api", "shared variables")."""
+    header = "environment %s, %s" % ((state.environment or {}).get("name") or "?", what)
+    return dict(before=before if before is not None else {}, before_header=header,
+                after=after if after is not None else {}, after_header=header)
 
 
 def diff_views(before, after, changed_names=()):

@@ -14,6 +14,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway import 
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import STAGED_CHANGES_OPTION
 from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
     SERVICE_OPTIONS, converge, environment_result)
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import diff_hunk
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
@@ -35,4 +36,4 @@ def run(ctx):
     return ctx.result(changed=changed, service=row["result"],
                       environment=environment_result(state) if state.environment else None,
                       staged=outcome["staged"] if changed else False, patch_id=outcome["patch_id"],
-                      diff=(row["before"] or {}, row["after"] or {}))
+                      diff=diff_hunk(state, "service %s" % row["result"]["name"], row["before"], row["after"]))

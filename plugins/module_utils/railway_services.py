@@ -21,11 +21,12 @@ import re
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
-from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
+from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import DEPLOY_SAME_COMMIT, reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, STAGED_CHANGES_OPTION, PAGE_SIZE, Plan, commit, masked_config, read_state, view)
+    DELETE, SECRET_MASK, STAGED_CHANGES_OPTION, PAGE_SIZE, Plan, commit, diff_hunk, masked_config, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import (
-    desired_variables, parse_variables, reference_catalog, reference_problems, register_secret_values, variable_changes)
+    SHARED_SCOPE, desired_variables, parse_variables, reference_catalog, reference_problems, register_secret_values,
+    stale_references, variable_changes)
 
 BUILDERS = ["NIXPACKS", "DOCKERFILE", "RAILPACK", "HEROKU", "PAKETO"]
 RESTART_POLICIES = ["ON_FAILURE", "ALWAYS", "NEVER"]
@@ -83,6 +84,7 @@ ARGUMENT_SPEC = dict(
     services=dict(type="list", elements="dict", required=True, options=ITEM_OPTIONS),
     skip_deploys=dict(type="bool", default=False),
     staged_changes=STAGED_CHANGES_OPTION,
+    changed_shared_variables=dict(type="list", elements="str", default=[]),
 )
 
 # option -> Railway's key, per section.
@@ -283,6 +285,56 @@ def reapply_after_rollbacks(ctx, client, state, items, ids, deployed, skip_deplo
     return redeployed
 
 
+def changed_variable_keys(state, items, ids, patched, shared_names=()):
+    """(service name or "shared", NAME) of every variable this run adds, changes or removes."""
+    keys = {(SHARED_SCOPE, name) for name in shared_names}
+    for item in items:
+        sid = ids[item["name"]]
+        section = (patched.get(sid) or {}).get("variables") or {}
+        before = None if sid.startswith(NEW) else (state.instance(sid) or {}).get("variables")
+        for names in variable_changes(before, section):
+            keys.update((item["name"], name) for name in names)
+    return keys
+
+
+def variable_values(state, config, ids):
+    """{service name: {NAME: value as written}} of the environment's services once the plan is committed."""
+    names = dict(state.service_names)
+    names.update({sid: name for name, sid in ids.items()})
+    values = {}
+    for sid, instance in (config.get("services") or {}).items():
+        variables = (instance or {}).get("variables") or {}
+        values[names.get(sid, sid)] = {n: (v or {}).get("value") for n, v in variables.items() if (v or {}).get("value")}
+    return values
+
+
+def deploy_stale_references(ctx, client, state, items, ids, plan, deployed, params):
+    """{name: references} of the present services deployed again because a value they reference changed.
+
+    Railway deploys the services a config change touches, not those that reference a changed variable: those
+    run the old rendered value until deployed. One serviceInstanceDeployV2 each; none in check mode."""
+    changed = changed_variable_keys(state, items, ids, plan.patch.get("services") or {}, params.get("changed_shared_variables") or ())
+    if not changed:
+        return {}
+    stale = stale_references(variable_values(state, plan.after(), ids), changed)
+    out = {}
+    for item in items:
+        name, sid = item["name"], ids[item["name"]]
+        if item["state"] != "present" or name not in stale or sid in deployed or sid.startswith(NEW):
+            continue
+        if not state.latest_deployments.get(sid):
+            continue            # never deployed: its first deployment renders the new values
+        because = ", ".join(stale[name])
+        if params.get("skip_deploys"):
+            ctx.warn("%s: references %s, which changed; skip_deploys is set, so it runs the old values until deployed."
+                     % (name, because))
+            continue
+        if not ctx.check_mode:
+            client.mutate(DEPLOY_SAME_COMMIT, dict(environmentId=state.environment["id"], serviceId=sid))
+        out[name] = stale[name]
+    return out
+
+
 def delete_service(client, state, service_id, name):
     try:
         client.mutate(SERVICE_DELETE, dict(id=service_id))
@@ -341,8 +393,9 @@ def converge(ctx, params, items, where_of):
     state = read_state(ctx, client, params["project"], params.get("environment") if in_environment else None,
                        params.get("workspace_id"))
     ids = {}
-    for item in items:
+    for index, item in enumerate(items):
         ids[item["name"]] = state.services.get(item["name"]) or NEW + item["name"]
+        register_secret_values(ctx, specs[index], (state.instance(ids[item["name"]]) or {}).get("variables"))
     caches = [dict() for dummy in items]
 
     def planner_for(service_ids):
@@ -392,6 +445,8 @@ def converge(ctx, params, items, where_of):
                      params.get("skip_deploys"))
     deleted = remove_absent(ctx, client, state, items, ids)
     deploys = set() if params.get("skip_deploys") else set(plan.patch.get("services") or {})
+    for_references = deploy_stale_references(ctx, client, state, items, ids, plan, deploys, params)
+    deploys |= {ids[name] for name in for_references}
     redeployed = reapply_after_rollbacks(ctx, client, state, items, ids, deploys, params.get("skip_deploys"))
 
     rows = []
@@ -408,21 +463,25 @@ def converge(ctx, params, items, where_of):
         desired = service_desired(item, before_instance)
         if specs[i]:
             desired["variables"] = {spec.name: {} for spec in specs[i]}
-        changed = name in created or sid in patched or name in redeployed
+        changed = name in created or sid in patched or name in redeployed or name in for_references
         result = instance_result(public_id, name, (after.get("services") or {}).get(sid), created=name in created, changed=changed)
         result["state"] = "present"
         result["latest_deployment"] = latest_deployment(state, None if sid.startswith(NEW) else sid)
         if name in redeployed:
             result["redeployed_after_rollback"] = redeployed[name]
+        if name in for_references:
+            result["redeployed_for_references"] = for_references[name]
         before_view = view(before_instance, desired) if before_instance is not None else None
         after_view = view((after.get("services") or {}).get(sid), desired)
         if specs[i] and before_instance is not None:
             updated = variable_changes(before_instance.get("variables"), (patched.get(sid) or {}).get("variables") or {})[1]
             for var in updated:
-                if var in (after_view.get("variables") or {}):
-                    after_view["variables"][var]["value"] += " (changed)"
+                if ((after_view.get("variables") or {}).get(var) or {}).get("value") == SECRET_MASK:
+                    after_view["variables"][var]["value"] += " (changed)"       # a masked value would hide the change
+        if name in for_references:
+            after_view["redeployed"] = "because %s changed" % ", ".join(for_references[name])
         rows.append(dict(result=result, before=before_view, after=after_view))
-    return state, rows, outcome, bool(plan.changed or created or deleted or redeployed)
+    return state, rows, outcome, bool(plan.changed or created or deleted or redeployed or for_references)
 
 
 def latest_deployment(state, service_id):
@@ -435,11 +494,15 @@ def environment_result(state):
     return dict(state.environment or {}, project_id=state.project["id"], project_name=state.project["name"])
 
 
+def diff_hunks(state, rows):
+    """One diff per service that differs, headed by the environment and the service (what a reviewer reads)."""
+    return [diff_hunk(state, "service %s" % row["result"]["name"], row["before"], row["after"])
+            for row in rows if row["before"] != row["after"]]
+
+
 def run(ctx):
     params = ctx.params
     state, rows, outcome, changed = converge(ctx, params, params["services"], lambda i: "services[%d]" % i)
-    before = {row["result"]["name"]: row["before"] for row in rows if row["before"] is not None}
-    after = {row["result"]["name"]: row["after"] for row in rows if row["after"] is not None}
     return ctx.result(changed=changed, services=[row["result"] for row in rows], environment=environment_result(state),
                       staged=outcome["staged"] if changed else False, patch_id=outcome["patch_id"],
-                      diff=(dict(services=before), dict(services=after)))
+                      diff=diff_hunks(state, rows))

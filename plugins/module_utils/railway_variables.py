@@ -14,6 +14,7 @@ roles' and site's validation can reuse.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import secrets
 import string
@@ -22,7 +23,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, STAGED_CHANGES_OPTION, Plan, commit, mask_secrets, read_state)
+    DELETE, GENERATED_PREFIX, SECRET_MASK, SECRET_NAME_RE, STAGED_CHANGES_OPTION, Plan, commit, diff_hunk, mask_secrets, read_state)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
@@ -54,18 +55,19 @@ REFERENCE_RE = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 FUNCTION_RE = re.compile(r"^(\w+)\s*\((.*)\)$", re.S)
 NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 DEFAULT_ALPHABET = string.ascii_letters + string.digits
-SPEC_KEYS = ("value", "generate", "sealed")
+SPEC_KEYS = ("value", "generate", "sealed", "rotate")
 GENERATE_KEYS = ("length", "alphabet")
 
 
 class VariableSpec:
     """One wanted variable: a value, or a secret to generate once; sealed or not (None: not managed)."""
 
-    def __init__(self, name, value=None, generate=None, sealed=None):
+    def __init__(self, name, value=None, generate=None, sealed=None, rotate=None):
         self.name = name
         self.value = value
         self.generate = generate          # (length, alphabet) or None
         self.sealed = sealed
+        self.rotate = rotate              # a generated secret's rotation name (text), or None
 
 
 def _string(option, value):
@@ -78,16 +80,19 @@ def _string(option, value):
     raise TaskFailed("%s: expected a string, a number, a boolean or a dict with value/generate/sealed." % option)
 
 
-# Names of variables whose values are secrets: their values are registered with the task's redactor.
+# Values of variables named like secrets (railway_config.SECRET_NAME_RE) are registered with the task's redactor.
 # Other values (LOG_LEVEL=INFO, SERVICE_NAME=api) are not: masking them wherever they appear as text would
-# also mask service and environment names in results and diffs. No value is ever returned or shown in a
-# diff either way.
-SECRET_NAME_RE = re.compile(r"(KEY|SECRET|TOKEN|PASS|PWD|CREDENTIAL|PRIVATE|AUTH|SALT|SIGNING|CERT|DSN|_URL$|^URL$)", re.I)
+# also mask service and environment names in results and diffs. No value is ever returned; diffs show the
+# values that are not secrets (railway_config.is_secret_variable).
 
 
-def register_secret_values(ctx, specs):
-    """Hide the values of secret-looking, sealed and literal connection-string variables from every output."""
+def register_secret_values(ctx, specs, current=None):
+    """Hide the values of secret-looking, sealed and literal connection-string variables from every output,
+    and the values Railway has for generated secrets (`current`: the variables Railway has)."""
     for spec in specs or ():
+        have = (current or {}).get(spec.name)
+        if spec.generate and isinstance(have, dict) and have.get("value"):
+            ctx.redactor.add(have["value"])
         if spec.value is None or spec.value.startswith("${{"):
             continue
         if spec.sealed or SECRET_NAME_RE.search(spec.name) or "://" in spec.value:
@@ -114,6 +119,8 @@ def parse_variables(option, raw):
         sealed = entry.get("sealed")
         if sealed is not None and not isinstance(sealed, bool):
             raise TaskFailed("%s.sealed: expected a boolean." % where)
+        if "value" in entry and "rotate" in entry:
+            raise TaskFailed("%s.rotate: only with generate (it makes a new secret once per rotate value)." % where)
         if "value" in entry:
             if entry["value"] is None:
                 raise TaskFailed("%s.value: no value given." % where)
@@ -130,8 +137,53 @@ def parse_variables(option, raw):
         alphabet = generate.get("alphabet") or DEFAULT_ALPHABET
         if not isinstance(alphabet, str) or len(set(alphabet)) < 10:
             raise TaskFailed("%s.generate.alphabet: expected a string of at least 10 different characters." % where)
-        specs.append(VariableSpec(name, generate=(length, alphabet), sealed=sealed))
+        specs.append(VariableSpec(name, generate=(length, alphabet), sealed=sealed, rotate=_rotation(where, entry)))
     return specs
+
+
+def _rotation(where, entry):
+    rotate = entry.get("rotate")
+    if rotate is None:
+        return None
+    if isinstance(rotate, bool) or not isinstance(rotate, (str, int)) or str(rotate).strip() == "":
+        raise TaskFailed("%s.rotate: expected a text that names the rotation (such as 2026-12); change it to rotate again." % where)
+    return str(rotate)
+
+
+# A generated secret's variable gets a description (GENERATED_PREFIX ...): what it was generated with, so that a
+# change of the generate options or of `rotate` (on purpose) makes a new secret, and nothing else does.
+
+
+def generated_description(spec):
+    """The description of a generated secret: its length, its alphabet (as a set: order does not matter), its rotation."""
+    length, alphabet = spec.generate
+    digest = hashlib.sha256("".join(sorted(set(alphabet))).encode("utf-8")).hexdigest()[:12]
+    text = "%s (length %d, alphabet %s" % (GENERATED_PREFIX, length, digest)
+    return text + (", rotation %s)" % spec.rotate if spec.rotate is not None else ")")
+
+
+def rotation_due(ctx, option, spec, have):
+    """Whether an existing generated secret is made again: its description says other options or another rotation.
+
+    A value without our description (made by hand, or before descriptions) is kept unless `rotate` is given;
+    a sealed one (Railway shows neither its value nor its description) is never rotated."""
+    described = have.get("description") if isinstance(have, dict) else None
+    if isinstance(described, str) and described.startswith(GENERATED_PREFIX):
+        return described != generated_description(spec)
+    if spec.rotate is None:
+        return False
+    if isinstance(have, dict) and have.get("isSealed") and have.get("value") is None:
+        ctx.warn("%s.%s.rotate: the variable is sealed, so whether it was rotated cannot be read back; not rotated. "
+                 "Remove it (state=absent) and run again to make a new one." % (option, spec.name))
+        return False
+    return True
+
+
+def _generated_entry(ctx, spec, cache):
+    if spec.name not in cache:
+        cache[spec.name] = generated_value(*spec.generate)
+        ctx.redactor.add(cache[spec.name])
+    return dict(value=cache[spec.name], description=generated_description(spec))
 
 
 def generated_value(length, alphabet):
@@ -154,16 +206,15 @@ def desired_variables(ctx, option, specs, current, exclusive=False, update_mode=
         entry = {}
         if have is None:
             if spec.generate:
-                if spec.name not in cache:
-                    cache[spec.name] = generated_value(*spec.generate)
-                    ctx.redactor.add(cache[spec.name])
-                entry["value"] = cache[spec.name]
+                entry.update(_generated_entry(ctx, spec, cache))
             else:
                 entry["value"] = spec.value
             if spec.sealed:
                 entry["isSealed"] = True
         else:
-            if spec.generate or update_mode == "on_create":
+            if spec.generate and rotation_due(ctx, option, spec, have):
+                entry.update(_generated_entry(ctx, spec, cache))
+            elif spec.generate or update_mode == "on_create":
                 pass
             elif sealed_now:
                 if update_mode == "always":
@@ -370,8 +421,8 @@ def run(ctx):
     before_view = mask_secrets("variables", current)
     after_view = mask_secrets("variables", after_vars)
     for name in updated:
-        if name in after_view:
-            after_view[name]["value"] = "%s (changed)" % after_view[name].get("value")
+        if name in after_view and after_view[name].get("value") == SECRET_MASK:
+            after_view[name]["value"] = "%s (changed)" % SECRET_MASK
     changed = bool(added or updated or removed)
     return ctx.result(
         changed=changed or bool(redeployed), redeployed_after_rollback=redeployed,
@@ -381,5 +432,49 @@ def run(ctx):
         sealed=sorted(n for n, v in after_vars.items() if isinstance(v, dict) and v.get("isSealed")),
         added=added, updated=updated, removed=removed,
         staged=outcome["staged"] if changed else False,
-        diff=(before_view, after_view),
+        diff=diff_hunk(state, "service %s" % scope_name if params["service"] else "shared variables", before_view, after_view),
     )
+
+
+# ---------------------------------------------------------------------------------------- references that changed
+
+SHARED_SCOPE = "shared"
+
+
+def referenced_keys(own: str, value: str | None) -> set[tuple[str, str]]:
+    """(service or "shared", VARIABLE) of each reference in a value; ${{NAME}} is a variable of `own`."""
+    keys = set()
+    for expression in REFERENCE_RE.findall(value or ""):
+        if FUNCTION_RE.match(expression):
+            continue
+        head, dot, tail = expression.rpartition(".")
+        if tail:
+            keys.add((head if dot else own, tail))
+    return keys
+
+
+def stale_references(values: dict[str, dict[str, str]], changed: set[tuple[str, str]]) -> dict[str, list[str]]:
+    """{service: sorted references ("api.FLAG", "shared.X")} of the services whose rendered values change.
+
+    values: {service name: {NAME: value as written}}; changed: the (service or "shared", NAME) pairs whose
+    values this run changes. Railway renders references when a deployment starts and does not deploy the
+    services that reference a changed variable, so these services run the old values until deployed again.
+    A value that references a value that changes changes too (worker.X = ${{api.FLAG}}, cron.Y = ${{worker.X}}).
+    """
+    changed = set(changed)
+    reasons: dict[str, set[str]] = {}
+    grew = True
+    while grew:
+        grew = False
+        for service, variables in values.items():
+            for name, value in variables.items():
+                hits = referenced_keys(service, value) & changed
+                hits.discard((service, name))
+                if not hits:
+                    continue
+                reasons.setdefault(service, set()).update(
+                    "%s.%s" % hit if hit[0] != service else hit[1] for hit in hits)
+                if (service, name) not in changed:
+                    changed.add((service, name))
+                    grew = True
+    return {service: sorted(found) for service, found in reasons.items()}

@@ -97,7 +97,7 @@ SERVICE_OPTIONS = dict(
     copy.deepcopy(railway_services.SERVICE_OPTIONS),
     role=dict(type="str", choices=ROLES, default="web"),
     variables=dict(type="dict", default={}),
-    variables_from=dict(type="str"),
+    variables_from=dict(type="raw"),      # a service name, or {service, exclude}: variables_from_parts()
     volume=dict(type="dict", options=VOLUME_OPTIONS),
     service_domain=dict(type="raw"),
     target_port=dict(type="int"),
@@ -328,13 +328,44 @@ def database_variables(database):
     return names
 
 
+def variables_from_parts(value):
+    """(service, names to leave out) of `variables_from`: `api`, or `{service: api, exclude: [APP_URL]}`."""
+    if isinstance(value, dict):
+        exclude = value.get("exclude")
+        return value.get("service"), list(exclude) if isinstance(exclude, list) else []
+    return value, []
+
+
+def variables_from_problems(value, where, by_name):
+    """Messages for a `variables_from` that is not a service name or {service, exclude}, or names what is not there."""
+    where += ".variables_from"
+    if isinstance(value, dict):
+        unknown = sorted(str(k) for k in value if k not in ("service", "exclude"))
+        if unknown:
+            return ["%s: unknown key %r%s; variables_from is a service name or {service, exclude}." % (
+                where, printable(unknown[0]), did_you_mean(unknown[0], ("service", "exclude")))]
+        exclude = value.get("exclude")
+        if exclude is not None and not (isinstance(exclude, list) and all(isinstance(n, str) for n in exclude)):
+            return ["%s.exclude: expected a list of variable names, got %s." % (where, kind_of(exclude))]
+        if not isinstance(value.get("service"), str):
+            return ["%s.service: the name of a service of the stack is required." % where]
+    elif not isinstance(value, str):
+        return ["%s: a service name or {service, exclude}, got %s." % (where, kind_of(value))]
+    source, exclude = variables_from_parts(value)
+    if source not in by_name:
+        return ["%s: the stack has no service %r%s." % (where, printable(source), _candidates(source, by_name))]
+    names = {n for n, v in (by_name[source].get("variables") or {}).items() if _variable_kind(v) != "empty"}
+    return ["%s.exclude[%d]: %s has no variable %r to leave out%s." % (where, index, source, printable(name), _candidates(name, names))
+            for index, name in enumerate(exclude) if name not in names]
+
+
 def service_variable_map(service, services):
-    """NAME -> value of one service: `variables_from` references first, then its own variables."""
+    """NAME -> value of one service: `variables_from` references first (less the excluded), then its own variables."""
     out = {}
-    source = service.get("variables_from")
+    source, exclude = variables_from_parts(service.get("variables_from"))
     if source and source in services:
         for name, value in sorted((services[source].get("variables") or {}).items()):
-            if _variable_kind(value) != "empty":          # a sealed variable with no value is not written
+            if _variable_kind(value) != "empty" and name not in exclude:   # a sealed variable with no value is not written
                 out[name] = "${{%s.%s}}" % (source, name)
     out.update(service.get("variables") or {})
     return out
@@ -508,15 +539,16 @@ class Checker:
 
     def _check_service(self, where, service, by_name, errors):
         """variables_from names another service of the stack; the variables' shapes and bindings."""
-        source = service.get("variables_from")
-        if source is not None:
-            if source not in by_name:
-                errors.append("%s.variables_from: the stack has no service %r%s." % (where, printable(source), _candidates(source, by_name)))
+        if service.get("variables_from") is not None:
+            source = variables_from_parts(service["variables_from"])[0]
+            problems = variables_from_problems(service["variables_from"], where, by_name)
+            if problems:
+                errors += problems
             elif source == service["name"]:
                 errors.append("%s.variables_from: a service cannot take its variables from itself." % where)
             elif by_name[source].get("variables_from"):
                 errors.append("%s.variables_from: %s takes its own variables from %s; name that one." % (
-                    where, source, by_name[source]["variables_from"]))
+                    where, source, variables_from_parts(by_name[source]["variables_from"])[0]))
         check_variables(service.get("variables") or {}, where + ".variables", errors, self.stack)
 
     def _reference_problems(self, env_name, services, databases, shared, variable_maps, webhooks):

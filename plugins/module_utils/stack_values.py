@@ -31,7 +31,7 @@ LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 LIVE_KEY_RE = re.compile(r"^(sk|rk)_live_")
 NUMBER_TEXT_RE = re.compile(r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$")
 VARIABLE_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-VARIABLE_KEYS = ("value", "generate", "sealed")
+VARIABLE_KEYS = ("value", "generate", "sealed", "rotate")
 GENERATE_KEYS = ("length", "alphabet")
 BINDING_KEYS = ("stripe_price", "clerk")
 
@@ -211,6 +211,12 @@ def _variable_dict_problems(value: dict, where: str) -> list:
         problems.append("%s: give either value or generate." % where)
     if value.get("sealed") is not None and not isinstance(value["sealed"], bool):
         problems.append("%s.sealed: expected a boolean (true/false), got %s." % (where, kind_of(value["sealed"])))
+    rotate = value.get("rotate")
+    if rotate is not None and "generate" not in value:
+        problems.append("%s.rotate: only with generate (it makes a new secret once per rotate value)." % where)
+    elif rotate is not None and (isinstance(rotate, bool) or not isinstance(rotate, (str, int))):
+        problems.append("%s.rotate: expected a text that names the rotation (such as 2026-12), got %s; change it to "
+                        "rotate again." % (where, kind_of(rotate)))
     inner = value.get("value")
     if isinstance(inner, (dict, list, tuple)):
         problems.append("%s.value: expected text, a number or a boolean, got %s." % (where, kind_of(inner)))

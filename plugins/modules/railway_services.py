@@ -21,6 +21,13 @@ description:
   - The task waits until Railway has applied the change. With O(skip_deploys=true) the change is staged, then committed
     with C(skipDeploys). Changes staged by someone else are refused unless O(staged_changes) says otherwise.
   - Every item is checked (settings, variable references) before anything is written.
+  - Railway deploys the services whose config a change touches, not the services that reference a changed variable
+    (C(${{api.FLAG}}), C(${{shared.X}})), which keep running the old value. Such a service of O(services) is deployed
+    again in the same run (one C(serviceInstanceDeployV2) each, unless the change deploys it anyway), and its result
+    and diff say which reference changed. References of references count (C(${{worker.X}}) where worker's X is
+    C(${{api.FLAG}})). A run that changes nothing deploys nothing.
+  - In diff mode each service is its own hunk, headed by the environment and the service. Values are shown, except
+    the values of secrets (a secret-looking name, a sealed or generated variable, a connection string), which are masked.
 author:
   - railstack.platform developers (@railstack)
 options:
@@ -29,6 +36,13 @@ options:
       - Commit the change without deploying the affected services (stage, then commit with C(skipDeploys)).
     type: bool
     default: false
+  changed_shared_variables:
+    description:
+      - Names of shared variables an earlier task of the run changed (the C(added), C(updated) and C(removed) of
+        M(railstack.platform.railway_variables)). The services that reference one of them are deployed again.
+    type: list
+    elements: str
+    default: []
   services:
     description:
       - The services, each with the options of M(railstack.platform.railway_service) and its C(variables).
@@ -208,8 +222,9 @@ options:
           - A value may reference other variables (C(${{Postgres.DATABASE_URL}}), C(${{shared.X}}), C(${{RAILWAY_PRIVATE_DOMAIN}}));
             references are checked before anything is written, and a reference to a service or variable that does not
             exist fails the task naming the candidates.
-          - "A value may also be a dict with C(generate) (C(length), C(alphabet)): a random secret made once and kept on later
-            runs; or with C(value) and C(sealed=true): a sealed variable, written when missing. As in M(railstack.platform.railway_variables)."
+          - "A value may also be a dict with C(generate) (C(length), C(alphabet)) and C(rotate): a random secret made once and
+            kept on later runs, made again when its options or C(rotate) change; or with C(value) and C(sealed=true): a sealed
+            variable, written when missing. As in M(railstack.platform.railway_variables)."
           - "In a playbook, write references as C(!unsafe '${{Postgres.DATABASE_URL}}') so Ansible does not template them."
         type: dict
 extends_documentation_fragment:
@@ -293,6 +308,12 @@ services:
           read as the config (no extra request); null for a service with no deployment yet. A status other than
           C(SUCCESS) or C(SLEEPING) on a service nothing changed tells a deploy still in progress, or one that failed.
       type: dict
+    redeployed_for_references:
+      description:
+        - Set when the service was deployed again because a value it references changed in this run (Railway does not
+          deploy it); the references that changed, such as V(api.FLAG) or V(shared.APP_URL).
+      type: list
+      elements: str
     created:
       description: Whether this run created the service.
       type: bool

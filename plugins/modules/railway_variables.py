@@ -20,7 +20,8 @@ description:
   - One read of the environment's configuration and one configuration write, whatever the number of variables.
     The task waits until Railway has applied it. With O(skip_deploys=true) the change is staged, then committed with
     C(skipDeploys). Changes staged by someone else are refused unless O(staged_changes) says otherwise.
-  - Values are never returned; in diffs they are masked (a changed value is shown masked and marked C((changed))).
+  - "Values are never returned. Diffs show the values that are not secrets (C(LOG_LEVEL: info -> debug)); the values of
+    secrets (a secret-looking name, a sealed variable, a connection string) are masked, a changed one marked C((changed))."
 author:
   - railstack.platform developers (@railstack)
 options:
@@ -32,15 +33,22 @@ options:
   variables:
     description:
       - The variables, a dict of names to values. A value is a string (numbers and booleans are written as text),
-        or a dict with one of C(value) or C(generate), and C(sealed).
+        or a dict with one of C(value) or C(generate), and C(sealed) (and C(rotate) with C(generate)).
       - "C(generate): C(length) (8 to 256, default 32) and C(alphabet) (default letters and digits): a random secret
-        made on the controller when the variable is missing and kept as it is on later runs (present = keep)."
+        made on the controller when the variable is missing and kept as it is on later runs (present = keep).
+        The variable's description records the options it was made with; a change of C(length) or of the alphabet's
+        characters (not their order) makes a new secret once."
+      - "C(rotate) (with C(generate)): a name of the rotation, such as C(2026-12). A new secret is made once when it changes
+        (recorded in the description too); later runs with the same C(rotate) keep it. A secret made without a description
+        (by hand, or by an earlier version) is kept until C(rotate) is given. A sealed secret is never rotated: its
+        description cannot be read back."
       - "C(sealed=true): the variable is sealed. Railway never shows a sealed value again, so it cannot be compared:
         it is written when missing (or on every run with O(update_mode=always)). A variable can be sealed later,
         never unsealed."
       - With O(state=absent), the names of the variables to remove (values are ignored).
       - "In a playbook, write references as C(!unsafe '${{Postgres.DATABASE_URL}}') so Ansible does not template them."
-      - Values are never returned and are masked in diffs. The values of sealed variables, of connection strings (C(://))
+      - Values are never returned. Diffs show them, except the values of secrets, which are masked.
+        The values of sealed variables, of connection strings (C(://))
         and of variables whose names look secret (C(KEY), C(SECRET), C(TOKEN), C(PASS), C(AUTH), C(DSN), C(*_URL), ...)
         are also removed from every message. Plain settings such as C(LOG_LEVEL) are not, so that they do not mask
         service or environment names that happen to contain them.

@@ -97,12 +97,13 @@ def test_first_run_sets_then_a_no_op_reads_only(sandbox, sandbox_env, stack, sec
     assert raw["APP_KEY"]["value"] == app_key and raw["JWT_SECRET"]["value"] == jwt         # generated once, kept
 
 
-def test_check_mode_and_diff_show_masked_changes(sandbox_env, stack, secrets_file, run_playbook, traffic):
+def test_check_mode_and_diff_show_the_values_that_are_not_secrets(sandbox_env, stack, secrets_file, run_playbook, traffic):
     run_playbook(VARIABLES, extra_vars=extra(stack, secrets_file)).assert_ok()
     with traffic.window() as window:
         run = run_playbook(VARIABLES, extra_vars=extra(stack, secrets_file, region="us"), check=True, diff=True).assert_ok()
     assert run.changed == ["Shared variables"] and window.mutations == [], window.summary()
-    assert "(changed)" in run.stdout and '"eu"' not in run.stdout
+    assert '-        "value": "eu"' in run.stdout and '+        "value": "us"' in run.stdout    # REGION is no secret
+    assert "(changed)" not in run.stdout
     assert environment_config(sandbox_env, stack["env_id"])["config"]["sharedVariables"]["REGION"]["value"] == "eu"
 
 

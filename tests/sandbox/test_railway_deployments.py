@@ -171,6 +171,20 @@ def test_a_config_commit_deploys_the_services_it_touches_unless_skip_deploys(san
     assert len(history(sandbox, other)) == count
 
 
+def test_a_variable_change_does_not_deploy_the_services_that_reference_it(sandbox):
+    """As at Railway: the worker that renders ${{api.FLAG}} keeps its deployment (and the old value) until deployed."""
+    project, service = setup(sandbox)
+    worker = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": "worker",
+                                                "source": {"image": "busybox"}}})["serviceCreate"]
+    environment = project["environment_id"]
+    sandbox.gql(PATCH, {"e": environment, "p": {"services": {
+        service["id"]: {"variables": {"FLAG": {"value": "off"}}},
+        worker["id"]: {"variables": {"FLAG": {"value": "${{api.FLAG}}"}}}}}})
+    workers_before = {d["id"] for d in history(sandbox, worker)}
+    sandbox.gql(PATCH, {"e": environment, "p": {"services": {service["id"]: {"variables": {"FLAG": {"value": "on"}}}}}})
+    assert {d["id"] for d in history(sandbox, worker)} == workers_before
+
+
 def test_deployments_list_filters_and_scope(sandbox):
     project, service = setup(sandbox)
     settle(sandbox, deploy(sandbox, project, service))

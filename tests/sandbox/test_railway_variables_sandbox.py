@@ -44,6 +44,16 @@ def config(sandbox, environment_id):
 
 # ------------------------------------------------------------------ semantics of a merged config
 
+def test_a_variables_description_is_kept_and_read_back(sandbox):
+    """railstack.platform records what a generated secret was made with in its description."""
+    _, env, services = setup(sandbox)
+    described = {"value": "s3cr3t-value", "description": "railstack.platform generated (length 12, alphabet abc)"}
+    patch(sandbox, env, {"services": {services["web"]: {"variables": {"APP_KEY": described}}}})
+    assert config(sandbox, env)["services"][services["web"]]["variables"]["APP_KEY"] == described
+    patch(sandbox, env, {"services": {services["web"]: {"variables": {"APP_KEY": {"value": "other-value1"}}}}})
+    assert config(sandbox, env)["services"][services["web"]]["variables"]["APP_KEY"]["description"] == described["description"]
+
+
 def test_settings_of_the_wrong_type_or_range_are_refused_and_change_nothing(sandbox):
     _, env, services = setup(sandbox)
     web = services["web"]

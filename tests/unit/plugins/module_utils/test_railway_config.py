@@ -142,8 +142,26 @@ def test_diff_views_mask_variable_values_and_registry_passwords():
     shown = engine.view(config, dict(variables=dict(SECRET={}), deploy=dict(registryCredentials={}, numReplicas=1)))
     assert shown == dict(variables=dict(SECRET=dict(value="********", isSealed=False)),
                          deploy=dict(registryCredentials=dict(username="bot", password="********"), numReplicas=2))
-    whole = engine.masked_config(dict(services={API: config}, sharedVariables=dict(K=dict(value="v"))))
-    assert "hunter22" not in repr(whole) and "p4ssw0rd-xyz" not in repr(whole) and "'v'" not in repr(whole)
+    whole = engine.masked_config(dict(services={API: config}, sharedVariables=dict(API_KEY=dict(value="v-secret"))))
+    assert "hunter22" not in repr(whole) and "p4ssw0rd-xyz" not in repr(whole) and "v-secret" not in repr(whole)
+
+
+@pytest.mark.parametrize("name, variable, secret", [
+    ("FEATURE_MONITORING", dict(value="true"), False),
+    ("LOG_LEVEL", dict(value="info"), False),
+    ("STRIPE_API_KEY", dict(value="sk_test_x"), True),
+    ("DB_PASSWORD", dict(value="x"), True),
+    ("SENTRY_DSN", dict(value="https://k@sentry.io/1"), True),
+    ("UPSTREAM", dict(value="redis://:pw@host:6379"), True),           # a connection string, whatever its name
+    ("ANYTHING", dict(value="x", isSealed=True), True),
+    ("SEED", dict(value="x", description="railstack.platform generated (length 8, alphabet 0a1b)"), True),
+    ("DATABASE_URL", dict(value="${{Postgres.DATABASE_URL}}"), False),   # only references: nothing secret in it
+    ("DATABASE_URL", dict(value="postgres://u:pw@${{Postgres.HOST}}"), True),
+])
+def test_only_secret_variable_values_are_masked(name, variable, secret):
+    assert engine.is_secret_variable(name, variable) is secret
+    shown = engine.mask_secrets("variables", {name: variable})[name]["value"]
+    assert (shown == "********") is secret
 
 
 # ---------------------------------------------------------------------------------------- reads

@@ -299,3 +299,74 @@ def test_each_service_says_its_latest_deployment_from_the_same_read(railway_scri
     script = railway_script(("environmentState", state_answer(dict(services={API: dict(deploy=dict(numReplicas=2))}))))
     result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2))]))
     assert result["services"][0]["latest_deployment"] is None
+# ---------------------------------------------------------------------------------------- references that changed
+
+WORKER = "66666666-6666-4666-8666-666666666666"
+
+
+def referencing_answer(flag="off"):
+    answer = state_answer(dict(services={
+        API: dict(variables=dict(FLAG=dict(value=flag))),
+        WORKER: dict(variables=dict(FLAG=dict(value="${{api.FLAG}}"), LOG_LEVEL=dict(value="info")))}),
+        services=(("api", API), ("worker", WORKER)))
+    answer["environment"]["serviceInstances"] = dict(edges=[
+        dict(node=dict(serviceId=sid, latestDeployment=dict(id="d-" + sid[:2], status="SUCCESS", meta=dict(reason="deploy"))))
+        for sid in (API, WORKER)])
+    return answer
+
+
+def referencing_items(flag):
+    return [item("api", variables={"FLAG": flag}), item("worker", variables={"FLAG": "${{api.FLAG}}", "LOG_LEVEL": "info"})]
+
+
+def test_a_service_that_references_a_changed_variable_is_deployed_again_once(railway_script):
+    script = railway_script(("environmentState", referencing_answer("off")), *committed("patch-1", "e1"),
+                            ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-new")))
+    result = run(railway_services, base(services=referencing_items("on")))
+    script.done()
+    assert patch_of_services(script) == {API: dict(variables=dict(FLAG=dict(value="on")))}
+    deploys = [v for dummy, name, v in script.sent if name == "serviceInstanceDeployV2"]
+    assert deploys == [dict(environmentId=EID, serviceId=WORKER)]            # api is deployed by the commit itself
+    worker = result["services"][1]
+    assert worker["changed"] is True and worker["redeployed_for_references"] == ["api.FLAG"]
+    hunk = next(h for h in result["diff"] if h["after_header"] == "environment production, service worker")
+    assert hunk["after"]["redeployed"] == "because api.FLAG changed"
+    api_hunk = next(h for h in result["diff"] if h["after_header"] == "environment production, service api")
+    assert api_hunk["before"]["variables"]["FLAG"]["value"] == "off" and api_hunk["after"]["variables"]["FLAG"]["value"] == "on"
+
+
+def test_no_change_deploys_nothing_and_check_mode_sends_no_deploy(railway_script):
+    script = railway_script(("environmentState", referencing_answer("on")))
+    result = run(railway_services, base(services=referencing_items("on")))
+    assert result["changed"] is False and script.mutations == [] and result["diff"] == []
+    script = railway_script(("environmentState", referencing_answer("off")))
+    checked = run(railway_services, base(services=referencing_items("on")), check_mode=True)
+    assert script.mutations == [] and checked["services"][1]["redeployed_for_references"] == ["api.FLAG"]
+
+
+def test_a_changed_shared_variable_deploys_the_services_that_reference_it(railway_script):
+    answer = referencing_answer("on")
+    answer["environment"]["config"]["services"][API]["variables"]["HOST"] = dict(value="${{shared.APP_HOST}}")
+    answer["environment"]["config"]["sharedVariables"] = dict(APP_HOST=dict(value="app.example.com"))
+    script = railway_script(("environmentState", answer), ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-a")),
+                            ("serviceInstanceDeployV2", dict(serviceInstanceDeployV2="d-w")))
+    items = referencing_items("on")
+    items[0]["variables"]["HOST"] = "${{shared.APP_HOST}}"
+    items[1]["variables"]["FLAG"] = "${{api.HOST}}"
+    answer["environment"]["config"]["services"][WORKER]["variables"]["FLAG"] = dict(value="${{api.HOST}}")
+    result = run(railway_services, base(services=items, changed_shared_variables=["APP_HOST"]))
+    script.done()
+    assert [v["serviceId"] for dummy, name, v in script.sent if name == "serviceInstanceDeployV2"] == [API, WORKER]
+    assert result["services"][0]["redeployed_for_references"] == ["shared.APP_HOST"]
+    assert result["services"][1]["redeployed_for_references"] == ["api.HOST"]        # a reference of a reference
+
+
+def test_skip_deploys_warns_instead_of_deploying(railway_script):
+    script = railway_script(("environmentState", referencing_answer("off")), *staged_commit("patch-1", "e1"))
+    result = run(railway_services, base(services=referencing_items("on"), skip_deploys=True))
+    assert not [n for dummy, n, v in script.sent if n == "serviceInstanceDeployV2"]
+    assert any("worker: references api.FLAG" in w for w in result["warnings"])
+
+
+def patch_of_services(script):
+    return [v for dummy, name, v in script.sent if name == "environmentPatchCommit"][-1]["patch"]["services"]

@@ -124,6 +124,37 @@ def test_generate_makes_a_secret_once_and_keeps_it(railway_script):
     assert result["changed"] is False
 
 
+def rotation_run(railway_script, have, spec):
+    """The APP_KEY entry this run writes (None: nothing written), Railway having `have`."""
+    script = railway_script(("environmentState", answer(config(dict(APP_KEY=have)))), *committed("p", "e"))
+    result = run(params(variables={"APP_KEY": spec}))
+    written = [v for dummy, name, v in script.sent if name == "environmentPatchCommit"]
+    assert result["changed"] is bool(written)
+    return written[0]["patch"]["services"][API]["variables"]["APP_KEY"] if written else None
+
+
+def test_a_generated_secret_is_rotated_on_purpose_only(railway_script):
+    first = rotation_run(railway_script, None, {"generate": {"length": 40, "alphabet": "abcdefghijklmnop"}})
+    assert first["description"].startswith("railstack.platform generated (length 40")
+    same = {"generate": {"length": 40, "alphabet": "ponmlkjihgfedcba"}}              # the same alphabet, reordered
+    assert rotation_run(railway_script, first, same) is None
+    longer = rotation_run(railway_script, first, {"generate": {"length": 48, "alphabet": "abcdefghijklmnop"}})
+    assert len(longer["value"]) == 48 and longer["value"] != first["value"]
+    rotated = rotation_run(railway_script, longer, {"generate": {"length": 48, "alphabet": "abcdefghijklmnop"}, "rotate": "2026-12"})
+    assert rotated["value"] != longer["value"] and rotated["description"].endswith("rotation 2026-12)")
+    again = {"generate": {"length": 48, "alphabet": "abcdefghijklmnop"}, "rotate": "2026-12"}
+    assert rotation_run(railway_script, rotated, again) is None                        # a rerun does not rotate
+
+
+def test_a_secret_made_without_a_description_is_kept_unless_rotate_is_given(railway_script):
+    by_hand = dict(value="base64:made-by-hand-0123456789")
+    assert rotation_run(railway_script, by_hand, {"generate": {"length": 64}}) is None
+    rotated = rotation_run(railway_script, by_hand, {"generate": {"length": 64}, "rotate": "1"})
+    assert len(rotated["value"]) == 64
+    sealed = dict(isSealed=True)
+    assert rotation_run(railway_script, sealed, {"generate": {"length": 64}, "rotate": "1"}) is None
+
+
 def test_sealed_is_written_when_missing_then_never_compared(railway_script):
     script = railway_script(("environmentState", answer(config())),
                             *committed("p", "e"))
@@ -184,12 +215,26 @@ def test_shared_variables_and_their_references(railway_script):
     assert result["service"] is None
 
 
-def test_diff_masks_values_and_marks_changes(railway_script):
-    railway_script(("environmentState", answer(config(dict(A=dict(value="old-value-1"))))),
+HEADER = "environment production, service api"
+
+
+def test_diff_masks_secret_values_and_marks_their_changes(railway_script):
+    railway_script(("environmentState", answer(config(dict(API_KEY=dict(value="old-value-1"))))),
                    *committed("p", "e"))
-    result = run(params(variables={"A": "new-value-2"}))
-    assert result["diff"] == dict(before=dict(A=dict(value="********")), after=dict(A=dict(value="******** (changed)")))
+    result = run(params(variables={"API_KEY": "new-value-2"}))
+    assert result["diff"] == dict(before=dict(API_KEY=dict(value="********")),
+                                  after=dict(API_KEY=dict(value="******** (changed)")),
+                                  before_header=HEADER, after_header=HEADER)
     assert "old-value-1" not in repr(result) and "new-value-2" not in repr(result)
+
+
+def test_diff_shows_values_that_are_not_secrets(railway_script):
+    railway_script(("environmentState", answer(config(dict(FEATURE_MONITORING=dict(value="false"))))),
+                   *committed("p", "e"))
+    result = execute(module, TaskContext(params(variables={"FEATURE_MONITORING": True}), diff=True, no_log_values={TOKEN}))
+    assert result["diff"] == dict(before=dict(FEATURE_MONITORING=dict(value="false")),
+                                  after=dict(FEATURE_MONITORING=dict(value="true")),
+                                  before_header=HEADER, after_header=HEADER)
 
 
 def test_unknown_service_names_candidates(railway_script):
@@ -203,6 +248,8 @@ def test_unknown_service_names_candidates(railway_script):
     (dict(variables={"A": {"valu": "x"}}), "variables.A:"),
     (dict(variables={"A": {"value": "x", "sealed": "yes"}}), "variables.A.sealed:"),
     (dict(variables={"A": {"generate": {"alphabet": "ab"}}}), "variables.A.generate.alphabet:"),
+    (dict(variables={"A": {"value": "x", "rotate": "1"}}), "variables.A.rotate:"),
+    (dict(variables={"A": {"generate": {}, "rotate": True}}), "variables.A.rotate:"),
     (dict(variables={"A": ["x"]}), "variables.A:"),
     (dict(names=["A"]), "names:"),
     (dict(state="absent", exclusive=True), "exclusive:"),
@@ -250,3 +297,16 @@ def test_a_variable_change_deploys_a_rolled_back_service_anyway(railway_script):
     script.done()
     assert script.mutations == ["environmentPatchCommit"] and result["redeployed_after_rollback"] is None
     assert "this run's config change deploys it" in result["warnings"][0]
+
+
+# ---------------------------------------------------------------------------------------- references that changed
+
+def test_stale_references_follow_references_of_references():
+    values = dict(api=dict(FLAG="on", URL="https://${{RAILWAY_PUBLIC_DOMAIN}}"),
+                  worker=dict(FLAG="${{api.FLAG}}", MODE="${{FLAG}}-x", OTHER="${{api.URL}}"),
+                  cron=dict(MODE="${{worker.MODE}}"), web=dict(HOST="${{shared.HOST}}"), idle=dict(A="plain"))
+    from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import stale_references
+    assert stale_references(values, {("api", "FLAG")}) == dict(worker=["FLAG", "api.FLAG"], cron=["worker.MODE"])
+    assert stale_references(values, {("shared", "HOST")}) == dict(web=["shared.HOST"])
+    assert stale_references(values, set()) == {}
+    assert stale_references(dict(api=dict(FLAG="${{FLAG}}")), {("api", "FLAG")}) == {}       # itself: no news

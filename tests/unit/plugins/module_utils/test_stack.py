@@ -203,6 +203,28 @@ def test_variables_from_gives_references_not_copies():
                                    "REDIS_URL": REF % "api.REDIS_URL", "SECRET_KEY": REF % "api.SECRET_KEY"}
 
 
+def test_variables_from_can_leave_variables_out():
+    value = small()
+    value["services"][1]["variables_from"] = dict(service="api", exclude=["MODE", "SECRET_KEY"])
+    worker = item(plan(check(value)), "worker")
+    assert worker["variables"] == {"DATABASE_URL": REF % "api.DATABASE_URL", "REDIS_URL": REF % "api.REDIS_URL"}
+
+
+@pytest.mark.parametrize("variables_from, message", [
+    (dict(service="api", exclude=["MDOE"]),
+     "stack.services[worker].variables_from.exclude[0]: api has no variable 'MDOE' to leave out; did you mean MODE?"),
+    (dict(service="apii", exclude=[]), "stack.services[worker].variables_from: the stack has no service 'apii'"),
+    (dict(exclude=["MODE"]), "stack.services[worker].variables_from.service: the name of a service of the stack is required"),
+    (dict(service="api", exclude="MODE"), "stack.services[worker].variables_from.exclude: expected a list of variable names"),
+    (dict(service="api", excludes=["MODE"]), "stack.services[worker].variables_from: unknown key 'excludes'"),
+    (["api"], "stack.services[worker].variables_from: a service name or {service, exclude}"),
+])
+def test_a_wrong_variables_from_is_named(variables_from, message):
+    value = small()
+    value["services"][1]["variables_from"] = variables_from
+    assert message in failure(value)
+
+
 def test_a_binding_must_name_a_price_of_the_stack():
     value = small(stripe=dict(products=[dict(id="pro", name="Pro")],
                               prices=[dict(lookup_key="pro_monthly", product="pro", unit_amount=900,
@@ -373,3 +395,19 @@ def test_providers_name_what_the_stack_talks_to():
     assert check(no_dns)["providers"] == ["railway"]
     prela = check(example("prela"))
     assert prela["providers"][:3] == ["railway", "stripe", "clerk"] and "cloudflare" in prela["providers"]
+
+
+@pytest.mark.parametrize("variable, message", [
+    (dict(value="x", rotate="2026-12"), "stack.services[api].variables.APP_KEY.rotate: only with generate"),
+    (dict(generate=dict(length=40), rotate=True), "stack.services[api].variables.APP_KEY.rotate: expected a text"),
+])
+def test_rotate_is_a_name_of_a_rotation_of_a_generated_secret(variable, message):
+    value = small()
+    value["services"][0]["variables"]["APP_KEY"] = variable
+    assert message in failure(value)
+
+
+def test_rotate_passes_to_the_services_step():
+    value = small()
+    value["services"][0]["variables"]["APP_KEY"] = dict(generate=dict(length=40), rotate="2026-12")
+    assert item(plan(check(value)), "api")["variables"]["APP_KEY"]["rotate"] == "2026-12"
