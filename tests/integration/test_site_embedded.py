@@ -50,7 +50,7 @@ def runs(home):
 def test_no_credentials_means_the_local_sandbox(runs):
     first = runs["first"].assert_ok()
     assert first.task("Use the local sandbox (no provider credential is set)")["changed"] is False
-    assert first.task("Railway project")["changed"] is True
+    assert first.task("Take the stack's lease")["changed"] is True
     assert runs["first_traffic"].mutations
 
 
@@ -82,7 +82,7 @@ def test_sandbox_false_never_starts_one(home):
                             env=dict(XDG_CACHE_HOME=str(home / "cache")))
     assert not run.ok
     assert run.tasks("Use the local sandbox (no provider credential is set)")[-1]["status"] == "skipped"
-    assert run.task("Railway project")["msg"].startswith("No Railway credential")
+    assert run.task("Take the stack's lease")["msg"].startswith("No Railway credential")
 
 
 def test_the_recording_passes_the_contracts(runs):
