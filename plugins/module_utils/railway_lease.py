@@ -120,15 +120,17 @@ def _drop(client, lease_id: str) -> bool:
     return True
 
 
-def take(ctx, client, project: dict) -> dict:
-    """Take the project's lease: wait for a holder (bounded), take over a stale one, or fail naming it."""
+def take(ctx, client, project: dict):
+    """(lease, waited_for): take the project's lease, waiting for a holder (bounded) and taking over a stale one,
+    or fail naming the holder. waited_for is the holder this run waited for, or None."""
     params = ctx.params
     run_id = params["run_id"] or uuid.uuid4().hex
     deadline = time.monotonic() + max(params["wait"], 0)
+    waited_for = None
     for _attempt in range(max(params["wait"], 0) // POLL_SECONDS + 10):
         taken = _try_take(client, project, run_id)
         if taken is not None:
-            return dict(taken, holder=dict(run=run_id))
+            return dict(taken, holder=dict(run=run_id)), waited_for
         lease = read_lease(client, project)
         if lease is None:
             continue            # released between our try and our read: try again at once
@@ -142,6 +144,7 @@ def take(ctx, client, project: dict) -> dict:
                      "or give a longer wait; if that run was killed, take_over the lease (its holder is stale after "
                      "%d minutes). The lease is the service %r of project %s." % (
                          describe(lease), params["ttl_minutes"], LEASE_SERVICE, project["id"]), holder=lease["holder"])
+        waited_for = lease["holder"]
         time.sleep(POLL_SECONDS)
     raise TaskFailed("project: the lease of project %s changed hands too often to be taken; run again." % project["id"])
 
@@ -197,5 +200,6 @@ def run(ctx):
         if held is not None:
             ctx.warn("Another run of this stack holds its lease (%s); a real run would wait for it." % describe(held))
         return ctx.result(changed=created, project=project_result(project) if project else {}, lease={})
-    lease = take(ctx, client, project)
-    return ctx.result(changed=created, project=project_result(project), lease=_lease_result(lease, project))
+    lease, waited_for = take(ctx, client, project)
+    return ctx.result(changed=created, project=project_result(project), lease=_lease_result(lease, project),
+                      waited_for=waited_for)

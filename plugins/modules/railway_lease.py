@@ -134,6 +134,10 @@ project:
   description: The project (as M(railstack.platform.railway_project) returns it). Empty in check mode before it exists.
   returned: always with O(state=present)
   type: dict
+waited_for:
+  description: The holder (C(run), C(host), C(started)) of the lease this run waited for before taking it, or null.
+  returned: when a lease was taken
+  type: dict
 released:
   description: Whether the lease was released by this task.
   returned: with O(state=absent)

@@ -64,6 +64,7 @@ def test_a_free_lease_costs_one_read_and_one_write(railway_script):
     script.done()
     assert result["changed"] is False and result["api_requests"] == 2
     assert result["lease"]["id"] == LEASE and result["lease"]["holder"] == dict(run="run-b")
+    assert result["waited_for"] is None
     sent = script.sent[-1][2]["input"]
     assert sent["name"] == "railstack-lease" and sent["projectId"] == PID
     assert sent["variables"]["RAILSTACK_LEASE_RUN"] == "run-b" and "RAILSTACK_LEASE_HOST" in sent["variables"]
@@ -86,6 +87,7 @@ def test_a_run_waits_for_the_holder_then_takes_the_lease(railway_script):
     result = run(params(wait=600))
     script.done()
     assert result["lease"]["id"] == LEASE and "failed" not in result
+    assert result["waited_for"]["run"] == "run-a" and result["waited_for"]["host"] == "ci-7 (pid 42)"
 
 
 def test_a_stale_lease_is_taken_over_with_a_warning(railway_script):
