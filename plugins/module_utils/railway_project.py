@@ -136,7 +136,12 @@ def create_after_race(client, params: dict, create) -> dict:
     winner = oldest_first(client.find_projects(params["name"], params["workspace_id"], PROJECT_FIELDS))[0]
     if winner["id"] == created["id"]:
         return created
-    client.mutate("mutation projectDelete($id: String!) { projectDelete(id: $id) }", dict(id=created["id"]))
+    try:
+        client.mutate("mutation projectDelete($id: String!) { projectDelete(id: $id) }", dict(id=created["id"]))
+    except ApiError as exc:
+        left = client.find_projects(params["name"], params["workspace_id"], PROJECT_FIELDS) if exc.lost_response else None
+        if left is None or any(p["id"] == created["id"] for p in left):
+            raise
     return winner
 
 

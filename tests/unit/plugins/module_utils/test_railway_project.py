@@ -215,3 +215,18 @@ def test_no_credential_is_a_clear_error():
     result = run(params(api_token=None))
     assert result["failed"] is True
     assert "api_token" in result["msg"] and "RAILWAY_TOKEN" in result["msg"]
+
+
+def test_a_lost_answer_to_deleting_the_losing_project_is_checked_not_repeated(railway_script):
+    older = project(id=OLDER, createdAt="2026-11-20T23:59:59.000Z")
+    lost = ApiError("the connection closed", provider="Railway", lost_response=True)
+    script = railway_script(
+        ("projects", projects_page()),
+        ("projectCreate", dict(projectCreate=project())),
+        ("projects", projects_page(project(), older)),
+        ("projectDelete", lost),
+        ("projects", projects_page(older)),                 # it was deleted: the answer only was lost
+    )
+    result = run(params(workspace_id=WS))
+    script.done()
+    assert result["project"]["id"] == OLDER and script.mutations == ["projectCreate", "projectDelete"]
