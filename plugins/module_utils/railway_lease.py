@@ -155,10 +155,21 @@ def _lease_result(lease, project) -> dict:
     return dict(id=lease.get("id"), project_id=project["id"], created_at=lease.get("createdAt"), holder=lease["holder"])
 
 
+def projects_named(client, params: dict) -> list:
+    """The projects called params["name"], in one request: every workspace's projects with the token's workspaces."""
+    if client.uses_project_token or params["workspace_id"]:
+        return client.find_projects(params["name"], params["workspace_id"], PROJECT_FIELDS)
+    workspaces = client.query("query railstackLeaseProjects { me { workspaces { id name projects(first: 100) {"
+                              " edges { node { %s } } pageInfo { hasNextPage } } } } }" % PROJECT_FIELDS)["me"]["workspaces"]
+    if any(w["projects"]["pageInfo"]["hasNextPage"] for w in workspaces):
+        return client.find_projects(params["name"], None, PROJECT_FIELDS)
+    return [p for w in workspaces for p in nodes(w["projects"]) if p["name"] == params["name"]]
+
+
 def _ensure_project(ctx, client, params: dict):
     """(project, created): the stack's project, created when absent (race-safe); None in check mode."""
     params = dict(params, name=params["project"])
-    project = find_settled(client, params)
+    project = find_settled(client, params, find=lambda: projects_named(client, params))
     if project is not None or ctx.check_mode:
         return project, project is None
     project_input = dict(name=params["name"], defaultEnvironmentName=params["default_environment"],

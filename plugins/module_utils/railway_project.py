@@ -150,14 +150,16 @@ def _newest(client, params: dict):
     return matches[-1] if matches else None
 
 
-def find_settled(client, params: dict, sleep=time.sleep):
+def find_settled(client, params: dict, find=None, sleep=time.sleep):
     """The one project of the name (None when there is none), after racing runs deleted their duplicates.
 
-    Several projects of the name that stay for SETTLE_SECONDS are a stack duplicated earlier: a failure
-    naming each project and what to delete, before any write."""
+    find() lists the projects of the name (default: client.find_projects with PROJECT_FIELDS). Several
+    projects of the name that stay for SETTLE_SECONDS are a stack duplicated earlier: a failure naming
+    each project and what to delete, before any write."""
+    find = find or (lambda: client.find_projects(params["name"], params["workspace_id"], PROJECT_FIELDS))
     deadline = time.monotonic() + SETTLE_SECONDS
     while True:
-        matches = client.find_projects(params["name"], params["workspace_id"], PROJECT_FIELDS)
+        matches = find()
         if len(matches) < 2:
             return matches[0] if matches else None
         if time.monotonic() >= deadline:

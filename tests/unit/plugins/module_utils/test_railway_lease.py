@@ -177,3 +177,24 @@ def test_release_of_a_lease_taken_over_warns(railway_script):
 def test_a_project_token_cannot_take_the_lease():
     result = run(params(api_token=None, project_token="project-token-0123456789"))
     assert result["failed"] is True and result["msg"].startswith("project_token:")
+
+
+def workspaces_with(*nodes, more=False):
+    return dict(me=dict(workspaces=[dict(id=WS, name="ws", projects=dict(
+        edges=[dict(node=n) for n in nodes], pageInfo=dict(hasNextPage=more)))]))
+
+
+def test_without_workspace_id_one_request_finds_the_project(railway_script):
+    script = railway_script(("railstackLeaseProjects", workspaces_with(project(), project(id=OTHER, name="other"))),
+                            ("railstackLeaseTake", TAKEN))
+    result = run(params(workspace_id=None))
+    script.done()
+    assert result["api_requests"] == 2 and result["project"]["id"] == PID
+
+
+def test_a_workspace_with_more_projects_than_a_page_is_read_page_by_page(railway_script):
+    script = railway_script(("railstackLeaseProjects", workspaces_with(more=True)), ("workspaces", dict(
+        me=dict(workspaces=[dict(id=WS, name="ws")]))), ("projects", projects_page(project())),
+        ("railstackLeaseTake", TAKEN))
+    assert run(params(workspace_id=None))["project"]["id"] == PID
+    script.done()
