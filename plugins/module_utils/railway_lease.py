@@ -109,13 +109,17 @@ def _try_take(client, project: dict, run_id: str):
         raise
 
 
-def _drop(client, lease_id: str) -> bool:
-    """Delete a lease by id; False when it is already gone (released, or taken over)."""
+def _drop(client, lease_id: str, again: bool = True) -> bool:
+    """Delete a lease by id; False when it is already gone (released, or taken over).
+
+    Deleting one id twice is harmless, so a lost answer is answered by sending the delete once more."""
     try:
         client.mutate(DROP, dict(id=lease_id))
     except ApiError as exc:
         if "not found" in exc.message.lower():
             return False
+        if exc.lost_response and again:
+            return _drop(client, lease_id, again=False) or True
         raise
     return True
 

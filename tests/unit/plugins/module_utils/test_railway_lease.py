@@ -198,3 +198,12 @@ def test_a_workspace_with_more_projects_than_a_page_is_read_page_by_page(railway
         ("railstackLeaseTake", TAKEN))
     assert run(params(workspace_id=None))["project"]["id"] == PID
     script.done()
+
+
+def test_a_lost_answer_to_the_release_is_answered_by_deleting_again(railway_script):
+    lost = ApiError("the connection closed", provider="Railway", lost_response=True)
+    gone = ApiError("Service not found", provider="Railway", status=200)
+    script = railway_script(("railstackLeaseRelease", lost), ("railstackLeaseRelease", gone))
+    result = run(params(state="absent", lease_id=LEASE))
+    script.done()
+    assert result["released"] is True and not result.get("warnings")
