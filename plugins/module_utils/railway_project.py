@@ -173,9 +173,9 @@ def duplicates_message(client, name: str, projects: list) -> str:
     for project in oldest_first(projects):
         services = nodes(client.get_project(project["id"], "services(first: 100) { edges { node { id } } }")["services"])
         counted.append((project, len(services)))
-    keep = max(counted, key=lambda pair: pair[1])[0] if any(n for _, n in counted) else counted[0][0]
+    keep = max(counted, key=lambda pair: pair[1])[0] if any(count for dummy, count in counted) else counted[0][0]
     described = ["%s (created %s, %d services)" % (p["id"], p.get("createdAt") or "?", n) for p, n in counted]
-    delete = [p["id"] for p, _ in counted if p["id"] != keep["id"]]
+    delete = [p["id"] for p, dummy in counted if p["id"] != keep["id"]]
     return ("name: %d Railway projects are called %r: %s. The stack is one project; nothing was written. Keep %s and "
             "delete %s in Railway (the project's Settings, Danger), or rename the others, then run again."
             % (len(projects), name, "; ".join(described), keep["id"], " and ".join(delete)))

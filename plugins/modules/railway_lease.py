@@ -13,11 +13,11 @@ version_added: 0.1.0
 description:
   - Two runs of one stack started together (an AWX job launched twice, a CI retry, two people) must never both write.
     The run that takes the lease writes; another run waits for it (O(wait)) or fails before any write, naming the holder.
-  - The lease is kept at Railway, so it holds across machines: a service named C(railstack-lease), with no source
+  - The lease is kept at Railway, so it holds across machines. It is a service named C(railstack-lease), with no source
     (nothing deploys), in the stack's project. Railway refuses a second service of one name in a project, so creating it
     is a compare-and-set that one run wins. Its variables name the holder (run id, host, start).
   - With O(state=present), the project is found by name and created when there is none. Project names are not unique at
-    Railway: a run that created a project and then sees an older one of the same name deletes its own (empty) project
+    Railway, so a run that created a project and then sees an older one of the same name deletes its own (empty) project
     and uses the older one, so two runs racing on an empty account end with one project.
     Several projects of the name that stay are a stack duplicated earlier; the task fails naming each one and which to
     delete, and writes nothing.

@@ -80,8 +80,8 @@ def test_two_runs_at_once_make_one_stack_and_the_second_waits_for_the_first(
     assert len(again.lease_requests) == 2
 
 
-def test_without_waiting_the_second_run_fails_naming_the_holder(sandbox, reset_sandbox, latency, run_playbook,
-                                                                 stack_file):
+def test_without_waiting_the_second_run_fails_naming_the_holder(
+        sandbox, reset_sandbox, latency, run_playbook, stack_file):
     reset_sandbox()
     with ThreadPoolExecutor(2) as pool:
         runs = list(pool.map(lambda _: run_playbook(SITE, extra_vars=[stack_file, {"lease_wait": 0}]), range(2)))
