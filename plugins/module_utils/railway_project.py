@@ -133,7 +133,8 @@ def oldest_first(projects: list) -> list:
 def create_after_race(client, params: dict, create) -> dict:
     """Create the project once, then keep the oldest project of its name (deleting ours if it lost)."""
     created = create_or_find_again(create, lambda: _newest(client, params))
-    winner = oldest_first(client.find_projects(params["name"], params["workspace_id"], PROJECT_FIELDS))[0]
+    listed = oldest_first(client.find_projects(params["name"], params["workspace_id"], PROJECT_FIELDS))
+    winner = listed[0] if listed else created           # a list that does not show ours yet has no older one
     if winner["id"] == created["id"]:
         return created
     try:
