@@ -50,11 +50,8 @@ def _view(project):
 
 
 def _find(client, params):
-    matches = client.find_projects(params["name"], params["workspace_id"], PROJECT_FIELDS)
-    if len(matches) > 1:
-        raise TaskFailed("name: %d Railway projects are called %r (%s); this module cannot tell which one is meant."
-                         % (len(matches), params["name"], ", ".join(p["id"] for p in matches)))
-    return matches[0] if matches else None
+    # a second project of the name may be a racing run's, deleted by it a moment later (see find_settled)
+    return find_settled(client, params)
 
 
 def _workspace_for_create(client, params, ctx):
@@ -151,7 +148,7 @@ def _newest(client, params: dict):
     return matches[-1] if matches else None
 
 
-def find_settled(client, params: dict, find=None, sleep=time.sleep):
+def find_settled(client, params: dict, find=None):
     """The one project of the name (None when there is none), after racing runs deleted their duplicates.
 
     find() lists the projects of the name (default: client.find_projects with PROJECT_FIELDS). Several
@@ -165,7 +162,7 @@ def find_settled(client, params: dict, find=None, sleep=time.sleep):
             return matches[0] if matches else None
         if time.monotonic() >= deadline:
             raise TaskFailed(duplicates_message(client, params["name"], matches))
-        sleep(SETTLE_POLL_SECONDS)
+        time.sleep(SETTLE_POLL_SECONDS)
 
 
 def duplicates_message(client, name: str, projects: list) -> str:

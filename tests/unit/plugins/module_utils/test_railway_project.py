@@ -111,13 +111,25 @@ def test_several_workspaces_need_workspace_id(railway_script):
     assert script.mutations == []
 
 
-def test_duplicate_names_fail_naming_both(railway_script):
+def test_duplicate_names_fail_naming_both(railway_script, monkeypatch):
+    monkeypatch.setattr(railway_project, "SETTLE_SECONDS", 0)
     second = "44444444-4444-4444-8444-444444444444"
-    railway_script(("projects", projects_page(project(), project(id=second))))
+    no_services = dict(project=dict(services=dict(edges=[])))
+    railway_script(("projects", projects_page(project(), project(id=second))), ("project", no_services),
+                   ("project", no_services))
     result = run(params(workspace_id=WS))
     assert result["failed"] is True
     assert result["msg"].startswith("name:")
     assert PID in result["msg"] and second in result["msg"]
+
+
+def test_a_duplicate_a_racing_run_deletes_a_moment_later_is_waited_for(railway_script, monkeypatch):
+    monkeypatch.setattr(railway_project.time, "sleep", lambda seconds: None)
+    script = railway_script(("projects", projects_page(project(), project(id=OLDER, createdAt="2026-11-21T00:00:01Z"))),
+                            ("projects", projects_page(project())))
+    result = run(params(workspace_id=WS, description="API"))
+    script.done()
+    assert result["changed"] is False and result["project"]["id"] == PID
 
 
 def test_lost_create_answer_is_found_again_not_repeated(railway_script):
