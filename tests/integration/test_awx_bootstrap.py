@@ -85,6 +85,9 @@ def test_job_templates_survey_and_workflow(awx_stub):
     job_template = by_module["job_template"][0]
     assert job_template["survey_spec"] == survey
     assert job_template["survey_enabled"] is True
+    # two launches of one stack never run at once (site.yml's lease guards runs from elsewhere)
+    assert job_template["allow_simultaneous"] is False
+    assert by_module["workflow_job_template"][0]["allow_simultaneous"] is False
     assert (job_template["project"], job_template["playbook"]) == ("platform-repo", "site.yml")
     assert job_template["execution_environment"] == "railstack-ee"
     assert by_module["inventory_source"][0]["source_path"] == "inventories/railway.yml"

@@ -26,7 +26,8 @@ def test_site_converges_then_changes_nothing(run_playbook, traffic):
     with traffic.window() as first:
         run = run_playbook(SITE, extra_vars=stack(name))
     run.assert_ok()
-    assert run.task("Railway project")["changed"] is True
+    assert run.task("Take the stack's lease")["changed"] is True      # the project is made under the lease
+    assert run.task("Railway project")["changed"] is False
     items = run.items("Railway environments")
     assert [i["environment"]["name"] for i in items] == ["production", "staging"]
     assert [i["changed"] for i in items] == [False, True]   # production comes with the project
@@ -38,7 +39,9 @@ def test_site_converges_then_changes_nothing(run_playbook, traffic):
     again.assert_ok()
     assert again.recap["localhost"]["changed"] == 0
     assert second.mutations == []
-    assert 0 < second.requests <= 6     # a few reads: workspaces, projects, one project read per environment task
+    assert len(second.lease_requests) == 2     # the lease: taken, released
+    # a few reads: the lease's workspaces and projects, the project's, one project read per environment task
+    assert 0 < second.requests <= 9
 
 
 def test_check_mode_sends_no_mutation_and_plans_everything(run_playbook, traffic):

@@ -53,7 +53,7 @@ SANDBOX_TASK = "The local sandbox, unless provider credentials are set"
 def test_no_credentials_means_the_local_sandbox(runs):
     first = runs["first"].assert_ok()
     assert first.task(SANDBOX_TASK)["changed"] is False
-    assert first.task("Railway project")["changed"] is True
+    assert first.task("Take the stack's lease")["changed"] is True
     assert runs["first_traffic"].mutations
 
 

@@ -46,7 +46,7 @@ def prela(sandbox, run_playbook, traffic, recording, app_secrets):
 
 def test_first_run_builds_the_guide_and_the_second_changes_nothing(prela):
     first = prela["first"]
-    assert first.task("Railway project")["changed"] is True
+    assert first.task("Take the stack's lease")["changed"] is True      # the project is made under the lease
     assert [i["changed"] for i in first.items("Stripe products")] == [True, True]
     assert [i["changed"] for i in first.items("Stripe prices")] == [True, True]
     assert first.task("Settings and variables of the services, in one write, in production")["changed"] is True

@@ -136,6 +136,15 @@ def is_railway_mutation(entry):
     return entry.get("api") == "railway" and any(op[0] == "mutation" for op in railway_operations(entry))
 
 
+LEASE_OPERATIONS = ("railstackLeaseTake", "railstackLeaseRelease")
+
+
+def is_lease_request(entry):
+    """A request of site.yml's lease (docs/railway.md, "Two runs at once"): taking and releasing it writes the
+    lease service, never the stack, so a run that changes nothing still sends these two."""
+    return entry.get("api") == "railway" and any(op[1] in LEASE_OPERATIONS for op in railway_operations(entry))
+
+
 def is_mutation(entry):
     """A request that asks a provider to change something: a Railway GraphQL mutation, or a
     REST request (Stripe, Clerk, Cloudflare, ...) with a method other than GET/HEAD/OPTIONS."""
@@ -156,12 +165,16 @@ class TrafficWindow:
 
     @property
     def mutations(self):
-        """Every write, whatever the provider (see is_mutation)."""
-        return [e for e in self.entries if is_mutation(e)]
+        """Every write to the stack, whatever the provider (see is_mutation); the run's lease is not one."""
+        return [e for e in self.entries if is_mutation(e) and not is_lease_request(e)]
+
+    @property
+    def lease_requests(self):
+        return [e for e in self.entries if is_lease_request(e)]
 
     @property
     def railway_mutations(self):
-        return [e for e in self.entries if is_railway_mutation(e)]
+        return [e for e in self.entries if is_railway_mutation(e) and not is_lease_request(e)]
 
     def by_api(self, api):
         return [e for e in self.entries if e.get("api") == api]

@@ -44,13 +44,14 @@ def test_creates_in_the_only_workspace(railway_script):
         ("workspaces", workspaces(WS)),
         ("projects", projects_page()),
         ("projectCreate", lambda v: dict(projectCreate=project(description=v["input"].get("description")))),
+        ("projects", projects_page(project())),          # after creating: is ours the oldest of its name?
     )
     result = run(params(description="API"))
     script.done()
     assert result["changed"] is True
     assert result["project"]["id"] == PID
     assert result["project"]["environments"] == [dict(id="env-1", name="production", is_ephemeral=False)]
-    create_input = script.sent[-1][2]["input"]
+    create_input = script.sent[-2][2]["input"]
     assert create_input == dict(name="prela", workspaceId=WS, defaultEnvironmentName="production", description="API")
     assert result["diff"] == dict(before={}, after=dict(name="prela", description="API", pr_deploys=False))
 
@@ -110,13 +111,25 @@ def test_several_workspaces_need_workspace_id(railway_script):
     assert script.mutations == []
 
 
-def test_duplicate_names_fail_naming_both(railway_script):
+def test_duplicate_names_fail_naming_both(railway_script, monkeypatch):
+    monkeypatch.setattr(railway_project, "SETTLE_SECONDS", 0)
     second = "44444444-4444-4444-8444-444444444444"
-    railway_script(("projects", projects_page(project(), project(id=second))))
+    no_services = dict(project=dict(services=dict(edges=[])))
+    railway_script(("projects", projects_page(project(), project(id=second))), ("project", no_services),
+                   ("project", no_services))
     result = run(params(workspace_id=WS))
     assert result["failed"] is True
     assert result["msg"].startswith("name:")
     assert PID in result["msg"] and second in result["msg"]
+
+
+def test_a_duplicate_a_racing_run_deletes_a_moment_later_is_waited_for(railway_script, monkeypatch):
+    monkeypatch.setattr(railway_project.time, "sleep", lambda seconds: None)
+    script = railway_script(("projects", projects_page(project(), project(id=OLDER, createdAt="2026-11-21T00:00:01Z"))),
+                            ("projects", projects_page(project())))
+    result = run(params(workspace_id=WS, description="API"))
+    script.done()
+    assert result["changed"] is False and result["project"]["id"] == PID
 
 
 def test_lost_create_answer_is_found_again_not_repeated(railway_script):
@@ -124,6 +137,7 @@ def test_lost_create_answer_is_found_again_not_repeated(railway_script):
     script = railway_script(
         ("projects", projects_page()),
         ("projectCreate", lost),
+        ("projects", projects_page(project())),
         ("projects", projects_page(project())),
     )
     result = run(params(workspace_id=WS))
@@ -140,11 +154,53 @@ def test_lost_create_that_never_committed_is_created_once_more(railway_script):
         ("projectCreate", lost),
         ("projects", projects_page()),
         ("projectCreate", dict(projectCreate=project())),
+        ("projects", projects_page(project())),
     )
     result = run(params(workspace_id=WS))
     script.done()
     assert result["changed"] is True
     assert script.mutations == ["projectCreate", "projectCreate"]
+
+
+OLDER = "00000000-0000-4000-8000-000000000001"
+
+
+def test_a_run_whose_new_project_lost_the_race_deletes_it_and_uses_the_oldest(railway_script):
+    older = project(id=OLDER, createdAt="2026-11-20T23:59:59.000Z")
+    script = railway_script(
+        ("projects", projects_page()),
+        ("projectCreate", dict(projectCreate=project())),
+        ("projects", projects_page(project(), older)),
+        ("projectDelete", dict(projectDelete=True)),
+    )
+    result = run(params(workspace_id=WS))
+    script.done()
+    assert script.sent[-1][2] == dict(id=PID)             # its own project, never the other run's
+    assert result["changed"] is True and result["project"]["id"] == OLDER
+
+
+def test_a_run_whose_new_project_is_the_oldest_keeps_it(railway_script):
+    newer = project(id=OLDER, createdAt="2026-11-21T00:00:01.000Z")
+    script = railway_script(
+        ("projects", projects_page()),
+        ("projectCreate", dict(projectCreate=project())),
+        ("projects", projects_page(newer, project())),
+    )
+    result = run(params(workspace_id=WS))
+    script.done()
+    assert script.mutations == ["projectCreate"] and result["project"]["id"] == PID
+
+
+def test_same_creation_time_is_decided_by_id(railway_script):
+    same = project(id=OLDER)                                # same createdAt, smaller id: it wins
+    script = railway_script(
+        ("projects", projects_page()),
+        ("projectCreate", dict(projectCreate=project())),
+        ("projects", projects_page(project(), same)),
+        ("projectDelete", dict(projectDelete=True)),
+    )
+    assert run(params(workspace_id=WS))["project"]["id"] == OLDER
+    script.done()
 
 
 def test_absent_deletes_and_then_is_a_no_op(railway_script):
@@ -171,3 +227,18 @@ def test_no_credential_is_a_clear_error():
     result = run(params(api_token=None))
     assert result["failed"] is True
     assert "api_token" in result["msg"] and "RAILWAY_TOKEN" in result["msg"]
+
+
+def test_a_lost_answer_to_deleting_the_losing_project_is_checked_not_repeated(railway_script):
+    older = project(id=OLDER, createdAt="2026-11-20T23:59:59.000Z")
+    lost = ApiError("the connection closed", provider="Railway", lost_response=True)
+    script = railway_script(
+        ("projects", projects_page()),
+        ("projectCreate", dict(projectCreate=project())),
+        ("projects", projects_page(project(), older)),
+        ("projectDelete", lost),
+        ("projects", projects_page(older)),                 # it was deleted: the answer only was lost
+    )
+    result = run(params(workspace_id=WS))
+    script.done()
+    assert result["project"]["id"] == OLDER and script.mutations == ["projectCreate", "projectDelete"]
