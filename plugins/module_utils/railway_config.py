@@ -34,7 +34,7 @@ import copy
 import re
 import time
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard, SECRET_MASK
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, masked
 from ansible_collections.railstack.platform.plugins.module_utils.railway import PAGE_SIZE, is_id, nodes, pick_environment
 

@@ -19,11 +19,12 @@ import re
 import secrets
 import string
 
+from ansible_collections.railstack.platform.plugins.module_utils._http import SECRET_MASK
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, GENERATED_PREFIX, SECRET_MASK, SECRET_NAME_RE, STAGED_CHANGES_OPTION, Plan, commit, diff_hunk, mask_secrets, read_state)
+    DELETE, GENERATED_PREFIX, SECRET_NAME_RE, STAGED_CHANGES_OPTION, Plan, commit, diff_hunk, mask_secrets, read_state)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),

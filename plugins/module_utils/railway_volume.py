@@ -21,8 +21,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._http import Ap
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, STAGED_CHANGES_OPTION, ENVIRONMENT_QUERY, EnvironmentState, Plan, commit, read_state,
-    reread_environment, view)
+    DELETE, STAGED_CHANGES_OPTION, EnvironmentState, Plan, commit, read_state, view)
 
 BACKUP_SCHEDULES = ["DAILY", "WEEKLY", "MONTHLY"]
 

@@ -26,7 +26,7 @@ def unique(prefix):
 def gql(env, query, variables=None):
     """One GraphQL request with the account token, as a polite client: a 429 of the per-second budget (the
     playbook under test shares it) is waited out, a few times at most."""
-    for _ in range(5):
+    for dummy in range(5):
         response = requests.post(env["RAILWAY_API_URL"], json={"query": query, "variables": variables or {}},
                                  headers={"Authorization": "Bearer " + env["RAILWAY_API_TOKEN"]}, timeout=10)
         retry_after = response.headers.get("Retry-After")

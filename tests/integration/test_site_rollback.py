@@ -182,7 +182,7 @@ def interrupt_at(stack, task, sandbox_env):
 
 def test_a_healthy_stacks_second_run_reads_no_more_and_shows_each_services_state(
         sandbox_env, run_playbook, traffic, healthy):
-    project, _ = healthy
+    project = healthy[0]
     with traffic.window() as window:
         run = site(run_playbook, project).assert_ok()
     write_report("rollback-small-stack", second_requests=window.requests, second_mutations=len(window.mutations),

@@ -226,7 +226,7 @@ def _cron_minutes(field):
     """The minutes (0..59) a cron minute field fires at, or None when it cannot be read."""
     minutes = set()
     for item in field.split(","):
-        spread, _, step = item.partition("/")
+        spread, dummy, step = item.partition("/")
         if step and not step.isdigit() or step == "0":
             return None
         if spread == "*":

@@ -15,7 +15,6 @@ from .graphql_api import resolves
 from .volumes import DEFAULT_VOLUME_REGION, check_volume_allowed, initial_size_mb
 
 
-
 def live_environments(context, project_id):
     return [e for e in context.data["environments"].values()
             if e["projectId"] == project_id and not e.get("deletedAt")]

@@ -40,7 +40,7 @@ class StripeProvider(Provider):
 
     def initial_state(self, store):
         state = initial_state()
-        state["realism"] = {name: default for name, (default, _) in REALISM.items()}
+        state["realism"] = {name: default for name, (default, dummy) in REALISM.items()}
         return state
 
     def on_load(self, store):
@@ -65,7 +65,7 @@ class StripeProvider(Provider):
             settings.update(body)
             store.mark_changed()
         return Response.json(200, {"settings": dict(settings),
-                                   "descriptions": {name: doc for name, (_, doc) in REALISM.items()}})
+                                   "descriptions": {name: doc for name, (dummy, doc) in REALISM.items()}})
 
     def fault_response(self, kind, request):
         if kind == "500":
@@ -96,4 +96,4 @@ class StripeProvider(Provider):
 
 def realism(store):
     """The Stripe stand-in's settings (a state saved before they existed gets the defaults)."""
-    return store.section("stripe").setdefault("realism", {name: default for name, (default, _) in REALISM.items()})
+    return store.section("stripe").setdefault("realism", {name: default for name, (default, dummy) in REALISM.items()})

@@ -299,6 +299,8 @@ def test_each_service_says_its_latest_deployment_from_the_same_read(railway_scri
     script = railway_script(("environmentState", state_answer(dict(services={API: dict(deploy=dict(numReplicas=2))}))))
     result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2))]))
     assert result["services"][0]["latest_deployment"] is None
+
+
 # ---------------------------------------------------------------------------------------- references that changed
 
 WORKER = "66666666-6666-4666-8666-666666666666"

@@ -110,8 +110,8 @@ def test_a_retried_post_reuses_its_idempotency_key(stripe_script):
 
 def test_a_500_to_a_post_is_not_retried_and_names_the_request(stripe_script):
     """Stripe keeps a 500 for the Idempotency-Key: a retry with the key would get the same 500 back."""
-    script = stripe_script(("POST", "/webhook_endpoints", (500, dict(error=dict(type="api_error", message="boom")),
-                                                            {"Stripe-Should-Retry": "false"})))
+    answer = (500, dict(error=dict(type="api_error", message="boom")), {"Stripe-Should-Retry": "false"})
+    script = stripe_script(("POST", "/webhook_endpoints", answer))
     with pytest.raises(ApiError) as info:
         client().post("/webhook_endpoints", dict(url="https://x.test/h"))
     script.done()
