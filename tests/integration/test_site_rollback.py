@@ -151,7 +151,8 @@ def test_a_rerun_after_an_interrupted_deploy_wait_resumes_waiting(sandbox, sandb
     killed = interrupt_at(stack, "Wait for the deploy, probe it, roll back if it fails, for web", sandbox_env)
     assert killed, "the play never reached the deploy wait"
     assert deployments(sandbox_env, ids["web"])[0]["status"] in ("QUEUED", "BUILDING")
-    rerun = run_playbook(SITE, extra_vars=stack).assert_ok()
+    # the killed run still holds the stack's lease: the rerun takes it over, as its user would (lease_take_over)
+    rerun = run_playbook(SITE, extra_vars=[stack, {"lease_take_over": True}]).assert_ok()
     waits = [r["result"]["deployment"] for r in rerun.results if ": Wait for the deploy" in r["task"]
              and r["status"] == "ok"]
     assert len(waits) == 3 and {w["status"] for w in waits} == {"SUCCESS"}, rerun   # no config difference, but it waited all the same
