@@ -212,9 +212,9 @@ def price_replacements(ctx, prices: list) -> list:
     keys = [p["lookup_key"] for p in prices]
     current = {}
     for start in range(0, len(keys), STRIPE_LOOKUP_KEYS):     # Stripe takes up to 10 lookup keys a request
-        page = client.get("/prices", {"lookup_keys": keys[start:start + STRIPE_LOOKUP_KEYS], "active": True,
-                                      "limit": 100})
-        current.update((p.get("lookup_key"), p) for p in page.get("data") or [])
+        page = client.list_page("/prices", {"lookup_keys": keys[start:start + STRIPE_LOOKUP_KEYS], "active": True,
+                                            "limit": 100})
+        current.update((p.get("lookup_key"), p) for p in page["data"])
     notes = []
     for price in prices:
         have = current.get(price["lookup_key"])

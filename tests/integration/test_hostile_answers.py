@@ -113,7 +113,7 @@ def test_railway_huge_error_message_is_cut_in_the_output():
 def test_railway_errors_after_a_commit_fail_naming_the_mutation_which_is_sent_once():
     def answer(request):
         if request.operation == "query workspaces":
-            return 200, dict(data=dict(me=dict(workspaces=[dict(id="w1", name="Prela")])))
+            return 200, dict(data=dict(apiToken=dict(workspaces=[dict(id="w1", name="Prela")])))
         if request.operation == "query projects":
             return 200, dict(data=dict(projects=dict(edges=[], pageInfo=dict(hasNextPage=False, endCursor=None))))
         return 200, dict(data=dict(projectCreate=None),
