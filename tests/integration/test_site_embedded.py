@@ -163,7 +163,7 @@ def test_sandbox_true_never_sends_the_environments_credentials_to_it(home):
             "CLERK_SECRET_KEY": "sk_test_UsersOwnClerkKey", "CLOUDFLARE_API_TOKEN": "users-own-cloudflare-token"}
     run = bare_run_playbook(SITE, extra_vars=["@examples/prela.yml", {"sandbox": "true"}],
                             env=dict(real, XDG_CACHE_HOME=str(home / "forced"))).assert_ok()
-    assert run.task("Railway project")["changed"] is True
+    assert run.task("Take the stack's lease")["changed"] is True        # the lease step creates the project
     assert "This run uses the LOCAL SANDBOX" in run.task("This run is against the local sandbox")["msg"]
     for value in real.values():
         assert value not in run.stdout + run.stderr
