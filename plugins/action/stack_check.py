@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.railstack.platform.plugins.module_utils import stack as resource
+from ansible_collections.railstack.platform.plugins.module_utils import stack_check as resource
 from ansible_collections.railstack.platform.plugins.module_utils.stack_template import template_stack
 from ansible_collections.railstack.platform.plugins.plugin_utils._action import make_action
 

@@ -178,7 +178,7 @@ problems:
   elements: str
 """
 
-from ansible_collections.railstack.platform.plugins.module_utils import stack as resource
+from ansible_collections.railstack.platform.plugins.module_utils import stack_check as resource
 from ansible_collections.railstack.platform.plugins.module_utils._task import run_as_module
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ansible_collections.railstack.platform.plugins.module_utils import stack
+from ansible_collections.railstack.platform.plugins.module_utils import stack_check as stack
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
 
 REPO_ROOT = Path(__file__).resolve().parents[4]

@@ -15,7 +15,7 @@ import random
 
 import pytest
 
-from ansible_collections.railstack.platform.plugins.module_utils import stack, stack_shape
+from ansible_collections.railstack.platform.plugins.module_utils import stack_check as stack, stack_shape
 from .test_stack import check, example
 
 SEED = 20261203

@@ -9,7 +9,7 @@ from __future__ import annotations
 from ansible_collections.railstack.platform.plugins.module_utils import stack_plan
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils.cloudflare import CloudflareClient
-from ansible_collections.railstack.platform.plugins.module_utils.stack import Checker, requirements
+from ansible_collections.railstack.platform.plugins.module_utils.stack_check import Checker, requirements
 
 
 def env(volumes=(), restarts=(), domains=(), name="production"):
