@@ -29,6 +29,7 @@ import threading
 import time
 import traceback
 from collections.abc import Mapping, MutableMapping
+from typing import NamedTuple
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 try:
@@ -609,6 +610,17 @@ def _pairs(data):
     return pairs
 
 
+class _Prepared(NamedTuple):
+    """One request as it goes on the wire (HttpClient._prepare)."""
+
+    method: str
+    url: str
+    url_path: str
+    headers: CaseInsensitiveHeaders
+    params: list[tuple[str, str]]
+    body: bytes | None
+
+
 class HttpClient:
     """One client per provider and task. See ``request``."""
 
@@ -672,6 +684,23 @@ class HttpClient:
         method = method.upper()
         if json is not None and form is not None:
             raise ValueError("pass either json or form, not both")
+        prepared = self._prepare(method, path, params, json, form, headers)
+        if safe is None:
+            safe = method in IDEMPOTENT_METHODS or (method in KEYED_METHODS and "Idempotency-Key" in prepared.headers)
+        allow_status = frozenset(allow_status or ())
+        retries = 0
+        while True:
+            response, wait = self._attempt(prepared, safe, allow_status, retries)
+            if response is not None:
+                return response
+            self._pause(wait)
+            retries += 1
+            self.stats["retries"] += 1
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _prepare(self, method, path, params, json, form, headers):
+        """The request as it goes on the wire: URL, headers (their secrets registered), query pairs and body."""
         url, url_path = self._url(path)
         send_headers = CaseInsensitiveHeaders(self.headers.items())
         send_headers.update(headers or {})
@@ -687,68 +716,68 @@ class HttpClient:
         elif form is not None:
             body = urlencode(_pairs(form)).encode("ascii")
             send_headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        if safe is None:
-            safe = method in IDEMPOTENT_METHODS or (method in KEYED_METHODS and "Idempotency-Key" in send_headers)
-        allow_status = frozenset(allow_status or ())
+        return _Prepared(method, url, url_path, send_headers, param_pairs, body)
+
+    def _attempt(self, prepared, safe, allow_status, retries):
+        """Send ``prepared`` once: (the answer, 0) when it is final, (None, seconds to wait) before a retry; raises
+        ``ApiError`` when the request failed for good."""
+        self._wait_for_turn(prepared.method, prepared.url_path)
+        self.stats["requests"] += 1
+        try:
+            raw = self.session.request(
+                prepared.method, prepared.url, params=prepared.params or None, data=prepared.body,
+                headers=dict(prepared.headers.items()), timeout=(self.timeout, self.timeout),
+                verify=self.validate_certs, allow_redirects=False, stream=True,
+            )
+            content = self._read_body(raw, prepared.method, prepared.url_path)
+        except Exception as exc:  # requests' exceptions; classified below
+            if not (HAS_REQUESTS and isinstance(exc, requests.exceptions.RequestException)):
+                raise
+            return None, self._wait_after_failure(exc, prepared, safe, retries)
+        response = HttpResponse.from_requests(raw, method=prepared.method, content=content)
+        self._note_rate_limit(response, prepared.method, prepared.url_path)
+        if 200 <= response.status < 300 or response.status in allow_status:
+            return response, 0.0
         retry_statuses = RETRY_STATUSES_SAFE if safe else RETRY_STATUSES_UNSAFE
+        if response.status in retry_statuses and retries < self.max_retries:
+            return None, self._wait_after_refusal(response, prepared, retries)
+        raise self._response_error(response, prepared.method, prepared.url_path, retries)
 
-        retries = 0
-        while True:
-            self._wait_for_turn(method, url_path)
-            self.stats["requests"] += 1
-            try:
-                raw = self.session.request(
-                    method, url, params=param_pairs or None, data=body, headers=dict(send_headers.items()),
-                    timeout=(self.timeout, self.timeout), verify=self.validate_certs, allow_redirects=False,
-                    stream=True,
-                )
-                content = self._read_body(raw, method, url_path)
-            except Exception as exc:  # requests' exceptions; classified below
-                if not (HAS_REQUESTS and isinstance(exc, requests.exceptions.RequestException)):
-                    raise
-                sent, reason, retryable = self._classify_failure(exc)
-                if sent and not safe:
-                    raise self._error(
-                        "the connection closed before %s answered %s %s; the request may have been applied (%s)"
-                        % (self.provider, method, url_path, reason),
-                        method=method, path=url_path, lost_response=True,
-                    )
-                if not retryable or retries >= self.max_retries:
-                    message = "could not get an answer from %s to %s %s: %s" % (self.provider, method, url_path, reason)
-                    if retries:
-                        message += " " + _plural_retries(retries)
-                    raise self._error(message, method=method, path=url_path)
-                self._pause(self._backoff(retries))
-                retries += 1
-                self.stats["retries"] += 1
-                continue
+    def _wait_after_failure(self, exc, prepared, safe, retries):
+        """Seconds to wait before sending again after a connection failure; raises when it must not be sent again."""
+        method, url_path = prepared.method, prepared.url_path
+        sent, reason, retryable = self._classify_failure(exc)
+        if sent and not safe:
+            raise self._error(
+                "the connection closed before %s answered %s %s; the request may have been applied (%s)"
+                % (self.provider, method, url_path, reason),
+                method=method, path=url_path, lost_response=True,
+            )
+        if not retryable or retries >= self.max_retries:
+            message = "could not get an answer from %s to %s %s: %s" % (self.provider, method, url_path, reason)
+            if retries:
+                message += " " + _plural_retries(retries)
+            raise self._error(message, method=method, path=url_path)
+        return self._backoff(retries)
 
-            response = HttpResponse.from_requests(raw, method=method, content=content)
-            self._note_rate_limit(response, method, url_path)
-            if 200 <= response.status < 300 or response.status in allow_status:
-                return response
-            if response.status in retry_statuses and retries < self.max_retries:
-                if response.status == 429:
-                    asked = retry_after_seconds(response.headers)
-                else:
-                    asked = _seconds_from_header(response.headers.get("Retry-After"), False)
-                if asked is not None and asked > self.max_retry_wait:
-                    if response.status == 429:
-                        self._share_block(asked)
-                    raise self._too_long(response, method, url_path, asked)
-                wait = asked if asked is not None else self._backoff(retries)
-                if response.status == 429:
-                    # The whole provider host is limited: every client of it waits (in _wait_for_turn).
-                    self._limiter.block(wait, self.clock)
-                    self._share_block(wait)
-                else:
-                    self._pause(wait)
-                retries += 1
-                self.stats["retries"] += 1
-                continue
-            raise self._response_error(response, method, url_path, retries)
-
-    # -- internals ----------------------------------------------------------------------------
+    def _wait_after_refusal(self, response, prepared, retries):
+        """Seconds to wait before sending again after a retryable status (429, 5xx); raises when the server asks
+        for longer than max_retry_wait. A 429 closes the provider host for every client (in _wait_for_turn), so
+        the wait it returns is 0."""
+        if response.status == 429:
+            asked = retry_after_seconds(response.headers)
+        else:
+            asked = _seconds_from_header(response.headers.get("Retry-After"), False)
+        if asked is not None and asked > self.max_retry_wait:
+            if response.status == 429:
+                self._share_block(asked)
+            raise self._too_long(response, prepared.method, prepared.url_path, asked)
+        wait = asked if asked is not None else self._backoff(retries)
+        if response.status == 429:
+            self._limiter.block(wait, self.clock)
+            self._share_block(wait)
+            return 0.0
+        return wait
 
     def _url(self, path):
         """(full URL, URL path for messages): base_url's path joined with ``path``; both query strings kept."""

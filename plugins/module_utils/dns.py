@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from typing import Any
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 
@@ -34,6 +35,9 @@ MARKER = "managed by railstack.platform"
 
 _LABEL_RE = re.compile(r"^(\*|[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)$")
 _TXT_CHUNK = 255
+
+# A provider record, or a wanted record set (desired_set), as described above.
+Record = dict[str, Any]
 
 
 # ------------------------------------------------------------------------------ argument specs
@@ -295,79 +299,114 @@ def _show(record):
     return "%s %s %s" % (record["name"], record["type"], record["value"])
 
 
-def plan(wanted, current, state, solo, force, client):
+class _Ops:
+    """The writes a plan collects, each record changed at most once, and the reasons it must not run."""
+
+    def __init__(self) -> None:
+        self.ops: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+        self._taken: set[int] = set()  # ids of records some op already changes (a blocker of two sets, say)
+
+    def add(self, action: str, record: Record | None = None, **values: Any) -> None:
+        if record is not None:
+            if id(record) in self._taken:
+                return
+            self._taken.add(id(record))
+        self.ops.append(dict(values, action=action, record=record))
+
+
+def plan(wanted: list[Record], current: list[Record], state: str, solo: bool, force: bool,
+         client: Any) -> tuple[list[dict[str, Any]], list[str]]:
     """(ops, errors): what to write so the provider holds `wanted`, and why it must not.
 
     Ownership: a record is ours when its value is one this task manages, or (Cloudflare) when it
     carries our marker. Ours may be changed or deleted; any other record only with force. A record
     of another type that cannot share the name (CNAME rules) is replaced only with force.
     """
-    ops, errors = [], []
-    taken = set()  # ids of records some op already changes (a blocker of two sets, say)
-
-    def op(action, record=None, **values):
-        if record is not None:
-            if id(record) in taken:
-                return
-            taken.add(id(record))
-        ops.append(dict(values, action=action, record=record))
-
+    out = _Ops()
     for want in wanted:
-        name, rtype = want["name"], want["type"]
-        same = [r for r in current if r["name"] == name and r["type"] == rtype]
+        same = [r for r in current if r["name"] == want["name"] and r["type"] == want["type"]]
         if state == "absent":
-            if want["values"] is not None:
-                targets = [r for r in same if r["value"] in want["values"]]
-            else:
-                targets = [r for r in same if r["owned"]]
-                foreign = [r for r in same if not r["owned"]]
-                if foreign and not force:
-                    errors.append("values: %s was not created by this collection; list its values to delete them, "
-                                  "or set force: true" % ", ".join(_show(r) for r in foreign))
-                targets += foreign if force else []
-            for record in targets:
-                op("delete", record, name=name, type=rtype, value=record["value"])
+            _plan_absent(want, same, force, out)
             continue
+        _plan_blockers(want, current, force, out)
+        matched, replaceable = _match(want, same, solo, force, out)
+        _plan_values(want, matched, replaceable, client, out)
+    return out.ops, out.errors
 
-        at_name = [r for r in current if r["name"] == name and r["type"] != rtype]
-        blockers = [r for r in at_name if rtype == "CNAME" or r["type"] == "CNAME"]
-        for record in blockers:
-            # Another type is outside what this task declares: replaced only when told to, even if ours.
-            if force:
-                op("delete", record, name=name, type=record["type"], value=record["value"])
-            else:
-                errors.append("name: %s already has %s %s record (%s) that %s %s record cannot stand beside; "
+
+def _plan_absent(want: Record, same: list[Record], force: bool, out: _Ops) -> None:
+    """Delete the set's listed values, or (no values) the records this collection made, the others with force."""
+    name, rtype = want["name"], want["type"]
+    if want["values"] is not None:
+        targets = [r for r in same if r["value"] in want["values"]]
+    else:
+        targets = [r for r in same if r["owned"]]
+        foreign = [r for r in same if not r["owned"]]
+        if foreign and not force:
+            out.errors.append("values: %s was not created by this collection; list its values to delete them, "
+                              "or set force: true" % ", ".join(_show(r) for r in foreign))
+        targets += foreign if force else []
+    for record in targets:
+        out.add("delete", record, name=name, type=rtype, value=record["value"])
+
+
+def _plan_blockers(want: Record, current: list[Record], force: bool, out: _Ops) -> None:
+    """Records of another type at the name that cannot stand beside the set (CNAME rules)."""
+    name, rtype = want["name"], want["type"]
+    at_name = [r for r in current if r["name"] == name and r["type"] != rtype]
+    blockers = [r for r in at_name if rtype == "CNAME" or r["type"] == "CNAME"]
+    for record in blockers:
+        # Another type is outside what this task declares: replaced only when told to, even if ours.
+        if force:
+            out.add("delete", record, name=name, type=record["type"], value=record["value"])
+        else:
+            out.errors.append("name: %s already has %s %s record (%s) that %s %s record cannot stand beside; "
                               "remove it or set force: true to replace it"
-                              % (name, _article(record["type"]), record["type"], record["value"], _article(rtype), rtype))
-        matched, extra = {}, []
-        for record in same:
-            if record["value"] in want["values"] and record["value"] not in matched:
-                matched[record["value"]] = record
-            else:
-                extra.append(record)
-        replaceable = []
-        for record in extra:
-            if record["owned"]:
+                              % (name, _article(record["type"]), record["type"], record["value"], _article(rtype),
+                                 rtype))
+
+
+def _match(want: Record, same: list[Record], solo: bool, force: bool,
+           out: _Ops) -> tuple[dict[str, Record], list[Record]]:
+    """(the records holding a wanted value, by value; the other records of the set this task may rewrite)."""
+    matched: dict[str, Record] = {}
+    extra: list[Record] = []
+    for record in same:
+        if record["value"] in want["values"] and record["value"] not in matched:
+            matched[record["value"]] = record
+        else:
+            extra.append(record)
+    replaceable = []
+    for record in extra:
+        if record["owned"]:
+            replaceable.append(record)
+        elif solo or want["type"] == "CNAME":
+            if force:
                 replaceable.append(record)
-            elif solo or rtype == "CNAME":
-                if force:
-                    replaceable.append(record)
-                else:
-                    errors.append("values: %s is a record this collection did not create; set force: true to "
-                                  "replace it%s" % (_show(record), "" if rtype == "CNAME" else " (solo)"))
-        for value in want["values"]:
-            record = matched.get(value)
-            if record is not None:
-                if _differs(record, want, client):
-                    op("update", record, name=name, type=rtype, value=value, ttl=want["ttl"], proxied=want["proxied"])
-            elif replaceable:
-                op("update", replaceable.pop(0), name=name, type=rtype, value=value, ttl=want["ttl"],
-                   proxied=want["proxied"])
             else:
-                op("create", name=name, type=rtype, value=value, ttl=want["ttl"], proxied=want["proxied"])
-        for record in replaceable:
-            op("delete", record, name=name, type=rtype, value=record["value"])
-    return ops, errors
+                out.errors.append("values: %s is a record this collection did not create; set force: true to "
+                                  "replace it%s" % (_show(record), "" if want["type"] == "CNAME" else " (solo)"))
+    return matched, replaceable
+
+
+def _plan_values(want: Record, matched: dict[str, Record], replaceable: list[Record], client: Any,
+                 out: _Ops) -> None:
+    """Each wanted value: kept (updated when its TTL or proxying differs), written over a replaceable record, or
+    created; the replaceable records left over are deleted."""
+    name, rtype = want["name"], want["type"]
+    settings = dict(ttl=want["ttl"], proxied=want["proxied"])
+    for value in want["values"]:
+        record = matched.get(value)
+        if record is not None:
+            if _differs(record, want, client):
+                out.add("update", record, name=name, type=rtype, value=value, **settings)
+        elif replaceable:
+            out.add("update", replaceable.pop(0), name=name, type=rtype, value=value, **settings)
+        else:
+            out.add("create", name=name, type=rtype, value=value, **settings)
+    for record in replaceable:
+        out.add("delete", record, name=name, type=rtype, value=record["value"])
 
 
 def simulate(current, ops):

@@ -7,12 +7,13 @@
 
 The stack file (docs/stack-file.md) is one dict, `stack`. This module
 
-1. checks its shape (stack_shape): every key known, every value of the right type, naming the place at fault
+1. checks its shape (stack_shape, against the options of stack_options): every key known, every value of the
+   right type, naming the place at fault
    (`stack.services[prela-api-gateway].deploy.num_replicas: ...`) and never quoting a value. The pieces handed
    to a module are checked against that module's own ARGUMENT_SPEC (databases against railway_database's,
    Stripe prices against stripe_price's, ...) and its own value checks, so the stack and the modules cannot
    disagree; the values the file alone decides (whole numbers, host names, cron schedules, Stripe event types,
-   variables: stack_values), and the stack-wide rules (stack_rules: live Stripe keys, zones, overrides);
+   variables: stack_values, stack_variables), and the stack-wide rules (stack_rules: live Stripe keys, zones, overrides);
 2. merges each environment's overrides into the stack, and applies the service roles
    (web, static, worker, scheduler);
 3. checks the cross-references: every `${{Service.VARIABLE}}` names a service or database of the stack
@@ -20,7 +21,7 @@ The stack file (docs/stack-file.md) is one dict, `stack`. This module
    against Railway), `variables_from` and webhooks name services of the stack, prices name products,
    bindings (`{stripe_price: ...}`, `{clerk: ...}`) name what the stack makes; and what references render
    (stack_refs: cycles, RAILWAY_PUBLIC_DOMAIN of a service with no domain);
-4. returns the plan of each environment: the items railway_services takes, the databases, the
+4. returns the plan of each environment (stack_build): the items railway_services takes, the databases, the
    per-service steps (volume, domains, health check), the webhooks; with `outputs` (the price ids and
    Clerk values a run has by then), bindings are resolved into variable values.
 
@@ -31,144 +32,29 @@ a play shows.
 from __future__ import annotations
 
 import copy
-import difflib
+from typing import Any
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
-from ansible_collections.railstack.platform.plugins.module_utils import (
-    clerk_domain, clerk_instance, railway_database, railway_notification, railway_services, railway_volume,
-    stripe_price, stripe_product, stripe_webhook_endpoint)
-from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import REFERENCE_RE, reference_problems
-from ansible_collections.railstack.platform.plugins.module_utils import stack_refs, stack_rules
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed
+from ansible_collections.railstack.platform.plugins.module_utils import railway_database, railway_services
+from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import reference_problems
+from ansible_collections.railstack.platform.plugins.module_utils import stack_build, stack_refs, stack_rules
+from ansible_collections.railstack.platform.plugins.module_utils.stack_build import (
+    providers_needed, public_address, requirements)
+from ansible_collections.railstack.platform.plugins.module_utils.stack_options import (
+    DATABASE_OPTIONS, ENGINES, PUBLIC_ROLES, SERVICE_OPTIONS, STACK_OPTIONS)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
-    LABEL_LENGTH, _item_label, module_problems, printable, prune, shape)
+    LABEL_LENGTH, _item_label, module_problems, printable, shape)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
-    cron_problems, did_you_mean, host_name_problem, kind_of, variable_problems)
+    candidates, cron_problems, host_name_problem, kind_of)
+from ansible_collections.railstack.platform.plugins.module_utils.stack_variables import (
+    check_variables, database_variables, reference_texts, service_variable_map, variable_kind, variables_from_parts,
+    variables_from_problems)
 
-ROLES = ["web", "static", "worker", "scheduler"]
-PUBLIC_ROLES = ("web", "static")
-DNS_PROVIDERS = ["cloudflare", "route53", "namecheap", "manual"]
-BINDING_KEYS = ("stripe_price", "clerk")
-CLERK_VALUES = ["publishable_key", "jwks_url", "backend_jwks_url", "frontend_api_url"]
-ENGINES = ["postgres", "redis"]
-MIGRATIONS_TABLE = "railstack_schema_migrations"
-WEBHOOK_SECRET = "STRIPE_WEBHOOK_SECRET"
-# Keys of a module's options that the stack never sets itself (where and with what credentials).
-LOCATION_KEYS = ("project", "workspace_id", "environment", "service", "state", "skip_deploys",
-                 "api_token", "project_token", "api_url", "validate_certs", "timeout",
-                 "api_key", "api_base", "allow_live", "secret_key")
-
-
-def _options_of(spec, drop=LOCATION_KEYS, keep=()):
-    """A module's ARGUMENT_SPEC as stack options: without location/credential keys and env fallbacks."""
-    out = {}
-    for name, option in spec.items():
-        if name in drop and name not in keep:
-            continue
-        option = dict(option)
-        option.pop("fallback", None)
-        if "options" in option:
-            option["options"] = _options_of(
-                option["options"], drop=("api_token", "project_token", "api_url", "validate_certs", "timeout"))
-        out[name] = option
-    return out
-
-
-DNS_OPTIONS = dict(
-    provider=dict(type="str", choices=DNS_PROVIDERS),
-    zone=dict(type="str"),
-)
-DOMAIN_OPTIONS = dict(
-    domain=dict(type="str", required=True),
-    target_port=dict(type="int"),
-    dns=dict(type="dict", options=DNS_OPTIONS),
-    wait=dict(type="bool", default=True),
-)
-VOLUME_OPTIONS = _options_of(railway_volume.ARGUMENT_SPEC)
-VOLUME_OPTIONS["mount_path"] = dict(type="str", required=True)
-HEALTH_OPTIONS = dict(
-    path=dict(type="str", required=True),
-    status_code=dict(type="int", default=200),
-    body=dict(type="str"),
-    timeout=dict(type="int", default=60),
-)
-SERVICE_OPTIONS = dict(
-    copy.deepcopy(railway_services.SERVICE_OPTIONS),
-    role=dict(type="str", choices=ROLES, default="web"),
-    variables=dict(type="dict", default={}),
-    variables_from=dict(type="raw"),      # a service name, or {service, exclude}: variables_from_parts()
-    volume=dict(type="dict", options=VOLUME_OPTIONS),
-    service_domain=dict(type="raw"),
-    target_port=dict(type="int"),
-    domains=dict(type="list", elements="dict", options=DOMAIN_OPTIONS, default=[]),
-    health_check=dict(type="dict", options=HEALTH_OPTIONS),
-    wait=dict(type="bool", default=True),
-    wait_timeout=dict(type="int", default=900),
-    rollback_on_failure=dict(type="bool", default=True),
-)
-MIGRATIONS_OPTIONS = dict(
-    path=dict(type="str", required=True),
-    expect_tables=dict(type="list", elements="str", default=[]),
-    table=dict(type="str", default=MIGRATIONS_TABLE),
-)
-DATABASE_OPTIONS = _options_of(railway_database.ARGUMENT_SPEC)
-DATABASE_OPTIONS["engine"] = dict(type="str", required=True, choices=ENGINES)
-DATABASE_OPTIONS["migrations"] = dict(type="dict", options=MIGRATIONS_OPTIONS)
-PRODUCT_OPTIONS = _options_of(stripe_product.ARGUMENT_SPEC)
-PRODUCT_OPTIONS["id"] = dict(type="str", required=True)
-PRICE_OPTIONS = _options_of(stripe_price.ARGUMENT_SPEC)
-for _required in ("product", "unit_amount"):
-    PRICE_OPTIONS[_required] = dict(PRICE_OPTIONS[_required], required=True)
-PRICE_OPTIONS["currency"] = dict(type="str", default="usd")
-WEBHOOK_OPTIONS = dict(
-    _options_of(stripe_webhook_endpoint.ARGUMENT_SPEC,
-                drop=LOCATION_KEYS + ("url", "railway_secret_target", "adopt", "rotate_if_secret_missing", "key")),
-    key=dict(type="str"),
-    url=dict(type="str"),
-    service=dict(type="str"),
-    path=dict(type="str"),
-    secret_service=dict(type="str"),
-    secret_variable=dict(type="str", default=WEBHOOK_SECRET),
-)
-WEBHOOK_OPTIONS["enabled_events"] = dict(type="list", elements="str", required=True)
-STRIPE_OPTIONS = dict(
-    products=dict(type="list", elements="dict", options=PRODUCT_OPTIONS, default=[]),
-    prices=dict(type="list", elements="dict", options=PRICE_OPTIONS, default=[]),
-    webhooks=dict(type="list", elements="dict", options=WEBHOOK_OPTIONS, default=[]),
-)
-CLERK_DOMAIN_OPTIONS = dict(_options_of(clerk_domain.ARGUMENT_SPEC), dns=dict(type="dict", options=DNS_OPTIONS))
-CLERK_OPTIONS = dict(
-    instance=dict(type="dict", options=_options_of(clerk_instance.ARGUMENT_SPEC)),
-    domain=dict(type="dict", options=CLERK_DOMAIN_OPTIONS),
-)
-NOTIFICATION_OPTIONS = _options_of(railway_notification.ARGUMENT_SPEC)
-NOTIFICATION_OPTIONS["event_types"] = dict(type="list", elements="str", required=True)
-ENVIRONMENT_OPTIONS = dict(
-    name=dict(type="str", required=True),
-    source_environment=dict(type="str"),
-    ephemeral=dict(type="bool"),
-    shared_variables=dict(type="dict", default={}),
-    services=dict(type="dict", default={}),
-    databases=dict(type="dict", default={}),
-)
-PROJECT_OPTIONS = dict(
-    name=dict(type="str", required=True),
-    description=dict(type="str"),
-    workspace_id=dict(type="str"),
-    pr_deploys=dict(type="bool"),
-)
-STACK_OPTIONS = dict(
-    project=dict(type="dict", options=PROJECT_OPTIONS, required=True),
-    environments=dict(type="list", elements="dict", options=ENVIRONMENT_OPTIONS, default=[{"name": "production"}]),
-    dns=dict(type="dict", options=DNS_OPTIONS),
-    shared_variables=dict(type="dict", default={}),
-    databases=dict(type="list", elements="dict", options=DATABASE_OPTIONS, default=[]),
-    services=dict(type="list", elements="dict", options=SERVICE_OPTIONS, default=[]),
-    stripe=dict(type="dict", options=STRIPE_OPTIONS),
-    clerk=dict(type="dict", options=CLERK_OPTIONS),
-    notifications=dict(type="list", elements="dict", options=NOTIFICATION_OPTIONS, default=[]),
-)
+# A dict of the stack (a service, a database, a webhook, a plan), and one with the place it has in the file.
+Item = dict[str, Any]
+Placed = tuple[str, Item]
 
 ARGUMENT_SPEC = dict(
     stack=dict(type="dict"),
@@ -219,14 +105,8 @@ def _merge_by_name(items, overrides, kind, where, errors):
     for name in overrides:
         if name not in names:
             errors.append("%s.%s: the stack has no %s called %r%s." % (
-                where, printable(name), kind, printable(name), _candidates(name, names)))
+                where, printable(name), kind, printable(name), candidates(name, names)))
     return [deep_merge(i, overrides[i["name"]]) if isinstance(overrides.get(i["name"]), dict) else i for i in items]
-
-
-def _candidates(name, choices):
-    close = difflib.get_close_matches(str(name), list(choices), n=3, cutoff=0.6)
-    text = "; did you mean %s?" % " or ".join(close) if close else ""
-    return text + " (it has: %s)" % (", ".join(sorted(choices)) or "none")
 
 
 # ---------------------------------------------------------------------------------------- services
@@ -270,117 +150,7 @@ def apply_role(service, where, errors):
     return dict(service, deploy=deploy)
 
 
-def _variable_kind(value):
-    """literal, generate, sealed, binding:<kind> or empty (a value that is not there)."""
-    if isinstance(value, dict):
-        bindings = [k for k in BINDING_KEYS if k in value]
-        if bindings:
-            return "binding:" + bindings[0]
-        if "generate" in value:
-            return "generate"
-        inner = value.get("value")
-        if value.get("sealed"):
-            return "empty" if inner is None or inner == "" else "sealed"
-        return "blank" if inner is None or inner == "" else "literal"
-    if value is None or value == "":
-        return "blank"
-    return "literal"
-
-
-def _text(value):
-    if isinstance(value, dict):
-        value = value.get("value")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
-
-
-def check_variables(variables, where, errors, stack):
-    """Each variable's shape, and its bindings (railway_variables checks the values against Railway when it runs)."""
-    if not isinstance(variables, dict):
-        errors.append("%s: expected a dict of NAME: value, got %s." % (where, kind_of(variables)))
-        return
-    prices = {p["lookup_key"] for p in (stack.get("stripe") or {}).get("prices") or []}
-    for name, value in sorted(variables.items(), key=lambda pair: str(pair[0])):
-        problems = variable_problems(name, value, where)
-        errors += problems
-        if problems or not isinstance(value, dict):
-            continue
-        here = "%s.%s" % (where, name)
-        if "stripe_price" in value and value["stripe_price"] not in prices:
-            errors.append("%s.stripe_price: the stack has no Stripe price with lookup_key %r%s." % (
-                here, str(value["stripe_price"])[:LABEL_LENGTH], _candidates(value["stripe_price"], prices)))
-        elif "clerk" in value and value["clerk"] not in CLERK_VALUES:
-            errors.append("%s.clerk: not one of %s%s." % (here, ", ".join(CLERK_VALUES), did_you_mean(value["clerk"], CLERK_VALUES)))
-
-
-def _reference_texts(variables):
-    """NAME -> text of the variables whose values Railway renders (values and sealed values)."""
-    return {n: _text(v) for n, v in variables.items() if _variable_kind(v) in ("literal", "sealed", "blank")}
-
-
-def database_variables(database):
-    """Names of the variables a database service has (what references to it may name)."""
-    engine = railway_database.TEMPLATES[database["engine"]]
-    names = {pair[0] for pair in engine["variables"]} | {engine["password"], engine["url"]}
-    if database.get("public"):
-        names.add(engine["public_url"])
-    return names
-
-
-def variables_from_parts(value):
-    """(service, names to leave out) of `variables_from`: `api`, or `{service: api, exclude: [APP_URL]}`."""
-    if isinstance(value, dict):
-        exclude = value.get("exclude")
-        return value.get("service"), list(exclude) if isinstance(exclude, list) else []
-    return value, []
-
-
-def variables_from_problems(value, where, by_name):
-    """Messages for a `variables_from` that is not a service name or {service, exclude}, or names what is not there."""
-    where += ".variables_from"
-    if isinstance(value, dict):
-        unknown = sorted(str(k) for k in value if k not in ("service", "exclude"))
-        if unknown:
-            return ["%s: unknown key %r%s; variables_from is a service name or {service, exclude}." % (
-                where, printable(unknown[0]), did_you_mean(unknown[0], ("service", "exclude")))]
-        exclude = value.get("exclude")
-        if exclude is not None and not (isinstance(exclude, list) and all(isinstance(n, str) for n in exclude)):
-            return ["%s.exclude: expected a list of variable names, got %s." % (where, kind_of(exclude))]
-        if not isinstance(value.get("service"), str):
-            return ["%s.service: the name of a service of the stack is required." % where]
-    elif not isinstance(value, str):
-        return ["%s: a service name or {service, exclude}, got %s." % (where, kind_of(value))]
-    source, exclude = variables_from_parts(value)
-    if source not in by_name:
-        return ["%s: the stack has no service %r%s." % (where, printable(source), _candidates(source, by_name))]
-    names = {n for n, v in (by_name[source].get("variables") or {}).items() if _variable_kind(v) != "empty"}
-    return ["%s.exclude[%d]: %s has no variable %r to leave out%s." % (where, index, source, printable(name), _candidates(name, names))
-            for index, name in enumerate(exclude) if name not in names]
-
-
-def service_variable_map(service, services):
-    """NAME -> value of one service: `variables_from` references first (less the excluded), then its own variables."""
-    out = {}
-    source, exclude = variables_from_parts(service.get("variables_from"))
-    if source and source in services:
-        for name, value in sorted((services[source].get("variables") or {}).items()):
-            if _variable_kind(value) != "empty" and name not in exclude:   # a sealed variable with no value is not written
-                out[name] = "${{%s.%s}}" % (source, name)
-    out.update(service.get("variables") or {})
-    return out
-
-
 # ---------------------------------------------------------------------------------------- the whole check
-
-def _public_address(service):
-    if service.get("domains"):
-        return service["domains"][0]["domain"]
-    name = service.get("service_domain")
-    if isinstance(name, str) and name:
-        return name if "." in name else "%s.up.railway.app" % name
-    return None
-
 
 def _service_domain_problem(name, where):
     """service_domain is true, false, or a Railway domain: a name (prela-api) or name.up.railway.app."""
@@ -449,7 +219,7 @@ class Checker:
             source = env.get("source_environment")
             if source and source not in envs:
                 errors.append("stack.environments[%s].source_environment: %r is not an environment of the stack%s." % (
-                    printable(env["name"]), printable(source), _candidates(source, envs)))
+                    printable(env["name"]), printable(source), candidates(source, envs)))
         for database in stack["databases"]:
             where = "stack.databases[%s]" % database["name"]
             if database.get("migrations") and database["engine"] != "postgres":
@@ -470,7 +240,7 @@ class Checker:
             product = price["product"]
             if product not in products and not product.startswith("prod_"):
                 errors.append("stack.stripe.prices[%s].product: the stack has no product %r%s." % (
-                    printable(price["lookup_key"]), printable(product), _candidates(product, products)))
+                    printable(price["lookup_key"]), printable(product), candidates(product, products)))
 
     # -- one environment
     def environment(self, name):
@@ -478,7 +248,7 @@ class Checker:
             if env["name"] == name:
                 return env
         raise TaskFailed("environment: %r is not an environment of the stack%s." % (
-            name, _candidates(name, [e["name"] for e in self.stack["environments"]])))
+            name, candidates(name, [e["name"] for e in self.stack["environments"]])))
 
     def plan(self, env_name, outputs=None):
         env = self.environment(env_name)
@@ -557,27 +327,27 @@ class Checker:
         for dummy, database in databases:
             catalog["services"][database["name"]] = database_variables(database)
         for name, variables in variable_maps.items():
-            catalog["services"][name] = {n for n, v in variables.items() if _variable_kind(v) != "empty"}
+            catalog["services"][name] = {n for n, v in variables.items() if variable_kind(v) != "empty"}
         for hook in webhooks:
             catalog["services"].setdefault(hook["secret_service"], set()).add(hook["secret_variable"])
         values, places, problems = {}, {}, []
         for where, service in services:
             if service["state"] != "present":
                 continue
-            texts = _reference_texts(variable_maps[service["name"]])
+            texts = reference_texts(variable_maps[service["name"]])
             problems += reference_problems(where + ".variables", texts, service["name"], catalog)
             for var, text in texts.items():
                 values[(service["name"], var)] = text
                 own = var in (service.get("variables") or {})
                 places[(service["name"], var)] = "%s.%s" % (where, "variables." + var if own else "variables_from (%s)" % var)
-        shared_texts = _reference_texts(shared)
+        shared_texts = reference_texts(shared)
         problems += reference_problems("stack.shared_variables", shared_texts, None, catalog)
         if problems:
             return problems
         for var, text in shared_texts.items():
             values[(stack_refs.SHARED, var)] = text
             places[(stack_refs.SHARED, var)] = "stack.shared_variables." + var
-        public = {s["name"]: _public_address(s) is not None or bool(s.get("service_domain")) for dummy, s in services}
+        public = {s["name"]: public_address(s) is not None or bool(s.get("service_domain")) for dummy, s in services}
         public.update({d["name"]: False for dummy, d in databases})
         return stack_refs.cycle_problems(values, places) + stack_refs.domain_problems(values, places, public)
 
@@ -587,14 +357,14 @@ class Checker:
             where = "stack.stripe.webhooks[%s]" % _item_label(hook, index)
             service = hook.get("service")
             if service is not None and service not in by_name:
-                errors.append("%s.service: the stack has no service %r%s." % (where, printable(service), _candidates(service, by_name)))
+                errors.append("%s.service: the stack has no service %r%s." % (where, printable(service), candidates(service, by_name)))
                 continue
             if not hook.get("url") and not service:
                 errors.append("%s: give url, or service (and path) for a URL on that service's public address." % where)
                 continue
             url = hook.get("url")
             if not url:
-                address = _public_address(by_name[service])
+                address = public_address(by_name[service])
                 if by_name[service]["role"] not in PUBLIC_ROLES or address is None and not by_name[service].get("service_domain"):
                     errors.append("%s.service: %s has no public address (domains or service_domain) for Stripe to send to." % (where, service))
                     continue
@@ -605,7 +375,7 @@ class Checker:
                 errors.append("%s.secret_service: the service whose variable receives the signing secret." % where)
                 continue
             if secret_service not in by_name:
-                errors.append("%s.secret_service: the stack has no service %r%s." % (where, printable(secret_service), _candidates(secret_service, by_name)))
+                errors.append("%s.secret_service: the stack has no service %r%s." % (where, printable(secret_service), candidates(secret_service, by_name)))
                 continue
             out.append(dict(hook, key=hook.get("key") or service or url, secret_service=secret_service))
         keys = [h["key"] for h in out]
@@ -648,140 +418,29 @@ class Checker:
         return dict(instance=clerk.get("instance"), domain=domain)
 
     # -- the plan
-    def _build(self, env, services, databases, shared, variable_maps, webhooks, domains, clerk, outputs):
-        prices = outputs.get("stripe_prices") or {}
-        clerk_values = outputs.get("clerk") or {}
-        items, roles, summary, pending = [], [], [], []
+    def _build(self, env: Item, services: list[Placed], databases: list[Placed], shared: dict[str, Any],
+               variable_maps: dict[str, dict[str, Any]], webhooks: list[Item], domains: dict[str, list[Item]],
+               clerk: Item, outputs: dict[str, Any]) -> Item:
+        items, roles, summary = [], [], []
+        pending: list[Item] = []
         for where, service in services:
             name = service["name"]
-            variables, placement = {}, {}
-            for var, value in sorted(variable_maps[name].items()):
-                kind = _variable_kind(value)
-                if kind == "empty":
-                    self.warnings.append("%s.variables.%s: a sealed variable with no value is not written (Railway "
-                                         "writes a sealed value once); give it a value." % (where, var))
-                    placement.setdefault("sealed, no value: not written", []).append(var)
-                    continue
-                if kind == "blank":
-                    self.warnings.append("%s.variables.%s: empty; written as an empty value (give it one, for "
-                                         "example from the environment)." % (where, var))
-                    variables[var] = ""
-                    placement.setdefault("empty", []).append(var)
-                    continue
-                if kind == "binding:stripe_price":
-                    found = prices.get(value["stripe_price"])
-                    if not found:
-                        pending.append(dict(service=name, variable=var, binding=value))
-                        placement.setdefault("Stripe price (pending)", []).append(var)
-                        continue
-                    variables[var] = found
-                    placement.setdefault("Stripe price id", []).append(var)
-                    continue
-                if kind == "binding:clerk":
-                    found = clerk_values.get(value["clerk"])
-                    if not found:
-                        pending.append(dict(service=name, variable=var, binding=value))
-                        placement.setdefault("Clerk (pending)", []).append(var)
-                        continue
-                    variables[var] = found
-                    placement.setdefault("Clerk", []).append(var)
-                    continue
-                variables[var] = value
-                if kind == "generate":
-                    placement.setdefault("generated once", []).append(var)
-                elif kind == "sealed":
-                    placement.setdefault("sealed", []).append(var)
-                elif REFERENCE_RE.search(_text(value)):
-                    placement.setdefault("reference", []).append(var)
-                else:
-                    placement.setdefault("value", []).append(var)
+            variables, placement = stack_build.service_variables(where, name, variable_maps[name], outputs, pending,
+                                                                 self.warnings)
             for hook in webhooks:
                 if hook["secret_service"] == name:
                     placement.setdefault("written by the Stripe webhook", []).append(hook["secret_variable"])
-            keys = ("name", "state", "source", "build", "deploy", "private_network_endpoint", "tcp_proxy_port")
-            item = prune({k: service.get(k) for k in keys})
-            if variables:
-                item["variables"] = variables
-            items.append(item)
-            service_domain = service.get("service_domain")
-            roles.append(dict(
-                name=name, role=service["role"], state=service["state"], volume=service.get("volume"),
-                service_domain=service_domain if service_domain not in (None, "") else None,
-                target_port=service.get("target_port"), domains=domains.get(name) or [],
-                health_check=service.get("health_check"), wait=service["wait"], wait_timeout=service["wait_timeout"],
-                rollback_on_failure=service["rollback_on_failure"], public_address=_public_address(service)))
+            items.append(stack_build.service_item(service, variables))
+            roles.append(stack_build.service_role(service, domains.get(name) or []))
             summary.append(dict(service=name, role=service["role"], variables={k: sorted(v) for k, v in placement.items()}))
-        plan_databases = []
-        for where, database in databases:
-            row = {k: v for k, v in database.items() if v is not None}
-            plan_databases.append(row)
-        plan_webhooks = []
-        for hook in webhooks:
-            plan_webhooks.append(dict(
-                key=hook["key"], url=hook.get("url"), service=hook.get("service"), path=hook.get("path") or "",
-                secret_service=hook["secret_service"], secret_variable=hook["secret_variable"],
-                options={k: hook[k] for k in ("enabled_events", "description", "api_version", "connect", "disabled", "metadata")
-                         if hook.get(k) is not None}))
-        shared_out = {k: ("" if _variable_kind(v) == "blank" else v) for k, v in shared.items()
-                      if _variable_kind(v) != "empty"}
-        for var in sorted(set(shared) - set(shared_out)):
-            self.warnings.append("stack.shared_variables.%s: a sealed variable with no value is not written." % var)
         return dict(
             name=env["name"], source_environment=env.get("source_environment"), ephemeral=env.get("ephemeral"),
-            shared_variables=shared_out, databases=plan_databases, services=items, roles=roles,
-            webhooks=plan_webhooks, clerk=clerk, notifications=self.stack["notifications"],
-            pending=pending, summary=summary,
-            needs=dict(clerk=any(p["binding"].get("clerk") for p in pending) or any(
-                _variable_kind(v) == "binding:clerk" for m in variable_maps.values() for v in m.values())),
+            shared_variables=stack_build.shared_values(shared, self.warnings),
+            databases=[{k: v for k, v in database.items() if v is not None} for dummy, database in databases],
+            services=items, roles=roles, webhooks=stack_build.webhook_rows(webhooks), clerk=clerk,
+            notifications=self.stack["notifications"], pending=pending, summary=summary,
+            needs=dict(clerk=stack_build.needs_clerk(pending, variable_maps)),
         )
-
-
-def requirements(plan: dict) -> dict:
-    """What of an environment's plan needs provider state to be checked (names, sizes, settings; never a value):
-    the volumes with their size, the restart policies, and the custom domains with their DNS zone."""
-    volumes = [dict(where="stack.databases[%s]" % d["name"], service=d["name"], name=None, size_mb=d.get("size_mb"))
-               for d in plan["databases"] if d.get("state", "present") == "present"]
-    present = [r for r in plan["roles"] if r["state"] == "present"]
-    volumes += [dict(where="stack.services[%s].volume" % r["name"], service=r["name"], name=r["volume"].get("name"),
-                     size_mb=r["volume"].get("size_mb")) for r in present if r["volume"]]
-    restarts = []
-    for item in plan["services"]:
-        deploy = item.get("deploy") or {}
-        asked = deploy.get("restart_policy_type") or deploy.get("restart_policy_max_retries") is not None
-        if item.get("state", "present") == "present" and asked:
-            restarts.append(dict(where="stack.services[%s].deploy" % item["name"], service=item["name"],
-                                 type=deploy.get("restart_policy_type"),
-                                 max_retries=deploy.get("restart_policy_max_retries")))
-    domains = [dict(where="stack.services[%s].domains[%s]" % (r["name"], d["domain"]), service=r["name"],
-                    domain=d["domain"], provider=(d.get("dns") or {}).get("provider"), zone=(d.get("dns") or {}).get("zone"))
-               for r in present for d in r["domains"]]
-    return dict(environment=plan["name"], volumes=volumes, restarts=restarts, domains=domains)
-
-
-def _dns_providers(value):
-    """The DNS providers (other than manual) named by any `dns` of a plan."""
-    found = set()
-    if isinstance(value, dict):
-        dns = value.get("dns")
-        if isinstance(dns, dict) and dns.get("provider") not in (None, "manual"):
-            found.add(dns["provider"])
-        for item in value.values():
-            found |= _dns_providers(item)
-    elif isinstance(value, list):
-        for item in value:
-            found |= _dns_providers(item)
-    return found
-
-
-def providers_needed(stack, plans, uses_clerk):
-    """The providers a converge of these plans talks to: railway, and stripe, clerk and DNS providers when used."""
-    stripe = stack.get("stripe") or {}
-    needed = ["railway"]
-    if stripe.get("products") or stripe.get("prices") or any(p["webhooks"] for p in plans):
-        needed.append("stripe")
-    if uses_clerk:
-        needed.append("clerk")
-    return needed + sorted(_dns_providers(plans))
 
 
 def run(ctx):

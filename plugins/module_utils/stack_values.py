@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from typing import Any, Optional
 
 from ansible_collections.railstack.platform.plugins.module_utils.stripe_events import EVENT_TYPES
@@ -58,6 +59,13 @@ def kind_of(value: Any) -> str:
 def did_you_mean(given: Any, choices) -> str:
     close = difflib.get_close_matches(str(given), [str(c) for c in choices], n=1, cutoff=0.6)
     return "; did you mean %s?" % close[0] if close else ""
+
+
+def candidates(name: Any, choices: Iterable[str]) -> str:
+    """'; did you mean a or b? (it has: a, b, c)': up to three close names, then every name there is."""
+    close = difflib.get_close_matches(str(name), list(choices), n=3, cutoff=0.6)
+    text = "; did you mean %s?" % " or ".join(close) if close else ""
+    return text + " (it has: %s)" % (", ".join(sorted(choices)) or "none")
 
 
 # ---------------------------------------------------------------------------------------- numbers
