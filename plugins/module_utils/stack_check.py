@@ -71,7 +71,7 @@ MODULE_KWARGS = dict(required_one_of=[["stack", "stack_variable"]], mutually_exc
 # ---------------------------------------------------------------------------------------- shape (stack_shape)
 
 
-def _fail(errors):
+def _fail(errors: list[str]) -> None:
     if errors:
         raise TaskFailed("; ".join(errors), problems=errors)
 
@@ -81,7 +81,7 @@ def _fail(errors):
 FLAT_MAPS = ("variables", "shared_variables")
 
 
-def deep_merge(base, override, flat=False):
+def deep_merge(base: Any, override: Any, flat: bool = False) -> Any:
     """override merged into base: dicts key by key, null removes a key, anything else replaces.
 
     Variables maps merge one level only: a variable of the override replaces the stack's whole.
@@ -99,7 +99,8 @@ def deep_merge(base, override, flat=False):
     return out
 
 
-def _merge_by_name(items, overrides, kind, where, errors):
+def _merge_by_name(items: list[Item], overrides: dict[str, Any], kind: str, where: str,
+                   errors: list[str]) -> list[Item]:
     """Each item (a dict with a name) with the environment's override of the same name merged in."""
     names = [i["name"] for i in items]
     for name in overrides:
@@ -111,7 +112,7 @@ def _merge_by_name(items, overrides, kind, where, errors):
 
 # ---------------------------------------------------------------------------------------- services
 
-def apply_role(service, where, errors):
+def apply_role(service: Item, where: str, errors: list[str]) -> Item:
     """The settings a service's role implies, and the role's rules."""
     role = service["role"]
     deploy = dict(service.get("deploy") or {})
@@ -152,7 +153,7 @@ def apply_role(service, where, errors):
 
 # ---------------------------------------------------------------------------------------- the whole check
 
-def _service_domain_problem(name, where):
+def _service_domain_problem(name: Any, where: str) -> str | None:
     """service_domain is true, false, or a Railway domain: a name (prela-api) or name.up.railway.app."""
     if name is None or isinstance(name, bool) or name == "":
         return None
@@ -164,7 +165,7 @@ def _service_domain_problem(name, where):
     return host_name_problem(host, where)
 
 
-def _dns_for(stack, dns, where, domain, errors):
+def _dns_for(stack: Item, dns: Item | None, where: str, domain: str, errors: list[str]) -> Item | None:
     merged = dict(stack.get("dns") or {})
     merged.update({k: v for k, v in (dns or {}).items() if v is not None})
     if not merged.get("provider"):
@@ -173,10 +174,11 @@ def _dns_for(stack, dns, where, domain, errors):
         return None
     if merged["provider"] != "manual":
         zone = (merged.get("zone") or "").rstrip(".")
+        zone_problem = host_name_problem(zone, where + ".dns.zone") if zone else None
         if not zone:
             errors.append("%s.dns.zone: the zone that holds %s." % (where, domain))
-        elif host_name_problem(zone, where + ".dns.zone"):
-            errors.append(host_name_problem(zone, where + ".dns.zone"))
+        elif zone_problem:
+            errors.append(zone_problem)
         elif domain.rstrip(".") != zone and not domain.rstrip(".").endswith("." + zone):
             errors.append("%s.dns.zone: %s is not in zone %s." % (where, domain, zone))
     merged.setdefault("zone", None)
@@ -186,23 +188,23 @@ def _dns_for(stack, dns, where, domain, errors):
 class Checker:
     """One stack, checked; plan(environment) gives an environment's plan."""
 
-    def __init__(self, raw, check_refs=True):
-        errors = []
+    def __init__(self, raw: Any, check_refs: bool = True) -> None:
+        errors: list[str] = []
         self.stack = shape(raw, STACK_OPTIONS, "stack", errors)
         _fail(errors)
         for database in self.stack["databases"]:
             if not database.get("name"):      # as Railway's templates name them
                 database["name"] = railway_database.TEMPLATES[database["engine"]]["name"]
         self.check_refs = check_refs
-        self.warnings = []
+        self.warnings: list[str] = []
         self._check_names(errors)
         errors += stack_rules.file_problems(self.stack)
         _fail(errors)
 
     # -- names that must be unique and must exist
-    def _check_names(self, errors):
+    def _check_names(self, errors: list[str]) -> None:
         stack = self.stack
-        seen = {}
+        seen: dict[str, str] = {}
         for kind, items in (("database", stack["databases"]), ("service", stack["services"])):
             for item in items:
                 if item["name"] in seen:
@@ -243,17 +245,17 @@ class Checker:
                     printable(price["lookup_key"]), printable(product), candidates(product, products)))
 
     # -- one environment
-    def environment(self, name):
+    def environment(self, name: str) -> Item:
         for env in self.stack["environments"]:
             if env["name"] == name:
                 return env
         raise TaskFailed("environment: %r is not an environment of the stack%s." % (
             name, candidates(name, [e["name"] for e in self.stack["environments"]])))
 
-    def plan(self, env_name, outputs=None):
+    def plan(self, env_name: str, outputs: dict[str, Any] | None = None) -> Item:
         env = self.environment(env_name)
         services, databases = self._shaped_parts(env)
-        errors = []
+        errors: list[str] = []
         by_name = {s["name"]: s for dummy, s in services}
         shared = deep_merge(self.stack["shared_variables"], env.get("shared_variables") or {}, flat=True)
         for where, service in services:
@@ -269,9 +271,9 @@ class Checker:
         _fail(errors)
         return self._build(env, services, databases, shared, variable_maps, webhooks, domains, clerk, outputs or {})
 
-    def _shaped_parts(self, env):
+    def _shaped_parts(self, env: Item) -> tuple[list[Placed], list[Placed]]:
         """The environment's services (roles applied) and databases, overrides merged in, each with its place."""
-        errors = []
+        errors: list[str] = []
         env_name = env["name"]
         overrides = {kind: env.get(kind) or {} for kind in ("services", "databases")}
         where_env = "stack.environments[%s]" % env_name
@@ -307,7 +309,7 @@ class Checker:
         _fail(errors)
         return services, databases
 
-    def _check_service(self, where, service, by_name, errors):
+    def _check_service(self, where: str, service: Item, by_name: dict[str, Item], errors: list[str]) -> None:
         """variables_from names another service of the stack; the variables' shapes and bindings."""
         if service.get("variables_from") is not None:
             source = variables_from_parts(service["variables_from"])[0]
@@ -321,9 +323,10 @@ class Checker:
                     where, source, variables_from_parts(by_name[source]["variables_from"])[0]))
         check_variables(service.get("variables") or {}, where + ".variables", errors, self.stack)
 
-    def _reference_problems(self, env_name, services, databases, shared, variable_maps, webhooks):
+    def _reference_problems(self, env_name: str, services: list[Placed], databases: list[Placed], shared: Item,
+                            variable_maps: dict[str, Item], webhooks: list[Item]) -> list[str]:
         """References that name nothing (as Railway would find them), cycles, and domains that are not there."""
-        catalog = dict(services={}, shared=set(shared), environment=env_name)
+        catalog: dict[str, Any] = dict(services={}, shared=set(shared), environment=env_name)
         for dummy, database in databases:
             catalog["services"][database["name"]] = database_variables(database)
         for name, variables in variable_maps.items():
@@ -351,7 +354,7 @@ class Checker:
         public.update({d["name"]: False for dummy, d in databases})
         return stack_refs.cycle_problems(values, places) + stack_refs.domain_problems(values, places, public)
 
-    def _webhooks(self, by_name, errors):
+    def _webhooks(self, by_name: dict[str, Item], errors: list[str]) -> list[Item]:
         out = []
         for index, hook in enumerate((self.stack.get("stripe") or {}).get("webhooks") or []):
             where = "stack.stripe.webhooks[%s]" % _item_label(hook, index)
@@ -384,8 +387,8 @@ class Checker:
                 errors.append("stack.stripe.webhooks[%s].key: two webhooks share it; give each a key." % key)
         return out
 
-    def _domains(self, services, errors):
-        seen = {}
+    def _domains(self, services: list[Placed], errors: list[str]) -> dict[str, list[Item]]:
+        seen: dict[str, str] = {}
         out = {}
         for where, service in services:
             rows = []
@@ -407,7 +410,7 @@ class Checker:
                 errors.append(problem)
         return out
 
-    def _clerk(self, errors):
+    def _clerk(self, errors: list[str]) -> Item:
         clerk = self.stack.get("clerk") or {}
         domain = clerk.get("domain")
         problem = host_name_problem(domain["name"], "stack.clerk.domain.name") if domain and domain.get("name") else None
@@ -443,7 +446,7 @@ class Checker:
         )
 
 
-def run(ctx):
+def run(ctx: TaskContext) -> dict[str, Any]:
     params = ctx.params
     if params.get("stack") is None:
         raise TaskFailed("stack: required (stack_variable is read by the action plugin, which templates it).")

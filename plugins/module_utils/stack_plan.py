@@ -21,10 +21,11 @@ state is checked here, before the first write of playbooks/site.yml, with reads 
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import env_fallback
+from typing import Any
 
+from ansible.module_utils.basic import env_fallback
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
-from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.cloudflare import cloudflare_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.dns import make_client, plan as dns_plan
 from ansible_collections.railstack.platform.plugins.module_utils.namecheap import namecheap_argument_spec
@@ -117,7 +118,7 @@ def check_restarts(plan: str | None, restarts: list) -> list:
     limits = PLAN_RESTARTS.get(plan or "")
     if not limits:
         return []
-    title = PLAN_VOLUMES[plan]["title"]
+    title = PLAN_VOLUMES[plan or ""]["title"]
     problems = []
     for row in restarts:
         if row["type"] == "ALWAYS" and not limits["always"]:
@@ -138,7 +139,8 @@ def _state(project: dict | None, name: str, plan: str | None, environment: str) 
 
 def check_volumes(project: dict | None, name: str, plan: str | None, requirements: list) -> list:
     """Problems of the stack's volumes against the plan and the sizes they have (first problem per volume)."""
-    problems, new = [], {}
+    problems: list[str] = []
+    new: dict[str, str] = {}
     for env in requirements:
         state = _state(project, name, plan, env["environment"])
         for row in env["volumes"]:
@@ -163,9 +165,9 @@ def _existing_volume(state: EnvironmentState, row: dict) -> str | None:
 
 # ---------------------------------------------------------------------------------------- DNS
 
-def check_domains(ctx, requirements: list) -> list:
+def check_domains(ctx: TaskContext, requirements: list) -> list:
     """Problems of records at the custom domains' names: one read per zone."""
-    zones = {}
+    zones: dict[tuple[str, str], list[dict]] = {}
     for env in requirements:
         for row in env["domains"]:
             if row["provider"] and row["provider"] != "manual" and row["zone"]:
@@ -181,7 +183,7 @@ def check_domains(ctx, requirements: list) -> list:
     return problems
 
 
-def _domain_problems(client, zone: str, row: dict, current: list) -> list:
+def _domain_problems(client: Any, zone: str, row: dict, current: list) -> list:
     """What Railway's CNAME at the domain and its TXT at _railway-verify.<domain> would meet (dns.plan's rules)."""
     name = row["domain"]
     at_name = [r for r in current if r["name"] == name and r["type"] == "CNAME"]
@@ -204,13 +206,13 @@ def _fix(error: str) -> str:
 
 # ---------------------------------------------------------------------------------------- Stripe
 
-def price_replacements(ctx, prices: list) -> list:
+def price_replacements(ctx: TaskContext, prices: list) -> list:
     """What the price step will do to prices whose fixed terms change: one read of every lookup key at once."""
     if not prices or not ctx.params["api_key"]:
         return []
     client = ctx.register_client(StripeClient(ctx.params))
     keys = [p["lookup_key"] for p in prices]
-    current = {}
+    current: dict[str, dict] = {}
     for start in range(0, len(keys), STRIPE_LOOKUP_KEYS):     # Stripe takes up to 10 lookup keys a request
         page = client.list_page("/prices", {"lookup_keys": keys[start:start + STRIPE_LOOKUP_KEYS], "active": True,
                                             "limit": 100})
@@ -218,7 +220,9 @@ def price_replacements(ctx, prices: list) -> list:
     notes = []
     for price in prices:
         have = current.get(price["lookup_key"])
-        reasons = replace_reasons(_price_params(price), have) if have else []
+        if not have:
+            continue
+        reasons = replace_reasons(_price_params(price), have)
         if reasons:
             notes.append("stack.stripe.prices[%s]: %s, which Stripe never changes on a price: the run makes a new "
                          "price that takes the lookup key over and archives %s (existing subscriptions keep it)." % (
@@ -238,7 +242,7 @@ def _price_params(price: dict) -> dict:
 
 # ---------------------------------------------------------------------------------------- the module
 
-def run(ctx):
+def run(ctx: TaskContext) -> dict[str, Any]:
     params = ctx.params
     name = params["project"].get("name")
     workspace_id = params["project"].get("workspace_id")

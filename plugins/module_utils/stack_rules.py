@@ -9,7 +9,8 @@ DNS zones, the environments' overrides, and live Stripe keys."""
 from __future__ import annotations
 
 import re
-
+from collections.abc import Iterator
+from typing import Any
 from ansible_collections.railstack.platform.plugins.module_utils import stripe_price
 from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
     LABEL_LENGTH, _item_label, module_problems, printable)
@@ -30,7 +31,7 @@ def file_problems(stack: dict) -> list:
     return errors
 
 
-def _stripe_problems(stack, errors):
+def _stripe_problems(stack: dict[str, Any], errors: list[str]) -> None:
     """Event types Stripe knows, currencies written as Stripe writes them."""
     stripe = stack.get("stripe") or {}
     for price in stripe.get("prices") or []:
@@ -54,7 +55,7 @@ def _stripe_problems(stack, errors):
             errors.append("stack.notifications[%d].url: the webhook's full http:// or https:// URL." % index)
 
 
-def _zone_problems(stack, errors):
+def _zone_problems(stack: dict[str, Any], errors: list[str]) -> None:
     """The DNS zones the file names are host names."""
     clerk_domain = (stack.get("clerk") or {}).get("domain") or {}
     for where, dns in (("stack.dns", stack.get("dns")), ("stack.clerk.domain.dns", clerk_domain.get("dns"))):
@@ -64,7 +65,7 @@ def _zone_problems(stack, errors):
             errors.append(problem)
 
 
-def _override_problems(stack, errors):
+def _override_problems(stack: dict[str, Any], errors: list[str]) -> None:
     """Each environment's overrides are dicts of settings, by service or database name."""
     for env in stack["environments"]:
         for kind in ("services", "databases"):
@@ -74,13 +75,13 @@ def _override_problems(stack, errors):
                                   "changes, got %s." % (env["name"], kind, str(name)[:LABEL_LENGTH], kind_of(override)))
 
 
-def live_key_problems(stack, stripe_api_key):
+def live_key_problems(stack: dict[str, Any], stripe_api_key: str | None) -> list[str]:
     """The live Stripe keys of a run: the key the Stripe steps use, and any variable holding one."""
     problems = []
     uses_stripe = any((stack.get("stripe") or {}).get(k) for k in ("products", "prices", "webhooks"))
     if uses_stripe and is_live_key(stripe_api_key):
         problems.append("STRIPE_API_KEY: a live-mode key (%s_live_...); this run would change real billing. "
-                        "Run with -e allow_live=true to use it." % stripe_api_key.strip()[:2])
+                        "Run with -e allow_live=true to use it." % str(stripe_api_key).strip()[:2])
     for where, variables in _all_variables(stack):
         for name, value in sorted(variables.items(), key=lambda pair: str(pair[0])):
             if _holds_live_stripe_key(str(name), value.get("value") if isinstance(value, dict) else value, stripe_api_key):
@@ -88,7 +89,7 @@ def live_key_problems(stack, stripe_api_key):
     return problems
 
 
-def _holds_live_stripe_key(name, value, stripe_api_key):
+def _holds_live_stripe_key(name: str, value: Any, stripe_api_key: str | None) -> bool:
     """A live Stripe key: the run's own, a restricted key (rk_live_, Stripe's only), or sk_live_ in a variable named
     for Stripe. Clerk's production secret keys start with sk_live_ too (CLERK_SECRET_KEY): they are not Stripe's."""
     if not is_live_key(value):
@@ -97,7 +98,7 @@ def _holds_live_stripe_key(name, value, stripe_api_key):
     return value == (stripe_api_key or "").strip() or value.startswith("rk_") or "STRIPE" in name.upper()
 
 
-def _all_variables(stack):
+def _all_variables(stack: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
     """(place, variables) of every variables map of the stack, environments' overrides included."""
     yield "stack.shared_variables", stack["shared_variables"] or {}
     for service in stack["services"]:

@@ -9,6 +9,8 @@ known, every value of its type, each problem named by its place and never quotin
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ansible.module_utils.common.validation import check_type_bool, check_type_float, check_type_str
 
@@ -21,12 +23,12 @@ _ITEM_KEYS = ("id", "name", "domain", "lookup_key", "key", "service")      # nev
 LABEL_LENGTH = 64
 
 
-def printable(text):
+def printable(text: Any) -> str:
     """text as a place in a message: at most LABEL_LENGTH characters, control characters as '?'."""
     return "".join(c if c.isprintable() else "?" for c in str(text)[:LABEL_LENGTH])
 
 
-def _item_label(item, index):
+def _item_label(item: Any, index: int) -> str:
     if isinstance(item, dict):
         for key in _ITEM_KEYS:
             if isinstance(item.get(key), str) and item[key]:
@@ -34,7 +36,7 @@ def _item_label(item, index):
     return str(index)
 
 
-def _convert(value, kind, where, errors):
+def _convert(value: Any, kind: str, where: str, errors: list[str]) -> Any:
     """value as an option of this kind, or None with a problem appended (never quoting the value)."""
     if kind == "raw" or value is None:
         return value
@@ -63,12 +65,13 @@ def _convert(value, kind, where, errors):
         return None
 
 
-def _missing(given, option):
-    return given is None or (given == {} and option.get("type") == "dict" and option.get("options")) or (
+def _missing(given: Any, option: dict[str, Any]) -> bool:
+    return given is None or bool(given == {} and option.get("type") == "dict" and option.get("options")) or bool(
         given == "" and option.get("required"))
 
 
-def shape(value, options, where, errors, mutually_exclusive=()):
+def shape(value: Any, options: dict[str, Any], where: str, errors: list[str],
+          mutually_exclusive: Sequence[Sequence[str]] = ()) -> Any:
     """value (a dict) checked and normalized against options (argument spec format); errors appended."""
     if not isinstance(value, dict):
         errors.append("%s: expected a dict, got %s." % (where, kind_of(value)))
@@ -93,14 +96,14 @@ def shape(value, options, where, errors, mutually_exclusive=()):
     return out
 
 
-def _choice(value, option, where, errors):
+def _choice(value: Any, option: dict[str, Any], where: str, errors: list[str]) -> None:
     choices = option.get("choices")
     if choices and value not in choices:
         hint = did_you_mean(value, choices)
         errors.append("%s: not one of %s%s" % (where, ", ".join(map(str, choices)), hint or "."))
 
 
-def _list_option(value, option, where, errors):
+def _list_option(value: Any, option: dict[str, Any], where: str, errors: list[str]) -> Any:
     elements = option.get("elements")
     items = []
     for index, item in enumerate(value):
@@ -117,7 +120,7 @@ def _list_option(value, option, where, errors):
     return items
 
 
-def _option(value, option, where, errors):
+def _option(value: Any, option: dict[str, Any], where: str, errors: list[str]) -> Any:
     kind = option.get("type", "str")
     value = _convert(value, kind, where, errors)
     if value is None:
@@ -130,7 +133,7 @@ def _option(value, option, where, errors):
     return value
 
 
-def with_defaults(options, given):
+def with_defaults(options: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     """A module's parameters: the given ones, and each option's default (in sub-options too)."""
     params = {}
     for name, option in options.items():
@@ -143,7 +146,8 @@ def with_defaults(options, given):
     return params
 
 
-def module_problems(check, options, given, where):
+def module_problems(check: Callable[[dict[str, Any]], Any], options: dict[str, Any], given: dict[str, Any],
+                    where: str) -> list[str]:
     """The check a module makes of its options before its first request, made on a part of the stack."""
     try:
         check(with_defaults(options, given))
@@ -154,7 +158,7 @@ def module_problems(check, options, given, where):
     return []
 
 
-def prune(value):
+def prune(value: Any) -> Any:
     """value without the keys whose value is None (or an empty dict once pruned), at every level of dicts."""
     if not isinstance(value, dict):
         return value

@@ -56,7 +56,7 @@ def kind_of(value: Any) -> str:
     return "a value of another kind"
 
 
-def did_you_mean(given: Any, choices) -> str:
+def did_you_mean(given: Any, choices: Iterable[Any]) -> str:
     close = difflib.get_close_matches(str(given), [str(c) for c in choices], n=1, cutoff=0.6)
     return "; did you mean %s?" % close[0] if close else ""
 
@@ -120,7 +120,7 @@ CRON_MIN_MINUTES = 5
 
 def _cron_values(text: str, low: int, high: int) -> Optional[set]:
     """The values a cron field stands for, or None when it is not a field of numbers in [low, high]."""
-    values = set()
+    values: set[int] = set()
     for part in text.split(","):
         match = CRON_PART_RE.match(part)
         if not match:
@@ -153,12 +153,14 @@ def cron_problems(schedule: Any, where: str) -> list:
     fields = schedule.split()
     if len(fields) != 5:
         return ["%s: a cron schedule has 5 fields (minute hour day-of-month month day-of-week), got %d." % (where, len(fields))]
-    found, problems = [], []
+    found: list[set[int]] = []
+    problems: list[str] = []
     for text, (name, low, high) in zip(fields, CRON_FIELDS):
         values = _cron_values(text, low, high)
         if values is None:
             problems.append("%s: the %s field %r is not a number, range (a-b), list or step (*/n) within %d-%d%s." % (
                 where, name, text[:40], low, high, " (Sunday is 0)" if name == "day of week" else ""))
+            continue
         found.append(values)
     if problems:
         return problems
@@ -194,7 +196,7 @@ def _generate_problems(generate: Any, where: str) -> list:
     problems = ["%s.%s: unknown key%s (known: length, alphabet)." % (where, key, did_you_mean(key, GENERATE_KEYS))
                 for key in sorted(set(map(str, generate)) - set(GENERATE_KEYS))]
     if "length" in generate:
-        errors = []
+        errors: list[str] = []
         length = whole_number(generate["length"], "length", where + ".length", errors)
         if length is not None and length > 256:
             errors.append("%s.length: expected a whole number from 8 to 256." % where)

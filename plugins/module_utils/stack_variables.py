@@ -70,7 +70,7 @@ def reference_texts(variables: dict[str, Any]) -> dict[str, str]:
 
 def database_variables(database: dict[str, Any]) -> set[str]:
     """Names of the variables a database service has (what references to it may name)."""
-    engine = railway_database.TEMPLATES[database["engine"]]
+    engine: dict[str, Any] = railway_database.TEMPLATES[database["engine"]]
     names = {pair[0] for pair in engine["variables"]} | {engine["password"], engine["url"]}
     if database.get("public"):
         names.add(engine["public_url"])
