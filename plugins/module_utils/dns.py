@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext
 
 PROVIDERS = ("cloudflare", "route53", "namecheap")
 TYPES = ("A", "AAAA", "CNAME", "MX", "NS", "TXT")
@@ -38,11 +40,30 @@ _TXT_CHUNK = 255
 
 # A provider record, or a wanted record set (desired_set), as described above.
 Record = dict[str, Any]
+# An op: what plan() asks a client to write, as described above.
+Op = dict[str, Any]
+
+
+class DnsClient(Protocol):
+    """What dns.py needs of a provider client (cloudflare.py, route53.py, namecheap.py)."""
+
+    NAME: str
+    AUTO_TTL: int
+    TTL_RANGE: tuple[int, int]
+    PROXIES: bool
+
+    def __init__(self, params: dict[str, Any]) -> None: ...
+
+    def find_zone(self, name: str) -> Any: ...
+
+    def read(self, zone: Any, fqdns: list[str]) -> list[Record]: ...
+
+    def apply(self, zone: Any, current: list[Record], ops: list[Op]) -> Any: ...
 
 
 # ------------------------------------------------------------------------------ argument specs
 
-def record_options():
+def record_options() -> dict[str, Any]:
     """Options of one record set, in the shape railway_domain and clerk_domain return."""
     return dict(
         name=dict(type="str", required=True),
@@ -53,7 +74,7 @@ def record_options():
     )
 
 
-def dns_argument_spec():
+def dns_argument_spec() -> dict[str, Any]:
     """provider, zone and every provider's credentials; documented in doc_fragments/cloudflare.py and dns.py."""
     from ansible_collections.railstack.platform.plugins.module_utils.cloudflare import cloudflare_argument_spec
     from ansible_collections.railstack.platform.plugins.module_utils.namecheap import namecheap_argument_spec
@@ -74,12 +95,12 @@ def dns_argument_spec():
     return spec
 
 
-def make_client(params):
+def make_client(params: dict[str, Any]) -> DnsClient:
     """The client of params['provider']."""
     return client_class(params)(params)
 
 
-def client_class(params):
+def client_class(params: dict[str, Any]) -> type[DnsClient]:
     """The client class of params['provider'], imported only when used (boto3 is for route53 alone)."""
     provider = params["provider"]
     if provider == "cloudflare":
@@ -98,7 +119,7 @@ class BadInput(ValueError):
     """A value that cannot be a DNS name, value or TTL; the message names what is wrong."""
 
 
-def zone_name(zone):
+def zone_name(zone: str | None) -> str:
     zone = (zone or "").strip().rstrip(".").lower()
     try:
         zone = _idna(zone)
@@ -109,7 +130,7 @@ def zone_name(zone):
     return zone
 
 
-def _idna(name):
+def _idna(name: str) -> str:
     if all(ord(c) < 128 for c in name):
         return name
     try:
@@ -118,7 +139,7 @@ def _idna(name):
         raise BadInput("%r cannot be written in Punycode" % name)
 
 
-def fqdn(name, zone):
+def fqdn(name: str | None, zone: str) -> str:
     """The complete name (lower case, Punycode, no final dot) of `name` in `zone`.
 
     `@` and the empty name are the zone itself; a name ending in a dot is absolute and must be in the
@@ -139,12 +160,12 @@ def fqdn(name, zone):
     return text
 
 
-def relative(name, zone):
+def relative(name: str, zone: str) -> str:
     """`api` for api.prela.app in prela.app, `@` for the zone itself."""
     return "@" if name == zone else name[: -len(zone) - 1]
 
 
-def _hostname(value, what):
+def _hostname(value: str, what: str) -> str:
     host = _idna(value.strip().lower()).rstrip(".")
     labels = host.split(".")
     if not host or len(host) > 253 or not all(_LABEL_RE.match(label) for label in labels):
@@ -152,7 +173,7 @@ def _hostname(value, what):
     return host
 
 
-def txt_text(value):
+def txt_text(value: str) -> str:
     """The text of a TXT value, whichever way it is written: `"a" "b"` chunks are joined, quotes undone."""
     text = value.strip()
     if not text.startswith('"'):
@@ -178,7 +199,7 @@ def txt_text(value):
     return "".join(out)
 
 
-def txt_quoted(text):
+def txt_quoted(text: str) -> str:
     """TXT text as RFC 1035 character strings of at most 255 bytes each, quoted and escaped."""
     data = text.encode("utf-8")
     chunks, start = [], 0
@@ -193,7 +214,7 @@ def txt_quoted(text):
     return " ".join('"%s"' % c.replace("\\", "\\\\").replace('"', '\\"') for c in chunks)
 
 
-def canonical_value(rtype, value):
+def canonical_value(rtype: str, value: Any) -> str:
     """The form two values are compared in: what differs only in spelling compares equal."""
     value = str(value)
     if rtype == "A":
@@ -221,7 +242,7 @@ def canonical_value(rtype, value):
     return value.strip()
 
 
-def lenient_value(rtype, value):
+def lenient_value(rtype: str, value: Any) -> str:
     """canonical_value for what a provider holds: a type or value this model does not know stays as it is."""
     try:
         return canonical_value(rtype, value)
@@ -229,7 +250,7 @@ def lenient_value(rtype, value):
         return str(value)
 
 
-def ttl_seconds(ttl, client):
+def ttl_seconds(ttl: Any, client: DnsClient) -> int:
     """`auto` or seconds -> the provider's own number (`auto` is the provider's automatic/default TTL)."""
     if ttl is None or (isinstance(ttl, str) and ttl.strip().lower() == "auto"):
         return client.AUTO_TTL
@@ -245,7 +266,7 @@ def ttl_seconds(ttl, client):
     return seconds
 
 
-def desired_set(item, zone, client, state, where):
+def desired_set(item: dict[str, Any], zone: str, client: DnsClient, state: str, where: str) -> Record:
     """One wanted record set from module options, validated; `where` prefixes error messages."""
     rtype = item["type"]
     try:
@@ -283,7 +304,7 @@ def desired_set(item, zone, client, state, where):
 
 # ------------------------------------------------------------------------------ planning
 
-def _differs(record, want, client):
+def _differs(record: Record, want: Record, client: DnsClient) -> bool:
     if client.PROXIES and bool(record.get("proxied")) != want["proxied"]:
         return True
     if client.PROXIES and want["proxied"]:
@@ -291,11 +312,11 @@ def _differs(record, want, client):
     return record.get("ttl") != want["ttl"]
 
 
-def _article(rtype):
+def _article(rtype: str) -> str:
     return "an" if rtype[0] in "AEFHILMNORSX" else "a"
 
 
-def _show(record):
+def _show(record: Record) -> str:
     return "%s %s %s" % (record["name"], record["type"], record["value"])
 
 
@@ -303,7 +324,7 @@ class _Ops:
     """The writes a plan collects, each record changed at most once, and the reasons it must not run."""
 
     def __init__(self) -> None:
-        self.ops: list[dict[str, Any]] = []
+        self.ops: list[Op] = []
         self.errors: list[str] = []
         self._taken: set[int] = set()  # ids of records some op already changes (a blocker of two sets, say)
 
@@ -316,7 +337,7 @@ class _Ops:
 
 
 def plan(wanted: list[Record], current: list[Record], state: str, solo: bool, force: bool,
-         client: Any) -> tuple[list[dict[str, Any]], list[str]]:
+         client: DnsClient) -> tuple[list[Op], list[str]]:
     """(ops, errors): what to write so the provider holds `wanted`, and why it must not.
 
     Ownership: a record is ours when its value is one this task manages, or (Cloudflare) when it
@@ -390,7 +411,7 @@ def _match(want: Record, same: list[Record], solo: bool, force: bool,
     return matched, replaceable
 
 
-def _plan_values(want: Record, matched: dict[str, Record], replaceable: list[Record], client: Any,
+def _plan_values(want: Record, matched: dict[str, Record], replaceable: list[Record], client: DnsClient,
                  out: _Ops) -> None:
     """Each wanted value: kept (updated when its TTL or proxying differs), written over a replaceable record, or
     created; the replaceable records left over are deleted."""
@@ -409,7 +430,7 @@ def _plan_values(want: Record, matched: dict[str, Record], replaceable: list[Rec
         out.add("delete", record, name=name, type=rtype, value=record["value"])
 
 
-def simulate(current, ops):
+def simulate(current: list[Record], ops: list[Op]) -> list[Record]:
     """The records a provider holds once `ops` are applied (for check mode and for the result)."""
     changed = {id(o["record"]): o for o in ops if o["record"] is not None}
     after = []
@@ -428,7 +449,7 @@ def simulate(current, ops):
 
 # ------------------------------------------------------------------------------ results
 
-def set_view(records, name, rtype, client):
+def set_view(records: list[Record], name: str, rtype: str, client: DnsClient) -> dict[str, Any]:
     """A record set in the one shape modules pass around."""
     mine = sorted((r for r in records if r["name"] == name and r["type"] == rtype), key=lambda r: r["value"])
     ttl = mine[0]["ttl"] if mine else None
@@ -438,7 +459,7 @@ def set_view(records, name, rtype, client):
                 proxied=bool(mine and mine[0].get("proxied")))
 
 
-def diff_view(records, keys, client):
+def diff_view(records: list[Record], keys: Iterable[tuple[str, str]], client: DnsClient) -> dict[str, Any]:
     """{"NAME TYPE": {values, ttl, proxied}} for the record sets a task touches (absent ones left out)."""
     out = {}
     for name, rtype in keys:
@@ -448,13 +469,13 @@ def diff_view(records, keys, client):
     return out
 
 
-def op_view(o):
+def op_view(o: Op) -> dict[str, Any]:
     return dict(action=o["action"], name=o["name"], type=o["type"], value=o["value"])
 
 
 # ------------------------------------------------------------------------------ running
 
-def converge(ctx, wanted):
+def converge(ctx: TaskContext, wanted: list[Record]) -> tuple[DnsClient, list[Record], list[Record], list[Op]]:
     """Read, plan, write unless check mode, read again. Returns (client, before, after, ops)."""
     params = ctx.params
     client = ctx.register_client(make_client(params))
@@ -489,7 +510,7 @@ def converge(ctx, wanted):
     return client, current, after, ops
 
 
-def common_params(ctx):
+def common_params(ctx: TaskContext) -> str:
     """Validated zone name in ctx.params['zone_name'] (zone option as given stays untouched)."""
     try:
         ctx.params["zone_name"] = zone_name(ctx.params["zone"])
