@@ -15,14 +15,20 @@ from __future__ import annotations
 
 import copy
 import os
+from collections.abc import Callable, Mapping
+from types import ModuleType
+from typing import Any, NoReturn, TypeVar
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, Redactor, SECRET_MASK, bounded_text
+
+Client = TypeVar("Client")
+Found = TypeVar("Found")
 
 
 class TaskFailed(Exception):
     """A failure whose message names what is wrong; extra keys go into the task result."""
 
-    def __init__(self, msg, **extra):
+    def __init__(self, msg: str, **extra: Any) -> None:
         super().__init__(msg)
         self.msg = msg
         self.extra = extra
@@ -35,28 +41,30 @@ class TaskContext:
     when run as an action plugin); resource code reads environment variables from it, never os.environ.
     """
 
-    def __init__(self, params, check_mode=False, diff=False, no_log_values=(), environ=None):
+    def __init__(self, params: dict[str, Any], check_mode: bool = False, diff: bool = False,
+                 no_log_values: Any = (), environ: Mapping[str, str] | None = None) -> None:
         self.params = params
         self.environ = dict(os.environ if environ is None else environ)
         self.check_mode = bool(check_mode)
         self.diff = bool(diff)
-        self.warnings = []
+        self.warnings: list[str] = []
         self.redactor = Redactor(no_log_values)
-        self.clients = []
-        self.revealed = {}
+        self.clients: list[Any] = []    # provider clients: each has stats and a redactor (_http.ProviderClient)
+        self.revealed: dict[str, Any] = {}
 
-    def warn(self, msg):
+    def warn(self, msg: str) -> None:
         self.warnings.append(msg)
 
-    def fail(self, msg, **extra):
+    def fail(self, msg: str, **extra: Any) -> NoReturn:
         raise TaskFailed(msg, **extra)
 
-    def register_client(self, client):
+    def register_client(self, client: Client) -> Client:
         """Remember a client so its request count and redactions reach the result."""
         self.clients.append(client)
         return client
 
-    def result(self, changed=False, diff=None, revealed=None, **values):
+    def result(self, changed: Any = False, diff: Any = None, revealed: dict[str, Any] | None = None,
+               **values: Any) -> dict[str, Any]:
         """Build the task result. diff is (before, after), a hunk or a list of hunks; shown only when diff mode is on.
 
         revealed: secrets returned by design (a Stripe webhook secret on the run that creates it).
@@ -81,7 +89,7 @@ class TaskContext:
             out["_ansible_no_log"] = True
         return out
 
-    def scrub(self, value):
+    def scrub(self, value: Any) -> Any:
         """Remove every credential and registered secret from a result or message."""
         value = self.redactor.redact(value)
         for client in self.clients:
@@ -89,8 +97,9 @@ class TaskContext:
         return value
 
 
-def failure_result(ctx, exc):
+def failure_result(ctx: TaskContext, exc: TaskFailed | ApiError) -> dict[str, Any]:
     """Turn TaskFailed or ApiError into a failed task result (secrets removed)."""
+    out: dict[str, Any]
     if isinstance(exc, TaskFailed):
         out = dict(failed=True, msg=exc.msg, **exc.extra)
     else:
@@ -103,15 +112,16 @@ def failure_result(ctx, exc):
     return out
 
 
-def execute(resource, ctx):
+def execute(resource: ModuleType, ctx: TaskContext) -> dict[str, Any]:
     """Run resource.run(ctx) and always return a result dict, failed or not."""
     try:
-        return resource.run(ctx)
+        result: dict[str, Any] = resource.run(ctx)
+        return result
     except (TaskFailed, ApiError) as exc:
         return failure_result(ctx, exc)
 
 
-def run_as_module(resource):
+def run_as_module(resource: ModuleType) -> None:
     """main() of a classic module: the same resource logic through AnsibleModule."""
     from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
 
@@ -131,17 +141,17 @@ def run_as_module(resource):
     module.exit_json(**result)
 
 
-def masked(value):
+def masked(value: Any) -> Any:
     """The value shown in diffs and results for a secret."""
     return SECRET_MASK if value not in (None, "") else value
 
 
-def changed_fields(current, desired):
+def changed_fields(current: Mapping[str, Any], desired: Mapping[str, Any]) -> list[str]:
     """The keys of desired whose value differs from current (None in desired means 'not managed')."""
     return sorted(k for k, v in desired.items() if v is not None and current.get(k) != v)
 
 
-def create_or_find_again(create, find_again):
+def create_or_find_again(create: Callable[[], Found], find_again: Callable[[], Found | None]) -> Found:
     """Create something once. If the answer to the create was lost, look for it instead of repeating.
 
     create() returns the created object; find_again() returns it when it exists, else None.
