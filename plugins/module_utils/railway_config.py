@@ -33,19 +33,24 @@ from __future__ import annotations
 import copy
 import re
 import time
-
+from collections.abc import Callable, Iterable
+from typing import Any, NoReturn
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard
-from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, masked
-from ansible_collections.railstack.platform.plugins.module_utils.railway import PAGE_SIZE, is_id, nodes, pick_environment
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, masked
+from ansible_collections.railstack.platform.plugins.module_utils.railway import (
+    PAGE_SIZE, RailwayClient, is_id, nodes, pick_environment)
+
+# A Railway EnvironmentConfig, or a part or a patch of one (Railway's JSON shape; DELETE where a key goes).
+Config = dict[str, Any]
 
 
 class _Delete:
     """Marks a key to delete (sent as null)."""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "DELETE"
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[int, Any]) -> _Delete:
         return self
 
 
@@ -93,7 +98,7 @@ STAGED_CHANGES_OPTION = dict(type="str", choices=list(STAGED_CHANGES), default="
 
 # ---------------------------------------------------------------------------------------- patches
 
-def _same(have, want):
+def _same(have: Any, want: Any) -> bool:
     if isinstance(want, list) and isinstance(have, str):      # preDeployCommand: a string or a list of them
         return want == [have]
     if isinstance(want, bool) or isinstance(have, bool):
@@ -101,14 +106,14 @@ def _same(have, want):
     return have == want
 
 
-def minimal_patch(current, desired):
+def minimal_patch(current: Any, desired: Config) -> Config:
     """The smallest patch that gives `current` every setting of `desired` (a partial config).
 
     Dicts are compared key by key (a dict missing in `current` is sent, even empty: `tcpProxies."5432": {}`);
     other values replace when they differ; DELETE sends null when the key exists.
     """
     current = current if isinstance(current, dict) else {}
-    patch = {}
+    patch: Config = {}
     for key, want in desired.items():
         have = current.get(key)
         if want is DELETE:
@@ -123,7 +128,7 @@ def minimal_patch(current, desired):
     return patch
 
 
-def merge(config, patch):
+def merge(config: Any, patch: Config) -> Config:
     """`config` with `patch` applied the way Railway does: dicts merge, null deletes, the rest replaces."""
     out = copy.deepcopy(config) if isinstance(config, dict) else {}
     for key, value in patch.items():
@@ -136,7 +141,7 @@ def merge(config, patch):
     return out
 
 
-def deep_update(target, patch):
+def deep_update(target: Config, patch: Config) -> Config:
     """Merge `patch` into the patch `target` (in place), keeping nulls: two plans for one instance."""
     for key, value in patch.items():
         if isinstance(value, dict) and isinstance(target.get(key), dict):
@@ -146,10 +151,10 @@ def deep_update(target, patch):
     return target
 
 
-def view(config, desired):
+def view(config: Any, desired: Config) -> Config:
     """The part of `config` that `desired` manages, with secret values masked (for diffs)."""
     config = config if isinstance(config, dict) else {}
-    out = {}
+    out: Config = {}
     for key, want in desired.items():
         if key not in config:
             continue
@@ -167,7 +172,7 @@ GENERATED_PREFIX = "railstack.platform generated"      # the description of a ge
 ONLY_REFERENCES_RE = re.compile(r"^(\$\{\{[^{}]*\}\})+$")
 
 
-def is_secret_variable(name, variable):
+def is_secret_variable(name: str, variable: Any) -> bool:
     """Whether a variable's value must not be shown: sealed, generated, a secret-looking name, or a connection string.
 
     A value made only of references (${{Postgres.DATABASE_URL}}) holds no secret and is shown."""
@@ -179,7 +184,7 @@ def is_secret_variable(name, variable):
     return bool(SECRET_NAME_RE.search(name)) or "://" in value
 
 
-def mask_secrets(key, value):
+def mask_secrets(key: str, value: Any) -> Any:
     """Secret variable values (is_secret_variable) and registry passwords masked; other values shown."""
     if key in VARIABLE_SECTIONS and isinstance(value, dict):
         return {name: _masked_variable(v) if is_secret_variable(name, v) else v for name, v in value.items()}
@@ -188,13 +193,13 @@ def mask_secrets(key, value):
     return value
 
 
-def _masked_variable(variable):
+def _masked_variable(variable: Any) -> Any:
     if not isinstance(variable, dict):
         return variable
     return dict(variable, value=masked(variable.get("value")))
 
 
-def masked_config(config):
+def masked_config(config: Any) -> Any:
     """A whole config (or patch) with every secret value masked."""
     if not isinstance(config, dict):
         return config
@@ -209,14 +214,14 @@ def masked_config(config):
     return out
 
 
-def diff_hunk(state, what, before, after):
+def diff_hunk(state: EnvironmentState, what: str, before: Any, after: Any) -> dict[str, Any]:
     """A diff headed by the environment and what changes in it ("service api", "shared variables")."""
     header = "environment %s, %s" % ((state.environment or {}).get("name") or "?", what)
     return dict(before=before if before is not None else {}, before_header=header,
                 after=after if after is not None else {}, after_header=header)
 
 
-def diff_views(before, after, changed_names=()):
+def diff_views(before: Config, after: Config, changed_names: Iterable[str] = ()) -> tuple[Config, Config]:
     """Diff before/after where masked values would hide a change: mark changed variables in `after`."""
     for name in changed_names:
         for section in (after.get("variables"), after.get("sharedVariables")):
@@ -230,13 +235,14 @@ def diff_views(before, after, changed_names=()):
 class EnvironmentState:
     """What one environment's plan needs: the project's services and volumes by name, and the config."""
 
-    def __init__(self, project, environment):
+    def __init__(self, project: dict[str, Any], environment: dict[str, Any] | None) -> None:
         self.project = dict(id=project.get("id"), name=project.get("name"))
         self.plan = project.get("subscriptionType")      # free, trial, hobby, pro (None: not known yet)
         self.environments = nodes(project.get("environments"))
         self.services = {s["name"]: s["id"] for s in project.get("_services", nodes(project.get("services")))}
         self.volumes = {v["name"]: v["id"] for v in project.get("_volumes", nodes(project.get("volumes")))}
-        self.environment = dict(id=environment.get("id"), name=environment.get("name")) if environment else None
+        self.environment: dict[str, Any] | None = (
+            dict(id=environment.get("id"), name=environment.get("name")) if environment else None)
         self.config = with_sealed_variables((environment or {}).get("config") or {}, environment)
         self.config_etag = (environment or {}).get("configEtag")
         self.unmerged_changes = (environment or {}).get("unmergedChangesCount") or 0
@@ -247,21 +253,28 @@ class EnvironmentState:
         self.written_since_read = False     # set by a granular write of this task (serviceCreate, volumeCreate)
 
     @property
-    def service_names(self):
+    def known_environment(self) -> dict[str, Any]:
+        """The environment (id, name), for the steps that run only once it exists: reads again, writes, waits."""
+        if self.environment is None:
+            raise TaskFailed("environment: no environment was given for project %s." % self.project["name"])
+        return self.environment
+
+    @property
+    def service_names(self) -> dict[str, str]:
         return {sid: name for name, sid in self.services.items()}
 
     @property
-    def volume_names(self):
+    def volume_names(self) -> dict[str, str]:
         return {vid: name for name, vid in self.volumes.items()}
 
-    def instance(self, service_id):
+    def instance(self, service_id: str) -> Config | None:
         """The service's settings in this environment, or None when it has no instance here."""
         return (self.config.get("services") or {}).get(service_id)
 
-    def volume_instance(self, volume_id):
+    def volume_instance(self, volume_id: str) -> Config | None:
         return (self.config.get("volumes") or {}).get(volume_id)
 
-    def with_environment(self, environment):
+    def with_environment(self, environment: dict[str, Any]) -> EnvironmentState:
         """The same project with a fresh read of the environment."""
         clone = copy.copy(self)
         clone.config = with_sealed_variables(environment.get("config") or {}, environment)
@@ -271,7 +284,7 @@ class EnvironmentState:
         return clone
 
 
-def with_sealed_variables(config, environment):
+def with_sealed_variables(config: Config, environment: dict[str, Any] | None) -> Config:
     """`config` with an entry `{isSealed: true}` (no value) for every sealed variable it leaves out.
 
     Railway may leave sealed variables out of `config`; `environment.variables` lists every variable's
@@ -293,7 +306,7 @@ def with_sealed_variables(config, environment):
     return config
 
 
-def _remaining_nodes(client, project, field):
+def _remaining_nodes(client: RailwayClient, project: dict[str, Any], field: str) -> list[dict[str, Any]]:
     """Every node of project.<field> (services or volumes), fetching further pages when there are any."""
     connection = project.get(field) or {}
     found = nodes(connection)
@@ -308,18 +321,19 @@ def _remaining_nodes(client, project, field):
     return found
 
 
-def _complete(client, project):
+def _complete(client: RailwayClient, project: dict[str, Any]) -> dict[str, Any]:
     project = dict(project)
     project["_services"] = _remaining_nodes(client, project, "services")
     project["_volumes"] = _remaining_nodes(client, project, "volumes")
     return project
 
 
-def _environment_names(project):
+def _environment_names(project: dict[str, Any]) -> str:
     return ", ".join(e["name"] for e in nodes(project.get("environments"))) or "none"
 
 
-def read_state(ctx, client, project, environment, workspace_id=None):
+def read_state(ctx: TaskContext, client: RailwayClient, project: str, environment: str | None,
+               workspace_id: str | None = None) -> EnvironmentState:
     """The project (services and volumes by name) and the environment's whole config: one or two queries.
 
     In check mode a project or environment that does not exist yet (an earlier task of the same run
@@ -335,8 +349,8 @@ def read_state(ctx, client, project, environment, workspace_id=None):
         if data["environment"]["projectId"] != data["project"]["id"]:
             raise TaskFailed("environment: %s is not an environment of project %s (it has: %s)." % (
                 environment, data["project"]["name"], _environment_names(data["project"])))
-        found = EnvironmentState(_complete(client, data["project"]), _all_variables(client, data["environment"]))
-        return _settled(ctx, client, found, data)
+        state = EnvironmentState(_complete(client, data["project"]), _all_variables(client, data["environment"]))
+        return _settled(ctx, client, state, data)
     found = client.resolve_project(project, workspace_id, PROJECT_FIELDS, required=not ctx.check_mode)
     if found is None:
         ctx.warn("project %r does not exist yet; in check mode everything in it is reported as to be created." % project)
@@ -355,7 +369,7 @@ def read_state(ctx, client, project, environment, workspace_id=None):
     return _settled(ctx, client, EnvironmentState(found, _all_variables(client, data["environment"])), data)
 
 
-def _all_variables(client, environment):
+def _all_variables(client: RailwayClient, environment: dict[str, Any]) -> dict[str, Any]:
     """`environment` with every page of its `variables` (names and isSealed), when there are more than one."""
     connection = environment.get("variables") or {}
     page = connection.get("pageInfo") or {}
@@ -370,18 +384,19 @@ def _all_variables(client, environment):
     return dict(environment, variables=dict(edges=edges))
 
 
-def reread_environment(client, state, ctx=None):
+def reread_environment(client: RailwayClient, state: EnvironmentState, ctx: TaskContext | None = None) -> EnvironmentState:
     """The same state with a fresh read of the environment (after waiting for patches still being applied)."""
-    data = client.query(ENVIRONMENT_QUERY, dict(id=state.environment["id"]))
+    data = client.query(ENVIRONMENT_QUERY, dict(id=state.known_environment["id"]))
     return _settled(ctx, client, state.with_environment(_all_variables(client, data["environment"])), data)
 
 
-def pending_patch_ids(data):
+def pending_patch_ids(data: dict[str, Any]) -> list[str]:
     """Ids of the environment's patches that Railway is still applying, from a read with PENDING_PATCHES."""
     return [p["id"] for p in nodes(data.get("environmentPatches")) if p.get("status") == "APPLYING"]
 
 
-def _settled(ctx, client, state, data):
+def _settled(ctx: TaskContext | None, client: RailwayClient, state: EnvironmentState,
+             data: dict[str, Any]) -> EnvironmentState:
     """`state`, or, when patches of the environment were still being applied, a read made once they are."""
     pending = pending_patch_ids(data)
     if not pending:
@@ -390,8 +405,8 @@ def _settled(ctx, client, state, data):
         outcome = wait_for_patch(client, patch_id, state)
         if outcome.get("lastAppliedError") and ctx is not None:
             ctx.warn("environment %s: an earlier patch (%s) was refused by Railway: %s" % (
-                state.environment["name"], patch_id, describe_refusal(state, outcome["lastAppliedError"])))
-    data = client.query(ENVIRONMENT_QUERY, dict(id=state.environment["id"]))
+                state.known_environment["name"], patch_id, describe_refusal(state, outcome["lastAppliedError"])))
+    data = client.query(ENVIRONMENT_QUERY, dict(id=state.known_environment["id"]))
     return state.with_environment(_all_variables(client, data["environment"]))
 
 
@@ -400,12 +415,12 @@ def _settled(ctx, client, state, data):
 class Plan:
     """Desired partial settings of one environment, turned into one minimal patch."""
 
-    def __init__(self, state):
+    def __init__(self, state: EnvironmentState) -> None:
         self.state = state
-        self.patch = {}
-        self.created = set()
+        self.patch: Config = {}
+        self.created: set[str] = set()
 
-    def service(self, service_id, desired, new=False):
+    def service(self, service_id: str, desired: Config, new: bool = False) -> Config:
         """Plan a service instance. `new`: the instance is not in the environment yet (isCreated)."""
         current = None if new else self.state.instance(service_id)
         sub = minimal_patch(current, desired)
@@ -416,11 +431,11 @@ class Plan:
             deep_update(self.patch.setdefault("services", {}).setdefault(service_id, {}), sub)
         return sub
 
-    def delete_service_instance(self, service_id):
+    def delete_service_instance(self, service_id: str) -> None:
         if self.state.instance(service_id) is not None:
             self.patch.setdefault("services", {})[service_id] = dict(isDeleted=True)
 
-    def volume(self, volume_id, desired, new=False):
+    def volume(self, volume_id: str, desired: Config, new: bool = False) -> Config:
         current = None if new else self.state.volume_instance(volume_id)
         sub = minimal_patch(current, desired)
         if current is None:
@@ -429,17 +444,17 @@ class Plan:
             deep_update(self.patch.setdefault("volumes", {}).setdefault(volume_id, {}), sub)
         return sub
 
-    def shared_variables(self, desired):
+    def shared_variables(self, desired: Config) -> Config:
         sub = minimal_patch(self.state.config.get("sharedVariables"), desired)
         if sub:
             deep_update(self.patch.setdefault("sharedVariables", {}), sub)
         return sub
 
     @property
-    def changed(self):
+    def changed(self) -> bool:
         return bool(self.patch)
 
-    def after(self):
+    def after(self) -> Config:
         """The environment's config once the patch is committed."""
         config = copy.deepcopy(self.state.config)
         for section in ("services", "volumes"):
@@ -454,7 +469,7 @@ class Plan:
         return merge(config, rest)
 
 
-def wire_patch(patch):
+def wire_patch(patch: Any) -> Any:
     """The patch as sent: DELETE becomes null."""
     if isinstance(patch, dict):
         return {k: (None if v is DELETE else wire_patch(v)) for k, v in patch.items()}
@@ -463,7 +478,7 @@ def wire_patch(patch):
 
 # ---------------------------------------------------------------------------------------- waiting for Railway
 
-def wait_for_patch(client, patch_id, state):
+def wait_for_patch(client: RailwayClient, patch_id: str | None, state: EnvironmentState) -> dict[str, Any]:
     """Poll environmentPatch(id) with back-off until Railway has applied it or refused it; its last answer.
 
     Fails (TaskFailed) when it is still APPLYING after PATCH_TIMEOUT seconds.
@@ -480,10 +495,10 @@ def wait_for_patch(client, patch_id, state):
         if waited >= PATCH_TIMEOUT:
             raise TaskFailed("environment: Railway is still applying patch %s to environment %s after %d s; it may "
                              "still be applied. Rerun later: the next run waits for it, then plans again." % (
-                                 patch_id, state.environment["name"], waited))
+                                 patch_id, state.known_environment["name"], waited))
 
 
-def describe_refusal(state, error):
+def describe_refusal(state: EnvironmentState, error: str | None) -> str:
     """Railway's lastAppliedError with the ids of services and volumes replaced by their names."""
     text = re.sub(r"^Invalid environment config patch:\s*", "", error or "")
     for names in (state.services, state.volumes):
@@ -492,21 +507,21 @@ def describe_refusal(state, error):
     return text
 
 
-def wait_until_applied(client, state, patch_id):
+def wait_until_applied(client: RailwayClient, state: EnvironmentState, patch_id: str | None) -> dict[str, Any]:
     """Wait for our own patch; fail naming what Railway refused (the service and the setting)."""
     patch = wait_for_patch(client, patch_id, state)
     if patch.get("lastAppliedError"):
         raise TaskFailed("%s (Railway accepted the change to environment %s, then refused to apply it as patch %s; "
                          "nothing of it was applied. Fix that setting and rerun.)" % (
-                             describe_refusal(state, patch["lastAppliedError"]), state.environment["name"], patch_id))
+                             describe_refusal(state, patch["lastAppliedError"]), state.known_environment["name"], patch_id))
     return patch
 
 
 # ---------------------------------------------------------------------------------------- concurrency
 
-def staged_summary(client, state):
+def staged_summary(client: RailwayClient, state: EnvironmentState) -> str:
     """What is staged in the environment, in words: 'services web, worker; shared variables FOO'."""
-    staged = client.query(STAGED_QUERY, dict(environmentId=state.environment["id"]))["environmentStagedChanges"]
+    staged = client.query(STAGED_QUERY, dict(environmentId=state.known_environment["id"]))["environmentStagedChanges"]
     patch = staged.get("patch") or {}
     names = dict(state.service_names, **state.volume_names)
     parts = []
@@ -519,21 +534,21 @@ def staged_summary(client, state):
     return "; ".join(parts) or "nothing readable"
 
 
-def refuse_foreign_staged(client, state):
+def refuse_foreign_staged(client: RailwayClient, state: EnvironmentState) -> NoReturn:
     raise TaskFailed(
         "staged_changes: environment %s has %d staged change(s) not made by this task (%s). Railway commits staged "
         "changes as one, so this task would deploy them; nothing was written. Commit or discard them in Railway, or "
         "set staged_changes=commit to commit them with this change, or staged_changes=stage to only stage this change."
-        % (state.environment["name"], state.unmerged_changes, staged_summary(client, state)))
+        % (state.known_environment["name"], state.unmerged_changes, staged_summary(client, state)))
 
 
-def check_unchanged(client, state):
+def check_unchanged(client: RailwayClient, state: EnvironmentState) -> None:
     """One read right before a commit: fail if the environment changed since `state` was read.
 
     A change committed (a new configEtag, or a patch still APPLYING) or staged (another count of
     unmerged changes) by someone else in between would otherwise be overwritten or committed.
     """
-    data = client.query(GUARD_QUERY, dict(environmentId=state.environment["id"]))
+    data = client.query(GUARD_QUERY, dict(environmentId=state.known_environment["id"]))
     now = data["environment"]
     moved = []
     if now.get("configEtag") != state.config_etag:
@@ -545,12 +560,13 @@ def check_unchanged(client, state):
     if moved:
         raise TaskFailed("environment: %s changed after this task read it (%s): someone else is editing it. Nothing was "
                          "written; rerun the task to plan against the new configuration." % (
-                             state.environment["name"], ", ".join(moved)))
+                             state.known_environment["name"], ", ".join(moved)))
 
 
 # ---------------------------------------------------------------------------------------- the write
 
-def commit(ctx, client, state, planner, message, skip_deploys=False):
+def commit(ctx: TaskContext, client: RailwayClient, state: EnvironmentState, planner: Callable[[EnvironmentState], Plan],
+           message: str, skip_deploys: bool = False) -> dict[str, Any]:
     """Write what `planner(state)` (a Plan) holds, and wait until Railway has applied it.
 
     Staged changes someone else made are refused (option staged_changes, default refuse), merged with
@@ -577,12 +593,14 @@ def commit(ctx, client, state, planner, message, skip_deploys=False):
     return _write_and_wait(ctx, client, state, planner, message, skip_deploys, mode)
 
 
-def _check_staged(client, state, mode):
+def _check_staged(client: RailwayClient, state: EnvironmentState, mode: str) -> None:
     if state.unmerged_changes and mode == "refuse":
         refuse_foreign_staged(client, state)
 
 
-def _write_and_wait(ctx, client, state, planner, message, skip_deploys, mode):
+def _write_and_wait(ctx: TaskContext, client: RailwayClient, state: EnvironmentState,
+                    planner: Callable[[EnvironmentState], Plan], message: str, skip_deploys: bool,
+                    mode: str) -> dict[str, Any]:
     """The write (sent again, for what is missing, after a lost answer), then the wait for Railway to apply it."""
     only_stage = bool(state.unmerged_changes) and mode == "stage"
     staged = bool(state.unmerged_changes or skip_deploys)
@@ -603,10 +621,11 @@ def _write_and_wait(ctx, client, state, planner, message, skip_deploys, mode):
     return dict(staged=staged, patch_id=patch_id, committed=True)
 
 
-def _write(ctx, client, state, plan, message, skip_deploys, staged, only_stage):
+def _write(ctx: TaskContext, client: RailwayClient, state: EnvironmentState, plan: Plan, message: str,
+           skip_deploys: bool, staged: bool, only_stage: bool) -> str | None:
     """The mutations of one commit; the patch id (None when only staged)."""
     patch = wire_patch(plan.patch)
-    environment_id = state.environment["id"]
+    environment_id = state.known_environment["id"]
     if not staged:
         return client.mutate(PATCH_COMMIT, dict(environmentId=environment_id, patch=patch,
                                                 commitMessage=message))["environmentPatchCommit"]
@@ -614,11 +633,11 @@ def _write(ctx, client, state, plan, message, skip_deploys, staged, only_stage):
     if only_stage:
         ctx.warn("environment %s has %d staged change(s) made outside this task; this task's change was staged with "
                  "them and not committed (staged_changes=stage): commit them in Railway." % (
-                     state.environment["name"], state.unmerged_changes))
+                     state.known_environment["name"], state.unmerged_changes))
         return None
     if state.unmerged_changes:
         ctx.warn("environment %s had %d staged change(s) made outside this task; they were merged with this task's "
                  "changes and committed together (staged_changes=commit)." % (
-                     state.environment["name"], state.unmerged_changes))
+                     state.known_environment["name"], state.unmerged_changes))
     return client.mutate(COMMIT_STAGED, dict(environmentId=environment_id, commitMessage=message,
                                              skipDeploys=bool(skip_deploys)))["environmentPatchCommitStaged"]
