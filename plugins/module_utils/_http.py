@@ -28,15 +28,15 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Mapping, MutableMapping
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from typing import Any, NamedTuple, NoReturn
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 try:
     import requests
     import requests.exceptions
     HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
+    REQUESTS_IMPORT_ERROR: str | None = None
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -75,8 +75,9 @@ BODY_CHUNK_BYTES = 64 * 1024
 class ApiError(Exception):
     """A provider call failed. ``message`` is already redacted and is what a task should show."""
 
-    def __init__(self, message, provider=None, status=None, code=None, details=None, lost_response=False,
-                 retry_after=None, method=None, path=None, rate_limit=None):
+    def __init__(self, message: str, provider: str | None = None, status: int | None = None, code: str | None = None,
+                 details: Any = None, lost_response: bool = False, retry_after: float | None = None,
+                 method: str | None = None, path: str | None = None, rate_limit: dict[str, Any] | None = None) -> None:
         message = bounded_text(message)
         super().__init__(message)
         self.message = message
@@ -91,10 +92,10 @@ class ApiError(Exception):
         # On a 429: what the provider last said about the budget, {"limit": N, "reset_at": epoch seconds}.
         self.rate_limit = rate_limit
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
-    def to_result(self):
+    def to_result(self) -> dict[str, Any]:
         """Keyword arguments for ``fail_json`` / a failed action result (no ``None`` entries)."""
         result = {
             "msg": self.message,
@@ -106,7 +107,7 @@ class ApiError(Exception):
         return dict((key, value) for key, value in result.items() if value is not None)
 
 
-def bounded_text(text, limit=None):
+def bounded_text(text: Any, limit: int | None = None) -> Any:
     """``text`` in at most ``limit`` characters (MAX_MESSAGE_CHARS): its start and its end (where a message says
     which request failed and the fix), the middle replaced by how much was cut. Non-strings as they are."""
     limit = MAX_MESSAGE_CHARS if limit is None else limit
@@ -117,7 +118,7 @@ def bounded_text(text, limit=None):
     return "%s ... [%d characters cut] ... %s" % (text[:head], len(text) - head - tail, text[len(text) - tail:])
 
 
-def describe_body(text):
+def describe_body(text: str | None) -> str:
     """What an answer's body is, in a few words, for an error message: 'an HTML page', 'an empty body', or a short
     excerpt."""
     stripped = (text or "").strip()
@@ -131,7 +132,7 @@ def describe_body(text):
     return excerpt
 
 
-def unexpected_answer(client, method, path, problem, text=None):
+def unexpected_answer(client: Any, method: str, path: str, problem: str, text: str | None = None) -> ApiError:
     """The ApiError for an answer that is not what the provider documents (redacted, naming the request)."""
     message = "%s answered %s %s with an answer it does not document: %s" % (client.provider, method, path, problem)
     if text is not None:
@@ -145,14 +146,14 @@ class PageGuard:
     """Bounds a paginated read: at most ``limit`` pages (MAX_PAGES), each next page asked for by a cursor never
     seen before. ``advance(cursor)`` returns the cursor, or raises ApiError naming the provider and the read."""
 
-    def __init__(self, provider, what, limit=None):
+    def __init__(self, provider: str, what: str, limit: int | None = None) -> None:
         self.provider = provider
         self.what = what
         self.limit = MAX_PAGES if limit is None else limit
         self.pages = 1
-        self.seen = set()
+        self.seen: set[str] = set()
 
-    def advance(self, cursor):
+    def advance(self, cursor: Any) -> Any:
         if cursor is None or cursor == "":
             self._fail("it says more pages follow but gives no cursor to the next one")
         key = repr(cursor)
@@ -164,7 +165,7 @@ class PageGuard:
         self.pages += 1
         return cursor
 
-    def _fail(self, problem):
+    def _fail(self, problem: str) -> NoReturn:
         raise ApiError("%s: the read of %s stopped: %s. Nothing was decided from it; run the task again later, "
                        "and report it if it persists." % (self.provider, self.what, problem),
                        provider=self.provider, code="unbounded_pagination")
@@ -190,7 +191,7 @@ NOT_SENSITIVE_KEY_RE = re.compile(r"(?i:id|ids|name|names|count|type|_at)$|[a-z]
 MIN_SECRET_LENGTH = 4
 
 
-def is_sensitive_key(key):
+def is_sensitive_key(key: Any) -> bool:
     """True for dict keys / header names whose values are credentials (``api_key``, ``Authorization``...)."""
     return isinstance(key, str) and SENSITIVE_KEY_RE.search(key) is not None and NOT_SENSITIVE_KEY_RE.search(key) is None
 
@@ -198,13 +199,13 @@ def is_sensitive_key(key):
 class Redactor:
     """Replaces every registered secret, and anything shaped like a credential, by ``SECRET_MASK``."""
 
-    def __init__(self, secrets=()):
-        self._secrets = set()
-        self._ordered = ()
+    def __init__(self, secrets: Iterable[Any] | None = ()) -> None:
+        self._secrets: set[str] = set()
+        self._ordered: tuple[str, ...] = ()
         for value in secrets or ():
             self.add(value)
 
-    def add(self, value):
+    def add(self, value: Any) -> None:
         """Register a secret. ``None``, empty and very short (< 4 characters) values are ignored."""
         if value is None:
             return
@@ -220,10 +221,10 @@ class Redactor:
             self._secrets.add(variant)
         self._ordered = tuple(sorted(self._secrets, key=len, reverse=True))
 
-    def __contains__(self, value):
+    def __contains__(self, value: object) -> bool:
         return value in self._secrets
 
-    def redact(self, obj):
+    def redact(self, obj: Any) -> Any:
         """Return ``obj`` with secrets masked: str/bytes/dict/list/tuple, recursively; other values as they are.
 
         The string values (and strings in list values) of sensitive keys are masked whole; a dict value of such a
@@ -231,7 +232,7 @@ class Redactor:
         """
         return self._redact(obj, False)
 
-    def _redact(self, obj, sensitive):
+    def _redact(self, obj: Any, sensitive: bool) -> Any:
         if isinstance(obj, str):
             return SECRET_MASK if (sensitive and obj) else self._redact_text(obj)
         if isinstance(obj, bytes):
@@ -239,7 +240,7 @@ class Redactor:
                 return SECRET_MASK.encode("ascii")
             return self._redact_text(obj.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
         if isinstance(obj, Mapping):
-            redacted = {}
+            redacted: dict[Any, Any] = {}
             for key, value in obj.items():
                 new_key = self._redact_text(key) if isinstance(key, str) else key
                 redacted[new_key] = self._redact(value, is_sensitive_key(key))
@@ -250,7 +251,7 @@ class Redactor:
             return tuple(self._redact(item, sensitive) for item in obj)
         return obj
 
-    def _redact_text(self, text):
+    def _redact_text(self, text: str) -> str:
         for secret in self._ordered:
             if secret in text:
                 text = text.replace(secret, SECRET_MASK)
@@ -263,32 +264,32 @@ class Redactor:
 # Responses
 # --------------------------------------------------------------------------------------------
 
-class CaseInsensitiveHeaders(MutableMapping):
+class CaseInsensitiveHeaders(MutableMapping[str, Any]):
     """Header mapping with case-insensitive keys that remembers the original spelling."""
 
-    def __init__(self, data=None):
-        self._store = {}
+    def __init__(self, data: Mapping[str, Any] | Iterable[tuple[str, Any]] | None = None) -> None:
+        self._store: dict[str, tuple[str, Any]] = {}
         if data:
             items = data.items() if isinstance(data, Mapping) else data
             for key, value in items:
                 self[key] = value
 
-    def __setitem__(self, key, value):
+    def __setitem__(self, key: str, value: Any) -> None:
         self._store[key.lower()] = (key, value)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: str) -> Any:
         return self._store[key.lower()][1]
 
-    def __delitem__(self, key):
+    def __delitem__(self, key: str) -> None:
         del self._store[key.lower()]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return (original for original, value in self._store.values())
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._store)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "%s(%r)" % (self.__class__.__name__, dict(self.items()))
 
 
@@ -298,17 +299,18 @@ _NO_JSON = object()
 class HttpResponse:
     """A received answer: ``status``, ``headers`` (case-insensitive), ``text``; ``json()`` parses it."""
 
-    def __init__(self, status, headers=None, text="", method=None, url=None, content=None):
+    def __init__(self, status: int | str, headers: Any = None, text: str | None = "", method: str | None = None,
+                 url: str | None = None, content: bytes | None = None) -> None:
         self.status = int(status)
         self.headers = CaseInsensitiveHeaders(headers)
         self.text = text if text is not None else ""
         self.content = content if content is not None else self.text.encode("utf-8")
         self.method = method
         self.url = url
-        self._json = _NO_JSON
+        self._json: Any = _NO_JSON
 
     @classmethod
-    def from_requests(cls, response, method=None, content=None):
+    def from_requests(cls, response: Any, method: str | None = None, content: bytes | None = None) -> HttpResponse:
         content = (response.content if content is None else content) or b""
         encoding = response.encoding or "utf-8"
         try:
@@ -317,7 +319,7 @@ class HttpResponse:
             text = content.decode("utf-8", "replace")
         return cls(response.status_code, response.headers, text, method=method, url=response.url, content=content)
 
-    def json(self):
+    def json(self) -> Any:
         """The parsed body (cached); ``None`` when the body is empty or not JSON."""
         if self._json is _NO_JSON:
             try:
@@ -326,7 +328,7 @@ class HttpResponse:
                 self._json = None
         return self._json
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<HttpResponse %s %s %s>" % (self.status, self.method or "", self.url or "")
 
 
@@ -334,18 +336,23 @@ class HttpResponse:
 # Throttle shared by every client of one provider and host in this process
 # --------------------------------------------------------------------------------------------
 
+# What a client waits with: a monotonic clock (seconds) and a sleep, both replaced in unit tests.
+Clock = Callable[[], float]
+Sleep = Callable[[float], Any]
+
+
 class _Limiter:
     """A token bucket (``throttle_rps`` requests a second after a burst of ``throttle_burst``) plus a
     'do not send before' time set by the server."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.id = "%016x" % random.getrandbits(64)     # tells its own requests from others' in shared state
-        self.tokens = None
-        self.refilled = None
-        self.blocked_until = None
+        self.tokens: float | None = None
+        self.refilled = 0.0      # when tokens was last brought up to date (clock seconds; set with tokens)
+        self.blocked_until: float | None = None
 
-    def acquire(self, rps, burst, max_wait, clock, sleep):
+    def acquire(self, rps: float | None, burst: float | None, max_wait: float, clock: Clock, sleep: Sleep) -> float:
         """Wait until the next request may go; return the seconds waited. Holds the lock while waiting."""
         with self.lock:
             now = clock()
@@ -354,10 +361,10 @@ class _Limiter:
                 capacity = max(1.0, float(burst or 1))
                 if self.tokens is None:
                     self.tokens, self.refilled = capacity, now
-                self.tokens = min(capacity, self.tokens + max(0.0, now - self.refilled) * rps)
-                self.refilled = now
-                if self.tokens < 1.0:
-                    target = now + (1.0 - self.tokens) / rps
+                tokens = min(capacity, self.tokens + max(0.0, now - self.refilled) * rps)
+                self.tokens, self.refilled = tokens, now
+                if tokens < 1.0:
+                    target = now + (1.0 - tokens) / rps
             if self.blocked_until is not None:
                 target = max(target, self.blocked_until)
             wait = min(target - now, max_wait)
@@ -368,11 +375,11 @@ class _Limiter:
             self.blocked_until = None
             if rps:
                 # The wait refilled the bucket even when the injected clock did not move.
-                self.tokens = min(capacity, self.tokens + wait * rps) - 1.0
+                self.tokens = min(capacity, tokens + wait * rps) - 1.0
                 self.refilled = max(clock(), now + wait)
             return wait
 
-    def spend(self, count, rps, burst, clock):
+    def spend(self, count: int, rps: float | None, burst: float | None, clock: Clock) -> None:
         """Count ``count`` requests another process just sent against this bucket."""
         with self.lock:
             if rps and count:
@@ -381,14 +388,14 @@ class _Limiter:
                     self.tokens, self.refilled = capacity, clock()
                 self.tokens -= count
 
-    def blocked_for(self, clock):
+    def blocked_for(self, clock: Clock) -> float:
         """Seconds until the server allows the next request (0 when it does now)."""
         with self.lock:
             if self.blocked_until is None:
                 return 0.0
             return max(0.0, self.blocked_until - clock())
 
-    def block(self, seconds, clock):
+    def block(self, seconds: float, clock: Clock) -> None:
         """No request of this provider and host goes before ``seconds`` from now."""
         with self.lock:
             until = clock() + max(0.0, seconds)
@@ -396,11 +403,11 @@ class _Limiter:
                 self.blocked_until = until
 
 
-_LIMITERS = {}
+_LIMITERS: dict[str, _Limiter] = {}
 _LIMITERS_LOCK = threading.Lock()
 
 
-def _limiter_for(key):
+def _limiter_for(key: str) -> _Limiter:
     with _LIMITERS_LOCK:
         limiter = _LIMITERS.get(key)
         if limiter is None:
@@ -408,7 +415,7 @@ def _limiter_for(key):
         return limiter
 
 
-def reset_limiters():
+def reset_limiters() -> None:
     """Forget every throttle and rate-limit state of this process (for tests)."""
     with _LIMITERS_LOCK:
         _LIMITERS.clear()
@@ -418,7 +425,7 @@ def reset_limiters():
 # Rate-limit state shared by the tasks of a run (each Ansible task runs in a process of its own)
 # --------------------------------------------------------------------------------------------
 
-def default_cache_dir():
+def default_cache_dir() -> str:
     """Where controller-side state lives: $RAILSTACK_CACHE_DIR, else $XDG_CACHE_HOME/railstack-platform,
     else ~/.cache/railstack-platform."""
     if os.environ.get("RAILSTACK_CACHE_DIR"):
@@ -438,15 +445,15 @@ class SharedRateState:
     that cannot be read or written is ignored.
     """
 
-    def __init__(self, path):
+    def __init__(self, path: str) -> None:
         self.path = path
 
     @classmethod
-    def for_credential(cls, provider, url, credential, directory=None):
+    def for_credential(cls, provider: str, url: str, credential: str, directory: str | None = None) -> SharedRateState:
         fingerprint = hashlib.sha256(("%s\n%s\n%s" % (provider, url, credential)).encode("utf-8")).hexdigest()
         return cls(os.path.join(directory or default_cache_dir(), "ratelimit-%s.json" % fingerprint[:32]))
 
-    def read(self):
+    def read(self) -> dict[str, Any]:
         try:
             with open(self.path, encoding="utf-8") as handle:
                 data = jsonlib.load(handle)
@@ -454,7 +461,7 @@ class SharedRateState:
             return {}
         return data if isinstance(data, dict) else {}
 
-    def write(self, data):
+    def write(self, data: dict[str, Any]) -> None:
         directory = os.path.dirname(self.path)
         tmp = None
         try:
@@ -472,7 +479,7 @@ class SharedRateState:
 # Header parsing helpers
 # --------------------------------------------------------------------------------------------
 
-def _parse_http_date(value):
+def _parse_http_date(value: str) -> float | None:
     try:
         parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -487,7 +494,7 @@ def _parse_http_date(value):
     return parsed.timestamp()
 
 
-def _seconds_from_header(value, epoch_allowed):
+def _seconds_from_header(value: Any, epoch_allowed: bool) -> float | None:
     """Seconds to wait from a Retry-After / X-RateLimit-Reset value: delta seconds, epoch seconds or a date."""
     if value is None:
         return None
@@ -510,7 +517,7 @@ def _seconds_from_header(value, epoch_allowed):
     return max(0.0, number)
 
 
-def retry_after_seconds(headers):
+def retry_after_seconds(headers: Mapping[str, Any]) -> float | None:
     """Seconds the server asks to wait: ``Retry-After-Ms``, ``Retry-After``, else ``X-RateLimit-Reset``; or None."""
     value = headers.get("Retry-After-Ms")
     if value is not None:
@@ -523,7 +530,7 @@ def retry_after_seconds(headers):
     return _seconds_from_header(headers.get("X-RateLimit-Reset"), True)
 
 
-def _format_duration(seconds):
+def _format_duration(seconds: float) -> str:
     if seconds < 90:
         return "%g s" % round(seconds, 1)
     if seconds < 5400:
@@ -531,7 +538,7 @@ def _format_duration(seconds):
     return "%.1f h (%d s)" % (seconds / 3600.0, round(seconds))
 
 
-def _plural_retries(count):
+def _plural_retries(count: int) -> str:
     return "(after %d %s)" % (count, "retry" if count == 1 else "retries")
 
 
@@ -546,7 +553,7 @@ _NOT_SENT_CLASS_NAMES = frozenset((
 _CONNECTION_PREFIX_RE = re.compile(r"^(?:<[^>]*>|[A-Za-z]*Connection(?:Pool)?\([^)]*\)): ")
 
 
-def _exception_chain(exc):
+def _exception_chain(exc: BaseException) -> list[BaseException]:
     """``exc`` and every exception it wraps (args, ``reason``, ``__cause__``, ``__context__``), outermost first."""
     seen = set()
     pending = [exc]
@@ -563,7 +570,7 @@ def _exception_chain(exc):
     return chain
 
 
-def _chain_has(chain, names):
+def _chain_has(chain: list[BaseException], names: Iterable[str]) -> bool:
     for item in chain:
         for klass in type(item).__mro__:
             if klass.__name__ in names:
@@ -571,7 +578,7 @@ def _chain_has(chain, names):
     return False
 
 
-def _innermost_reason(chain):
+def _innermost_reason(chain: list[BaseException]) -> str:
     """A short human reason for a connection failure, e.g. '[Errno 111] Connection refused'."""
     for item in reversed(chain):
         if type(item).__name__ in ("MaxRetryError",):
@@ -587,7 +594,7 @@ def _innermost_reason(chain):
 # The client
 # --------------------------------------------------------------------------------------------
 
-def _form_value(value):
+def _form_value(value: Any) -> str:
     if value is True:
         return "true"
     if value is False:
@@ -595,7 +602,7 @@ def _form_value(value):
     return str(value)
 
 
-def _pairs(data):
+def _pairs(data: Any) -> list[tuple[str, str]]:
     """A dict or a list of pairs as a list of (key, str) pairs, order kept.
 
     List values of a dict become repeated keys; ``None`` values are left out; booleans become true/false.
@@ -603,7 +610,7 @@ def _pairs(data):
     if data is None:
         return []
     items = data.items() if isinstance(data, Mapping) else data
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for key, value in items:
         values = value if isinstance(value, (list, tuple)) and isinstance(data, Mapping) else [value]
         pairs.extend((key, _form_value(item)) for item in values if item is not None)
@@ -624,10 +631,13 @@ class _Prepared(NamedTuple):
 class HttpClient:
     """One client per provider and task. See ``request``."""
 
-    def __init__(self, provider, base_url, *, headers=None, secrets=(), timeout=30, validate_certs=True,
-                 max_retries=4, throttle_rps=None, throttle_burst=1, backoff_base=1.0, backoff_max=30.0,
-                 max_retry_wait=120.0, error_parser=None, user_agent=None, sleep=None, session=None, clock=None,
-                 rate_state=None):
+    def __init__(self, provider: str, base_url: str, *, headers: Mapping[str, Any] | None = None,
+                 secrets: Iterable[Any] = (), timeout: float = 30, validate_certs: bool = True, max_retries: int = 4,
+                 throttle_rps: float | None = None, throttle_burst: float = 1, backoff_base: float = 1.0,
+                 backoff_max: float = 30.0, max_retry_wait: float = 120.0,
+                 error_parser: Callable[[HttpResponse], tuple[str | None, str | None] | None] | None = None,
+                 user_agent: str | None = None, sleep: Sleep | None = None, session: Any = None,
+                 clock: Clock | None = None, rate_state: SharedRateState | None = None) -> None:
         self.provider = provider
         self.base_url = base_url
         self.timeout = timeout
@@ -636,10 +646,10 @@ class HttpClient:
         self.throttle_rps = throttle_rps
         self.throttle_burst = throttle_burst
         self.rate_state = rate_state
-        self.rate_limit = {}      # the provider's last X-RateLimit-Limit and reset time (epoch seconds)
+        self.rate_limit: dict[str, Any] = {}      # the provider's last X-RateLimit-Limit and reset time (epoch seconds)
         self._shared_state_read = False
         self._blocked_until = 0.0     # epoch seconds; shared with the next tasks through rate_state
-        self._recent_sends = []       # epoch seconds of this client's requests of the last second
+        self._recent_sends: list[float] = []       # epoch seconds of this client's requests of the last second
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.max_retry_wait = max_retry_wait
@@ -647,7 +657,7 @@ class HttpClient:
         self.sleep = sleep or time.sleep
         self.clock = clock or time.monotonic
         self.redactor = Redactor(secrets)
-        self.stats = {"requests": 0, "retries": 0, "throttled_seconds": 0.0}
+        self.stats: dict[str, float] = {"requests": 0, "retries": 0, "throttled_seconds": 0.0}
         self.headers = CaseInsensitiveHeaders({"Accept": "application/json", "User-Agent": user_agent or DEFAULT_USER_AGENT})
         self.headers.update(headers or {})
         self._register_sensitive_headers(self.headers)
@@ -669,12 +679,14 @@ class HttpClient:
 
     # -- public -------------------------------------------------------------------------------
 
-    def close(self):
+    def close(self) -> None:
         close = getattr(self.session, "close", None)
         if close is not None:
             close()
 
-    def request(self, method, path="", *, params=None, json=None, form=None, headers=None, safe=None, allow_status=()):
+    def request(self, method: str, path: str = "", *, params: Any = None, json: Any = None, form: Any = None,
+                headers: Mapping[str, Any] | None = None, safe: bool | None = None,
+                allow_status: Iterable[int] = ()) -> HttpResponse:
         """Send one request (retrying when allowed) and return the ``HttpResponse``; raise ``ApiError`` on failure.
 
         Returns 2xx answers and answers whose status is in ``allow_status``. ``safe`` says whether the request may
@@ -687,10 +699,10 @@ class HttpClient:
         prepared = self._prepare(method, path, params, json, form, headers)
         if safe is None:
             safe = method in IDEMPOTENT_METHODS or (method in KEYED_METHODS and "Idempotency-Key" in prepared.headers)
-        allow_status = frozenset(allow_status or ())
+        allowed = frozenset(allow_status or ())
         retries = 0
         while True:
-            response, wait = self._attempt(prepared, safe, allow_status, retries)
+            response, wait = self._attempt(prepared, safe, allowed, retries)
             if response is not None:
                 return response
             self._pause(wait)
@@ -699,7 +711,8 @@ class HttpClient:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _prepare(self, method, path, params, json, form, headers):
+    def _prepare(self, method: str, path: str, params: Any, json: Any, form: Any,
+                 headers: Mapping[str, Any] | None) -> _Prepared:
         """The request as it goes on the wire: URL, headers (their secrets registered), query pairs and body."""
         url, url_path = self._url(path)
         send_headers = CaseInsensitiveHeaders(self.headers.items())
@@ -718,7 +731,8 @@ class HttpClient:
             send_headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         return _Prepared(method, url, url_path, send_headers, param_pairs, body)
 
-    def _attempt(self, prepared, safe, allow_status, retries):
+    def _attempt(self, prepared: _Prepared, safe: bool, allow_status: frozenset[int],
+                 retries: int) -> tuple[HttpResponse | None, float]:
         """Send ``prepared`` once: (the answer, 0) when it is final, (None, seconds to wait) before a retry; raises
         ``ApiError`` when the request failed for good."""
         self._wait_for_turn(prepared.method, prepared.url_path)
@@ -743,7 +757,7 @@ class HttpClient:
             return None, self._wait_after_refusal(response, prepared, retries)
         raise self._response_error(response, prepared.method, prepared.url_path, retries)
 
-    def _wait_after_failure(self, exc, prepared, safe, retries):
+    def _wait_after_failure(self, exc: Exception, prepared: _Prepared, safe: bool, retries: int) -> float:
         """Seconds to wait before sending again after a connection failure; raises when it must not be sent again."""
         method, url_path = prepared.method, prepared.url_path
         sent, reason, retryable = self._classify_failure(exc)
@@ -760,7 +774,7 @@ class HttpClient:
             raise self._error(message, method=method, path=url_path)
         return self._backoff(retries)
 
-    def _wait_after_refusal(self, response, prepared, retries):
+    def _wait_after_refusal(self, response: HttpResponse, prepared: _Prepared, retries: int) -> float:
         """Seconds to wait before sending again after a retryable status (429, 5xx); raises when the server asks
         for longer than max_retry_wait. A 429 closes the provider host for every client (in _wait_for_turn), so
         the wait it returns is 0."""
@@ -779,7 +793,7 @@ class HttpClient:
             return 0.0
         return wait
 
-    def _url(self, path):
+    def _url(self, path: str) -> tuple[str, str]:
         """(full URL, URL path for messages): base_url's path joined with ``path``; both query strings kept."""
         base = self._base
         extra = urlsplit(path or "")
@@ -789,7 +803,7 @@ class HttpClient:
         query = "&".join(part for part in (base.query, extra.query) if part)
         return urlunsplit((base.scheme, base.netloc, full_path, query, "")), full_path or "/"
 
-    def _read_body(self, raw, method, url_path):
+    def _read_body(self, raw: Any, method: str, url_path: str) -> bytes:
         """The answer's body, read in chunks up to MAX_BODY_BYTES and for at most 4 x timeout seconds; a longer or
         slower one fails naming the request (the connection is closed, not read to its end)."""
         iter_content = getattr(raw, "iter_content", None)
@@ -811,7 +825,7 @@ class HttpClient:
                     status=raw.status_code)
         return b"".join(chunks)
 
-    def _register_sensitive_headers(self, headers):
+    def _register_sensitive_headers(self, headers: Mapping[str, Any]) -> None:
         for name, value in headers.items():
             if value is None or not is_sensitive_key(name):
                 continue
@@ -821,7 +835,7 @@ class HttpClient:
             if space and scheme.lower() in ("bearer", "basic", "token", "bot"):
                 self.redactor.add(credential)
 
-    def _wait_for_turn(self, method, url_path):
+    def _wait_for_turn(self, method: str, url_path: str) -> None:
         """Wait for the throttle and any window the provider closed; fail without sending when that is longer
         than max_retry_wait."""
         if not self._shared_state_read:
@@ -837,7 +851,7 @@ class HttpClient:
             now = time.time()
             self._recent_sends = [t for t in self._recent_sends if now - t < 1.0] + [now]
 
-    def _read_shared_state(self):
+    def _read_shared_state(self) -> None:
         """A window another task learned is closed (HTTP 429, or X-RateLimit-Remaining 0) holds for this one, and
         the requests other processes sent in the last second count against the throttle."""
         if self.rate_state is None:
@@ -856,43 +870,43 @@ class HttpClient:
             self._limiter.block(blocked, self.clock)
             self.rate_limit = dict((key, state[key]) for key in ("limit", "reset_at") if key in state)
 
-    def _share_block(self, seconds):
+    def _share_block(self, seconds: float) -> None:
         """Tell the next tasks that no request of this credential goes for ``seconds``."""
         if seconds > 0:
             self._blocked_until = max(self._blocked_until, time.time() + seconds)
             self._save_shared_state()
 
-    def _save_shared_state(self):
+    def _save_shared_state(self) -> None:
         if self.rate_state is not None:
             sender = self._limiter.id
             self.rate_state.write(dict(self.rate_limit, blocked_until=self._blocked_until,
                                        recent=[[t, sender] for t in self._recent_sends]))
 
-    def _exhausted(self, seconds, method, url_path):
+    def _exhausted(self, seconds: float, method: str, url_path: str) -> ApiError:
         message = ("%s's rate limit for this credential is used up for %s more (learned from an earlier answer), "
                    "longer than this client waits (max_retry_wait %s); no request was sent; try again later" % (
                        self.provider, _format_duration(seconds), _format_duration(self.max_retry_wait)))
         return ApiError(self.redactor.redact(message), provider=self.provider, status=429, code="rate_limited",
                         retry_after=seconds, method=method, path=url_path, rate_limit=dict(self.rate_limit))
 
-    def _pause(self, seconds):
+    def _pause(self, seconds: float) -> None:
         if seconds > 0:
             self.sleep(seconds)
             self.stats["throttled_seconds"] += seconds
 
-    def _backoff(self, retries):
+    def _backoff(self, retries: int) -> float:
         ceiling = min(self.backoff_max, self.backoff_base * (2 ** retries))
         return ceiling * random.uniform(0.5, 1.0)
 
-    def _note_rate_limit(self, response, method, url_path):
+    def _note_rate_limit(self, response: HttpResponse, method: str, url_path: str) -> None:
         """Remember X-RateLimit-Limit/Reset. X-RateLimit-Remaining: 0 -> the next request (of any client of this
         host, and of the next tasks) waits for the reset, or fails without sending when that is too long. Below
         LOW_BUDGET_SHARE of the limit left, the requests left are spread over the rest of the window."""
         self._remember_budget(response.headers)
         self._save_shared_state()
         try:
-            remaining = float(response.headers.get("X-RateLimit-Remaining"))
-        except (TypeError, ValueError):
+            remaining = float(response.headers["X-RateLimit-Remaining"])
+        except (KeyError, TypeError, ValueError):
             return
         reset = _seconds_from_header(response.headers.get("X-RateLimit-Reset"), True)
         if response.status == 429 or not reset:
@@ -906,15 +920,15 @@ class HttpClient:
         self._limiter.block(wait, self.clock)
         self._share_block(wait)
 
-    def _remember_budget(self, headers):
+    def _remember_budget(self, headers: Mapping[str, Any]) -> None:
         try:
-            limit = int(headers.get("X-RateLimit-Limit"))
-        except (TypeError, ValueError):
+            limit = int(headers["X-RateLimit-Limit"])
+        except (KeyError, TypeError, ValueError):
             return
         reset = _seconds_from_header(headers.get("X-RateLimit-Reset"), True)
         self.rate_limit = dict(limit=limit, reset_at=time.time() + reset if reset is not None else None)
 
-    def _classify_failure(self, exc):
+    def _classify_failure(self, exc: Exception) -> tuple[bool, str, bool]:
         """(maybe sent, short reason, worth retrying) for a requests exception."""
         exceptions = requests.exceptions
         chain = _exception_chain(exc)
@@ -935,10 +949,10 @@ class HttpClient:
             return True, "the answer was cut off: %s" % _innermost_reason(chain), True
         return False, str(exc), False
 
-    def _error(self, message, **kwargs):
+    def _error(self, message: str, **kwargs: Any) -> ApiError:
         return ApiError(self.redactor.redact(message), provider=self.provider, **kwargs)
 
-    def _too_long(self, response, method, url_path, asked):
+    def _too_long(self, response: HttpResponse, method: str, url_path: str, asked: float) -> ApiError:
         if response.status == 429:
             what = "%s rate-limited %s %s and asks to wait %s" % (self.provider, method, url_path, _format_duration(asked))
         else:
@@ -955,7 +969,7 @@ class HttpClient:
             error.rate_limit = dict(self.rate_limit)
         return error
 
-    def _response_error(self, response, method, url_path, retries):
+    def _response_error(self, response: HttpResponse, method: str, url_path: str, retries: int) -> ApiError:
         parsed = None
         if self.error_parser is not None:
             try:
@@ -989,12 +1003,12 @@ class HttpClient:
 class ProviderClient:
     """Base of every provider client: it holds one HttpClient as `http`; the task reads its stats and redactor."""
 
-    http = None
+    http: HttpClient
 
     @property
-    def stats(self):
+    def stats(self) -> dict[str, float]:
         return self.http.stats
 
     @property
-    def redactor(self):
+    def redactor(self) -> Redactor:
         return self.http.redactor
