@@ -13,7 +13,7 @@ ARGS ?=
 ANSIBLE_LINT_ENV := ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.collections
 
 .PHONY: help setup test sanity units sandbox-test integration molecule tarball-test contracts lint changelog-lint \
-        docs docs-lint demo bench bench-environment clean distclean
+        docs docs-lint typecheck demo bench bench-environment clean distclean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
@@ -60,6 +60,9 @@ docs: $(SETUP)  ## the documentation site, offline: tests/output/docs/build/html
 
 docs-lint: $(SETUP)  ## antsibull-docs lint of every plugin's docs and of docs/docsite
 	@$(ANSIBLE_LINT_ENV) antsibull-docs lint-collection-docs --plugin-docs . $(ARGS) && echo "docs-lint: passed"
+
+typecheck: $(SETUP)  ## mypy on the core modules listed in pyproject.toml (every function annotated)
+	@mypy $(ARGS) && echo "typecheck: passed"
 
 demo: $(SETUP)  ## converge examples/prela.yml against a local sandbox, twice
 	@scripts/demo.sh
