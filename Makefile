@@ -13,7 +13,7 @@ ARGS ?=
 ANSIBLE_LINT_ENV := ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/.collections
 
 .PHONY: help setup test sanity units sandbox-test integration molecule tarball-test contracts lint changelog-lint \
-        docs docs-lint typecheck demo bench bench-environment clean distclean
+        docs docs-lint typecheck format format-check demo bench bench-environment clean distclean
 
 help:  ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
@@ -63,6 +63,12 @@ docs-lint: $(SETUP)  ## antsibull-docs lint of every plugin's docs and of docs/d
 
 typecheck: $(SETUP)  ## mypy on the core modules listed in pyproject.toml (every function annotated)
 	@mypy $(ARGS) && echo "typecheck: passed"
+
+format: $(SETUP)  ## ruff format, in place, of the files listed in pyproject.toml [tool.ruff] include
+	@ruff format $(ARGS)
+
+format-check: $(SETUP)  ## the files `make format` formats are formatted (shows the diff when not)
+	@ruff format --check --diff $(ARGS) && echo "format-check: passed"
 
 demo: $(SETUP)  ## converge examples/prela.yml against a local sandbox, twice
 	@scripts/demo.sh

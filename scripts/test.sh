@@ -2,7 +2,7 @@
 # make test: set up, then every test layer in turn. A failing layer does not stop the others;
 # the run fails if any did. Ends with a table of stage timings and one closing line,
 # "N passed, M failed[, K skipped]", counting pytest tests, ansible-test sanity tests, and one
-# per other check (lint, typecheck, changelog lint, contracts). The closing line is also written to
+# per other check (lint, typecheck, format check, changelog lint, contracts). The closing line is also written to
 # tests/output/test-summary.txt.
 #
 # RAILSTACK_TEST_STAGES="units integration" limits the stages (setup always runs).
@@ -13,7 +13,7 @@ mkdir -p tests/output/counts
 summary=tests/output/test-summary.txt
 rm -f "$summary"
 
-default_stages="units sandbox-test integration molecule tarball-test contracts sanity lint typecheck tarball-lint changelog-lint docs-lint"
+default_stages="units sandbox-test integration molecule tarball-test contracts sanity lint typecheck format-check tarball-lint changelog-lint docs-lint"
 read -r -a stages <<<"${RAILSTACK_TEST_STAGES:-$default_stages}"
 
 passed=0 failed=0 skipped=0

@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlu
 try:
     import requests
     import requests.exceptions
+
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR: str | None = None
 except ImportError:
@@ -72,12 +73,23 @@ BODY_CHUNK_BYTES = 64 * 1024
 # Errors
 # --------------------------------------------------------------------------------------------
 
+
 class ApiError(Exception):
     """A provider call failed. ``message`` is already redacted and is what a task should show."""
 
-    def __init__(self, message: str, provider: str | None = None, status: int | None = None, code: str | None = None,
-                 details: Any = None, lost_response: bool = False, retry_after: float | None = None,
-                 method: str | None = None, path: str | None = None, rate_limit: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        provider: str | None = None,
+        status: int | None = None,
+        code: str | None = None,
+        details: Any = None,
+        lost_response: bool = False,
+        retry_after: float | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        rate_limit: dict[str, Any] | None = None,
+    ) -> None:
         message = bounded_text(message)
         super().__init__(message)
         self.message = message
@@ -115,7 +127,7 @@ def bounded_text(text: Any, limit: int | None = None) -> Any:
         return text
     room = limit - len(" ... [%d characters cut] ... " % len(text))
     head, tail = room * 3 // 4, room - room * 3 // 4
-    return "%s ... [%d characters cut] ... %s" % (text[:head], len(text) - head - tail, text[len(text) - tail:])
+    return "%s ... [%d characters cut] ... %s" % (text[:head], len(text) - head - tail, text[len(text) - tail :])
 
 
 def describe_body(text: str | None) -> str:
@@ -126,7 +138,7 @@ def describe_body(text: str | None) -> str:
         return "an empty body"
     if stripped[:1] == "<" and re.match(r"<(!doctype\s+html|html|head|body)\b", stripped[:100], re.IGNORECASE):
         return "an HTML page"
-    excerpt = " ".join(stripped[:SHORT_BODY_CHARS + 1].split())
+    excerpt = " ".join(stripped[: SHORT_BODY_CHARS + 1].split())
     if len(stripped) > SHORT_BODY_CHARS:
         excerpt = "%s... (%d characters)" % (excerpt[:SHORT_BODY_CHARS], len(stripped))
     return excerpt
@@ -138,8 +150,9 @@ def unexpected_answer(client: Any, method: str, path: str, problem: str, text: s
     if text is not None:
         message += "; the body was %s" % describe_body(text)
     message += ". Nothing was decided from it; check the provider's status and the API URL, then run the task again."
-    return ApiError(client.redactor.redact(message), provider=client.provider, code="unexpected_answer",
-                    method=method, path=path)
+    return ApiError(
+        client.redactor.redact(message), provider=client.provider, code="unexpected_answer", method=method, path=path
+    )
 
 
 class PageGuard:
@@ -166,9 +179,12 @@ class PageGuard:
         return cursor
 
     def _fail(self, problem: str) -> NoReturn:
-        raise ApiError("%s: the read of %s stopped: %s. Nothing was decided from it; run the task again later, "
-                       "and report it if it persists." % (self.provider, self.what, problem),
-                       provider=self.provider, code="unbounded_pagination")
+        raise ApiError(
+            "%s: the read of %s stopped: %s. Nothing was decided from it; run the task again later, "
+            "and report it if it persists." % (self.provider, self.what, problem),
+            provider=self.provider,
+            code="unbounded_pagination",
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,13 +203,17 @@ SECRET_PATTERNS = (
     (re.compile(r"\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}", re.IGNORECASE), r"\1\2" + SECRET_MASK),
 )
 # ... unless the key names something about the credential rather than the credential itself.
-NOT_SENSITIVE_KEY_RE = re.compile(r"(?i:id|ids|name|names|count|type|_at)$|[a-z]At$")  # tokenId, secret_name, tokenExpiresAt
+NOT_SENSITIVE_KEY_RE = re.compile(
+    r"(?i:id|ids|name|names|count|type|_at)$|[a-z]At$"
+)  # tokenId, secret_name, tokenExpiresAt
 MIN_SECRET_LENGTH = 4
 
 
 def is_sensitive_key(key: Any) -> bool:
     """True for dict keys / header names whose values are credentials (``api_key``, ``Authorization``...)."""
-    return isinstance(key, str) and SENSITIVE_KEY_RE.search(key) is not None and NOT_SENSITIVE_KEY_RE.search(key) is None
+    return (
+        isinstance(key, str) and SENSITIVE_KEY_RE.search(key) is not None and NOT_SENSITIVE_KEY_RE.search(key) is None
+    )
 
 
 class Redactor:
@@ -264,6 +284,7 @@ class Redactor:
 # Responses
 # --------------------------------------------------------------------------------------------
 
+
 class CaseInsensitiveHeaders(MutableMapping[str, Any]):
     """Header mapping with case-insensitive keys that remembers the original spelling."""
 
@@ -299,8 +320,15 @@ _NO_JSON = object()
 class HttpResponse:
     """A received answer: ``status``, ``headers`` (case-insensitive), ``text``; ``json()`` parses it."""
 
-    def __init__(self, status: int | str, headers: Any = None, text: str | None = "", method: str | None = None,
-                 url: str | None = None, content: bytes | None = None) -> None:
+    def __init__(
+        self,
+        status: int | str,
+        headers: Any = None,
+        text: str | None = "",
+        method: str | None = None,
+        url: str | None = None,
+        content: bytes | None = None,
+    ) -> None:
         self.status = int(status)
         self.headers = CaseInsensitiveHeaders(headers)
         self.text = text if text is not None else ""
@@ -347,9 +375,9 @@ class _Limiter:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.id = "%016x" % random.getrandbits(64)     # tells its own requests from others' in shared state
+        self.id = "%016x" % random.getrandbits(64)  # tells its own requests from others' in shared state
         self.tokens: float | None = None
-        self.refilled = 0.0      # when tokens was last brought up to date (clock seconds; set with tokens)
+        self.refilled = 0.0  # when tokens was last brought up to date (clock seconds; set with tokens)
         self.blocked_until: float | None = None
 
     def acquire(self, rps: float | None, burst: float | None, max_wait: float, clock: Clock, sleep: Sleep) -> float:
@@ -425,6 +453,7 @@ def reset_limiters() -> None:
 # Rate-limit state shared by the tasks of a run (each Ansible task runs in a process of its own)
 # --------------------------------------------------------------------------------------------
 
+
 def default_cache_dir() -> str:
     """Where controller-side state lives: $RAILSTACK_CACHE_DIR, else $XDG_CACHE_HOME/railstack-platform,
     else ~/.cache/railstack-platform."""
@@ -478,6 +507,7 @@ class SharedRateState:
 # --------------------------------------------------------------------------------------------
 # Header parsing helpers
 # --------------------------------------------------------------------------------------------
+
 
 def _parse_http_date(value: str) -> float | None:
     try:
@@ -547,9 +577,15 @@ def _plural_retries(count: int) -> str:
 # --------------------------------------------------------------------------------------------
 
 # Exception class names (anywhere in the cause chain) meaning no byte of the request left this host.
-_NOT_SENT_CLASS_NAMES = frozenset((
-    "NewConnectionError", "NameResolutionError", "ConnectTimeoutError", "ConnectionRefusedError", "gaierror",
-))
+_NOT_SENT_CLASS_NAMES = frozenset(
+    (
+        "NewConnectionError",
+        "NameResolutionError",
+        "ConnectTimeoutError",
+        "ConnectionRefusedError",
+        "gaierror",
+    )
+)
 _CONNECTION_PREFIX_RE = re.compile(r"^(?:<[^>]*>|[A-Za-z]*Connection(?:Pool)?\([^)]*\)): ")
 
 
@@ -583,7 +619,9 @@ def _innermost_reason(chain: list[BaseException]) -> str:
     for item in reversed(chain):
         if type(item).__name__ in ("MaxRetryError",):
             continue
-        text = str(item.args[-1]) if len(getattr(item, "args", ())) > 1 and isinstance(item.args[-1], str) else str(item)
+        text = (
+            str(item.args[-1]) if len(getattr(item, "args", ())) > 1 and isinstance(item.args[-1], str) else str(item)
+        )
         text = _CONNECTION_PREFIX_RE.sub("", text).strip()
         if text:
             return text
@@ -593,6 +631,7 @@ def _innermost_reason(chain: list[BaseException]) -> str:
 # --------------------------------------------------------------------------------------------
 # The client
 # --------------------------------------------------------------------------------------------
+
 
 def _form_value(value: Any) -> str:
     if value is True:
@@ -631,13 +670,28 @@ class _Prepared(NamedTuple):
 class HttpClient:
     """One client per provider and task. See ``request``."""
 
-    def __init__(self, provider: str, base_url: str, *, headers: Mapping[str, Any] | None = None,
-                 secrets: Iterable[Any] = (), timeout: float = 30, validate_certs: bool = True, max_retries: int = 4,
-                 throttle_rps: float | None = None, throttle_burst: float = 1, backoff_base: float = 1.0,
-                 backoff_max: float = 30.0, max_retry_wait: float = 120.0,
-                 error_parser: Callable[[HttpResponse], tuple[str | None, str | None] | None] | None = None,
-                 user_agent: str | None = None, sleep: Sleep | None = None, session: Any = None,
-                 clock: Clock | None = None, rate_state: SharedRateState | None = None) -> None:
+    def __init__(
+        self,
+        provider: str,
+        base_url: str,
+        *,
+        headers: Mapping[str, Any] | None = None,
+        secrets: Iterable[Any] = (),
+        timeout: float = 30,
+        validate_certs: bool = True,
+        max_retries: int = 4,
+        throttle_rps: float | None = None,
+        throttle_burst: float = 1,
+        backoff_base: float = 1.0,
+        backoff_max: float = 30.0,
+        max_retry_wait: float = 120.0,
+        error_parser: Callable[[HttpResponse], tuple[str | None, str | None] | None] | None = None,
+        user_agent: str | None = None,
+        sleep: Sleep | None = None,
+        session: Any = None,
+        clock: Clock | None = None,
+        rate_state: SharedRateState | None = None,
+    ) -> None:
         self.provider = provider
         self.base_url = base_url
         self.timeout = timeout
@@ -646,10 +700,10 @@ class HttpClient:
         self.throttle_rps = throttle_rps
         self.throttle_burst = throttle_burst
         self.rate_state = rate_state
-        self.rate_limit: dict[str, Any] = {}      # the provider's last X-RateLimit-Limit and reset time (epoch seconds)
+        self.rate_limit: dict[str, Any] = {}  # the provider's last X-RateLimit-Limit and reset time (epoch seconds)
         self._shared_state_read = False
-        self._blocked_until = 0.0     # epoch seconds; shared with the next tasks through rate_state
-        self._recent_sends: list[float] = []       # epoch seconds of this client's requests of the last second
+        self._blocked_until = 0.0  # epoch seconds; shared with the next tasks through rate_state
+        self._recent_sends: list[float] = []  # epoch seconds of this client's requests of the last second
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
         self.max_retry_wait = max_retry_wait
@@ -658,7 +712,9 @@ class HttpClient:
         self.clock = clock or time.monotonic
         self.redactor = Redactor(secrets)
         self.stats: dict[str, float] = {"requests": 0, "retries": 0, "throttled_seconds": 0.0}
-        self.headers = CaseInsensitiveHeaders({"Accept": "application/json", "User-Agent": user_agent or DEFAULT_USER_AGENT})
+        self.headers = CaseInsensitiveHeaders(
+            {"Accept": "application/json", "User-Agent": user_agent or DEFAULT_USER_AGENT}
+        )
         self.headers.update(headers or {})
         self._register_sensitive_headers(self.headers)
         base = urlsplit(base_url)
@@ -671,7 +727,11 @@ class HttpClient:
             if not HAS_REQUESTS:
                 raise ApiError(
                     "the Python library 'requests' is required to talk to %s but cannot be imported by %s (%s)"
-                    % (provider, sys.executable, ((REQUESTS_IMPORT_ERROR or "").strip().splitlines() or ["ImportError"])[-1]),
+                    % (
+                        provider,
+                        sys.executable,
+                        ((REQUESTS_IMPORT_ERROR or "").strip().splitlines() or ["ImportError"])[-1],
+                    ),
                     provider=provider,
                 )
             session = requests.Session()
@@ -684,9 +744,18 @@ class HttpClient:
         if close is not None:
             close()
 
-    def request(self, method: str, path: str = "", *, params: Any = None, json: Any = None, form: Any = None,
-                headers: Mapping[str, Any] | None = None, safe: bool | None = None,
-                allow_status: Iterable[int] = ()) -> HttpResponse:
+    def request(
+        self,
+        method: str,
+        path: str = "",
+        *,
+        params: Any = None,
+        json: Any = None,
+        form: Any = None,
+        headers: Mapping[str, Any] | None = None,
+        safe: bool | None = None,
+        allow_status: Iterable[int] = (),
+    ) -> HttpResponse:
         """Send one request (retrying when allowed) and return the ``HttpResponse``; raise ``ApiError`` on failure.
 
         Returns 2xx answers and answers whose status is in ``allow_status``. ``safe`` says whether the request may
@@ -711,8 +780,9 @@ class HttpClient:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _prepare(self, method: str, path: str, params: Any, json: Any, form: Any,
-                 headers: Mapping[str, Any] | None) -> _Prepared:
+    def _prepare(
+        self, method: str, path: str, params: Any, json: Any, form: Any, headers: Mapping[str, Any] | None
+    ) -> _Prepared:
         """The request as it goes on the wire: URL, headers (their secrets registered), query pairs and body."""
         url, url_path = self._url(path)
         send_headers = CaseInsensitiveHeaders(self.headers.items())
@@ -731,17 +801,24 @@ class HttpClient:
             send_headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
         return _Prepared(method, url, url_path, send_headers, param_pairs, body)
 
-    def _attempt(self, prepared: _Prepared, safe: bool, allow_status: frozenset[int],
-                 retries: int) -> tuple[HttpResponse | None, float]:
+    def _attempt(
+        self, prepared: _Prepared, safe: bool, allow_status: frozenset[int], retries: int
+    ) -> tuple[HttpResponse | None, float]:
         """Send ``prepared`` once: (the answer, 0) when it is final, (None, seconds to wait) before a retry; raises
         ``ApiError`` when the request failed for good."""
         self._wait_for_turn(prepared.method, prepared.url_path)
         self.stats["requests"] += 1
         try:
             raw = self.session.request(
-                prepared.method, prepared.url, params=prepared.params or None, data=prepared.body,
-                headers=dict(prepared.headers.items()), timeout=(self.timeout, self.timeout),
-                verify=self.validate_certs, allow_redirects=False, stream=True,
+                prepared.method,
+                prepared.url,
+                params=prepared.params or None,
+                data=prepared.body,
+                headers=dict(prepared.headers.items()),
+                timeout=(self.timeout, self.timeout),
+                verify=self.validate_certs,
+                allow_redirects=False,
+                stream=True,
             )
             content = self._read_body(raw, prepared.method, prepared.url_path)
         except Exception as exc:  # requests' exceptions; classified below
@@ -765,7 +842,9 @@ class HttpClient:
             raise self._error(
                 "the connection closed before %s answered %s %s; the request may have been applied (%s)"
                 % (self.provider, method, url_path, reason),
-                method=method, path=url_path, lost_response=True,
+                method=method,
+                path=url_path,
+                lost_response=True,
             )
         if not retryable or retries >= self.max_retries:
             message = "could not get an answer from %s to %s %s: %s" % (self.provider, method, url_path, reason)
@@ -820,9 +899,13 @@ class HttpClient:
                 problem = "a body still arriving after %g s" % (4 * self.timeout)
             if problem:
                 raw.close()
-                raise self._error("%s answered %s %s with %s; it was not read further (HTTP %s)" % (
-                    self.provider, method, url_path, problem, raw.status_code), method=method, path=url_path,
-                    status=raw.status_code)
+                raise self._error(
+                    "%s answered %s %s with %s; it was not read further (HTTP %s)"
+                    % (self.provider, method, url_path, problem, raw.status_code),
+                    method=method,
+                    path=url_path,
+                    status=raw.status_code,
+                )
         return b"".join(chunks)
 
     def _register_sensitive_headers(self, headers: Mapping[str, Any]) -> None:
@@ -844,8 +927,9 @@ class HttpClient:
         blocked = self._limiter.blocked_for(self.clock)
         if blocked > self.max_retry_wait:
             raise self._exhausted(blocked, method, url_path)
-        waited = self._limiter.acquire(self.throttle_rps, self.throttle_burst, self.max_retry_wait, self.clock,
-                                       self.sleep)
+        waited = self._limiter.acquire(
+            self.throttle_rps, self.throttle_burst, self.max_retry_wait, self.clock, self.sleep
+        )
         self.stats["throttled_seconds"] += waited
         if self.rate_state is not None:
             now = time.time()
@@ -860,8 +944,11 @@ class HttpClient:
         now = time.time()
         try:
             blocked = float(state.get("blocked_until") or 0) - now
-            recent = [float(t) for t, sender in state.get("recent") or ()
-                      if sender != self._limiter.id and now - float(t) < 1.0]
+            recent = [
+                float(t)
+                for t, sender in state.get("recent") or ()
+                if sender != self._limiter.id and now - float(t) < 1.0
+            ]
         except (TypeError, ValueError):
             return
         self._limiter.spend(len(recent), self.throttle_rps, self.throttle_burst, self.clock)
@@ -879,15 +966,28 @@ class HttpClient:
     def _save_shared_state(self) -> None:
         if self.rate_state is not None:
             sender = self._limiter.id
-            self.rate_state.write(dict(self.rate_limit, blocked_until=self._blocked_until,
-                                       recent=[[t, sender] for t in self._recent_sends]))
+            self.rate_state.write(
+                dict(
+                    self.rate_limit, blocked_until=self._blocked_until, recent=[[t, sender] for t in self._recent_sends]
+                )
+            )
 
     def _exhausted(self, seconds: float, method: str, url_path: str) -> ApiError:
-        message = ("%s's rate limit for this credential is used up for %s more (learned from an earlier answer), "
-                   "longer than this client waits (max_retry_wait %s); no request was sent; try again later" % (
-                       self.provider, _format_duration(seconds), _format_duration(self.max_retry_wait)))
-        return ApiError(self.redactor.redact(message), provider=self.provider, status=429, code="rate_limited",
-                        retry_after=seconds, method=method, path=url_path, rate_limit=dict(self.rate_limit))
+        message = (
+            "%s's rate limit for this credential is used up for %s more (learned from an earlier answer), "
+            "longer than this client waits (max_retry_wait %s); no request was sent; try again later"
+            % (self.provider, _format_duration(seconds), _format_duration(self.max_retry_wait))
+        )
+        return ApiError(
+            self.redactor.redact(message),
+            provider=self.provider,
+            status=429,
+            code="rate_limited",
+            retry_after=seconds,
+            method=method,
+            path=url_path,
+            rate_limit=dict(self.rate_limit),
+        )
 
     def _pause(self, seconds: float) -> None:
         if seconds > 0:
@@ -895,7 +995,7 @@ class HttpClient:
             self.stats["throttled_seconds"] += seconds
 
     def _backoff(self, retries: int) -> float:
-        ceiling = min(self.backoff_max, self.backoff_base * (2 ** retries))
+        ceiling = min(self.backoff_max, self.backoff_base * (2**retries))
         return ceiling * random.uniform(0.5, 1.0)
 
     def _note_rate_limit(self, response: HttpResponse, method: str, url_path: str) -> None:
@@ -954,12 +1054,24 @@ class HttpClient:
 
     def _too_long(self, response: HttpResponse, method: str, url_path: str, asked: float) -> ApiError:
         if response.status == 429:
-            what = "%s rate-limited %s %s and asks to wait %s" % (self.provider, method, url_path, _format_duration(asked))
+            what = "%s rate-limited %s %s and asks to wait %s" % (
+                self.provider,
+                method,
+                url_path,
+                _format_duration(asked),
+            )
         else:
             what = "%s is unavailable (HTTP %d) for %s %s and asks to retry in %s" % (
-                self.provider, response.status, method, url_path, _format_duration(asked))
+                self.provider,
+                response.status,
+                method,
+                url_path,
+                _format_duration(asked),
+            )
         message = "%s, longer than this client waits (max_retry_wait %s); try again later" % (
-            what, _format_duration(self.max_retry_wait))
+            what,
+            _format_duration(self.max_retry_wait),
+        )
         error = self._response_error(response, method, url_path, 0)
         error.message = self.redactor.redact(message)
         error.args = (error.message,)
@@ -993,10 +1105,14 @@ class HttpClient:
         body = response.json()
         details = self.redactor.redact(body) if isinstance(body, (dict, list)) else None
         return ApiError(
-            self.redactor.redact(str(message)), provider=self.provider, status=response.status,
-            code=self.redactor.redact(code) if code is not None else None, details=details,
+            self.redactor.redact(str(message)),
+            provider=self.provider,
+            status=response.status,
+            code=self.redactor.redact(code) if code is not None else None,
+            details=details,
             retry_after=retry_after_seconds(response.headers) if response.status in (429, 503) else None,
-            method=method, path=url_path,
+            method=method,
+            path=url_path,
         )
 
 

@@ -19,7 +19,12 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any, NoReturn, TypeVar
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, Redactor, SECRET_MASK, bounded_text
+from ansible_collections.railstack.platform.plugins.module_utils._http import (
+    ApiError,
+    Redactor,
+    SECRET_MASK,
+    bounded_text,
+)
 
 Client = TypeVar("Client")
 Found = TypeVar("Found")
@@ -41,15 +46,21 @@ class TaskContext:
     when run as an action plugin); resource code reads environment variables from it, never os.environ.
     """
 
-    def __init__(self, params: dict[str, Any], check_mode: bool = False, diff: bool = False,
-                 no_log_values: Any = (), environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        params: dict[str, Any],
+        check_mode: bool = False,
+        diff: bool = False,
+        no_log_values: Any = (),
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
         self.params = params
         self.environ = dict(os.environ if environ is None else environ)
         self.check_mode = bool(check_mode)
         self.diff = bool(diff)
         self.warnings: list[str] = []
         self.redactor = Redactor(no_log_values)
-        self.clients: list[Any] = []    # provider clients: each has stats and a redactor (_http.ProviderClient)
+        self.clients: list[Any] = []  # provider clients: each has stats and a redactor (_http.ProviderClient)
         self.revealed: dict[str, Any] = {}
 
     def warn(self, msg: str) -> None:
@@ -63,8 +74,9 @@ class TaskContext:
         self.clients.append(client)
         return client
 
-    def result(self, changed: Any = False, diff: Any = None, revealed: dict[str, Any] | None = None,
-               **values: Any) -> dict[str, Any]:
+    def result(
+        self, changed: Any = False, diff: Any = None, revealed: dict[str, Any] | None = None, **values: Any
+    ) -> dict[str, Any]:
         """Build the task result. diff is (before, after), a hunk or a list of hunks; shown only when diff mode is on.
 
         revealed: secrets returned by design (a Stripe webhook secret on the run that creates it).
@@ -73,7 +85,7 @@ class TaskContext:
         """
         out = dict(changed=bool(changed), **values)
         if isinstance(diff, (list, dict)) and self.diff:
-            out["diff"] = diff              # a hunk (before, after and their headers) or a list of hunks
+            out["diff"] = diff  # a hunk (before, after and their headers) or a list of hunks
         elif diff is not None and self.diff:
             before, after = diff
             out["diff"] = dict(before=before if before is not None else {}, after=after if after is not None else {})
@@ -125,8 +137,11 @@ def run_as_module(resource: ModuleType) -> None:
     """main() of a classic module: the same resource logic through AnsibleModule."""
     from ansible.module_utils.basic import AnsibleModule  # pylint: disable=import-outside-toplevel
 
-    module = AnsibleModule(argument_spec=copy.deepcopy(resource.ARGUMENT_SPEC), supports_check_mode=True,
-                           **getattr(resource, "MODULE_KWARGS", {}))
+    module = AnsibleModule(
+        argument_spec=copy.deepcopy(resource.ARGUMENT_SPEC),
+        supports_check_mode=True,
+        **getattr(resource, "MODULE_KWARGS", {}),
+    )
     ctx = TaskContext(module.params, module.check_mode, module._diff, no_log_values=module.no_log_values)
     result = execute(resource, ctx)
     if result.pop("_ansible_no_log", False):

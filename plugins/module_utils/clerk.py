@@ -14,7 +14,11 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import (
-    HttpClient, PageGuard, ProviderClient, unexpected_answer)
+    HttpClient,
+    PageGuard,
+    ProviderClient,
+    unexpected_answer,
+)
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 
 CLERK_API_URL = "https://api.clerk.com/v1"
@@ -74,17 +78,26 @@ class ClerkClient(ProviderClient):
     def __init__(self, params):
         key = params.get("secret_key")
         if not key:
-            raise TaskFailed("secret_key: no Clerk secret key; set secret_key or the CLERK_SECRET_KEY environment variable.")
+            raise TaskFailed(
+                "secret_key: no Clerk secret key; set secret_key or the CLERK_SECRET_KEY environment variable."
+            )
         if not key.startswith(("sk_test_", "sk_live_")):
-            raise TaskFailed("secret_key: a Clerk secret key starts with sk_test_ or sk_live_; "
-                             "this one does not (a publishable pk_ key cannot call the Backend API).")
+            raise TaskFailed(
+                "secret_key: a Clerk secret key starts with sk_test_ or sk_live_; "
+                "this one does not (a publishable pk_ key cannot call the Backend API)."
+            )
         self.environment = environment_of(key)
         self.api_url = (params.get("api_url") or CLERK_API_URL).rstrip("/")
         self.http = HttpClient(
-            "Clerk", self.api_url, secrets=[key], timeout=params.get("timeout") or 30,
-            validate_certs=params.get("validate_certs", True), throttle_rps=THROTTLE_RPS[self.environment],
+            "Clerk",
+            self.api_url,
+            secrets=[key],
+            timeout=params.get("timeout") or 30,
+            validate_certs=params.get("validate_certs", True),
+            throttle_rps=THROTTLE_RPS[self.environment],
             headers={"Authorization": "Bearer %s" % key, "Clerk-API-Version": CLERK_API_VERSION},
-            error_parser=clerk_error)
+            error_parser=clerk_error,
+        )
 
     def get(self, path, params=None):
         """A JSON object or array; anything else (an HTML page, an empty body) fails naming the request."""
@@ -103,8 +116,13 @@ class ClerkClient(ProviderClient):
             return None
         body = response.json()
         if not isinstance(body, kinds):
-            raise unexpected_answer(self.http, method, self._path(path),
-                                    "not a JSON %s" % ("object" if kinds is dict else "object or array"), response.text)
+            raise unexpected_answer(
+                self.http,
+                method,
+                self._path(path),
+                "not a JSON %s" % ("object" if kinds is dict else "object or array"),
+                response.text,
+            )
         return body
 
     def _path(self, path):
@@ -127,15 +145,25 @@ class ClerkClient(ProviderClient):
             elif isinstance(body, list):
                 page, total = body, None
             else:
-                raise unexpected_answer(self.http, "GET", self._path(path), "not a list (an array, or data with total_count)")
+                raise unexpected_answer(
+                    self.http, "GET", self._path(path), "not a list (an array, or data with total_count)"
+                )
             if not all(isinstance(item, dict) for item in page):
-                raise unexpected_answer(self.http, "GET", self._path(path), "a list holding something other than objects")
+                raise unexpected_answer(
+                    self.http, "GET", self._path(path), "a list holding something other than objects"
+                )
             if not page and total is not None and offset < total:
-                raise unexpected_answer(self.http, "GET", self._path(path), "an empty page at offset %d of total_count %s"
-                                        % (offset, total))
+                raise unexpected_answer(
+                    self.http, "GET", self._path(path), "an empty page at offset %d of total_count %s" % (offset, total)
+                )
             items.extend(page)
             offset += len(page)
-            if not paginated or not page or (total is not None and offset >= total) or (total is None and len(page) < PAGE_SIZE):
+            if (
+                not paginated
+                or not page
+                or (total is not None and offset >= total)
+                or (total is None and len(page) < PAGE_SIZE)
+            ):
                 return items
             guard.advance(offset)
 
@@ -146,25 +174,40 @@ class ClerkClient(ProviderClient):
 
 # ------------------------------------------------------------------ instance, domains, keys
 
+
 def instance_result(instance):
-    return dict(id=instance.get("id"), environment_type=instance.get("environment_type"),
-                allowed_origins=list(instance.get("allowed_origins") or []), workspace_id=instance.get("workspace_id"))
+    return dict(
+        id=instance.get("id"),
+        environment_type=instance.get("environment_type"),
+        allowed_origins=list(instance.get("allowed_origins") or []),
+        workspace_id=instance.get("workspace_id"),
+    )
 
 
 def dns_records(cname_targets):
     """Clerk's cname_targets in the one DNS record shape the dns modules take (DNS-only, never proxied)."""
-    return [dict(name=t["host"], type="CNAME", values=[t["value"]], ttl="auto", proxied=False)
-            for t in cname_targets or []]
+    return [
+        dict(name=t["host"], type="CNAME", values=[t["value"]], ttl="auto", proxied=False) for t in cname_targets or []
+    ]
 
 
 def domain_result(domain):
     """A domain as Clerk has it, plus its CNAMEs as dns_records."""
-    targets = [dict(host=t.get("host"), value=t.get("value"), required=bool(t.get("required")))
-               for t in domain.get("cname_targets") or []]
-    return dict(id=domain.get("id"), name=domain.get("name"), is_satellite=bool(domain.get("is_satellite")),
-                frontend_api_url=domain.get("frontend_api_url"), accounts_portal_url=domain.get("accounts_portal_url"),
-                proxy_url=domain.get("proxy_url"), development_origin=domain.get("development_origin"),
-                cname_targets=targets, dns_records=dns_records(targets))
+    targets = [
+        dict(host=t.get("host"), value=t.get("value"), required=bool(t.get("required")))
+        for t in domain.get("cname_targets") or []
+    ]
+    return dict(
+        id=domain.get("id"),
+        name=domain.get("name"),
+        is_satellite=bool(domain.get("is_satellite")),
+        frontend_api_url=domain.get("frontend_api_url"),
+        accounts_portal_url=domain.get("accounts_portal_url"),
+        proxy_url=domain.get("proxy_url"),
+        development_origin=domain.get("development_origin"),
+        cname_targets=targets,
+        dns_records=dns_records(targets),
+    )
 
 
 def frontend_api_host(frontend_api_url):
@@ -196,6 +239,7 @@ def primary_domain(domains):
 
 
 # ------------------------------------------------------------------ lists of plain values
+
 
 def sync_values(ctx, current, value_of, desired, exclusive, state, create, delete, preview):
     """Reconcile objects that are one value each (a redirect URL, an identifier): Clerk has no update for them.

@@ -10,7 +10,12 @@ from __future__ import annotations
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import (
-    ApiError, HttpClient, PageGuard, ProviderClient, unexpected_answer)
+    ApiError,
+    HttpClient,
+    PageGuard,
+    ProviderClient,
+    unexpected_answer,
+)
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.dns import MARKER, lenient_value, txt_quoted
 
@@ -24,7 +29,9 @@ def cloudflare_argument_spec():
     """Credentials and endpoint; documented in doc_fragments/cloudflare.py."""
     return dict(
         cloudflare_api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["CLOUDFLARE_API_TOKEN"])),
-        cloudflare_api_url=dict(type="str", default=CLOUDFLARE_API_URL, fallback=(env_fallback, ["CLOUDFLARE_API_URL"])),
+        cloudflare_api_url=dict(
+            type="str", default=CLOUDFLARE_API_URL, fallback=(env_fallback, ["CLOUDFLARE_API_URL"])
+        ),
     )
 
 
@@ -60,9 +67,14 @@ class CloudflareClient(ProviderClient):
         if not token:
             raise TaskFailed("cloudflare_api_token: required with provider cloudflare (or set CLOUDFLARE_API_TOKEN).")
         self.http = HttpClient(
-            "Cloudflare", params.get("cloudflare_api_url") or CLOUDFLARE_API_URL,
-            headers={"Authorization": "Bearer %s" % token}, secrets=[token], timeout=params.get("timeout") or 30,
-            validate_certs=params.get("validate_certs", True), error_parser=_error)
+            "Cloudflare",
+            params.get("cloudflare_api_url") or CLOUDFLARE_API_URL,
+            headers={"Authorization": "Bearer %s" % token},
+            secrets=[token],
+            timeout=params.get("timeout") or 30,
+            validate_certs=params.get("validate_certs", True),
+            error_parser=_error,
+        )
 
     def _envelope(self, response, method, path):
         """Cloudflare's {"success": true, "result": ...}; anything else fails naming the request."""
@@ -84,7 +96,9 @@ class CloudflareClient(ProviderClient):
         problem = None
         if not isinstance(result, list):
             problem = "a list answer without its result array"
-        elif not all(isinstance(item, dict) and item.get("id") and isinstance(item.get("name"), str) for item in result):
+        elif not all(
+            isinstance(item, dict) and item.get("id") and isinstance(item.get("name"), str) for item in result
+        ):
             problem = "a result array holding something other than objects with an id and a name"
         elif info is not None and not (isinstance(info, dict) and isinstance(info.get("total_pages", 1), int)):
             problem = "result_info without a whole number of total_pages"
@@ -101,8 +115,12 @@ class CloudflareClient(ProviderClient):
             if page >= total_pages:
                 return found
             if not result:
-                raise unexpected_answer(self.http, "GET", self._path(path), "page %d is empty but result_info says "
-                                        "there are %d pages" % (page, total_pages))
+                raise unexpected_answer(
+                    self.http,
+                    "GET",
+                    self._path(path),
+                    "page %d is empty but result_info says there are %d pages" % (page, total_pages),
+                )
             page = guard.advance(page + 1)
 
     def _write(self, method, path, body=None, safe=None):
@@ -138,16 +156,28 @@ class CloudflareClient(ProviderClient):
         content = raw.get("content") or ""
         if rtype == "MX":
             content = "%s %s" % (raw.get("priority", 0), content)
-        return dict(name=raw.get("name", "").lower().rstrip("."), type=rtype, value=lenient_value(rtype, content),
-                    ttl=raw.get("ttl"), proxied=bool(raw.get("proxied")),
-                    owned=(raw.get("comment") or "").startswith(MARKER), id=raw.get("id"), raw=raw)
+        return dict(
+            name=raw.get("name", "").lower().rstrip("."),
+            type=rtype,
+            value=lenient_value(rtype, content),
+            ttl=raw.get("ttl"),
+            proxied=bool(raw.get("proxied")),
+            owned=(raw.get("comment") or "").startswith(MARKER),
+            id=raw.get("id"),
+            raw=raw,
+        )
 
     # ------------------------------------------------------------------ writes
 
     @staticmethod
     def _body(op):
-        body = dict(type=op["type"], name=op["name"], ttl=1 if op["proxied"] else op["ttl"], proxied=op["proxied"],
-                    comment=MARKER)
+        body = dict(
+            type=op["type"],
+            name=op["name"],
+            ttl=1 if op["proxied"] else op["ttl"],
+            proxied=op["proxied"],
+            comment=MARKER,
+        )
         if op["type"] == "MX":
             priority, host = op["value"].split()
             body.update(content=host, priority=int(priority))
@@ -181,6 +211,6 @@ class CloudflareClient(ProviderClient):
         # Deletes, patches and posts keep that order across batches too (Cloudflare's own order within one).
         for start in range(0, len(items), BATCH_LIMIT):
             body = {}
-            for kind, item in items[start:start + BATCH_LIMIT]:
+            for kind, item in items[start : start + BATCH_LIMIT]:
                 body.setdefault(kind, []).append(item)
             self._write("POST", "%s/batch" % base, body)

@@ -63,6 +63,7 @@ class DnsClient(Protocol):
 
 # ------------------------------------------------------------------------------ argument specs
 
+
 def record_options() -> dict[str, Any]:
     """Options of one record set, in the shape railway_domain and clerk_domain return."""
     return dict(
@@ -105,15 +106,19 @@ def client_class(params: dict[str, Any]) -> type[DnsClient]:
     provider = params["provider"]
     if provider == "cloudflare":
         from ansible_collections.railstack.platform.plugins.module_utils.cloudflare import CloudflareClient
+
         return CloudflareClient
     if provider == "route53":
         from ansible_collections.railstack.platform.plugins.module_utils.route53 import Route53Client
+
         return Route53Client
     from ansible_collections.railstack.platform.plugins.module_utils.namecheap import NamecheapClient
+
     return NamecheapClient
 
 
 # ------------------------------------------------------------------------------ normalisation
+
 
 class BadInput(ValueError):
     """A value that cannot be a DNS name, value or TTL; the message names what is wrong."""
@@ -304,6 +309,7 @@ def desired_set(item: dict[str, Any], zone: str, client: DnsClient, state: str, 
 
 # ------------------------------------------------------------------------------ planning
 
+
 def _differs(record: Record, want: Record, client: DnsClient) -> bool:
     if client.PROXIES and bool(record.get("proxied")) != want["proxied"]:
         return True
@@ -336,8 +342,9 @@ class _Ops:
         self.ops.append(dict(values, action=action, record=record))
 
 
-def plan(wanted: list[Record], current: list[Record], state: str, solo: bool, force: bool,
-         client: DnsClient) -> tuple[list[Op], list[str]]:
+def plan(
+    wanted: list[Record], current: list[Record], state: str, solo: bool, force: bool, client: DnsClient
+) -> tuple[list[Op], list[str]]:
     """(ops, errors): what to write so the provider holds `wanted`, and why it must not.
 
     Ownership: a record is ours when its value is one this task manages, or (Cloudflare) when it
@@ -365,8 +372,10 @@ def _plan_absent(want: Record, same: list[Record], force: bool, out: _Ops) -> No
         targets = [r for r in same if r["owned"]]
         foreign = [r for r in same if not r["owned"]]
         if foreign and not force:
-            out.errors.append("values: %s was not created by this collection; list its values to delete them, "
-                              "or set force: true" % ", ".join(_show(r) for r in foreign))
+            out.errors.append(
+                "values: %s was not created by this collection; list its values to delete them, "
+                "or set force: true" % ", ".join(_show(r) for r in foreign)
+            )
         targets += foreign if force else []
     for record in targets:
         out.add("delete", record, name=name, type=rtype, value=record["value"])
@@ -382,14 +391,16 @@ def _plan_blockers(want: Record, current: list[Record], force: bool, out: _Ops) 
         if force:
             out.add("delete", record, name=name, type=record["type"], value=record["value"])
         else:
-            out.errors.append("name: %s already has %s %s record (%s) that %s %s record cannot stand beside; "
-                              "remove it or set force: true to replace it"
-                              % (name, _article(record["type"]), record["type"], record["value"], _article(rtype),
-                                 rtype))
+            out.errors.append(
+                "name: %s already has %s %s record (%s) that %s %s record cannot stand beside; "
+                "remove it or set force: true to replace it"
+                % (name, _article(record["type"]), record["type"], record["value"], _article(rtype), rtype)
+            )
 
 
-def _match(want: Record, same: list[Record], solo: bool, force: bool,
-           out: _Ops) -> tuple[dict[str, Record], list[Record]]:
+def _match(
+    want: Record, same: list[Record], solo: bool, force: bool, out: _Ops
+) -> tuple[dict[str, Record], list[Record]]:
     """(the records holding a wanted value, by value; the other records of the set this task may rewrite)."""
     matched: dict[str, Record] = {}
     extra: list[Record] = []
@@ -406,13 +417,16 @@ def _match(want: Record, same: list[Record], solo: bool, force: bool,
             if force:
                 replaceable.append(record)
             else:
-                out.errors.append("values: %s is a record this collection did not create; set force: true to "
-                                  "replace it%s" % (_show(record), "" if want["type"] == "CNAME" else " (solo)"))
+                out.errors.append(
+                    "values: %s is a record this collection did not create; set force: true to "
+                    "replace it%s" % (_show(record), "" if want["type"] == "CNAME" else " (solo)")
+                )
     return matched, replaceable
 
 
-def _plan_values(want: Record, matched: dict[str, Record], replaceable: list[Record], client: DnsClient,
-                 out: _Ops) -> None:
+def _plan_values(
+    want: Record, matched: dict[str, Record], replaceable: list[Record], client: DnsClient, out: _Ops
+) -> None:
     """Each wanted value: kept (updated when its TTL or proxying differs), written over a replaceable record, or
     created; the replaceable records left over are deleted."""
     name, rtype = want["name"], want["type"]
@@ -442,12 +456,23 @@ def simulate(current: list[Record], ops: list[Op]) -> list[Record]:
             after.append(dict(record, value=o["value"], ttl=o["ttl"], proxied=o["proxied"], owned=True))
     for o in ops:
         if o["action"] == "create":
-            after.append(dict(name=o["name"], type=o["type"], value=o["value"], ttl=o["ttl"], proxied=o["proxied"],
-                              owned=True, id=None, raw=None))
+            after.append(
+                dict(
+                    name=o["name"],
+                    type=o["type"],
+                    value=o["value"],
+                    ttl=o["ttl"],
+                    proxied=o["proxied"],
+                    owned=True,
+                    id=None,
+                    raw=None,
+                )
+            )
     return after
 
 
 # ------------------------------------------------------------------------------ results
+
 
 def set_view(records: list[Record], name: str, rtype: str, client: DnsClient) -> dict[str, Any]:
     """A record set in the one shape modules pass around."""
@@ -455,8 +480,9 @@ def set_view(records: list[Record], name: str, rtype: str, client: DnsClient) ->
     ttl = mine[0]["ttl"] if mine else None
     if ttl is not None and client.PROXIES and ttl == client.AUTO_TTL:
         ttl = "auto"
-    return dict(name=name, type=rtype, values=[r["value"] for r in mine], ttl=ttl,
-                proxied=bool(mine and mine[0].get("proxied")))
+    return dict(
+        name=name, type=rtype, values=[r["value"] for r in mine], ttl=ttl, proxied=bool(mine and mine[0].get("proxied"))
+    )
 
 
 def diff_view(records: list[Record], keys: Iterable[tuple[str, str]], client: DnsClient) -> dict[str, Any]:
@@ -475,6 +501,7 @@ def op_view(o: Op) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------ running
 
+
 def converge(ctx: TaskContext, wanted: list[Record]) -> tuple[DnsClient, list[Record], list[Record], list[Op]]:
     """Read, plan, write unless check mode, read again. Returns (client, before, after, ops)."""
     params = ctx.params
@@ -484,8 +511,10 @@ def converge(ctx: TaskContext, wanted: list[Record]) -> tuple[DnsClient, list[Re
     current = client.read(zone, names)
     ops, errors = plan(wanted, current, params["state"], params["solo"], params["force"], client)
     if errors:
-        ctx.fail(errors[0] if len(errors) == 1 else "%d conflicts: %s" % (len(errors), "; ".join(errors)),
-                 changes=[op_view(o) for o in ops])
+        ctx.fail(
+            errors[0] if len(errors) == 1 else "%d conflicts: %s" % (len(errors), "; ".join(errors)),
+            changes=[op_view(o) for o in ops],
+        )
     if not ops or ctx.check_mode:
         return client, current, simulate(current, ops), ops
     try:
@@ -504,9 +533,11 @@ def converge(ctx: TaskContext, wanted: list[Record]) -> tuple[DnsClient, list[Re
     after = client.read(zone, names)
     left = plan(wanted, after, params["state"], params["solo"], params["force"], client)[0]
     if left:
-        ctx.fail("%s did not keep what was written: still to do %s" % (
-            client.NAME, ", ".join("%(action)s %(name)s %(type)s %(value)s" % o for o in left)),
-            changes=[op_view(o) for o in ops])
+        ctx.fail(
+            "%s did not keep what was written: still to do %s"
+            % (client.NAME, ", ".join("%(action)s %(name)s %(type)s %(value)s" % o for o in left)),
+            changes=[op_view(o) for o in ops],
+        )
     return client, current, after, ops
 
 

@@ -8,8 +8,17 @@
 from __future__ import annotations
 
 from ansible_collections.railstack.platform.plugins.module_utils.dns import (
-    BadInput, client_class, common_params, converge, desired_set, diff_view, dns_argument_spec, op_view, record_options,
-    set_view)
+    BadInput,
+    client_class,
+    common_params,
+    converge,
+    desired_set,
+    diff_view,
+    dns_argument_spec,
+    op_view,
+    record_options,
+    set_view,
+)
 
 ARGUMENT_SPEC = dict(dns_argument_spec(), **record_options())
 MODULE_KWARGS = dict(required_if=[("state", "present", ("values",))])
@@ -24,6 +33,9 @@ def run(ctx):
         ctx.fail(str(exc))
     client, before, after, ops = converge(ctx, [want])
     keys = [(want["name"], want["type"])] + [(o["name"], o["type"]) for o in ops]
-    return ctx.result(changed=bool(ops), record=set_view(after, want["name"], want["type"], client),
-                      changes=[op_view(o) for o in ops],
-                      diff=(diff_view(before, keys, client), diff_view(after, keys, client)))
+    return ctx.result(
+        changed=bool(ops),
+        record=set_view(after, want["name"], want["type"], client),
+        changes=[op_view(o) for o in ops],
+        diff=(diff_view(before, keys, client), diff_view(after, keys, client)),
+    )

@@ -8,8 +8,17 @@
 from __future__ import annotations
 
 from ansible_collections.railstack.platform.plugins.module_utils.dns import (
-    BadInput, client_class, common_params, converge, desired_set, diff_view, dns_argument_spec, op_view, record_options,
-    set_view)
+    BadInput,
+    client_class,
+    common_params,
+    converge,
+    desired_set,
+    diff_view,
+    dns_argument_spec,
+    op_view,
+    record_options,
+    set_view,
+)
 
 ARGUMENT_SPEC = dict(
     dns_argument_spec(),
@@ -28,13 +37,17 @@ def _wanted(ctx, zone):
             ctx.fail(str(exc))
         key = (want["name"], want["type"])
         if key in where:
-            ctx.fail("records[%d]: %s %s is listed already as records[%d]; give each name and type once."
-                     % (index, key[0], key[1], where[key]))
+            ctx.fail(
+                "records[%d]: %s %s is listed already as records[%d]; give each name and type once."
+                % (index, key[0], key[1], where[key])
+            )
         if params["state"] == "present":
             for (name, rtype), other in where.items():
                 if name == want["name"] and "CNAME" in (rtype, want["type"]):
-                    ctx.fail("records[%d]: %s %s cannot stand beside records[%d] (%s %s): a CNAME must be alone at "
-                             "its name." % (index, key[0], key[1], other, name, rtype))
+                    ctx.fail(
+                        "records[%d]: %s %s cannot stand beside records[%d] (%s %s): a CNAME must be alone at "
+                        "its name." % (index, key[0], key[1], other, name, rtype)
+                    )
         where[key] = index
         wanted.append(want)
     return wanted
@@ -47,6 +60,9 @@ def run(ctx):
         return ctx.result(changed=False, records=[], changes=[], diff=({}, {}))
     client, before, after, ops = converge(ctx, wanted)
     keys = [(w["name"], w["type"]) for w in wanted] + [(o["name"], o["type"]) for o in ops]
-    return ctx.result(changed=bool(ops), records=[set_view(after, w["name"], w["type"], client) for w in wanted],
-                      changes=[op_view(o) for o in ops],
-                      diff=(diff_view(before, keys, client), diff_view(after, keys, client)))
+    return ctx.result(
+        changed=bool(ops),
+        records=[set_view(after, w["name"], w["type"], client) for w in wanted],
+        changes=[op_view(o) for o in ops],
+        diff=(diff_view(before, keys, client), diff_view(after, keys, client)),
+    )

@@ -21,8 +21,11 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils.dns import lenient_value
 
 NAMECHEAP_API_URL = "https://api.namecheap.com/xml.response"
-REQUIRED = (("namecheap_api_user", "NAMECHEAP_API_USER"), ("namecheap_api_key", "NAMECHEAP_API_KEY"),
-            ("namecheap_client_ip", "NAMECHEAP_CLIENT_IP"))
+REQUIRED = (
+    ("namecheap_api_user", "NAMECHEAP_API_USER"),
+    ("namecheap_api_key", "NAMECHEAP_API_KEY"),
+    ("namecheap_client_ip", "NAMECHEAP_CLIENT_IP"),
+)
 
 
 def namecheap_argument_spec():
@@ -81,28 +84,47 @@ class NamecheapClient(ProviderClient):
         try:
             ipaddress.IPv4Address(params["namecheap_client_ip"])
         except ValueError:
-            raise TaskFailed("namecheap_client_ip: %r is not an IPv4 address; give the whitelisted IPv4 address "
-                             "the calls come from." % params["namecheap_client_ip"])
+            raise TaskFailed(
+                "namecheap_client_ip: %r is not an IPv4 address; give the whitelisted IPv4 address "
+                "the calls come from." % params["namecheap_client_ip"]
+            )
         user = params["namecheap_api_user"]
-        self.auth = [("ApiUser", user), ("ApiKey", params["namecheap_api_key"]),
-                     ("UserName", params.get("namecheap_username") or user), ("ClientIp", params["namecheap_client_ip"])]
+        self.auth = [
+            ("ApiUser", user),
+            ("ApiKey", params["namecheap_api_key"]),
+            ("UserName", params.get("namecheap_username") or user),
+            ("ClientIp", params["namecheap_client_ip"]),
+        ]
         self.http = HttpClient(
-            "Namecheap", params.get("namecheap_api_url") or NAMECHEAP_API_URL, headers={"Accept": "application/xml"},
-            secrets=[params["namecheap_api_key"]], timeout=params.get("timeout") or 30,
-            validate_certs=params.get("validate_certs", True), error_parser=_error)
+            "Namecheap",
+            params.get("namecheap_api_url") or NAMECHEAP_API_URL,
+            headers={"Accept": "application/xml"},
+            secrets=[params["namecheap_api_key"]],
+            timeout=params.get("timeout") or 30,
+            validate_certs=params.get("validate_certs", True),
+            error_parser=_error,
+        )
 
     def _call(self, command, args, safe):
         """POST (form) so the key is never in a URL; HTTP 200 carries errors too (Status="ERROR")."""
         response = self.http.request("POST", "", form=self.auth + [("Command", command)] + args, safe=safe)
         root = parse(response.text)
         if root is None or root.tag != "apiresponse":
-            raise ApiError("Namecheap answered %s with a body that is not an ApiResponse" % command,
-                           provider="Namecheap", status=response.status)
+            raise ApiError(
+                "Namecheap answered %s with a body that is not an ApiResponse" % command,
+                provider="Namecheap",
+                status=response.status,
+            )
         if (root.get("status") or "").upper() != "OK":
             errors = _errors(root) or [(None, "no error given")]
-            raise ApiError(self.http.redactor.redact("Namecheap: " + "; ".join(
-                "%s (error %s)" % (text, number) for number, text in errors)),
-                provider="Namecheap", status=response.status, code=errors[0][0])
+            raise ApiError(
+                self.http.redactor.redact(
+                    "Namecheap: " + "; ".join("%s (error %s)" % (text, number) for number, text in errors)
+                ),
+                provider="Namecheap",
+                status=response.status,
+                code=errors[0][0],
+            )
         return root
 
     # ------------------------------------------------------------------ reads
@@ -114,15 +136,19 @@ class NamecheapClient(ProviderClient):
             root = self._call("namecheap.domains.dns.getHosts", [("SLD", sld), ("TLD", tld)], safe=True)
         except ApiError as exc:
             if exc.code in ("2019166", "2016166"):
-                raise TaskFailed("zone: %s is not a domain of this Namecheap account (%s); give the registered "
-                                 "domain." % (name, exc.message))
+                raise TaskFailed(
+                    "zone: %s is not a domain of this Namecheap account (%s); give the registered "
+                    "domain." % (name, exc.message)
+                )
             raise
         result = root.find(".//domaindnsgethostsresult")
         if result is None:
             raise ApiError("Namecheap answered getHosts without a DomainDNSGetHostsResult", provider="Namecheap")
         if (result.get("isusingourdns") or "").lower() != "true":
-            raise TaskFailed("zone: %s does not use Namecheap's DNS (IsUsingOurDNS=false), so records set there would "
-                             "not be served; manage them at the DNS provider its name servers point to." % name)
+            raise TaskFailed(
+                "zone: %s does not use Namecheap's DNS (IsUsingOurDNS=false), so records set there would "
+                "not be served; manage them at the DNS provider its name servers point to." % name
+            )
         hosts = [dict(h.attrib) for h in result if h.tag == "host"]
         return dict(name=name, sld=sld, tld=tld, email_type=result.get("emailtype"), hosts=hosts)
 
@@ -130,11 +156,27 @@ class NamecheapClient(ProviderClient):
         wanted = set(names)
         records = []
         for host in zone["hosts"]:
-            fq, rtype, value, ttl = _host_key(zone["name"], host.get("name", "@"), host.get("type"),
-                                              host.get("address", ""), host.get("mxpref", "10"), host.get("ttl"))
+            fq, rtype, value, ttl = _host_key(
+                zone["name"],
+                host.get("name", "@"),
+                host.get("type"),
+                host.get("address", ""),
+                host.get("mxpref", "10"),
+                host.get("ttl"),
+            )
             if fq in wanted:
-                records.append(dict(name=fq, type=rtype, value=value, ttl=ttl, proxied=False, owned=False,
-                                    id=host.get("hostid"), raw=host))
+                records.append(
+                    dict(
+                        name=fq,
+                        type=rtype,
+                        value=value,
+                        ttl=ttl,
+                        proxied=False,
+                        owned=False,
+                        id=host.get("hostid"),
+                        raw=host,
+                    )
+                )
         return records
 
     # ------------------------------------------------------------------ writes
@@ -150,16 +192,28 @@ class NamecheapClient(ProviderClient):
         return (name, op["type"], value, mxpref, str(op["ttl"]))
 
     def apply(self, zone, current, ops):
-        if any(o["type"] == "MX" and o["action"] != "delete" for o in ops) and (zone["email_type"] or "").upper() != "MX":
-            raise TaskFailed("type: Namecheap keeps MX records only when the domain's mail setting is Custom MX "
-                             "(EmailType MX); %s has %s." % (zone["name"], zone["email_type"]))
+        if (
+            any(o["type"] == "MX" and o["action"] != "delete" for o in ops)
+            and (zone["email_type"] or "").upper() != "MX"
+        ):
+            raise TaskFailed(
+                "type: Namecheap keeps MX records only when the domain's mail setting is Custom MX "
+                "(EmailType MX); %s has %s." % (zone["name"], zone["email_type"])
+            )
         changed = dict((id(o["record"]["raw"]), o) for o in ops if o["record"] is not None)
         hosts = []
         for host in zone["hosts"]:
             o = changed.get(id(host))
             if o is None:
-                hosts.append((host.get("name", "@"), host.get("type"), host.get("address", ""), host.get("mxpref", "10"),
-                              host.get("ttl", "1800")))
+                hosts.append(
+                    (
+                        host.get("name", "@"),
+                        host.get("type"),
+                        host.get("address", ""),
+                        host.get("mxpref", "10"),
+                        host.get("ttl", "1800"),
+                    )
+                )
             elif o["action"] == "update":
                 hosts.append(self._entry(zone, o))
         hosts += [self._entry(zone, o) for o in ops if o["action"] == "create"]
@@ -167,12 +221,19 @@ class NamecheapClient(ProviderClient):
         if zone["email_type"]:
             args.append(("EmailType", zone["email_type"]))
         for n, (name, rtype, address, mxpref, ttl) in enumerate(hosts, 1):
-            args += [("HostName%d" % n, name), ("RecordType%d" % n, rtype), ("Address%d" % n, address),
-                     ("MXPref%d" % n, mxpref), ("TTL%d" % n, ttl)]
+            args += [
+                ("HostName%d" % n, name),
+                ("RecordType%d" % n, rtype),
+                ("Address%d" % n, address),
+                ("MXPref%d" % n, mxpref),
+                ("TTL%d" % n, ttl),
+            ]
         root = self._call("namecheap.domains.dns.setHosts", args, safe=False)
         result = root.find(".//domaindnssethostsresult")
         if result is None or (result.get("issuccess") or "").lower() != "true":
-            raise ApiError("Namecheap answered setHosts for %s without IsSuccess=true" % zone["name"], provider="Namecheap")
+            raise ApiError(
+                "Namecheap answered setHosts for %s without IsSuccess=true" % zone["name"], provider="Namecheap"
+            )
         fresh = self.find_zone(zone["name"])
         self._verify(zone, fresh, hosts)
         zone.update(fresh)
@@ -180,8 +241,17 @@ class NamecheapClient(ProviderClient):
     @staticmethod
     def _verify(zone, fresh, written):
         expected = sorted(_host_key(zone["name"], *h) for h in written)
-        held = sorted(_host_key(zone["name"], h.get("name", "@"), h.get("type"), h.get("address", ""),
-                                h.get("mxpref", "10"), h.get("ttl")) for h in fresh["hosts"])
+        held = sorted(
+            _host_key(
+                zone["name"],
+                h.get("name", "@"),
+                h.get("type"),
+                h.get("address", ""),
+                h.get("mxpref", "10"),
+                h.get("ttl"),
+            )
+            for h in fresh["hosts"]
+        )
         problems = []
         if fresh["email_type"] != zone["email_type"]:
             problems.append("EmailType is %s, was %s" % (fresh["email_type"], zone["email_type"]))
@@ -192,5 +262,7 @@ class NamecheapClient(ProviderClient):
         if unexpected:
             problems.append("not written but present %s" % ", ".join("%s %s %s" % k[:3] for k in unexpected))
         if problems:
-            raise TaskFailed("zone: after setHosts, Namecheap holds something other than what was written for %s "
-                             "(another writer at the same time?): %s." % (zone["name"], "; ".join(problems)))
+            raise TaskFailed(
+                "zone: after setHosts, Namecheap holds something other than what was written for %s "
+                "(another writer at the same time?): %s." % (zone["name"], "; ".join(problems))
+            )

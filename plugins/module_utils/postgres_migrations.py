@@ -27,27 +27,34 @@ from urllib.parse import urlsplit
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
-    RailwayClient, railway_argument_spec, resolve_instance)
+    RailwayClient,
+    railway_argument_spec,
+    resolve_instance,
+)
 
 try:
     import psycopg
     from psycopg import sql as pg_sql
+
     HAS_PSYCOPG = True
-except ImportError:        # optional: only this module needs it
+except ImportError:  # optional: only this module needs it
     psycopg = None
     pg_sql = None
     HAS_PSYCOPG = False
 
 ARGUMENT_SPEC = dict(
     url=dict(type="str", no_log=True),
-    railway=dict(type="dict", options=dict(
-        railway_argument_spec(),
-        project=dict(type="str", required=True),
-        workspace_id=dict(type="str"),
-        environment=dict(type="str", required=True),
-        service=dict(type="str", default="Postgres"),
-        variable=dict(type="str", default="DATABASE_PUBLIC_URL"),
-    )),
+    railway=dict(
+        type="dict",
+        options=dict(
+            railway_argument_spec(),
+            project=dict(type="str", required=True),
+            workspace_id=dict(type="str"),
+            environment=dict(type="str", required=True),
+            service=dict(type="str", default="Postgres"),
+            variable=dict(type="str", default="DATABASE_PUBLIC_URL"),
+        ),
+    ),
     path=dict(type="path", required=True),
     table=dict(type="str", default="railstack_schema_migrations"),
     schema=dict(type="str", default="public"),
@@ -65,8 +72,10 @@ MAX_RETRY_SECONDS = 15.0
 SLEEP = time.sleep
 CLOCK = time.monotonic
 IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
-VARIABLES_QUERY = ("query migrationUrl($projectId: String!, $environmentId: String!, $serviceId: String) {"
-                   " variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) }")
+VARIABLES_QUERY = (
+    "query migrationUrl($projectId: String!, $environmentId: String!, $serviceId: String) {"
+    " variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) }"
+)
 
 
 class Migration:
@@ -113,16 +122,25 @@ def railway_url(ctx, target):
     project, environment, service = resolve_instance(client, target, required=not ctx.check_mode)
     if project is None or environment is None or service is None:
         return None
-    found = client.query(VARIABLES_QUERY, dict(projectId=project["id"], environmentId=environment["id"],
-                                               serviceId=service["id"]))["variables"] or {}
+    found = (
+        client.query(
+            VARIABLES_QUERY, dict(projectId=project["id"], environmentId=environment["id"], serviceId=service["id"])
+        )["variables"]
+        or {}
+    )
     url = found.get(target["variable"])
     if not url:
         if ctx.check_mode:
             return None
-        hint = " (a database gets its public URL with public access: railway_database public=true)" \
-            if "PUBLIC" in target["variable"] else ""
-        raise TaskFailed("railway.variable: service %s has no variable %s in %s%s; it has: %s." % (
-            service["name"], target["variable"], environment["name"], hint, ", ".join(sorted(found)) or "none"))
+        hint = (
+            " (a database gets its public URL with public access: railway_database public=true)"
+            if "PUBLIC" in target["variable"]
+            else ""
+        )
+        raise TaskFailed(
+            "railway.variable: service %s has no variable %s in %s%s; it has: %s."
+            % (service["name"], target["variable"], environment["name"], hint, ", ".join(sorted(found)) or "none")
+        )
     return url
 
 
@@ -167,8 +185,10 @@ def open_database(ctx, params, url, read_url_again):
             except psycopg.Error as exc:
                 problem = ctx.scrub(str(exc).strip())
         if CLOCK() + delay > deadline:
-            raise TaskFailed("%s: cannot connect to PostgreSQL at %s%s: %s" % (
-                option, _where(parts), _tried(params["ready_timeout"], attempts), problem))
+            raise TaskFailed(
+                "%s: cannot connect to PostgreSQL at %s%s: %s"
+                % (option, _where(parts), _tried(params["ready_timeout"], attempts), problem)
+            )
         SLEEP(delay)
         delay = min(delay * 2, MAX_RETRY_SECONDS)
         url = read_url_again() or url
@@ -178,7 +198,10 @@ def _tried(ready_timeout, attempts):
     if attempts == 1:
         return ""
     return " (%d attempts in %ds; ready_timeout is %ds: a new database can need more)" % (
-        attempts, ready_timeout, ready_timeout)
+        attempts,
+        ready_timeout,
+        ready_timeout,
+    )
 
 
 class Database:
@@ -214,21 +237,28 @@ class Database:
 
     def tables(self):
         with self.conn.cursor() as cur:
-            cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
-                        (self.params["schema"],))
+            cur.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (self.params["schema"],)
+            )
             rows = sorted(r[0] for r in cur.fetchall())
         self.conn.rollback()
         return rows
 
     def create_tracking(self):
         with self.conn.cursor() as cur:
-            cur.execute(pg_sql.SQL("CREATE TABLE IF NOT EXISTS {} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL,"
-                                   " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())").format(self._table()))
+            cur.execute(
+                pg_sql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {} (name TEXT PRIMARY KEY, checksum TEXT NOT NULL,"
+                    " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+                ).format(self._table())
+            )
         self.conn.commit()
 
     def record(self, cur, migration):
-        cur.execute(pg_sql.SQL("INSERT INTO {} (name, checksum) VALUES (%s, %s)").format(self._table()),
-                    (migration.name, migration.checksum))
+        cur.execute(
+            pg_sql.SQL("INSERT INTO {} (name, checksum) VALUES (%s, %s)").format(self._table()),
+            (migration.name, migration.checksum),
+        )
 
     def apply(self, migration):
         try:
@@ -238,8 +268,10 @@ class Database:
             self.conn.commit()
         except psycopg.Error as exc:
             self.conn.rollback()
-            raise TaskFailed("path: %s failed and was rolled back (nothing of it applied): %s" % (
-                migration.name, self.ctx.scrub(str(exc).strip())))
+            raise TaskFailed(
+                "path: %s failed and was rolled back (nothing of it applied): %s"
+                % (migration.name, self.ctx.scrub(str(exc).strip()))
+            )
 
     def adopt(self, migrations):
         with self.conn.cursor() as cur:
@@ -253,28 +285,44 @@ def run(ctx):
     _check(params)
     migrations = migration_files(params["path"])
     if not HAS_PSYCOPG:
-        ctx.fail("psycopg (version 3) is needed on the controller for postgres_migrations: pip install 'psycopg[binary]'.")
+        ctx.fail(
+            "psycopg (version 3) is needed on the controller for postgres_migrations: pip install 'psycopg[binary]'."
+        )
     url = params["url"] if params["url"] else railway_url(ctx, params["railway"])
     names = [m.name for m in migrations]
-    if url is None:     # check mode, and the database is made earlier in the same run
+    if url is None:  # check mode, and the database is made earlier in the same run
         ctx.warn("The database does not exist yet: every migration would be applied.")
-        return ctx.result(changed=True, applied=[], pending=names, already_applied=[], adopted=[], tables=[],
-                          missing_tables=list(params["expect_tables"]),
-                          diff=(dict(applied=[]), dict(applied=names)))
+        return ctx.result(
+            changed=True,
+            applied=[],
+            pending=names,
+            already_applied=[],
+            adopted=[],
+            tables=[],
+            missing_tables=list(params["expect_tables"]),
+            diff=(dict(applied=[]), dict(applied=names)),
+        )
     database = open_database(ctx, params, url, lambda: None if params["url"] else railway_url(ctx, params["railway"]))
     try:
         recorded = database.applied()
         for migration in migrations:
             if migration.name in recorded and recorded[migration.name] != migration.checksum:
-                raise TaskFailed("path: %s changed since it was applied (sha256 %s then, %s now); an applied migration is "
-                                 "never run again: add a new file instead." % (
-                                     migration.name, recorded[migration.name][:12], migration.checksum[:12]))
+                raise TaskFailed(
+                    "path: %s changed since it was applied (sha256 %s then, %s now); an applied migration is "
+                    "never run again: add a new file instead."
+                    % (migration.name, recorded[migration.name][:12], migration.checksum[:12])
+                )
         pending = [m for m in migrations if m.name not in recorded]
         adopted = []
         present = database.tables()
-        if pending and params["adopt_existing"] and not recorded and params["expect_tables"] \
-                and set(params["expect_tables"]) <= set(present):
-            adopted = pending        # applied by hand before (psql): recorded, not run
+        if (
+            pending
+            and params["adopt_existing"]
+            and not recorded
+            and params["expect_tables"]
+            and set(params["expect_tables"]) <= set(present)
+        ):
+            adopted = pending  # applied by hand before (psql): recorded, not run
             pending = []
         applied = []
         if not ctx.check_mode:
@@ -288,16 +336,28 @@ def run(ctx):
             present = database.tables() if applied else present
         missing = [t for t in params["expect_tables"] if t not in present]
         if missing and not (ctx.check_mode and pending):
-            raise TaskFailed("expect_tables: %s missing in schema %s after the migrations%s; the schema has: %s." % (
-                ", ".join(missing), params["schema"], " (%s applied now)" % ", ".join(applied) if applied else "",
-                ", ".join(t for t in present if t != params["table"]) or "no table"))
+            raise TaskFailed(
+                "expect_tables: %s missing in schema %s after the migrations%s; the schema has: %s."
+                % (
+                    ", ".join(missing),
+                    params["schema"],
+                    " (%s applied now)" % ", ".join(applied) if applied else "",
+                    ", ".join(t for t in present if t != params["table"]) or "no table",
+                )
+            )
     finally:
         database.close()
     before = sorted(recorded)
     after = sorted(set(recorded) | {m.name for m in pending} | {m.name for m in adopted})
     return ctx.result(
-        changed=bool(pending or adopted), applied=applied, pending=[m.name for m in pending] if ctx.check_mode else [],
-        already_applied=[n for n in names if n in recorded], adopted=[m.name for m in adopted],
-        tables=[t for t in params["expect_tables"] if t in present], missing_tables=missing, database=database.where,
+        changed=bool(pending or adopted),
+        applied=applied,
+        pending=[m.name for m in pending] if ctx.check_mode else [],
+        already_applied=[n for n in names if n in recorded],
+        adopted=[m.name for m in adopted],
+        tables=[t for t in params["expect_tables"] if t in present],
+        missing_tables=missing,
+        database=database.where,
         connect_attempts=database.attempts,
-        diff=(dict(applied=before), dict(applied=after)))
+        diff=(dict(applied=before), dict(applied=after)),
+    )

@@ -14,7 +14,13 @@ import time
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import (
-    ApiError, HttpClient, PageGuard, ProviderClient, SharedRateState, unexpected_answer)
+    ApiError,
+    HttpClient,
+    PageGuard,
+    ProviderClient,
+    SharedRateState,
+    unexpected_answer,
+)
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 
 RAILWAY_API_URL = "https://backboard.railway.com/graphql/v2"
@@ -81,8 +87,10 @@ def rate_limit_message(exc):
         budget = "X-RateLimit-Limit %d/hour, %s" % (limit, PLAN_OF_HOURLY_LIMIT.get(limit, "this account's plan's"))
     else:
         budget = "no X-RateLimit-Limit given"
-    return ("Railway's rate limit for this token is exhausted until %s (%s): %s. Bulk modules such as "
-            "railway_services spend fewer requests (docs/railway.md, 'Request budgets')." % (until, budget, exc.message))
+    return (
+        "Railway's rate limit for this token is exhausted until %s (%s): %s. Bulk modules such as "
+        "railway_services spend fewer requests (docs/railway.md, 'Request budgets')." % (until, budget, exc.message)
+    )
 
 
 _GRAPHQL_TOKEN_RE = re.compile(r'"(?:\\.|[^"\\])*"|\.\.\.|[_A-Za-z][_0-9A-Za-z]*|-?[0-9][0-9.eE+-]*|[{}():\[\]$!=@,]')
@@ -181,7 +189,9 @@ class RailwayClient(ProviderClient):
         project_token = params.get("project_token")
         api_token = params.get("api_token")
         if not project_token and not api_token:
-            raise TaskFailed("No Railway credential: set api_token (or RAILWAY_API_TOKEN) or project_token (or RAILWAY_TOKEN).")
+            raise TaskFailed(
+                "No Railway credential: set api_token (or RAILWAY_API_TOKEN) or project_token (or RAILWAY_TOKEN)."
+            )
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if project_token:
             headers["Project-Access-Token"] = project_token
@@ -191,17 +201,25 @@ class RailwayClient(ProviderClient):
         url = params.get("api_url") or RAILWAY_API_URL
         self._params = [] if "source=" in url else [("source", SOURCE)]
         self.http = HttpClient(
-            "Railway", url, headers=headers, secrets=[t for t in (project_token, api_token) if t],
-            timeout=params.get("timeout") or 30, validate_certs=params.get("validate_certs", True),
-            throttle_rps=THROTTLE_RPS, throttle_burst=THROTTLE_BURST, error_parser=_graphql_error,
-            rate_state=SharedRateState.for_credential("Railway", url, project_token or api_token))
+            "Railway",
+            url,
+            headers=headers,
+            secrets=[t for t in (project_token, api_token) if t],
+            timeout=params.get("timeout") or 30,
+            validate_certs=params.get("validate_certs", True),
+            throttle_rps=THROTTLE_RPS,
+            throttle_burst=THROTTLE_BURST,
+            error_parser=_graphql_error,
+            rate_state=SharedRateState.for_credential("Railway", url, project_token or api_token),
+        )
         self.mutations = 0
         self._workspaces = None
 
     def _post(self, document, variables, safe):
         try:
-            response = self.http.request("POST", "", params=self._params, json=dict(query=document, variables=variables or {}),
-                                         safe=safe)
+            response = self.http.request(
+                "POST", "", params=self._params, json=dict(query=document, variables=variables or {}), safe=safe
+            )
         except ApiError as exc:
             if exc.code == "rate_limited" and exc.retry_after:
                 exc.message = rate_limit_message(exc)
@@ -215,17 +233,30 @@ class RailwayClient(ProviderClient):
             errors = body["errors"] if isinstance(body["errors"], list) else [body["errors"]]
             message, code = _errors_message(errors)
             if not safe:
-                message += " (%s; it may have been applied in part: run the task again, it reads what Railway has" \
-                           " first)" % operation
+                message += (
+                    " (%s; it may have been applied in part: run the task again, it reads what Railway has"
+                    " first)" % operation
+                )
             else:
                 message += " (%s)" % operation
-            raise ApiError(self.http.redactor.redact(message), provider="Railway", status=response.status, code=code,
-                           details=self.http.redactor.redact(errors), method="POST", path=operation)
-        problem = missing_in_answer(selection_of(document), body.get("data"), "") if isinstance(body.get("data"), dict) \
+            raise ApiError(
+                self.http.redactor.redact(message),
+                provider="Railway",
+                status=response.status,
+                code=code,
+                details=self.http.redactor.redact(errors),
+                method="POST",
+                path=operation,
+            )
+        problem = (
+            missing_in_answer(selection_of(document), body.get("data"), "")
+            if isinstance(body.get("data"), dict)
             else "no data object"
+        )
         # Every root field the collection asks for is non-null in Railway's schema: null comes only with errors.
-        problem = problem or next(("%s is null without an error" % key for key in selection_of(document)
-                                   if body["data"][key] is None), None)
+        problem = problem or next(
+            ("%s is null without an error" % key for key in selection_of(document) if body["data"][key] is None), None
+        )
         if problem:
             raise unexpected_answer(self.http, "POST", operation, problem, response.text)
         return body["data"]
@@ -243,7 +274,9 @@ class RailwayClient(ProviderClient):
         """The workspaces the token may work in (read once per task): all of an account token's, the one of a
         workspace token. `apiToken` answers both; `me` is refused to workspace tokens."""
         if self._workspaces is None:
-            self._workspaces = self.query("query workspaces { apiToken { workspaces { id name } } }")["apiToken"]["workspaces"]
+            self._workspaces = self.query("query workspaces { apiToken { workspaces { id name } } }")["apiToken"][
+                "workspaces"
+            ]
         return self._workspaces
 
     def token_scope(self):
@@ -255,7 +288,8 @@ class RailwayClient(ProviderClient):
         document = (
             "query projects($workspaceId: String, $first: Int, $after: String) {"
             " projects(workspaceId: $workspaceId, first: $first, after: $after) {"
-            " edges { node { %s } } pageInfo { hasNextPage endCursor } } }" % fields)
+            " edges { node { %s } } pageInfo { hasNextPage endCursor } } }" % fields
+        )
         found, after = [], None
         guard = PageGuard("Railway", "query projects")
         while True:
@@ -266,7 +300,9 @@ class RailwayClient(ProviderClient):
             after = guard.advance(page["pageInfo"]["endCursor"])
 
     def get_project(self, project_id, fields):
-        return self.query("query project($id: String!) { project(id: $id) { %s } }" % fields, dict(id=project_id))["project"]
+        return self.query("query project($id: String!) { project(id: $id) { %s } }" % fields, dict(id=project_id))[
+            "project"
+        ]
 
     def find_projects(self, name, workspace_id=None, fields="id name"):
         """Projects called `name` that the token can see, read in bulk with `fields`."""
@@ -294,12 +330,16 @@ class RailwayClient(ProviderClient):
                 raise
         matches = self.find_projects(project, workspace_id, fields)
         if len(matches) > 1:
-            raise TaskFailed("project: %d Railway projects are called %r (%s); give the project's id instead." % (
-                len(matches), project, ", ".join(p["id"] for p in matches)))
+            raise TaskFailed(
+                "project: %d Railway projects are called %r (%s); give the project's id instead."
+                % (len(matches), project, ", ".join(p["id"] for p in matches))
+            )
         if not matches:
             if required:
-                raise TaskFailed("project: no Railway project called %r is visible to this token%s." % (
-                    project, " in workspace %s" % workspace_id if workspace_id else ""))
+                raise TaskFailed(
+                    "project: no Railway project called %r is visible to this token%s."
+                    % (project, " in workspace %s" % workspace_id if workspace_id else "")
+                )
             return None
         return matches[0]
 
@@ -324,8 +364,10 @@ def _names(connection):
     return ", ".join(sorted(n["name"] for n in nodes(connection))) or "none"
 
 
-INSTANCE_PROJECT_FIELDS = ("id name workspaceId environments(first: 100) { edges { node { id name } } }"
-                           " services(first: 100) { edges { node { id name } } }")
+INSTANCE_PROJECT_FIELDS = (
+    "id name workspaceId environments(first: 100) { edges { node { id name } } }"
+    " services(first: 100) { edges { node { id name } } }"
+)
 
 
 def resolve_instance(client, params, required=True):
@@ -335,16 +377,21 @@ def resolve_instance(client, params, required=True):
     option and what exists; with required=False (check mode, where an earlier task would create it)
     the missing parts are None instead.
     """
-    project = client.resolve_project(params["project"], params.get("workspace_id"), INSTANCE_PROJECT_FIELDS,
-                                     required=required)
+    project = client.resolve_project(
+        params["project"], params.get("workspace_id"), INSTANCE_PROJECT_FIELDS, required=required
+    )
     if project is None:
         return None, None, None
     environment = pick_environment(project, params["environment"])
     if environment is None and required:
-        raise TaskFailed("environment: project %r has no environment %r (it has: %s)." % (
-            project["name"], params["environment"], _names(project.get("environments"))))
+        raise TaskFailed(
+            "environment: project %r has no environment %r (it has: %s)."
+            % (project["name"], params["environment"], _names(project.get("environments")))
+        )
     service = pick_service(project, params["service"])
     if service is None and required:
-        raise TaskFailed("service: project %r has no service %r (it has: %s)." % (
-            project["name"], params["service"], _names(project.get("services"))))
+        raise TaskFailed(
+            "service: project %r has no service %r (it has: %s)."
+            % (project["name"], params["service"], _names(project.get("services")))
+        )
     return project, environment, service

@@ -38,7 +38,12 @@ from typing import Any, NoReturn
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, masked
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
-    PAGE_SIZE, RailwayClient, is_id, nodes, pick_environment)
+    PAGE_SIZE,
+    RailwayClient,
+    is_id,
+    nodes,
+    pick_environment,
+)
 
 # A Railway EnvironmentConfig, or a part or a patch of one (Railway's JSON shape; DELETE where a key goes).
 Config = dict[str, Any]
@@ -56,40 +61,61 @@ class _Delete:
 
 DELETE = _Delete()
 
-PROJECT_FIELDS = ("id name subscriptionType"
-                  " environments(first: 100) { edges { node { id name isEphemeral } } }"
-                  " services(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
-                  " volumes(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
-                  % (PAGE_SIZE, PAGE_SIZE))
+PROJECT_FIELDS = (
+    "id name subscriptionType"
+    " environments(first: 100) { edges { node { id name isEphemeral } } }"
+    " services(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }"
+    " volumes(first: %d) { edges { node { id name } } pageInfo { hasNextPage endCursor } }" % (PAGE_SIZE, PAGE_SIZE)
+)
 VARIABLE_PAGE = "edges { node { name serviceId isSealed } } pageInfo { hasNextPage endCursor }"
-ENVIRONMENT_FIELDS = ("id name projectId config(decryptVariables: true) configEtag unmergedChangesCount"
-                      " serviceInstances(first: 100) { edges { node { serviceId latestDeployment { id status meta } } } }"
-                      " variables(first: %d) { %s }" % (PAGE_SIZE, VARIABLE_PAGE))
-VARIABLES_QUERY = ("query environmentVariables($id: String!, $first: Int, $after: String) {"
-                   " environment(id: $id) { variables(first: $first, after: $after) { %s } } }" % VARIABLE_PAGE)
-PENDING_PATCHES = "environmentPatches(environmentId: $%s, first: 10) { edges { node { id status } } }"   # newest first
-STATE_QUERY = ("query environmentState($projectId: String!, $environmentId: String!) {"
-               " project(id: $projectId) { %s } environment(id: $environmentId) { %s } %s }" % (
-                   PROJECT_FIELDS, ENVIRONMENT_FIELDS, PENDING_PATCHES % "environmentId"))
+ENVIRONMENT_FIELDS = (
+    "id name projectId config(decryptVariables: true) configEtag unmergedChangesCount"
+    " serviceInstances(first: 100) { edges { node { serviceId latestDeployment { id status meta } } } }"
+    " variables(first: %d) { %s }" % (PAGE_SIZE, VARIABLE_PAGE)
+)
+VARIABLES_QUERY = (
+    "query environmentVariables($id: String!, $first: Int, $after: String) {"
+    " environment(id: $id) { variables(first: $first, after: $after) { %s } } }" % VARIABLE_PAGE
+)
+PENDING_PATCHES = "environmentPatches(environmentId: $%s, first: 10) { edges { node { id status } } }"  # newest first
+STATE_QUERY = (
+    "query environmentState($projectId: String!, $environmentId: String!) {"
+    " project(id: $projectId) { %s } environment(id: $environmentId) { %s } %s }"
+    % (PROJECT_FIELDS, ENVIRONMENT_FIELDS, PENDING_PATCHES % "environmentId")
+)
 ENVIRONMENT_QUERY = "query environmentConfig($id: String!) { environment(id: $id) { %s } %s }" % (
-    ENVIRONMENT_FIELDS, PENDING_PATCHES % "id")
-GUARD_QUERY = ("query environmentGuard($environmentId: String!) {"
-               " environment(id: $environmentId) { configEtag unmergedChangesCount } %s }" % (PENDING_PATCHES % "environmentId"))
-PATCH_QUERY = "query environmentPatch($id: String!) { environmentPatch(id: $id) { id status lastAppliedError appliedAt } }"
-STAGED_QUERY = ("query environmentStagedChanges($environmentId: String!) {"
-                " environmentStagedChanges(environmentId: $environmentId) { id patch } }")
-PATCH_COMMIT = ("mutation environmentPatchCommit($environmentId: String!, $patch: EnvironmentConfig, $commitMessage: String) {"
-                " environmentPatchCommit(environmentId: $environmentId, patch: $patch, commitMessage: $commitMessage) }")
-STAGE = ("mutation environmentStageChanges($environmentId: String!, $input: EnvironmentConfig!, $merge: Boolean) {"
-         " environmentStageChanges(environmentId: $environmentId, input: $input, merge: $merge) { id } }")
-COMMIT_STAGED = ("mutation environmentPatchCommitStaged($environmentId: String!, $commitMessage: String, $skipDeploys: Boolean) {"
-                 " environmentPatchCommitStaged(environmentId: $environmentId, commitMessage: $commitMessage, skipDeploys: $skipDeploys) }")
+    ENVIRONMENT_FIELDS,
+    PENDING_PATCHES % "id",
+)
+GUARD_QUERY = (
+    "query environmentGuard($environmentId: String!) {"
+    " environment(id: $environmentId) { configEtag unmergedChangesCount } %s }" % (PENDING_PATCHES % "environmentId")
+)
+PATCH_QUERY = (
+    "query environmentPatch($id: String!) { environmentPatch(id: $id) { id status lastAppliedError appliedAt } }"
+)
+STAGED_QUERY = (
+    "query environmentStagedChanges($environmentId: String!) {"
+    " environmentStagedChanges(environmentId: $environmentId) { id patch } }"
+)
+PATCH_COMMIT = (
+    "mutation environmentPatchCommit($environmentId: String!, $patch: EnvironmentConfig, $commitMessage: String) {"
+    " environmentPatchCommit(environmentId: $environmentId, patch: $patch, commitMessage: $commitMessage) }"
+)
+STAGE = (
+    "mutation environmentStageChanges($environmentId: String!, $input: EnvironmentConfig!, $merge: Boolean) {"
+    " environmentStageChanges(environmentId: $environmentId, input: $input, merge: $merge) { id } }"
+)
+COMMIT_STAGED = (
+    "mutation environmentPatchCommitStaged($environmentId: String!, $commitMessage: String, $skipDeploys: Boolean) {"
+    " environmentPatchCommitStaged(environmentId: $environmentId, commitMessage: $commitMessage, skipDeploys: $skipDeploys) }"
+)
 
 VARIABLE_SECTIONS = ("variables", "sharedVariables")
 STAGED_CHANGES = ("refuse", "stage", "commit")
-PATCH_POLL_DELAYS = (0.3, 0.5, 1.0, 2.0, 3.0, 5.0)     # seconds between polls of a patch; the last one repeats
-PATCH_TIMEOUT = 120.0                                  # seconds a commit waits for Railway to apply its patch
-sleep = time.sleep                                     # replaced in unit tests
+PATCH_POLL_DELAYS = (0.3, 0.5, 1.0, 2.0, 3.0, 5.0)  # seconds between polls of a patch; the last one repeats
+PATCH_TIMEOUT = 120.0  # seconds a commit waits for Railway to apply its patch
+sleep = time.sleep  # replaced in unit tests
 
 
 # The option of every module that commits through this engine; documented in doc_fragments/railway.py CONFIG.
@@ -98,8 +124,9 @@ STAGED_CHANGES_OPTION = dict(type="str", choices=list(STAGED_CHANGES), default="
 
 # ---------------------------------------------------------------------------------------- patches
 
+
 def _same(have: Any, want: Any) -> bool:
-    if isinstance(want, list) and isinstance(have, str):      # preDeployCommand: a string or a list of them
+    if isinstance(want, list) and isinstance(have, str):  # preDeployCommand: a string or a list of them
         return want == [have]
     if isinstance(want, bool) or isinstance(have, bool):
         return have is want
@@ -159,7 +186,12 @@ def view(config: Any, desired: Config) -> Config:
         if key not in config:
             continue
         have = config[key]
-        if isinstance(want, dict) and isinstance(have, dict) and key not in VARIABLE_SECTIONS and key != "registryCredentials":
+        if (
+            isinstance(want, dict)
+            and isinstance(have, dict)
+            and key not in VARIABLE_SECTIONS
+            and key != "registryCredentials"
+        ):
             out[key] = view(have, want)
         else:
             out[key] = mask_secrets(key, copy.deepcopy(have))
@@ -167,8 +199,10 @@ def view(config: Any, desired: Config) -> Config:
 
 
 # Names of variables whose values are secrets (API_KEY, DB_PASSWORD, SENTRY_DSN, DATABASE_URL, ...).
-SECRET_NAME_RE = re.compile(r"(KEY|SECRET|TOKEN|PASS|PWD|CREDENTIAL|PRIVATE|AUTH|SALT|SIGNING|CERT|DSN|_URL$|^URL$)", re.I)
-GENERATED_PREFIX = "railstack.platform generated"      # the description of a generated secret (railway_variables)
+SECRET_NAME_RE = re.compile(
+    r"(KEY|SECRET|TOKEN|PASS|PWD|CREDENTIAL|PRIVATE|AUTH|SALT|SIGNING|CERT|DSN|_URL$|^URL$)", re.I
+)
+GENERATED_PREFIX = "railstack.platform generated"  # the description of a generated secret (railway_variables)
 ONLY_REFERENCES_RE = re.compile(r"^(\$\{\{[^{}]*\}\})+$")
 
 
@@ -177,7 +211,9 @@ def is_secret_variable(name: str, variable: Any) -> bool:
 
     A value made only of references (${{Postgres.DATABASE_URL}}) holds no secret and is shown."""
     value = variable.get("value") if isinstance(variable, dict) else variable
-    if isinstance(variable, dict) and (variable.get("isSealed") or str(variable.get("description") or "").startswith(GENERATED_PREFIX)):
+    if isinstance(variable, dict) and (
+        variable.get("isSealed") or str(variable.get("description") or "").startswith(GENERATED_PREFIX)
+    ):
         return True
     if not isinstance(value, str) or ONLY_REFERENCES_RE.match(value.strip()):
         return False
@@ -217,8 +253,12 @@ def masked_config(config: Any) -> Any:
 def diff_hunk(state: EnvironmentState, what: str, before: Any, after: Any) -> dict[str, Any]:
     """A diff headed by the environment and what changes in it ("service api", "shared variables")."""
     header = "environment %s, %s" % ((state.environment or {}).get("name") or "?", what)
-    return dict(before=before if before is not None else {}, before_header=header,
-                after=after if after is not None else {}, after_header=header)
+    return dict(
+        before=before if before is not None else {},
+        before_header=header,
+        after=after if after is not None else {},
+        after_header=header,
+    )
 
 
 def diff_views(before: Config, after: Config, changed_names: Iterable[str] = ()) -> tuple[Config, Config]:
@@ -232,25 +272,30 @@ def diff_views(before: Config, after: Config, changed_names: Iterable[str] = ())
 
 # ---------------------------------------------------------------------------------------- state
 
+
 class EnvironmentState:
     """What one environment's plan needs: the project's services and volumes by name, and the config."""
 
     def __init__(self, project: dict[str, Any], environment: dict[str, Any] | None) -> None:
         self.project = dict(id=project.get("id"), name=project.get("name"))
-        self.plan = project.get("subscriptionType")      # free, trial, hobby, pro (None: not known yet)
+        self.plan = project.get("subscriptionType")  # free, trial, hobby, pro (None: not known yet)
         self.environments = nodes(project.get("environments"))
         self.services = {s["name"]: s["id"] for s in project.get("_services", nodes(project.get("services")))}
         self.volumes = {v["name"]: v["id"] for v in project.get("_volumes", nodes(project.get("volumes")))}
         self.environment: dict[str, Any] | None = (
-            dict(id=environment.get("id"), name=environment.get("name")) if environment else None)
+            dict(id=environment.get("id"), name=environment.get("name")) if environment else None
+        )
         self.config = with_sealed_variables((environment or {}).get("config") or {}, environment)
         self.config_etag = (environment or {}).get("configEtag")
         self.unmerged_changes = (environment or {}).get("unmergedChangesCount") or 0
         # {service id: its latest deployment (id, status, meta)}: what runs, which the config may not say (a rollback)
-        self.latest_deployments = {i["serviceId"]: i.get("latestDeployment")
-                                   for i in nodes((environment or {}).get("serviceInstances")) if i.get("serviceId")}
+        self.latest_deployments = {
+            i["serviceId"]: i.get("latestDeployment")
+            for i in nodes((environment or {}).get("serviceInstances"))
+            if i.get("serviceId")
+        }
         self.exists = bool(self.project["id"]) and bool(self.environment and self.environment["id"])
-        self.written_since_read = False     # set by a granular write of this task (serviceCreate, volumeCreate)
+        self.written_since_read = False  # set by a granular write of this task (serviceCreate, volumeCreate)
 
     @property
     def known_environment(self) -> dict[str, Any]:
@@ -313,9 +358,14 @@ def _remaining_nodes(client: RailwayClient, project: dict[str, Any], field: str)
     page = connection.get("pageInfo") or {}
     guard = PageGuard("Railway", "query projectPage (%s)" % field)
     while page.get("hasNextPage"):
-        document = ("query projectPage($id: String!, $first: Int, $after: String) { project(id: $id) {"
-                    " %s(first: $first, after: $after) { edges { node { id name } } pageInfo { hasNextPage endCursor } } } }" % field)
-        more = client.query(document, dict(id=project["id"], first=PAGE_SIZE, after=guard.advance(page.get("endCursor"))))["project"][field]
+        document = (
+            "query projectPage($id: String!, $first: Int, $after: String) { project(id: $id) {"
+            " %s(first: $first, after: $after) { edges { node { id name } } pageInfo { hasNextPage endCursor } } } }"
+            % field
+        )
+        more = client.query(
+            document, dict(id=project["id"], first=PAGE_SIZE, after=guard.advance(page.get("endCursor")))
+        )["project"][field]
         found.extend(nodes(more))
         page = more.get("pageInfo") or {}
     return found
@@ -332,8 +382,9 @@ def _environment_names(project: dict[str, Any]) -> str:
     return ", ".join(e["name"] for e in nodes(project.get("environments"))) or "none"
 
 
-def read_state(ctx: TaskContext, client: RailwayClient, project: str, environment: str | None,
-               workspace_id: str | None = None) -> EnvironmentState:
+def read_state(
+    ctx: TaskContext, client: RailwayClient, project: str, environment: str | None, workspace_id: str | None = None
+) -> EnvironmentState:
     """The project (services and volumes by name) and the environment's whole config: one or two queries.
 
     In check mode a project or environment that does not exist yet (an earlier task of the same run
@@ -347,13 +398,17 @@ def read_state(ctx: TaskContext, client: RailwayClient, project: str, environmen
                 raise TaskFailed("project: %s (project %s, environment %s)" % (exc.message, project, environment))
             raise
         if data["environment"]["projectId"] != data["project"]["id"]:
-            raise TaskFailed("environment: %s is not an environment of project %s (it has: %s)." % (
-                environment, data["project"]["name"], _environment_names(data["project"])))
+            raise TaskFailed(
+                "environment: %s is not an environment of project %s (it has: %s)."
+                % (environment, data["project"]["name"], _environment_names(data["project"]))
+            )
         state = EnvironmentState(_complete(client, data["project"]), _all_variables(client, data["environment"]))
         return _settled(ctx, client, state, data)
     found = client.resolve_project(project, workspace_id, PROJECT_FIELDS, required=not ctx.check_mode)
     if found is None:
-        ctx.warn("project %r does not exist yet; in check mode everything in it is reported as to be created." % project)
+        ctx.warn(
+            "project %r does not exist yet; in check mode everything in it is reported as to be created." % project
+        )
         return EnvironmentState(dict(id=None, name=project), dict(id=None, name=environment) if environment else None)
     found = _complete(client, found)
     if not environment:
@@ -361,10 +416,15 @@ def read_state(ctx: TaskContext, client: RailwayClient, project: str, environmen
     env = pick_environment(found, environment)
     if env is None:
         if ctx.check_mode:
-            ctx.warn("environment %r does not exist yet; in check mode everything in it is reported as to be created." % environment)
+            ctx.warn(
+                "environment %r does not exist yet; in check mode everything in it is reported as to be created."
+                % environment
+            )
             return EnvironmentState(found, dict(id=None, name=environment))
-        raise TaskFailed("environment: project %r has no environment %r (it has: %s)." % (
-            found["name"], environment, _environment_names(found)))
+        raise TaskFailed(
+            "environment: project %r has no environment %r (it has: %s)."
+            % (found["name"], environment, _environment_names(found))
+        )
     data = client.query(ENVIRONMENT_QUERY, dict(id=env["id"]))
     return _settled(ctx, client, EnvironmentState(found, _all_variables(client, data["environment"])), data)
 
@@ -384,7 +444,9 @@ def _all_variables(client: RailwayClient, environment: dict[str, Any]) -> dict[s
     return dict(environment, variables=dict(edges=edges))
 
 
-def reread_environment(client: RailwayClient, state: EnvironmentState, ctx: TaskContext | None = None) -> EnvironmentState:
+def reread_environment(
+    client: RailwayClient, state: EnvironmentState, ctx: TaskContext | None = None
+) -> EnvironmentState:
     """The same state with a fresh read of the environment (after waiting for patches still being applied)."""
     data = client.query(ENVIRONMENT_QUERY, dict(id=state.known_environment["id"]))
     return _settled(ctx, client, state.with_environment(_all_variables(client, data["environment"])), data)
@@ -395,8 +457,9 @@ def pending_patch_ids(data: dict[str, Any]) -> list[str]:
     return [p["id"] for p in nodes(data.get("environmentPatches")) if p.get("status") == "APPLYING"]
 
 
-def _settled(ctx: TaskContext | None, client: RailwayClient, state: EnvironmentState,
-             data: dict[str, Any]) -> EnvironmentState:
+def _settled(
+    ctx: TaskContext | None, client: RailwayClient, state: EnvironmentState, data: dict[str, Any]
+) -> EnvironmentState:
     """`state`, or, when patches of the environment were still being applied, a read made once they are."""
     pending = pending_patch_ids(data)
     if not pending:
@@ -404,13 +467,16 @@ def _settled(ctx: TaskContext | None, client: RailwayClient, state: EnvironmentS
     for patch_id in pending:
         outcome = wait_for_patch(client, patch_id, state)
         if outcome.get("lastAppliedError") and ctx is not None:
-            ctx.warn("environment %s: an earlier patch (%s) was refused by Railway: %s" % (
-                state.known_environment["name"], patch_id, describe_refusal(state, outcome["lastAppliedError"])))
+            ctx.warn(
+                "environment %s: an earlier patch (%s) was refused by Railway: %s"
+                % (state.known_environment["name"], patch_id, describe_refusal(state, outcome["lastAppliedError"]))
+            )
     data = client.query(ENVIRONMENT_QUERY, dict(id=state.known_environment["id"]))
     return state.with_environment(_all_variables(client, data["environment"]))
 
 
 # ---------------------------------------------------------------------------------------- plans
+
 
 class Plan:
     """Desired partial settings of one environment, turned into one minimal patch."""
@@ -478,6 +544,7 @@ def wire_patch(patch: Any) -> Any:
 
 # ---------------------------------------------------------------------------------------- waiting for Railway
 
+
 def wait_for_patch(client: RailwayClient, patch_id: str | None, state: EnvironmentState) -> dict[str, Any]:
     """Poll environmentPatch(id) with back-off until Railway has applied it or refused it; its last answer.
 
@@ -493,9 +560,11 @@ def wait_for_patch(client: RailwayClient, patch_id: str | None, state: Environme
         if patch.get("lastAppliedError") or patch.get("status") != "APPLYING":
             return patch
         if waited >= PATCH_TIMEOUT:
-            raise TaskFailed("environment: Railway is still applying patch %s to environment %s after %d s; it may "
-                             "still be applied. Rerun later: the next run waits for it, then plans again." % (
-                                 patch_id, state.known_environment["name"], waited))
+            raise TaskFailed(
+                "environment: Railway is still applying patch %s to environment %s after %d s; it may "
+                "still be applied. Rerun later: the next run waits for it, then plans again."
+                % (patch_id, state.known_environment["name"], waited)
+            )
 
 
 def describe_refusal(state: EnvironmentState, error: str | None) -> str:
@@ -511,13 +580,16 @@ def wait_until_applied(client: RailwayClient, state: EnvironmentState, patch_id:
     """Wait for our own patch; fail naming what Railway refused (the service and the setting)."""
     patch = wait_for_patch(client, patch_id, state)
     if patch.get("lastAppliedError"):
-        raise TaskFailed("%s (Railway accepted the change to environment %s, then refused to apply it as patch %s; "
-                         "nothing of it was applied. Fix that setting and rerun.)" % (
-                             describe_refusal(state, patch["lastAppliedError"]), state.known_environment["name"], patch_id))
+        raise TaskFailed(
+            "%s (Railway accepted the change to environment %s, then refused to apply it as patch %s; "
+            "nothing of it was applied. Fix that setting and rerun.)"
+            % (describe_refusal(state, patch["lastAppliedError"]), state.known_environment["name"], patch_id)
+        )
     return patch
 
 
 # ---------------------------------------------------------------------------------------- concurrency
+
 
 def staged_summary(client: RailwayClient, state: EnvironmentState) -> str:
     """What is staged in the environment, in words: 'services web, worker; shared variables FOO'."""
@@ -539,7 +611,8 @@ def refuse_foreign_staged(client: RailwayClient, state: EnvironmentState) -> NoR
         "staged_changes: environment %s has %d staged change(s) not made by this task (%s). Railway commits staged "
         "changes as one, so this task would deploy them; nothing was written. Commit or discard them in Railway, or "
         "set staged_changes=commit to commit them with this change, or staged_changes=stage to only stage this change."
-        % (state.known_environment["name"], state.unmerged_changes, staged_summary(client, state)))
+        % (state.known_environment["name"], state.unmerged_changes, staged_summary(client, state))
+    )
 
 
 def check_unchanged(client: RailwayClient, state: EnvironmentState) -> None:
@@ -558,15 +631,24 @@ def check_unchanged(client: RailwayClient, state: EnvironmentState) -> None:
     if (now.get("unmergedChangesCount") or 0) != state.unmerged_changes:
         moved.append("its staged changes changed")
     if moved:
-        raise TaskFailed("environment: %s changed after this task read it (%s): someone else is editing it. Nothing was "
-                         "written; rerun the task to plan against the new configuration." % (
-                             state.known_environment["name"], ", ".join(moved)))
+        raise TaskFailed(
+            "environment: %s changed after this task read it (%s): someone else is editing it. Nothing was "
+            "written; rerun the task to plan against the new configuration."
+            % (state.known_environment["name"], ", ".join(moved))
+        )
 
 
 # ---------------------------------------------------------------------------------------- the write
 
-def commit(ctx: TaskContext, client: RailwayClient, state: EnvironmentState, planner: Callable[[EnvironmentState], Plan],
-           message: str, skip_deploys: bool = False) -> dict[str, Any]:
+
+def commit(
+    ctx: TaskContext,
+    client: RailwayClient,
+    state: EnvironmentState,
+    planner: Callable[[EnvironmentState], Plan],
+    message: str,
+    skip_deploys: bool = False,
+) -> dict[str, Any]:
     """Write what `planner(state)` (a Plan) holds, and wait until Railway has applied it.
 
     Staged changes someone else made are refused (option staged_changes, default refuse), merged with
@@ -582,8 +664,10 @@ def commit(ctx: TaskContext, client: RailwayClient, state: EnvironmentState, pla
     if plan.changed and state.exists:
         _check_staged(client, state, mode)
     if not plan.changed or ctx.check_mode:
-        return dict(staged=bool(plan.changed and (state.unmerged_changes or skip_deploys)), patch_id=None, committed=False)
-    if state.written_since_read:        # our own serviceCreate / volumeCreate changed it: plan again on a fresh read
+        return dict(
+            staged=bool(plan.changed and (state.unmerged_changes or skip_deploys)), patch_id=None, committed=False
+        )
+    if state.written_since_read:  # our own serviceCreate / volumeCreate changed it: plan again on a fresh read
         state = reread_environment(client, state, ctx)
         if not planner(state).changed:
             return dict(staged=False, patch_id=None, committed=False)
@@ -598,9 +682,15 @@ def _check_staged(client: RailwayClient, state: EnvironmentState, mode: str) -> 
         refuse_foreign_staged(client, state)
 
 
-def _write_and_wait(ctx: TaskContext, client: RailwayClient, state: EnvironmentState,
-                    planner: Callable[[EnvironmentState], Plan], message: str, skip_deploys: bool,
-                    mode: str) -> dict[str, Any]:
+def _write_and_wait(
+    ctx: TaskContext,
+    client: RailwayClient,
+    state: EnvironmentState,
+    planner: Callable[[EnvironmentState], Plan],
+    message: str,
+    skip_deploys: bool,
+    mode: str,
+) -> dict[str, Any]:
     """The write (sent again, for what is missing, after a lost answer), then the wait for Railway to apply it."""
     only_stage = bool(state.unmerged_changes) and mode == "stage"
     staged = bool(state.unmerged_changes or skip_deploys)
@@ -621,23 +711,37 @@ def _write_and_wait(ctx: TaskContext, client: RailwayClient, state: EnvironmentS
     return dict(staged=staged, patch_id=patch_id, committed=True)
 
 
-def _write(ctx: TaskContext, client: RailwayClient, state: EnvironmentState, plan: Plan, message: str,
-           skip_deploys: bool, staged: bool, only_stage: bool) -> str | None:
+def _write(
+    ctx: TaskContext,
+    client: RailwayClient,
+    state: EnvironmentState,
+    plan: Plan,
+    message: str,
+    skip_deploys: bool,
+    staged: bool,
+    only_stage: bool,
+) -> str | None:
     """The mutations of one commit; the patch id (None when only staged)."""
     patch = wire_patch(plan.patch)
     environment_id = state.known_environment["id"]
     if not staged:
-        return client.mutate(PATCH_COMMIT, dict(environmentId=environment_id, patch=patch,
-                                                commitMessage=message))["environmentPatchCommit"]
+        return client.mutate(PATCH_COMMIT, dict(environmentId=environment_id, patch=patch, commitMessage=message))[
+            "environmentPatchCommit"
+        ]
     client.mutate(STAGE, dict(environmentId=environment_id, input=patch, merge=True))
     if only_stage:
-        ctx.warn("environment %s has %d staged change(s) made outside this task; this task's change was staged with "
-                 "them and not committed (staged_changes=stage): commit them in Railway." % (
-                     state.known_environment["name"], state.unmerged_changes))
+        ctx.warn(
+            "environment %s has %d staged change(s) made outside this task; this task's change was staged with "
+            "them and not committed (staged_changes=stage): commit them in Railway."
+            % (state.known_environment["name"], state.unmerged_changes)
+        )
         return None
     if state.unmerged_changes:
-        ctx.warn("environment %s had %d staged change(s) made outside this task; they were merged with this task's "
-                 "changes and committed together (staged_changes=commit)." % (
-                     state.known_environment["name"], state.unmerged_changes))
-    return client.mutate(COMMIT_STAGED, dict(environmentId=environment_id, commitMessage=message,
-                                             skipDeploys=bool(skip_deploys)))["environmentPatchCommitStaged"]
+        ctx.warn(
+            "environment %s had %d staged change(s) made outside this task; they were merged with this task's "
+            "changes and committed together (staged_changes=commit)."
+            % (state.known_environment["name"], state.unmerged_changes)
+        )
+    return client.mutate(
+        COMMIT_STAGED, dict(environmentId=environment_id, commitMessage=message, skipDeploys=bool(skip_deploys))
+    )["environmentPatchCommitStaged"]

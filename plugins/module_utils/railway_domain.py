@@ -13,7 +13,11 @@ import time
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
-    RailwayClient, railway_argument_spec, railway_environment_spec, resolve_instance)
+    RailwayClient,
+    railway_argument_spec,
+    railway_environment_spec,
+    resolve_instance,
+)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
@@ -39,13 +43,17 @@ SLEEP = time.sleep
 CLOCK = time.monotonic
 
 SERVICE_DOMAIN_FIELDS = "id domain suffix targetPort environmentId serviceId syncStatus"
-CUSTOM_DOMAIN_FIELDS = ("id domain targetPort environmentId serviceId syncStatus status {"
-                        " dnsRecords { hostlabel fqdn zone recordType requiredValue currentValue status purpose }"
-                        " verificationDnsHost verificationToken verified certificateStatus certificateRetryable"
-                        " certificateErrorType certificateErrorMessage }")
-DOMAINS_QUERY = ("query domains($projectId: String!, $environmentId: String!, $serviceId: String!) {"
-                 " domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {"
-                 " serviceDomains { %s } customDomains { %s } } }" % (SERVICE_DOMAIN_FIELDS, CUSTOM_DOMAIN_FIELDS))
+CUSTOM_DOMAIN_FIELDS = (
+    "id domain targetPort environmentId serviceId syncStatus status {"
+    " dnsRecords { hostlabel fqdn zone recordType requiredValue currentValue status purpose }"
+    " verificationDnsHost verificationToken verified certificateStatus certificateRetryable"
+    " certificateErrorType certificateErrorMessage }"
+)
+DOMAINS_QUERY = (
+    "query domains($projectId: String!, $environmentId: String!, $serviceId: String!) {"
+    " domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {"
+    " serviceDomains { %s } customDomains { %s } } }" % (SERVICE_DOMAIN_FIELDS, CUSTOM_DOMAIN_FIELDS)
+)
 
 
 # ------------------------------------------------------------------ the one DNS record shape
@@ -76,8 +84,11 @@ def dns_records(custom):
 def missing_records(custom):
     """The records Railway has not seen yet, by name and type."""
     status = custom.get("status") or {}
-    missing = ["%s %s" % (_record_type(r.get("recordType")), r.get("fqdn")) for r in status.get("dnsRecords") or []
-               if r.get("status") != PROPAGATED]
+    missing = [
+        "%s %s" % (_record_type(r.get("recordType")), r.get("fqdn"))
+        for r in status.get("dnsRecords") or []
+        if r.get("status") != PROPAGATED
+    ]
     if not status.get("verified"):
         missing.append("TXT %s" % verification_fqdn(status))
     return missing
@@ -86,17 +97,33 @@ def missing_records(custom):
 def domain_result(record, kind):
     if not record:
         return {}
-    out = dict(id=record.get("id"), domain=record.get("domain"), type=kind, target_port=record.get("targetPort"),
-               service_id=record.get("serviceId"), environment_id=record.get("environmentId"),
-               sync_status=record.get("syncStatus"))
+    out = dict(
+        id=record.get("id"),
+        domain=record.get("domain"),
+        type=kind,
+        target_port=record.get("targetPort"),
+        service_id=record.get("serviceId"),
+        environment_id=record.get("environmentId"),
+        sync_status=record.get("syncStatus"),
+    )
     if kind == "custom":
         status = record.get("status") or {}
-        out.update(verified=bool(status.get("verified")), certificate_status=status.get("certificateStatus"),
-                   certificate_retryable=status.get("certificateRetryable"),
-                   certificate_error=status.get("certificateErrorMessage"),
-                   required_records=[dict(name=r.get("fqdn"), type=_record_type(r.get("recordType")),
-                                          required_value=r.get("requiredValue"), current_value=r.get("currentValue"),
-                                          status=r.get("status")) for r in status.get("dnsRecords") or []])
+        out.update(
+            verified=bool(status.get("verified")),
+            certificate_status=status.get("certificateStatus"),
+            certificate_retryable=status.get("certificateRetryable"),
+            certificate_error=status.get("certificateErrorMessage"),
+            required_records=[
+                dict(
+                    name=r.get("fqdn"),
+                    type=_record_type(r.get("recordType")),
+                    required_value=r.get("requiredValue"),
+                    current_value=r.get("currentValue"),
+                    status=r.get("status"),
+                )
+                for r in status.get("dnsRecords") or []
+            ],
+        )
     return out
 
 
@@ -123,10 +150,12 @@ def _normalise(ctx, params):
     elif domain:
         if "." not in domain:
             domain = "%s.%s" % (domain, SUFFIX)
-        label = domain[:-len(SUFFIX) - 1] if domain.endswith("." + SUFFIX) else None
+        label = domain[: -len(SUFFIX) - 1] if domain.endswith("." + SUFFIX) else None
         if label is None or not _LABEL_RE.match(label):
-            ctx.fail("domain: a Railway domain is <name>.%s with a name of letters, digits and hyphens (got %r)."
-                     % (SUFFIX, params["domain"]))
+            ctx.fail(
+                "domain: a Railway domain is <name>.%s with a name of letters, digits and hyphens (got %r)."
+                % (SUFFIX, params["domain"])
+            )
     port = params["target_port"]
     if port is not None and not 1 <= port <= 65535:
         ctx.fail("target_port: %d is not a port (1-65535)." % port)
@@ -141,8 +170,9 @@ def _normalise(ctx, params):
 
 # ------------------------------------------------------------------ reads
 def read_domains(client, project, environment, service):
-    return client.query(DOMAINS_QUERY, dict(projectId=project["id"], environmentId=environment["id"],
-                                            serviceId=service["id"]))["domains"]
+    return client.query(
+        DOMAINS_QUERY, dict(projectId=project["id"], environmentId=environment["id"], serviceId=service["id"])
+    )["domains"]
 
 
 def _named(records, domain):
@@ -167,11 +197,19 @@ def note_unpropagated(ctx, custom):
         return
     for record in (custom.get("status") or {}).get("dnsRecords") or []:
         if record.get("status") != PROPAGATED:
-            ctx.warn("domain: %s works (verified, certificate valid), but Railway lists its %s record as %s"
-                     " (answered %r, wants %r). That is expected when the record is proxied by Cloudflare;"
-                     " otherwise point it at %s." % (
-                         custom["domain"], _record_type(record.get("recordType")), record.get("status"),
-                         record.get("currentValue"), record.get("requiredValue"), record.get("requiredValue")))
+            ctx.warn(
+                "domain: %s works (verified, certificate valid), but Railway lists its %s record as %s"
+                " (answered %r, wants %r). That is expected when the record is proxied by Cloudflare;"
+                " otherwise point it at %s."
+                % (
+                    custom["domain"],
+                    _record_type(record.get("recordType")),
+                    record.get("status"),
+                    record.get("currentValue"),
+                    record.get("requiredValue"),
+                    record.get("requiredValue"),
+                )
+            )
 
 
 class CertificateRetries(object):
@@ -185,28 +223,41 @@ class CertificateRetries(object):
         status = custom.get("status") or {}
         if status.get("certificateStatus") != CERT_FAILED:
             return False
-        reason = "%s: %s" % (status.get("certificateErrorType") or "no error type",
-                             status.get("certificateErrorMessage") or "no message")
+        reason = "%s: %s" % (
+            status.get("certificateErrorType") or "no error type",
+            status.get("certificateErrorMessage") or "no message",
+        )
         if not status.get("certificateRetryable"):
-            self.ctx.fail("domain: Railway could not issue the certificate of %s (%s, %s) and says it cannot be retried."
-                          " Fix the cause (the domain's CAA records must allow Let's Encrypt), then remove the domain"
-                          " (state=absent) and add it again." % (custom["domain"], CERT_FAILED, reason),
-                          changed=changed, domain=domain_result(custom, "custom"), dns_records=dns_records(custom))
+            self.ctx.fail(
+                "domain: Railway could not issue the certificate of %s (%s, %s) and says it cannot be retried."
+                " Fix the cause (the domain's CAA records must allow Let's Encrypt), then remove the domain"
+                " (state=absent) and add it again." % (custom["domain"], CERT_FAILED, reason),
+                changed=changed,
+                domain=domain_result(custom, "custom"),
+                dns_records=dns_records(custom),
+            )
         if self.done >= self.limit:
-            self.ctx.fail("certificate_retries: the certificate of %s still failed after %d retries (%s, %s);"
-                          " run again later, or raise certificate_retries." % (custom["domain"], self.done, CERT_FAILED,
-                                                                               reason),
-                          changed=changed, domain=domain_result(custom, "custom"), dns_records=dns_records(custom))
+            self.ctx.fail(
+                "certificate_retries: the certificate of %s still failed after %d retries (%s, %s);"
+                " run again later, or raise certificate_retries." % (custom["domain"], self.done, CERT_FAILED, reason),
+                changed=changed,
+                domain=domain_result(custom, "custom"),
+                dns_records=dns_records(custom),
+            )
         self.done += 1
-        self.ctx.warn("domain: Railway could not issue the certificate of %s (%s); asked it to retry (%d of %d)."
-                      % (custom["domain"], reason, self.done, self.limit))
+        self.ctx.warn(
+            "domain: Railway could not issue the certificate of %s (%s); asked it to retry (%d of %d)."
+            % (custom["domain"], reason, self.done, self.limit)
+        )
         self._retry(custom["id"])
         return True
 
     def _retry(self, domain_id):
         try:
-            self.client.mutate("mutation customDomainIssueCertificate($id: String!) {"
-                               " customDomainIssueCertificate(id: $id) }", dict(id=domain_id))
+            self.client.mutate(
+                "mutation customDomainIssueCertificate($id: String!) { customDomainIssueCertificate(id: $id) }",
+                dict(id=domain_id),
+            )
         except ApiError as exc:
             if not exc.lost_response:
                 raise
@@ -224,16 +275,27 @@ def wait_verified(ctx, client, project, environment, service, custom, changed):
         changed = retries.handle(custom, changed) or changed
         status = custom.get("status") or {}
         if CLOCK() >= deadline:
-            ctx.fail("wait_timeout: %s is not verified with a valid certificate after %ss (verified: %s, certificate: %s);"
-                     " Railway still misses: %s." % (custom["domain"], params["wait_timeout"], bool(status.get("verified")),
-                                                     status.get("certificateStatus"), ", ".join(missing_records(custom))
-                                                     or "nothing it lists"),
-                     changed=changed, domain=domain_result(custom, "custom"), dns_records=dns_records(custom))
+            ctx.fail(
+                "wait_timeout: %s is not verified with a valid certificate after %ss (verified: %s, certificate: %s);"
+                " Railway still misses: %s."
+                % (
+                    custom["domain"],
+                    params["wait_timeout"],
+                    bool(status.get("verified")),
+                    status.get("certificateStatus"),
+                    ", ".join(missing_records(custom)) or "nothing it lists",
+                ),
+                changed=changed,
+                domain=domain_result(custom, "custom"),
+                dns_records=dns_records(custom),
+            )
         SLEEP(min(params["wait_interval"], max(0.0, deadline - CLOCK())))
         found = _named(read_domains(client, project, environment, service)["customDomains"], custom["domain"])
         if found is None:
-            ctx.fail("domain: %s disappeared from Railway while waiting for its verification." % custom["domain"],
-                     changed=changed)
+            ctx.fail(
+                "domain: %s disappeared from Railway while waiting for its verification." % custom["domain"],
+                changed=changed,
+            )
         custom = found
 
 
@@ -250,31 +312,42 @@ def _custom(ctx, client, project, environment, service, domain, current_list):
             return ctx.result(changed=False, domain={}, dns_records=[], diff=({}, {}))
         if not ctx.check_mode:
             try:
-                client.mutate("mutation customDomainDelete($id: String!) { customDomainDelete(id: $id) }",
-                              dict(id=current["id"]))
+                client.mutate(
+                    "mutation customDomainDelete($id: String!) { customDomainDelete(id: $id) }", dict(id=current["id"])
+                )
             except ApiError as exc:
                 _after_lost(exc, lambda: find_again() is None)
-        return ctx.result(changed=True, domain=domain_result(current, "custom"), dns_records=[],
-                          diff=(_view(current), {}))
+        return ctx.result(
+            changed=True, domain=domain_result(current, "custom"), dns_records=[], diff=(_view(current), {})
+        )
 
     port = params["target_port"]
     changed = False
     if current is None:
         planned = dict(domain=domain, targetPort=port, serviceId=service["id"], environmentId=environment["id"])
         if ctx.check_mode:
-            ctx.warn("domain: Railway tells the DNS records of %s once the domain exists; in check mode there are none yet."
-                     % domain)
-            return ctx.result(changed=True, domain=domain_result(dict(planned, id=None), "custom"), dns_records=[],
-                              diff=({}, _view(planned)))
-        domain_input = dict(projectId=project["id"], environmentId=environment["id"], serviceId=service["id"],
-                            domain=domain)
+            ctx.warn(
+                "domain: Railway tells the DNS records of %s once the domain exists; in check mode there are none yet."
+                % domain
+            )
+            return ctx.result(
+                changed=True,
+                domain=domain_result(dict(planned, id=None), "custom"),
+                dns_records=[],
+                diff=({}, _view(planned)),
+            )
+        domain_input = dict(
+            projectId=project["id"], environmentId=environment["id"], serviceId=service["id"], domain=domain
+        )
         if port is not None:
             domain_input["targetPort"] = port
 
         def create():
-            return client.mutate("mutation customDomainCreate($input: CustomDomainCreateInput!) {"
-                                 " customDomainCreate(input: $input) { %s } }" % CUSTOM_DOMAIN_FIELDS,
-                                 dict(input=domain_input))["customDomainCreate"]
+            return client.mutate(
+                "mutation customDomainCreate($input: CustomDomainCreateInput!) {"
+                " customDomainCreate(input: $input) { %s } }" % CUSTOM_DOMAIN_FIELDS,
+                dict(input=domain_input),
+            )["customDomainCreate"]
 
         after = create_or_find_again(create, find_again)
         changed = True
@@ -284,9 +357,11 @@ def _custom(ctx, client, project, environment, service, domain, current_list):
         if port is not None and current.get("targetPort") != port:
             if not ctx.check_mode:
                 try:
-                    client.mutate("mutation customDomainUpdate($environmentId: String!, $id: String!, $targetPort: Int) {"
-                                  " customDomainUpdate(environmentId: $environmentId, id: $id, targetPort: $targetPort) }",
-                                  dict(environmentId=environment["id"], id=current["id"], targetPort=port))
+                    client.mutate(
+                        "mutation customDomainUpdate($environmentId: String!, $id: String!, $targetPort: Int) {"
+                        " customDomainUpdate(environmentId: $environmentId, id: $id, targetPort: $targetPort) }",
+                        dict(environmentId=environment["id"], id=current["id"], targetPort=port),
+                    )
                 except ApiError as exc:
                     _after_lost(exc, lambda: (find_again() or {}).get("targetPort") == port)
             after = dict(current, targetPort=port)
@@ -294,17 +369,23 @@ def _custom(ctx, client, project, environment, service, domain, current_list):
     if params["wait"] == "verified" and not ctx.check_mode:
         after, changed = wait_verified(ctx, client, project, environment, service, after, changed)
     note_unpropagated(ctx, after)
-    return ctx.result(changed=changed, domain=domain_result(after, "custom"), dns_records=dns_records(after),
-                      diff=(_view(before), _view(after)))
+    return ctx.result(
+        changed=changed,
+        domain=domain_result(after, "custom"),
+        dns_records=dns_records(after),
+        diff=(_view(before), _view(after)),
+    )
 
 
 # ------------------------------------------------------------------ service domains
-SERVICE_DOMAIN_UPDATE = ("mutation serviceDomainUpdate($input: ServiceDomainUpdateInput!) {"
-                         " serviceDomainUpdate(input: $input) }")
+SERVICE_DOMAIN_UPDATE = (
+    "mutation serviceDomainUpdate($input: ServiceDomainUpdateInput!) { serviceDomainUpdate(input: $input) }"
+)
 
 
 def _service(ctx, client, project, environment, service, domain, current_list):
     """A Railway-generated (or chosen *.up.railway.app) domain: removed, its port updated, or added."""
+
     def reread():
         return read_domains(client, project, environment, service)["serviceDomains"]
 
@@ -321,56 +402,88 @@ def _service_absent(ctx, client, domain, current_list, reread):
     if not ctx.check_mode:
         for record in doomed:
             try:
-                client.mutate("mutation serviceDomainDelete($id: String!) { serviceDomainDelete(id: $id) }",
-                              dict(id=record["id"]))
+                client.mutate(
+                    "mutation serviceDomainDelete($id: String!) { serviceDomainDelete(id: $id) }", dict(id=record["id"])
+                )
             except ApiError as exc:
                 _after_lost(exc, lambda record=record: all(d["id"] != record["id"] for d in reread()))
-    return ctx.result(changed=bool(doomed), domain=domain_result(doomed[0], "service") if doomed else {},
-                      dns_records=[], diff=(_view(doomed[0]) if doomed else {}, {}))
+    return ctx.result(
+        changed=bool(doomed),
+        domain=domain_result(doomed[0], "service") if doomed else {},
+        dns_records=[],
+        diff=(_view(doomed[0]) if doomed else {}, {}),
+    )
 
 
 def _service_port(ctx, client, environment, service, current, reread):
     """The domain exists: only its target port can differ."""
     port = ctx.params["target_port"]
     if port is None or current.get("targetPort") == port:
-        return ctx.result(changed=False, domain=domain_result(current, "service"), dns_records=[],
-                          diff=(_view(current), _view(current)))
+        return ctx.result(
+            changed=False,
+            domain=domain_result(current, "service"),
+            dns_records=[],
+            diff=(_view(current), _view(current)),
+        )
     after = dict(current, targetPort=port)
     if not ctx.check_mode:
-        _update_service_domain(client, environment, service, current["id"], current["domain"], port,
-                               lambda: (_named(reread(), current["domain"]) or {}).get("targetPort") == port)
-    return ctx.result(changed=True, domain=domain_result(after, "service"), dns_records=[],
-                      diff=(_view(current), _view(after)))
+        _update_service_domain(
+            client,
+            environment,
+            service,
+            current["id"],
+            current["domain"],
+            port,
+            lambda: (_named(reread(), current["domain"]) or {}).get("targetPort") == port,
+        )
+    return ctx.result(
+        changed=True, domain=domain_result(after, "service"), dns_records=[], diff=(_view(current), _view(after))
+    )
 
 
 def _service_add(ctx, client, environment, service, domain, current_list, reread):
     """A new service domain, or (a chosen name) the instance's one Railway domain renamed to it."""
     port = ctx.params["target_port"]
     if domain:
-        available = client.query("query serviceDomainAvailable($domain: String!) {"
-                                 " serviceDomainAvailable(domain: $domain) { available message } }",
-                                 dict(domain=domain))["serviceDomainAvailable"]
+        available = client.query(
+            "query serviceDomainAvailable($domain: String!) {"
+            " serviceDomainAvailable(domain: $domain) { available message } }",
+            dict(domain=domain),
+        )["serviceDomainAvailable"]
         if not available["available"]:
             ctx.fail("domain: %s is not available at Railway: %s" % (domain, available.get("message") or "taken"))
     # Railway gives a service instance one Railway domain: a chosen name renames the one it has.
     renamed = current_list[0] if domain and len(current_list) == 1 else None
     if ctx.check_mode:
-        planned = dict(domain=domain or "(generated by Railway).%s" % SUFFIX, targetPort=port,
-                       serviceId=service["id"], environmentId=environment["id"])
-        after = dict(renamed, domain=domain, targetPort=port if port is not None else renamed.get("targetPort")) \
-            if renamed else dict(planned, id=None)
-        return ctx.result(changed=True, domain=domain_result(after, "service"), dns_records=[],
-                          diff=(_view(renamed), _view(after)))
-    created = renamed if renamed is not None else _create_service_domain(client, environment, service, port,
-                                                                         current_list, reread)
+        planned = dict(
+            domain=domain or "(generated by Railway).%s" % SUFFIX,
+            targetPort=port,
+            serviceId=service["id"],
+            environmentId=environment["id"],
+        )
+        after = (
+            dict(renamed, domain=domain, targetPort=port if port is not None else renamed.get("targetPort"))
+            if renamed
+            else dict(planned, id=None)
+        )
+        return ctx.result(
+            changed=True, domain=domain_result(after, "service"), dns_records=[], diff=(_view(renamed), _view(after))
+        )
+    created = (
+        renamed
+        if renamed is not None
+        else _create_service_domain(client, environment, service, port, current_list, reread)
+    )
     after = created
     if domain and created["domain"].lower() != domain:
         new_port = port if port is not None else created.get("targetPort")
-        _update_service_domain(client, environment, service, created["id"], domain, new_port,
-                               lambda: _named(reread(), domain) is not None)
+        _update_service_domain(
+            client, environment, service, created["id"], domain, new_port, lambda: _named(reread(), domain) is not None
+        )
         after = dict(created, domain=domain, targetPort=new_port)
-    return ctx.result(changed=True, domain=domain_result(after, "service"), dns_records=[],
-                      diff=(_view(renamed), _view(after)))
+    return ctx.result(
+        changed=True, domain=domain_result(after, "service"), dns_records=[], diff=(_view(renamed), _view(after))
+    )
 
 
 def _create_service_domain(client, environment, service, port, current_list, reread):
@@ -380,9 +493,11 @@ def _create_service_domain(client, environment, service, port, current_list, rer
         domain_input["targetPort"] = port
 
     def create():
-        return client.mutate("mutation serviceDomainCreate($input: ServiceDomainCreateInput!) {"
-                             " serviceDomainCreate(input: $input) { %s } }" % SERVICE_DOMAIN_FIELDS,
-                             dict(input=domain_input))["serviceDomainCreate"]
+        return client.mutate(
+            "mutation serviceDomainCreate($input: ServiceDomainCreateInput!) {"
+            " serviceDomainCreate(input: $input) { %s } }" % SERVICE_DOMAIN_FIELDS,
+            dict(input=domain_input),
+        )["serviceDomainCreate"]
 
     def find_again():
         return next((d for d in reread() if d["id"] not in before_ids), None)
@@ -408,12 +523,17 @@ def run(ctx):
     project, environment, service = resolve_instance(client, params, required=not ctx.check_mode)
     if None in (project, environment, service):
         # Check mode only: an earlier task of the same run would create what is missing.
-        missing = [name for name, value in (("project", project), ("environment", environment), ("service", service))
-                   if value is None]
+        missing = [
+            name
+            for name, value in (("project", project), ("environment", environment), ("service", service))
+            if value is None
+        ]
         if params["state"] == "absent":
             return ctx.result(changed=False, domain={}, dns_records=[])
-        ctx.warn("%s %s does not exist yet; in check mode the domain is reported as to be created with it." % (
-            " and ".join(missing), ", ".join(repr(params[m]) for m in missing)))
+        ctx.warn(
+            "%s %s does not exist yet; in check mode the domain is reported as to be created with it."
+            % (" and ".join(missing), ", ".join(repr(params[m]) for m in missing))
+        )
         planned = dict(id=None, domain=domain, targetPort=params["target_port"])
         return ctx.result(changed=True, domain=domain_result(planned, kind), dns_records=[], diff=({}, _view(planned)))
     current = read_domains(client, project, environment, service)

@@ -19,10 +19,16 @@ from urllib.parse import urlsplit
 from ansible_collections.railstack.platform.plugins.module_utils._http import PageGuard
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
-    PAGE_SIZE, RailwayClient, is_id, nodes, railway_argument_spec)
+    PAGE_SIZE,
+    RailwayClient,
+    is_id,
+    nodes,
+    railway_argument_spec,
+)
 
 try:
     import jmespath
+
     HAS_JMESPATH = True
     JMESPATH_IMPORT_ERROR = None
 except ImportError:
@@ -38,35 +44,53 @@ ARGUMENT_SPEC = dict(
 
 # Everything per environment comes from its EnvironmentConfig (variable values stay masked), plus each service
 # instance's domains and latest deployment.
-INSTANCE_FIELDS = ("serviceInstances(first: 100) { edges { node { serviceId"
-                   " latestDeployment { id status createdAt statusUpdatedAt staticUrl canRollback }"
-                   " domains { serviceDomains { id domain targetPort syncStatus }"
-                   " customDomains { id domain targetPort syncStatus status { verified certificateStatus } } } } } }")
-INFO_FIELDS = ("id name description isPublic prDeploys workspaceId createdAt"
-               " environments(first: 100) { edges { node { id name isEphemeral config(decryptVariables: false)"
-               " %s } } }"
-               " services(first: 100) { edges { node { id name icon } } }"
-               " volumes(first: 100) { edges { node { id name } } }" % INSTANCE_FIELDS)
+INSTANCE_FIELDS = (
+    "serviceInstances(first: 100) { edges { node { serviceId"
+    " latestDeployment { id status createdAt statusUpdatedAt staticUrl canRollback }"
+    " domains { serviceDomains { id domain targetPort syncStatus }"
+    " customDomains { id domain targetPort syncStatus status { verified certificateStatus } } } } } }"
+)
+INFO_FIELDS = (
+    "id name description isPublic prDeploys workspaceId createdAt"
+    " environments(first: 100) { edges { node { id name isEphemeral config(decryptVariables: false)"
+    " %s } } }"
+    " services(first: 100) { edges { node { id name icon } } }"
+    " volumes(first: 100) { edges { node { id name } } }" % INSTANCE_FIELDS
+)
 RULE_FIELDS = "id projectId eventTypes severities ephemeralEnvironments channels { config }"
 
 
 def _deployment(record):
     if not record:
         return None
-    return dict(id=record.get("id"), status=record.get("status"), created_at=record.get("createdAt"),
-                status_updated_at=record.get("statusUpdatedAt"), static_url=record.get("staticUrl"),
-                can_rollback=record.get("canRollback"))
+    return dict(
+        id=record.get("id"),
+        status=record.get("status"),
+        created_at=record.get("createdAt"),
+        status_updated_at=record.get("statusUpdatedAt"),
+        static_url=record.get("staticUrl"),
+        can_rollback=record.get("canRollback"),
+    )
 
 
 def _domains(found):
     found = found or {}
-    out = [dict(domain=d.get("domain"), type="service", target_port=d.get("targetPort"), sync_status=d.get("syncStatus"))
-           for d in found.get("serviceDomains") or []]
+    out = [
+        dict(domain=d.get("domain"), type="service", target_port=d.get("targetPort"), sync_status=d.get("syncStatus"))
+        for d in found.get("serviceDomains") or []
+    ]
     for d in found.get("customDomains") or []:
         status = d.get("status") or {}
-        out.append(dict(domain=d.get("domain"), type="custom", target_port=d.get("targetPort"),
-                        sync_status=d.get("syncStatus"), verified=bool(status.get("verified")),
-                        certificate_status=status.get("certificateStatus")))
+        out.append(
+            dict(
+                domain=d.get("domain"),
+                type="custom",
+                target_port=d.get("targetPort"),
+                sync_status=d.get("syncStatus"),
+                verified=bool(status.get("verified")),
+                certificate_status=status.get("certificateStatus"),
+            )
+        )
     return out
 
 
@@ -77,23 +101,34 @@ def _environment(env, service_names, volume_names):
     for service_id, svc in sorted((config.get("services") or {}).items()):
         networking = svc.get("networking") or {}
         instance = instances.get(service_id) or {}
-        services.append(dict(
-            id=service_id,
-            name=service_names.get(service_id),
-            variables=sorted((svc.get("variables") or {}).keys()),
-            service_domains=sorted((networking.get("serviceDomains") or {}).keys()),
-            custom_domains=sorted((networking.get("customDomains") or {}).keys()),
-            tcp_proxy_ports=sorted(int(p) for p in (networking.get("tcpProxies") or {}).keys()),
-            volume_mounts=[dict(volume_id=vid, volume_name=volume_names.get(vid), mount_path=(mount or {}).get("mountPath"))
-                           for vid, mount in sorted((svc.get("volumeMounts") or {}).items())],
-            domains=_domains(instance.get("domains")),
-            latest_deployment=_deployment(instance.get("latestDeployment")),
-        ))
-    volumes = [dict(id=vid, name=volume_names.get(vid), size_mb=(vol or {}).get("sizeMB"), region=(vol or {}).get("region"))
-               for vid, vol in sorted((config.get("volumes") or {}).items())]
-    return dict(id=env["id"], name=env["name"], is_ephemeral=bool(env.get("isEphemeral")),
-                shared_variables=sorted((config.get("sharedVariables") or {}).keys()),
-                services=services, volumes=volumes)
+        services.append(
+            dict(
+                id=service_id,
+                name=service_names.get(service_id),
+                variables=sorted((svc.get("variables") or {}).keys()),
+                service_domains=sorted((networking.get("serviceDomains") or {}).keys()),
+                custom_domains=sorted((networking.get("customDomains") or {}).keys()),
+                tcp_proxy_ports=sorted(int(p) for p in (networking.get("tcpProxies") or {}).keys()),
+                volume_mounts=[
+                    dict(volume_id=vid, volume_name=volume_names.get(vid), mount_path=(mount or {}).get("mountPath"))
+                    for vid, mount in sorted((svc.get("volumeMounts") or {}).items())
+                ],
+                domains=_domains(instance.get("domains")),
+                latest_deployment=_deployment(instance.get("latestDeployment")),
+            )
+        )
+    volumes = [
+        dict(id=vid, name=volume_names.get(vid), size_mb=(vol or {}).get("sizeMB"), region=(vol or {}).get("region"))
+        for vid, vol in sorted((config.get("volumes") or {}).items())
+    ]
+    return dict(
+        id=env["id"],
+        name=env["name"],
+        is_ephemeral=bool(env.get("isEphemeral")),
+        shared_variables=sorted((config.get("sharedVariables") or {}).keys()),
+        services=services,
+        volumes=volumes,
+    )
 
 
 def rule_info(rule):
@@ -102,9 +137,14 @@ def rule_info(rule):
     for channel in rule.get("channels") or []:
         config = channel.get("config") if isinstance(channel.get("config"), dict) else {}
         channels.append(dict(type=config.get("type"), host=urlsplit(str(config.get("url") or "")).hostname))
-    return dict(id=rule.get("id"), project_id=rule.get("projectId"), event_types=list(rule.get("eventTypes") or []),
-                severities=list(rule.get("severities") or []), ephemeral_environments=rule.get("ephemeralEnvironments"),
-                channels=channels)
+    return dict(
+        id=rule.get("id"),
+        project_id=rule.get("projectId"),
+        event_types=list(rule.get("eventTypes") or []),
+        severities=list(rule.get("severities") or []),
+        ephemeral_environments=rule.get("ephemeralEnvironments"),
+        channels=channels,
+    )
 
 
 def project_info(project, rules=None):
@@ -114,8 +154,12 @@ def project_info(project, rules=None):
     service_names = {s["id"]: s["name"] for s in services}
     volume_names = {v["id"]: v["name"] for v in volumes}
     return dict(
-        id=project["id"], name=project["name"], description=project.get("description"),
-        pr_deploys=project.get("prDeploys"), is_public=project.get("isPublic"), workspace_id=project.get("workspaceId"),
+        id=project["id"],
+        name=project["name"],
+        description=project.get("description"),
+        pr_deploys=project.get("prDeploys"),
+        is_public=project.get("isPublic"),
+        workspace_id=project.get("workspaceId"),
         services=[dict(id=s["id"], name=s["name"]) for s in services],
         volumes=[dict(id=v["id"], name=v["name"]) for v in volumes],
         environments=[_environment(e, service_names, volume_names) for e in nodes(project.get("environments"))],
@@ -129,10 +173,12 @@ def _with_rules(document_rules):
 
 def read_workspace(client, workspace_id, rules=True):
     """(every project of a workspace, its notification rules): one query per page of projects."""
-    document = ("query projectsInfo($workspaceId: String!, $first: Int, $after: String) {"
-                " projects(workspaceId: $workspaceId, first: $first, after: $after) {"
-                " edges { node { %s } } pageInfo { hasNextPage endCursor } }%s }"
-                % (INFO_FIELDS, _with_rules("") if rules else ""))
+    document = (
+        "query projectsInfo($workspaceId: String!, $first: Int, $after: String) {"
+        " projects(workspaceId: $workspaceId, first: $first, after: $after) {"
+        " edges { node { %s } } pageInfo { hasNextPage endCursor } }%s }"
+        % (INFO_FIELDS, _with_rules("") if rules else "")
+    )
     projects, found_rules, after = [], None, None
     guard = PageGuard("Railway", "query projectsInfo")
     while True:
@@ -148,8 +194,11 @@ def read_workspace(client, workspace_id, rules=True):
 def read_project(client, project_id, workspace_id=None, rules=True):
     """(a project, its workspace's rules for it): one query, two when the workspace is not known beforehand."""
     if workspace_id and rules:
-        data = client.query("query projectInfo($id: String!, $workspaceId: String!) { project(id: $id) { %s }%s }"
-                            % (INFO_FIELDS, _with_rules(", projectId: $id")), dict(id=project_id, workspaceId=workspace_id))
+        data = client.query(
+            "query projectInfo($id: String!, $workspaceId: String!) { project(id: $id) { %s }%s }"
+            % (INFO_FIELDS, _with_rules(", projectId: $id")),
+            dict(id=project_id, workspaceId=workspace_id),
+        )
         return data["project"], data["notificationRules"]
     project = client.get_project(project_id, INFO_FIELDS)
     if not rules:
@@ -158,8 +207,10 @@ def read_project(client, project_id, workspace_id=None, rules=True):
     return project, data["notificationRules"]
 
 
-RULES_QUERY = ("query notificationRules($workspaceId: String!, $projectId: String) {"
-               " notificationRules(workspaceId: $workspaceId, projectId: $projectId) { %s } }" % RULE_FIELDS)
+RULES_QUERY = (
+    "query notificationRules($workspaceId: String!, $projectId: String) {"
+    " notificationRules(workspaceId: $workspaceId, projectId: $projectId) { %s } }" % RULE_FIELDS
+)
 
 
 def _read(client, params):
@@ -180,18 +231,25 @@ def _read(client, params):
         projects, rules = read_workspace(client, ws)
         found.extend((p, rules) for p in projects if not wanted or p["name"] == wanted)
     if wanted and len(found) > 1:
-        raise TaskFailed("project: %d Railway projects are called %r (%s); give the project's id instead." % (
-            len(found), wanted, ", ".join(pair[0]["id"] for pair in found)))
+        raise TaskFailed(
+            "project: %d Railway projects are called %r (%s); give the project's id instead."
+            % (len(found), wanted, ", ".join(pair[0]["id"] for pair in found))
+        )
     if wanted and not found:
-        raise TaskFailed("project: no Railway project called %r is visible to this token%s." % (
-            wanted, " in workspace %s" % workspace_id if workspace_id else ""))
+        raise TaskFailed(
+            "project: no Railway project called %r is visible to this token%s."
+            % (wanted, " in workspace %s" % workspace_id if workspace_id else "")
+        )
     return found
 
 
 def run(ctx):
     params = ctx.params
     if params["query"] and not HAS_JMESPATH:
-        ctx.fail("query: the jmespath Python library is needed on the controller for this option.", exception=JMESPATH_IMPORT_ERROR)
+        ctx.fail(
+            "query: the jmespath Python library is needed on the controller for this option.",
+            exception=JMESPATH_IMPORT_ERROR,
+        )
     client = ctx.register_client(RailwayClient(params))
     projects = [project_info(project, rules) for project, rules in _read(client, params)]
     values = dict(projects=projects)

@@ -49,21 +49,31 @@ class Route53Client:
             from botocore.config import Config  # pylint: disable=import-outside-toplevel
             from botocore.exceptions import ProfileNotFound  # pylint: disable=import-outside-toplevel
         except ImportError:
-            raise TaskFailed("provider: route53 needs the Python library boto3 on the controller "
-                             "(pip install boto3); %s cannot import it." % sys.executable)
+            raise TaskFailed(
+                "provider: route53 needs the Python library boto3 on the controller "
+                "(pip install boto3); %s cannot import it." % sys.executable
+            )
         self.redactor = Redactor([params.get("aws_secret_access_key"), params.get("aws_session_token")])
         self.stats = {"requests": 0}
         timeout = params.get("timeout") or 30
         try:
             session = boto3.session.Session(
-                aws_access_key_id=params.get("aws_access_key_id"), aws_secret_access_key=params.get("aws_secret_access_key"),
-                aws_session_token=params.get("aws_session_token"), profile_name=params.get("aws_profile"))
+                aws_access_key_id=params.get("aws_access_key_id"),
+                aws_secret_access_key=params.get("aws_secret_access_key"),
+                aws_session_token=params.get("aws_session_token"),
+                profile_name=params.get("aws_profile"),
+            )
         except ProfileNotFound as exc:
             raise TaskFailed("aws_profile: %s" % exc)
         self.api = session.client(
-            "route53", region_name="us-east-1", endpoint_url=params.get("aws_endpoint_url") or None,
+            "route53",
+            region_name="us-east-1",
+            endpoint_url=params.get("aws_endpoint_url") or None,
             verify=params.get("validate_certs", True),
-            config=Config(connect_timeout=timeout, read_timeout=timeout, retries={"mode": "standard", "max_attempts": 5}))
+            config=Config(
+                connect_timeout=timeout, read_timeout=timeout, retries={"mode": "standard", "max_attempts": 5}
+            ),
+        )
         self.api.meta.events.register("before-send.route53", self._count)
 
     def _count(self, **kwargs):  # pylint: disable=unused-argument
@@ -71,20 +81,31 @@ class Route53Client:
 
     def _call(self, operation, write=False, **kwargs):
         from botocore import exceptions as bx  # pylint: disable=import-outside-toplevel
+
         try:
             return getattr(self.api, operation)(**kwargs)
         except bx.ClientError as exc:
             error = exc.response.get("Error") or {}
-            raise ApiError(self.redactor.redact("Route53: %s (%s)" % (error.get("Message"), error.get("Code"))),
-                           provider="Route53", code=error.get("Code"),
-                           status=(exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode"))
+            raise ApiError(
+                self.redactor.redact("Route53: %s (%s)" % (error.get("Message"), error.get("Code"))),
+                provider="Route53",
+                code=error.get("Code"),
+                status=(exc.response.get("ResponseMetadata") or {}).get("HTTPStatusCode"),
+            )
         except bx.NoCredentialsError:
-            raise TaskFailed("aws_access_key_id: no AWS credentials found; set aws_access_key_id and "
-                             "aws_secret_access_key, aws_profile, or the usual AWS environment variables.")
+            raise TaskFailed(
+                "aws_access_key_id: no AWS credentials found; set aws_access_key_id and "
+                "aws_secret_access_key, aws_profile, or the usual AWS environment variables."
+            )
         except (bx.ReadTimeoutError, bx.ConnectionClosedError) as exc:
-            raise ApiError(self.redactor.redact("could not get an answer from Route53 to %s: %s%s" % (
-                operation, exc, "; the change may have been applied" if write else "")),
-                provider="Route53", lost_response=write)
+            raise ApiError(
+                self.redactor.redact(
+                    "could not get an answer from Route53 to %s: %s%s"
+                    % (operation, exc, "; the change may have been applied" if write else "")
+                ),
+                provider="Route53",
+                lost_response=write,
+            )
         except bx.BotoCoreError as exc:
             raise ApiError(self.redactor.redact("Route53 %s: %s" % (operation, exc)), provider="Route53")
 
@@ -96,8 +117,10 @@ class Route53Client:
         if not found:
             raise TaskFailed("zone: no Route53 hosted zone called %s is visible to these credentials." % name)
         if len(found) > 1:
-            raise TaskFailed("zone: %d Route53 hosted zones are called %s (%s); this module cannot tell which one is "
-                             "meant." % (len(found), name, ", ".join(z["Id"] for z in found)))
+            raise TaskFailed(
+                "zone: %d Route53 hosted zones are called %s (%s); this module cannot tell which one is "
+                "meant." % (len(found), name, ", ".join(z["Id"] for z in found))
+            )
         return dict(id=found[0]["Id"].split("/")[-1], name=name)
 
     def read(self, zone, names):
@@ -116,8 +139,11 @@ class Route53Client:
                     records.extend(self._records(name, rrset))
                 if past or not answer.get("IsTruncated"):
                     break
-                cursor = guard.advance((answer.get("NextRecordName"), answer.get("NextRecordType"),
-                                        answer.get("NextRecordIdentifier")) if answer.get("NextRecordName") else None)
+                cursor = guard.advance(
+                    (answer.get("NextRecordName"), answer.get("NextRecordType"), answer.get("NextRecordIdentifier"))
+                    if answer.get("NextRecordName")
+                    else None
+                )
                 kwargs.update(StartRecordName=cursor[0], StartRecordType=cursor[1])
                 if answer.get("NextRecordIdentifier"):
                     kwargs["StartRecordIdentifier"] = answer["NextRecordIdentifier"]
@@ -130,8 +156,20 @@ class Route53Client:
             wires = ["ALIAS %s" % rrset["AliasTarget"].get("DNSName", "")]
         else:
             wires = [r["Value"] for r in rrset.get("ResourceRecords") or []]
-        return [dict(name=name, type=rtype, value=lenient_value(rtype, wire), wire=wire, ttl=rrset.get("TTL"),
-                     proxied=False, owned=False, id=None, raw=rrset) for wire in wires]
+        return [
+            dict(
+                name=name,
+                type=rtype,
+                value=lenient_value(rtype, wire),
+                wire=wire,
+                ttl=rrset.get("TTL"),
+                proxied=False,
+                owned=False,
+                id=None,
+                raw=rrset,
+            )
+            for wire in wires
+        ]
 
     # ------------------------------------------------------------------ writes
 
@@ -160,7 +198,17 @@ class Route53Client:
                 ttls = [o["ttl"] for o in ops if (o["name"], o["type"]) == (name, rtype) and o["action"] != "delete"]
                 ttl = ttls[0] if ttls else before[0]["ttl"]
                 values = [r["wire"] if any(r is b for b in before) else self._wire(rtype, r["value"]) for r in after]
-                creates.append(dict(Action="CREATE", ResourceRecordSet=dict(
-                    Name=name + ".", Type=rtype, TTL=ttl, ResourceRecords=[dict(Value=v) for v in values])))
-        self._call("change_resource_record_sets", write=True, HostedZoneId=zone["id"],
-                   ChangeBatch=dict(Comment="railstack.platform", Changes=deletes + creates))
+                creates.append(
+                    dict(
+                        Action="CREATE",
+                        ResourceRecordSet=dict(
+                            Name=name + ".", Type=rtype, TTL=ttl, ResourceRecords=[dict(Value=v) for v in values]
+                        ),
+                    )
+                )
+        self._call(
+            "change_resource_record_sets",
+            write=True,
+            HostedZoneId=zone["id"],
+            ChangeBatch=dict(Comment="railstack.platform", Changes=deletes + creates),
+        )

@@ -50,8 +50,14 @@ def _place(kind: str, value: Any) -> str:
     return "reference" if REFERENCE_RE.search(variable_text(value)) else "value"
 
 
-def service_variables(where: str, name: str, variable_map: dict[str, Any], outputs: dict[str, Any],
-                      pending: list[dict[str, Any]], warnings: list[str]) -> tuple[dict[str, Any], dict[str, list[str]]]:
+def service_variables(
+    where: str,
+    name: str,
+    variable_map: dict[str, Any],
+    outputs: dict[str, Any],
+    pending: list[dict[str, Any]],
+    warnings: list[str],
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """(the variables to write, the variable names by what they are): bindings resolved, or pending when their
     value is not known yet; a sealed variable with no value is left out, with a warning."""
     variables: dict[str, Any] = {}
@@ -59,12 +65,16 @@ def service_variables(where: str, name: str, variable_map: dict[str, Any], outpu
     for var, value in sorted(variable_map.items()):
         kind = variable_kind(value)
         if kind == "empty":
-            warnings.append("%s.variables.%s: a sealed variable with no value is not written (Railway "
-                            "writes a sealed value once); give it a value." % (where, var))
+            warnings.append(
+                "%s.variables.%s: a sealed variable with no value is not written (Railway "
+                "writes a sealed value once); give it a value." % (where, var)
+            )
             place = "sealed, no value: not written"
         elif kind == "blank":
-            warnings.append("%s.variables.%s: empty; written as an empty value (give it one, for "
-                            "example from the environment)." % (where, var))
+            warnings.append(
+                "%s.variables.%s: empty; written as an empty value (give it one, for "
+                "example from the environment)." % (where, var)
+            )
             variables[var] = ""
             place = "empty"
         elif kind in BINDING_PLACES:
@@ -93,19 +103,35 @@ def service_role(service: dict[str, Any], domains: list[dict[str, Any]]) -> dict
     """The per-service steps after railway_services: volume, domains, health check, the wait for its deployment."""
     service_domain = service.get("service_domain")
     return dict(
-        name=service["name"], role=service["role"], state=service["state"], volume=service.get("volume"),
+        name=service["name"],
+        role=service["role"],
+        state=service["state"],
+        volume=service.get("volume"),
         service_domain=service_domain if service_domain not in (None, "") else None,
-        target_port=service.get("target_port"), domains=domains,
-        health_check=service.get("health_check"), wait=service["wait"], wait_timeout=service["wait_timeout"],
-        rollback_on_failure=service["rollback_on_failure"], public_address=public_address(service))
+        target_port=service.get("target_port"),
+        domains=domains,
+        health_check=service.get("health_check"),
+        wait=service["wait"],
+        wait_timeout=service["wait_timeout"],
+        rollback_on_failure=service["rollback_on_failure"],
+        public_address=public_address(service),
+    )
 
 
 def webhook_rows(webhooks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The Stripe webhooks as the plan gives them: where they send to, and the endpoint's options."""
-    return [dict(key=hook["key"], url=hook.get("url"), service=hook.get("service"), path=hook.get("path") or "",
-                 secret_service=hook["secret_service"], secret_variable=hook["secret_variable"],
-                 options={k: hook[k] for k in WEBHOOK_PLAN_OPTIONS if hook.get(k) is not None})
-            for hook in webhooks]
+    return [
+        dict(
+            key=hook["key"],
+            url=hook.get("url"),
+            service=hook.get("service"),
+            path=hook.get("path") or "",
+            secret_service=hook["secret_service"],
+            secret_variable=hook["secret_variable"],
+            options={k: hook[k] for k in WEBHOOK_PLAN_OPTIONS if hook.get(k) is not None},
+        )
+        for hook in webhooks
+    ]
 
 
 def shared_values(shared: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
@@ -119,30 +145,56 @@ def shared_values(shared: dict[str, Any], warnings: list[str]) -> dict[str, Any]
 def needs_clerk(pending: list[dict[str, Any]], variable_maps: dict[str, dict[str, Any]]) -> bool:
     """Whether a variable of the environment takes a Clerk value."""
     return any(p["binding"].get("clerk") for p in pending) or any(
-        variable_kind(v) == "binding:clerk" for m in variable_maps.values() for v in m.values())
+        variable_kind(v) == "binding:clerk" for m in variable_maps.values() for v in m.values()
+    )
 
 
 # ---------------------------------------------------------------------------------------- what a plan needs
 
+
 def requirements(plan: dict[str, Any]) -> dict[str, Any]:
     """What of an environment's plan needs provider state to be checked (names, sizes, settings; never a value):
     the volumes with their size, the restart policies, and the custom domains with their DNS zone."""
-    volumes = [dict(where="stack.databases[%s]" % d["name"], service=d["name"], name=None, size_mb=d.get("size_mb"))
-               for d in plan["databases"] if d.get("state", "present") == "present"]
+    volumes = [
+        dict(where="stack.databases[%s]" % d["name"], service=d["name"], name=None, size_mb=d.get("size_mb"))
+        for d in plan["databases"]
+        if d.get("state", "present") == "present"
+    ]
     present = [r for r in plan["roles"] if r["state"] == "present"]
-    volumes += [dict(where="stack.services[%s].volume" % r["name"], service=r["name"], name=r["volume"].get("name"),
-                     size_mb=r["volume"].get("size_mb")) for r in present if r["volume"]]
+    volumes += [
+        dict(
+            where="stack.services[%s].volume" % r["name"],
+            service=r["name"],
+            name=r["volume"].get("name"),
+            size_mb=r["volume"].get("size_mb"),
+        )
+        for r in present
+        if r["volume"]
+    ]
     restarts = []
     for item in plan["services"]:
         deploy = item.get("deploy") or {}
         asked = deploy.get("restart_policy_type") or deploy.get("restart_policy_max_retries") is not None
         if item.get("state", "present") == "present" and asked:
-            restarts.append(dict(where="stack.services[%s].deploy" % item["name"], service=item["name"],
-                                 type=deploy.get("restart_policy_type"),
-                                 max_retries=deploy.get("restart_policy_max_retries")))
-    domains = [dict(where="stack.services[%s].domains[%s]" % (r["name"], d["domain"]), service=r["name"],
-                    domain=d["domain"], provider=(d.get("dns") or {}).get("provider"), zone=(d.get("dns") or {}).get("zone"))
-               for r in present for d in r["domains"]]
+            restarts.append(
+                dict(
+                    where="stack.services[%s].deploy" % item["name"],
+                    service=item["name"],
+                    type=deploy.get("restart_policy_type"),
+                    max_retries=deploy.get("restart_policy_max_retries"),
+                )
+            )
+    domains = [
+        dict(
+            where="stack.services[%s].domains[%s]" % (r["name"], d["domain"]),
+            service=r["name"],
+            domain=d["domain"],
+            provider=(d.get("dns") or {}).get("provider"),
+            zone=(d.get("dns") or {}).get("zone"),
+        )
+        for r in present
+        for d in r["domains"]
+    ]
     return dict(environment=plan["name"], volumes=volumes, restarts=restarts, domains=domains)
 
 

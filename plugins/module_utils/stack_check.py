@@ -41,16 +41,39 @@ from ansible_collections.railstack.platform.plugins.module_utils import railway_
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import reference_problems
 from ansible_collections.railstack.platform.plugins.module_utils import stack_build, stack_refs, stack_rules
 from ansible_collections.railstack.platform.plugins.module_utils.stack_build import (
-    providers_needed, public_address, requirements)
+    providers_needed,
+    public_address,
+    requirements,
+)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_options import (
-    DATABASE_OPTIONS, ENGINES, PUBLIC_ROLES, SERVICE_OPTIONS, STACK_OPTIONS)
+    DATABASE_OPTIONS,
+    ENGINES,
+    PUBLIC_ROLES,
+    SERVICE_OPTIONS,
+    STACK_OPTIONS,
+)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
-    LABEL_LENGTH, _item_label, module_problems, printable, shape)
+    LABEL_LENGTH,
+    _item_label,
+    module_problems,
+    printable,
+    shape,
+)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
-    candidates, cron_problems, host_name_problem, kind_of)
+    candidates,
+    cron_problems,
+    host_name_problem,
+    kind_of,
+)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_variables import (
-    check_variables, database_variables, reference_texts, service_variable_map, variable_kind, variables_from_parts,
-    variables_from_problems)
+    check_variables,
+    database_variables,
+    reference_texts,
+    service_variable_map,
+    variable_kind,
+    variables_from_parts,
+    variables_from_problems,
+)
 
 # A dict of the stack (a service, a database, a webhook, a plan), and one with the place it has in the file.
 Item = dict[str, Any]
@@ -99,18 +122,22 @@ def deep_merge(base: Any, override: Any, flat: bool = False) -> Any:
     return out
 
 
-def _merge_by_name(items: list[Item], overrides: dict[str, Any], kind: str, where: str,
-                   errors: list[str]) -> list[Item]:
+def _merge_by_name(
+    items: list[Item], overrides: dict[str, Any], kind: str, where: str, errors: list[str]
+) -> list[Item]:
     """Each item (a dict with a name) with the environment's override of the same name merged in."""
     names = [i["name"] for i in items]
     for name in overrides:
         if name not in names:
-            errors.append("%s.%s: the stack has no %s called %r%s." % (
-                where, printable(name), kind, printable(name), candidates(name, names)))
+            errors.append(
+                "%s.%s: the stack has no %s called %r%s."
+                % (where, printable(name), kind, printable(name), candidates(name, names))
+            )
     return [deep_merge(i, overrides[i["name"]]) if isinstance(overrides.get(i["name"]), dict) else i for i in items]
 
 
 # ---------------------------------------------------------------------------------------- services
+
 
 def apply_role(service: Item, where: str, errors: list[str]) -> Item:
     """The settings a service's role implies, and the role's rules."""
@@ -119,24 +146,36 @@ def apply_role(service: Item, where: str, errors: list[str]) -> Item:
     public = bool(service.get("domains")) or service.get("service_domain") not in (None, False, "")
     if role in ("worker", "scheduler"):
         if deploy.get("healthcheck_path"):
-            errors.append("%s.deploy.healthcheck_path: a %s serves no HTTP, so Railway's health check could never pass." % (where, role))
+            errors.append(
+                "%s.deploy.healthcheck_path: a %s serves no HTTP, so Railway's health check could never pass."
+                % (where, role)
+            )
         if public:
-            errors.append("%s: a %s has no domain; give it role web (or remove domains and service_domain)." % (where, role))
+            errors.append(
+                "%s: a %s has no domain; give it role web (or remove domains and service_domain)." % (where, role)
+            )
         if service.get("health_check"):
             errors.append("%s.health_check: a %s serves no HTTP." % (where, role))
-        deploy["healthcheck_path"] = ""          # removes one set by hand
+        deploy["healthcheck_path"] = ""  # removes one set by hand
     if role == "worker":
         if not deploy.get("start_command"):
-            errors.append("%s.deploy.start_command: a worker needs its command (php artisan queue:work, celery -A app worker, ...)." % where)
+            errors.append(
+                "%s.deploy.start_command: a worker needs its command (php artisan queue:work, celery -A app worker, ...)."
+                % where
+            )
         if deploy.get("restart_policy_type") is None:
             deploy["restart_policy_type"] = "ON_FAILURE"
     if role == "scheduler":
         if not deploy.get("start_command") and not deploy.get("cron_schedule"):
-            errors.append("%s.deploy: a scheduler needs start_command (php artisan schedule:work, celery -A app beat) "
-                          "or cron_schedule (a Railway cron job)." % where)
+            errors.append(
+                "%s.deploy: a scheduler needs start_command (php artisan schedule:work, celery -A app beat) "
+                "or cron_schedule (a Railway cron job)." % where
+            )
         if deploy.get("num_replicas") not in (None, 1) or deploy.get("multi_region_config"):
-            errors.append("%s.deploy.num_replicas: a scheduler runs exactly one replica, or every job would run "
-                          "once per replica." % where)
+            errors.append(
+                "%s.deploy.num_replicas: a scheduler runs exactly one replica, or every job would run "
+                "once per replica." % where
+            )
         deploy["num_replicas"] = 1
         if deploy.get("restart_policy_type") is None:
             deploy["restart_policy_type"] = "NEVER" if deploy.get("cron_schedule") else "ON_FAILURE"
@@ -153,6 +192,7 @@ def apply_role(service: Item, where: str, errors: list[str]) -> Item:
 
 # ---------------------------------------------------------------------------------------- the whole check
 
+
 def _service_domain_problem(name: Any, where: str) -> str | None:
     """service_domain is true, false, or a Railway domain: a name (prela-api) or name.up.railway.app."""
     if name is None or isinstance(name, bool) or name == "":
@@ -161,7 +201,9 @@ def _service_domain_problem(name: Any, where: str) -> str | None:
         return "%s: true (a generated Railway domain), a name (prela-api) or false, got %s." % (where, kind_of(name))
     host = name if "." in name else name + ".up.railway.app"
     if not host.endswith(".up.railway.app"):
-        return "%s: a Railway domain is a name (prela-api) or name.up.railway.app; custom domains go in domains." % where
+        return (
+            "%s: a Railway domain is a name (prela-api) or name.up.railway.app; custom domains go in domains." % where
+        )
     return host_name_problem(host, where)
 
 
@@ -169,8 +211,10 @@ def _dns_for(stack: Item, dns: Item | None, where: str, domain: str, errors: lis
     merged = dict(stack.get("dns") or {})
     merged.update({k: v for k, v in (dns or {}).items() if v is not None})
     if not merged.get("provider"):
-        errors.append("%s.dns: no DNS provider for %s; give stack.dns or this domain's dns "
-                      "(provider: manual leaves the records to you)." % (where, domain))
+        errors.append(
+            "%s.dns: no DNS provider for %s; give stack.dns or this domain's dns "
+            "(provider: manual leaves the records to you)." % (where, domain)
+        )
         return None
     if merged["provider"] != "manual":
         zone = (merged.get("zone") or "").rstrip(".")
@@ -193,7 +237,7 @@ class Checker:
         self.stack = shape(raw, STACK_OPTIONS, "stack", errors)
         _fail(errors)
         for database in self.stack["databases"]:
-            if not database.get("name"):      # as Railway's templates name them
+            if not database.get("name"):  # as Railway's templates name them
                 database["name"] = railway_database.TEMPLATES[database["engine"]]["name"]
         self.check_refs = check_refs
         self.warnings: list[str] = []
@@ -208,8 +252,10 @@ class Checker:
         for kind, items in (("database", stack["databases"]), ("service", stack["services"])):
             for item in items:
                 if item["name"] in seen:
-                    errors.append("stack.%ss[%s].name: %r is also the name of a %s; names are unique in a Railway project."
-                                  % (kind, printable(item["name"]), printable(item["name"]), seen[item["name"]]))
+                    errors.append(
+                        "stack.%ss[%s].name: %r is also the name of a %s; names are unique in a Railway project."
+                        % (kind, printable(item["name"]), printable(item["name"]), seen[item["name"]])
+                    )
                 seen[item["name"]] = kind
         envs = [e["name"] for e in stack["environments"]]
         for name in set(envs):
@@ -220,15 +266,19 @@ class Checker:
         for env in stack["environments"]:
             source = env.get("source_environment")
             if source and source not in envs:
-                errors.append("stack.environments[%s].source_environment: %r is not an environment of the stack%s." % (
-                    printable(env["name"]), printable(source), candidates(source, envs)))
+                errors.append(
+                    "stack.environments[%s].source_environment: %r is not an environment of the stack%s."
+                    % (printable(env["name"]), printable(source), candidates(source, envs))
+                )
         for database in stack["databases"]:
             where = "stack.databases[%s]" % database["name"]
             if database.get("migrations") and database["engine"] != "postgres":
                 errors.append("%s.migrations: only for engine postgres." % where)
             elif database.get("migrations") and database.get("public") is not True:
-                errors.append("%s.migrations: they run from outside Railway, over the public URL; give the database "
-                              "public: true." % where)
+                errors.append(
+                    "%s.migrations: they run from outside Railway, over the public URL; give the database "
+                    "public: true." % where
+                )
         stripe = stack.get("stripe") or {}
         products = [p["id"] for p in stripe.get("products") or []]
         keys = [p["lookup_key"] for p in stripe.get("prices") or []]
@@ -241,16 +291,20 @@ class Checker:
         for price in stripe.get("prices") or []:
             product = price["product"]
             if product not in products and not product.startswith("prod_"):
-                errors.append("stack.stripe.prices[%s].product: the stack has no product %r%s." % (
-                    printable(price["lookup_key"]), printable(product), candidates(product, products)))
+                errors.append(
+                    "stack.stripe.prices[%s].product: the stack has no product %r%s."
+                    % (printable(price["lookup_key"]), printable(product), candidates(product, products))
+                )
 
     # -- one environment
     def environment(self, name: str) -> Item:
         for env in self.stack["environments"]:
             if env["name"] == name:
                 return env
-        raise TaskFailed("environment: %r is not an environment of the stack%s." % (
-            name, candidates(name, [e["name"] for e in self.stack["environments"]])))
+        raise TaskFailed(
+            "environment: %r is not an environment of the stack%s."
+            % (name, candidates(name, [e["name"] for e in self.stack["environments"]]))
+        )
 
     def plan(self, env_name: str, outputs: dict[str, Any] | None = None) -> Item:
         env = self.environment(env_name)
@@ -277,8 +331,12 @@ class Checker:
         env_name = env["name"]
         overrides = {kind: env.get(kind) or {} for kind in ("services", "databases")}
         where_env = "stack.environments[%s]" % env_name
-        services_raw = _merge_by_name(self.stack["services"], overrides["services"], "service", where_env + ".services", errors)
-        databases_raw = _merge_by_name(self.stack["databases"], overrides["databases"], "database", where_env + ".databases", errors)
+        services_raw = _merge_by_name(
+            self.stack["services"], overrides["services"], "service", where_env + ".services", errors
+        )
+        databases_raw = _merge_by_name(
+            self.stack["databases"], overrides["databases"], "database", where_env + ".databases", errors
+        )
         _fail(errors)
         services, databases = [], []
         for raw in services_raw:
@@ -319,12 +377,21 @@ class Checker:
             elif source == service["name"]:
                 errors.append("%s.variables_from: a service cannot take its variables from itself." % where)
             elif by_name[source].get("variables_from"):
-                errors.append("%s.variables_from: %s takes its own variables from %s; name that one." % (
-                    where, source, variables_from_parts(by_name[source]["variables_from"])[0]))
+                errors.append(
+                    "%s.variables_from: %s takes its own variables from %s; name that one."
+                    % (where, source, variables_from_parts(by_name[source]["variables_from"])[0])
+                )
         check_variables(service.get("variables") or {}, where + ".variables", errors, self.stack)
 
-    def _reference_problems(self, env_name: str, services: list[Placed], databases: list[Placed], shared: Item,
-                            variable_maps: dict[str, Item], webhooks: list[Item]) -> list[str]:
+    def _reference_problems(
+        self,
+        env_name: str,
+        services: list[Placed],
+        databases: list[Placed],
+        shared: Item,
+        variable_maps: dict[str, Item],
+        webhooks: list[Item],
+    ) -> list[str]:
         """References that name nothing (as Railway would find them), cycles, and domains that are not there."""
         catalog: dict[str, Any] = dict(services={}, shared=set(shared), environment=env_name)
         for dummy, database in databases:
@@ -342,7 +409,10 @@ class Checker:
             for var, text in texts.items():
                 values[(service["name"], var)] = text
                 own = var in (service.get("variables") or {})
-                places[(service["name"], var)] = "%s.%s" % (where, "variables." + var if own else "variables_from (%s)" % var)
+                places[(service["name"], var)] = "%s.%s" % (
+                    where,
+                    "variables." + var if own else "variables_from (%s)" % var,
+                )
         shared_texts = reference_texts(shared)
         problems += reference_problems("stack.shared_variables", shared_texts, None, catalog)
         if problems:
@@ -360,7 +430,10 @@ class Checker:
             where = "stack.stripe.webhooks[%s]" % _item_label(hook, index)
             service = hook.get("service")
             if service is not None and service not in by_name:
-                errors.append("%s.service: the stack has no service %r%s." % (where, printable(service), candidates(service, by_name)))
+                errors.append(
+                    "%s.service: the stack has no service %r%s."
+                    % (where, printable(service), candidates(service, by_name))
+                )
                 continue
             if not hook.get("url") and not service:
                 errors.append("%s: give url, or service (and path) for a URL on that service's public address." % where)
@@ -368,8 +441,15 @@ class Checker:
             url = hook.get("url")
             if not url:
                 address = public_address(by_name[service])
-                if by_name[service]["role"] not in PUBLIC_ROLES or address is None and not by_name[service].get("service_domain"):
-                    errors.append("%s.service: %s has no public address (domains or service_domain) for Stripe to send to." % (where, service))
+                if (
+                    by_name[service]["role"] not in PUBLIC_ROLES
+                    or address is None
+                    and not by_name[service].get("service_domain")
+                ):
+                    errors.append(
+                        "%s.service: %s has no public address (domains or service_domain) for Stripe to send to."
+                        % (where, service)
+                    )
                     continue
                 if hook.get("path") and not hook["path"].startswith("/"):
                     errors.append("%s.path: a path starting with / (such as /webhooks/stripe)." % where)
@@ -378,7 +458,10 @@ class Checker:
                 errors.append("%s.secret_service: the service whose variable receives the signing secret." % where)
                 continue
             if secret_service not in by_name:
-                errors.append("%s.secret_service: the stack has no service %r%s." % (where, printable(secret_service), candidates(secret_service, by_name)))
+                errors.append(
+                    "%s.secret_service: the stack has no service %r%s."
+                    % (where, printable(secret_service), candidates(secret_service, by_name))
+                )
                 continue
             out.append(dict(hook, key=hook.get("key") or service or url, secret_service=secret_service))
         keys = [h["key"] for h in out]
@@ -402,8 +485,14 @@ class Checker:
                     errors.append("%s: also a domain of %s." % (here, seen[domain["domain"]]))
                 seen[domain["domain"]] = service["name"]
                 dns = _dns_for(self.stack, domain.get("dns"), here, domain["domain"], errors)
-                rows.append(dict(domain=domain["domain"], target_port=domain.get("target_port") or service.get("target_port"),
-                                 dns=dns, wait=domain["wait"]))
+                rows.append(
+                    dict(
+                        domain=domain["domain"],
+                        target_port=domain.get("target_port") or service.get("target_port"),
+                        dns=dns,
+                        wait=domain["wait"],
+                    )
+                )
             out[service["name"]] = rows
             problem = _service_domain_problem(service.get("service_domain"), where + ".service_domain")
             if problem:
@@ -413,35 +502,58 @@ class Checker:
     def _clerk(self, errors: list[str]) -> Item:
         clerk = self.stack.get("clerk") or {}
         domain = clerk.get("domain")
-        problem = host_name_problem(domain["name"], "stack.clerk.domain.name") if domain and domain.get("name") else None
+        problem = (
+            host_name_problem(domain["name"], "stack.clerk.domain.name") if domain and domain.get("name") else None
+        )
         if problem:
             errors.append(problem)
         elif domain and domain.get("dns") is not None or (domain and self.stack.get("dns")):
-            domain = dict(domain, dns=_dns_for(self.stack, domain.get("dns"), "stack.clerk.domain", domain["name"], errors))
+            domain = dict(
+                domain, dns=_dns_for(self.stack, domain.get("dns"), "stack.clerk.domain", domain["name"], errors)
+            )
         return dict(instance=clerk.get("instance"), domain=domain)
 
     # -- the plan
-    def _build(self, env: Item, services: list[Placed], databases: list[Placed], shared: dict[str, Any],
-               variable_maps: dict[str, dict[str, Any]], webhooks: list[Item], domains: dict[str, list[Item]],
-               clerk: Item, outputs: dict[str, Any]) -> Item:
+    def _build(
+        self,
+        env: Item,
+        services: list[Placed],
+        databases: list[Placed],
+        shared: dict[str, Any],
+        variable_maps: dict[str, dict[str, Any]],
+        webhooks: list[Item],
+        domains: dict[str, list[Item]],
+        clerk: Item,
+        outputs: dict[str, Any],
+    ) -> Item:
         items, roles, summary = [], [], []
         pending: list[Item] = []
         for where, service in services:
             name = service["name"]
-            variables, placement = stack_build.service_variables(where, name, variable_maps[name], outputs, pending,
-                                                                 self.warnings)
+            variables, placement = stack_build.service_variables(
+                where, name, variable_maps[name], outputs, pending, self.warnings
+            )
             for hook in webhooks:
                 if hook["secret_service"] == name:
                     placement.setdefault("written by the Stripe webhook", []).append(hook["secret_variable"])
             items.append(stack_build.service_item(service, variables))
             roles.append(stack_build.service_role(service, domains.get(name) or []))
-            summary.append(dict(service=name, role=service["role"], variables={k: sorted(v) for k, v in placement.items()}))
+            summary.append(
+                dict(service=name, role=service["role"], variables={k: sorted(v) for k, v in placement.items()})
+            )
         return dict(
-            name=env["name"], source_environment=env.get("source_environment"), ephemeral=env.get("ephemeral"),
+            name=env["name"],
+            source_environment=env.get("source_environment"),
+            ephemeral=env.get("ephemeral"),
             shared_variables=stack_build.shared_values(shared, self.warnings),
             databases=[{k: v for k, v in database.items() if v is not None} for dummy, database in databases],
-            services=items, roles=roles, webhooks=stack_build.webhook_rows(webhooks), clerk=clerk,
-            notifications=self.stack["notifications"], pending=pending, summary=summary,
+            services=items,
+            roles=roles,
+            webhooks=stack_build.webhook_rows(webhooks),
+            clerk=clerk,
+            notifications=self.stack["notifications"],
+            pending=pending,
+            summary=summary,
             needs=dict(clerk=stack_build.needs_clerk(pending, variable_maps)),
         )
 
@@ -465,18 +577,28 @@ def run(ctx: TaskContext) -> dict[str, Any]:
     uses_clerk = any(p["needs"]["clerk"] for p in plans) or bool(stack.get("clerk"))
     result = ctx.result(
         changed=False,
-        revealed=dict(environments=plans),      # variable values: not redacted, and the result is no_log
+        revealed=dict(environments=plans),  # variable values: not redacted, and the result is no_log
         project=stack["project"],
         stripe=dict(products=stripe.get("products") or [], prices=stripe.get("prices") or []),
         clerk=plans[0]["clerk"] if plans else dict(instance=None, domain=None),
         uses_clerk=uses_clerk,
         providers=providers_needed(stack, plans, uses_clerk),
         notifications=stack["notifications"],
-        environment_list=[dict(name=p["name"], source_environment=p["source_environment"], ephemeral=p["ephemeral"])
-                          for p in plans],
+        environment_list=[
+            dict(name=p["name"], source_environment=p["source_environment"], ephemeral=p["ephemeral"]) for p in plans
+        ],
         requirements=[requirements(p) for p in plans],
-        summary=dict(project=stack["project"]["name"], environments=[
-            dict(name=p["name"], databases=[d["name"] for d in p["databases"]], services=p["summary"],
-                 webhooks=[h["key"] for h in p["webhooks"]]) for p in plans]),
+        summary=dict(
+            project=stack["project"]["name"],
+            environments=[
+                dict(
+                    name=p["name"],
+                    databases=[d["name"] for d in p["databases"]],
+                    services=p["summary"],
+                    webhooks=[h["key"] for h in p["webhooks"]],
+                )
+                for p in plans
+            ],
+        ),
     )
     return result

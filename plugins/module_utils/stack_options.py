@@ -15,8 +15,16 @@ import copy
 from typing import Any
 
 from ansible_collections.railstack.platform.plugins.module_utils import (
-    clerk_domain, clerk_instance, railway_database, railway_notification, railway_services, railway_volume,
-    stripe_price, stripe_product, stripe_webhook_endpoint)
+    clerk_domain,
+    clerk_instance,
+    railway_database,
+    railway_notification,
+    railway_services,
+    railway_volume,
+    stripe_price,
+    stripe_product,
+    stripe_webhook_endpoint,
+)
 
 # An argument spec: option name -> {type, required, default, options, ...}, as AnsibleModule takes it.
 Options = dict[str, Any]
@@ -29,9 +37,23 @@ ENGINES = ["postgres", "redis"]
 MIGRATIONS_TABLE = "railstack_schema_migrations"
 WEBHOOK_SECRET = "STRIPE_WEBHOOK_SECRET"
 # Keys of a module's options that the stack never sets itself (where and with what credentials).
-LOCATION_KEYS = ("project", "workspace_id", "environment", "service", "state", "skip_deploys",
-                 "api_token", "project_token", "api_url", "validate_certs", "timeout",
-                 "api_key", "api_base", "allow_live", "secret_key")
+LOCATION_KEYS = (
+    "project",
+    "workspace_id",
+    "environment",
+    "service",
+    "state",
+    "skip_deploys",
+    "api_token",
+    "project_token",
+    "api_url",
+    "validate_certs",
+    "timeout",
+    "api_key",
+    "api_base",
+    "allow_live",
+    "secret_key",
+)
 
 
 def _options_of(spec: Options, drop: tuple[str, ...] = LOCATION_KEYS, keep: tuple[str, ...] = ()) -> Options:
@@ -44,7 +66,8 @@ def _options_of(spec: Options, drop: tuple[str, ...] = LOCATION_KEYS, keep: tupl
         option.pop("fallback", None)
         if "options" in option:
             option["options"] = _options_of(
-                option["options"], drop=("api_token", "project_token", "api_url", "validate_certs", "timeout"))
+                option["options"], drop=("api_token", "project_token", "api_url", "validate_certs", "timeout")
+            )
         out[name] = option
     return out
 
@@ -71,7 +94,7 @@ SERVICE_OPTIONS = dict(
     copy.deepcopy(railway_services.SERVICE_OPTIONS),
     role=dict(type="str", choices=ROLES, default="web"),
     variables=dict(type="dict", default={}),
-    variables_from=dict(type="raw"),      # a service name, or {service, exclude}: variables_from_parts()
+    variables_from=dict(type="raw"),  # a service name, or {service, exclude}: variables_from_parts()
     volume=dict(type="dict", options=VOLUME_OPTIONS),
     service_domain=dict(type="raw"),
     target_port=dict(type="int"),
@@ -96,8 +119,10 @@ for _required in ("product", "unit_amount"):
     PRICE_OPTIONS[_required] = dict(PRICE_OPTIONS[_required], required=True)
 PRICE_OPTIONS["currency"] = dict(type="str", default="usd")
 WEBHOOK_OPTIONS = dict(
-    _options_of(stripe_webhook_endpoint.ARGUMENT_SPEC,
-                drop=LOCATION_KEYS + ("url", "railway_secret_target", "adopt", "rotate_if_secret_missing", "key")),
+    _options_of(
+        stripe_webhook_endpoint.ARGUMENT_SPEC,
+        drop=LOCATION_KEYS + ("url", "railway_secret_target", "adopt", "rotate_if_secret_missing", "key"),
+    ),
     key=dict(type="str"),
     url=dict(type="str"),
     service=dict(type="str"),

@@ -32,10 +32,20 @@ from ansible_collections.railstack.platform.plugins.module_utils.namecheap impor
 from ansible_collections.railstack.platform.plugins.module_utils.route53 import route53_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import StripeClient
 from ansible_collections.railstack.platform.plugins.module_utils.stripe_price import replace_reasons
-from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, pick_environment, railway_argument_spec
+from ansible_collections.railstack.platform.plugins.module_utils.railway import (
+    RailwayClient,
+    nodes,
+    pick_environment,
+    railway_argument_spec,
+)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import EnvironmentState
 from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
-    PAID_PLAN_HINT, PLAN_VOLUMES, check_size, check_volume_count, find_volume)
+    PAID_PLAN_HINT,
+    PLAN_VOLUMES,
+    check_size,
+    check_volume_count,
+    find_volume,
+)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
@@ -45,12 +55,17 @@ ARGUMENT_SPEC = dict(
     api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["STRIPE_API_KEY"])),
     api_base=dict(type="str", fallback=(env_fallback, ["STRIPE_API_BASE"])),
     allow_live=dict(type="bool", default=False),
-    **cloudflare_argument_spec(), **route53_argument_spec(), **namecheap_argument_spec())
+    **cloudflare_argument_spec(),
+    **route53_argument_spec(),
+    **namecheap_argument_spec(),
+)
 
-PLAN_PROJECT_FIELDS = ("id name subscriptionType"
-                       " environments(first: 100) { edges { node { id name config(decryptVariables: false) } } }"
-                       " services(first: 100) { edges { node { id name } } }"
-                       " volumes(first: 100) { edges { node { id name } } }")
+PLAN_PROJECT_FIELDS = (
+    "id name subscriptionType"
+    " environments(first: 100) { edges { node { id name config(decryptVariables: false) } } }"
+    " services(first: 100) { edges { node { id name } } }"
+    " volumes(first: 100) { edges { node { id name } } }"
+)
 
 # Free's restart policy (docs restart-policy.md): no ALWAYS, at most 10 retries.
 PLAN_RESTARTS = dict(free=dict(always=False, max_retries=10))
@@ -64,7 +79,9 @@ STRIPE_LOOKUP_KEYS = 10
 
 WORKSPACE_FIELDS = "id name plan projects(first: 100) { edges { node { id name } } pageInfo { hasNextPage } }"
 MY_WORKSPACES = "query planWorkspaces { me { workspaces { %s } } }" % WORKSPACE_FIELDS
-ONE_WORKSPACE = "query planWorkspace($workspaceId: String!) { workspace(workspaceId: $workspaceId) { %s } }" % WORKSPACE_FIELDS
+ONE_WORKSPACE = (
+    "query planWorkspace($workspaceId: String!) { workspace(workspaceId: $workspaceId) { %s } }" % WORKSPACE_FIELDS
+)
 
 
 def read_railway(client: RailwayClient, name: str, workspace_id: str | None) -> tuple[dict | None, str | None]:
@@ -105,7 +122,7 @@ def _workspaces(client: RailwayClient, workspace_id: str | None) -> list | None:
 
 def _one_project(client: RailwayClient, matches: list) -> dict | None:
     if len(matches) != 1:
-        return None        # none yet; several: railway_project says which to pick
+        return None  # none yet; several: railway_project says which to pick
     return client.get_project(matches[0]["id"], PLAN_PROJECT_FIELDS)
 
 
@@ -122,12 +139,16 @@ def check_restarts(plan: str | None, restarts: list) -> list:
     problems = []
     for row in restarts:
         if row["type"] == "ALWAYS" and not limits["always"]:
-            problems.append("%s.restart_policy_type: Railway's %s plan does not restart ALWAYS; use ON_FAILURE or "
-                            "NEVER, %s." % (row["where"], title, PAID_PLAN_HINT))
+            problems.append(
+                "%s.restart_policy_type: Railway's %s plan does not restart ALWAYS; use ON_FAILURE or "
+                "NEVER, %s." % (row["where"], title, PAID_PLAN_HINT)
+            )
         if (row["max_retries"] or 0) > limits["max_retries"]:
             most = limits["max_retries"]
-            problems.append("%s.restart_policy_max_retries: Railway's %s plan retries at most %d times; give %d or "
-                            "less, %s." % (row["where"], title, most, most, PAID_PLAN_HINT))
+            problems.append(
+                "%s.restart_policy_max_retries: Railway's %s plan retries at most %d times; give %d or "
+                "less, %s." % (row["where"], title, most, most, PAID_PLAN_HINT)
+            )
     return problems
 
 
@@ -150,7 +171,9 @@ def check_volumes(project: dict | None, name: str, plan: str | None, requirement
                 if volume_id is None and "new:" + row["service"] not in new.values():
                     state.volumes.update(new)
                     check_volume_count(state, row["where"], row["service"])
-                    new["%s (to be made for %s)" % (row["name"] or "a volume", row["service"])] = "new:" + row["service"]
+                    new["%s (to be made for %s)" % (row["name"] or "a volume", row["service"])] = (
+                        "new:" + row["service"]
+                    )
             except TaskFailed as exc:
                 problems.append(exc.msg)
     return problems
@@ -164,6 +187,7 @@ def _existing_volume(state: EnvironmentState, row: dict) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------- DNS
+
 
 def check_domains(ctx: TaskContext, requirements: list) -> list:
     """Problems of records at the custom domains' names: one read per zone."""
@@ -189,22 +213,28 @@ def _domain_problems(client: Any, zone: str, row: dict, current: list) -> list:
     at_name = [r for r in current if r["name"] == name and r["type"] == "CNAME"]
     ours = [r["value"] for r in at_name if r["owned"] or r["value"].endswith(RAILWAY_TARGET_SUFFIX)]
     target = ours[0] if ours else "railway-target" + RAILWAY_TARGET_SUFFIX
-    wanted = [dict(name=name, type="CNAME", values=[target], ttl=None, proxied=False),
-              dict(name=VERIFY_PREFIX + name, type="TXT", values=["railway-verify"], ttl=None, proxied=False)]
+    wanted = [
+        dict(name=name, type="CNAME", values=[target], ttl=None, proxied=False),
+        dict(name=VERIFY_PREFIX + name, type="TXT", values=["railway-verify"], ttl=None, proxied=False),
+    ]
     errors = dns_plan(wanted, current, "present", False, False, client)[1]
-    return ["%s: %s zone %s: %s. Nothing was written; the run makes the custom domain once that record is gone (it "
-            "changes only records it made, and CNAMEs to Railway)." % (row["where"], client.NAME, zone, _fix(error))
-            for error in errors]
+    return [
+        "%s: %s zone %s: %s. Nothing was written; the run makes the custom domain once that record is gone (it "
+        "changes only records it made, and CNAMEs to Railway)." % (row["where"], client.NAME, zone, _fix(error))
+        for error in errors
+    ]
 
 
 def _fix(error: str) -> str:
     """dns.plan's conflict without its option prefix, with site.yml's fix (it has no `force`)."""
     text = error.split(": ", 1)[1]
     return text.replace("remove it or set force: true to replace it", "remove it").replace(
-        "; set force: true to replace it", ": remove it")
+        "; set force: true to replace it", ": remove it"
+    )
 
 
 # ---------------------------------------------------------------------------------------- Stripe
+
 
 def price_replacements(ctx: TaskContext, prices: list) -> list:
     """What the price step will do to prices whose fixed terms change: one read of every lookup key at once."""
@@ -213,9 +243,10 @@ def price_replacements(ctx: TaskContext, prices: list) -> list:
     client = ctx.register_client(StripeClient(ctx.params))
     keys = [p["lookup_key"] for p in prices]
     current: dict[str, dict] = {}
-    for start in range(0, len(keys), STRIPE_LOOKUP_KEYS):     # Stripe takes up to 10 lookup keys a request
-        page = client.list_page("/prices", {"lookup_keys": keys[start:start + STRIPE_LOOKUP_KEYS], "active": True,
-                                            "limit": 100})
+    for start in range(0, len(keys), STRIPE_LOOKUP_KEYS):  # Stripe takes up to 10 lookup keys a request
+        page = client.list_page(
+            "/prices", {"lookup_keys": keys[start : start + STRIPE_LOOKUP_KEYS], "active": True, "limit": 100}
+        )
         current.update((p.get("lookup_key"), p) for p in page["data"])
     notes = []
     for price in prices:
@@ -224,9 +255,11 @@ def price_replacements(ctx: TaskContext, prices: list) -> list:
             continue
         reasons = replace_reasons(_price_params(price), have)
         if reasons:
-            notes.append("stack.stripe.prices[%s]: %s, which Stripe never changes on a price: the run makes a new "
-                         "price that takes the lookup key over and archives %s (existing subscriptions keep it)." % (
-                             price["lookup_key"], ", ".join(reasons), have["id"]))
+            notes.append(
+                "stack.stripe.prices[%s]: %s, which Stripe never changes on a price: the run makes a new "
+                "price that takes the lookup key over and archives %s (existing subscriptions keep it)."
+                % (price["lookup_key"], ", ".join(reasons), have["id"])
+            )
     return notes
 
 
@@ -234,13 +267,23 @@ def _price_params(price: dict) -> dict:
     """A stack price in stripe_price's options (its recurring defaults filled in)."""
     recurring = price.get("recurring")
     if recurring:
-        recurring = dict(interval=recurring["interval"], interval_count=recurring.get("interval_count") or 1,
-                         usage_type=recurring.get("usage_type") or "licensed", meter=recurring.get("meter"))
-    return dict(product=price["product"], currency=price["currency"], unit_amount=price["unit_amount"],
-                recurring=recurring, tax_behavior=price.get("tax_behavior"))
+        recurring = dict(
+            interval=recurring["interval"],
+            interval_count=recurring.get("interval_count") or 1,
+            usage_type=recurring.get("usage_type") or "licensed",
+            meter=recurring.get("meter"),
+        )
+    return dict(
+        product=price["product"],
+        currency=price["currency"],
+        unit_amount=price["unit_amount"],
+        recurring=recurring,
+        tax_behavior=price.get("tax_behavior"),
+    )
 
 
 # ---------------------------------------------------------------------------------------- the module
+
 
 def run(ctx: TaskContext) -> dict[str, Any]:
     params = ctx.params
@@ -248,17 +291,25 @@ def run(ctx: TaskContext) -> dict[str, Any]:
     workspace_id = params["project"].get("workspace_id")
     requirements = params["requirements"]
     project, plan = None, None
-    if any(env["volumes"] or env["restarts"] for env in requirements):     # else Railway's state is not needed
+    if any(env["volumes"] or env["restarts"] for env in requirements):  # else Railway's state is not needed
         project, plan = read_railway(ctx.register_client(RailwayClient(params)), name, workspace_id)
     problems = check_volumes(project, name, plan, requirements) + check_restarts(
-        plan, [r for env in requirements for r in env["restarts"]])
+        plan, [r for env in requirements for r in env["restarts"]]
+    )
     problems += check_domains(ctx, requirements)
     problems = list(dict.fromkeys(problems))
     if problems:
-        ctx.fail(problems[0] if len(problems) == 1 else "%d problems: %s" % (len(problems), " ".join(problems)),
-                 problems=problems, plan=plan)
+        ctx.fail(
+            problems[0] if len(problems) == 1 else "%d problems: %s" % (len(problems), " ".join(problems)),
+            problems=problems,
+            plan=plan,
+        )
     replacements = price_replacements(ctx, params["prices"])
     for note in replacements:
         ctx.warn(note)
-    return ctx.result(changed=False, plan=plan, price_replacements=replacements,
-                      project=dict(id=(project or {}).get("id"), name=name, exists=project is not None))
+    return ctx.result(
+        changed=False,
+        plan=plan,
+        price_replacements=replacements,
+        project=dict(id=(project or {}).get("id"), name=name, exists=project is not None),
+    )

@@ -20,7 +20,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway_variabl
 
 SHARED = "shared"
 DOMAIN_VARIABLES = ("RAILWAY_PUBLIC_DOMAIN", "RAILWAY_STATIC_URL")
-Node = Tuple[str, str]          # (owner: a service name, or "shared"; variable name)
+Node = Tuple[str, str]  # (owner: a service name, or "shared"; variable name)
 
 
 def _targets(owner: str, value: str) -> List[Node]:
@@ -66,12 +66,15 @@ def cycle_problems(values: Dict[Node, str], places: Dict[Node, str]) -> List[str
             continue
         reported.update(cycle)
         if len(cycle) == 2:
-            problems.append("%s: it references itself (${{%s}}), which Railway renders empty; give it a value, or "
-                            "reference another service's variable (${{Postgres.%s}})." % (
-                                _place(node, places), node[1], node[1]))
+            problems.append(
+                "%s: it references itself (${{%s}}), which Railway renders empty; give it a value, or "
+                "reference another service's variable (${{Postgres.%s}})." % (_place(node, places), node[1], node[1])
+            )
         else:
-            problems.append("%s: a cycle of references (%s), which Railway renders empty; break it with a value." % (
-                _place(node, places), " -> ".join("%s.%s" % n for n in cycle)))
+            problems.append(
+                "%s: a cycle of references (%s), which Railway renders empty; break it with a value."
+                % (_place(node, places), " -> ".join("%s.%s" % n for n in cycle))
+            )
     return problems
 
 
@@ -85,7 +88,9 @@ def domain_problems(values: Dict[Node, str], places: Dict[Node, str], public: Di
         for owner, name in _targets(node[0], text):
             if name not in DOMAIN_VARIABLES or owner == SHARED or owner not in public or public[owner]:
                 continue
-            problems.append("%s: references %s of %s, which has no public domain, so Railway renders it empty; give %s "
-                            "service_domain: true or a domain, or remove the reference." % (
-                                _place(node, places), name, owner, owner))
+            problems.append(
+                "%s: references %s of %s, which has no public domain, so Railway renders it empty; give %s "
+                "service_domain: true or a domain, or remove the reference."
+                % (_place(node, places), name, owner, owner)
+            )
     return problems

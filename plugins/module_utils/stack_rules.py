@@ -13,13 +13,21 @@ from collections.abc import Iterator
 from typing import Any
 from ansible_collections.railstack.platform.plugins.module_utils import stripe_price
 from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
-    LABEL_LENGTH, _item_label, module_problems, printable)
+    LABEL_LENGTH,
+    _item_label,
+    module_problems,
+    printable,
+)
 from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
-    event_type_problem, host_name_problem, is_live_key, kind_of)
+    event_type_problem,
+    host_name_problem,
+    is_live_key,
+    kind_of,
+)
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import API_VERSION_RE
 
 CURRENCY_RE = re.compile(r"^[a-z]{3}$")
-URL_RE = re.compile(r"^https?://[^/\s]+")            # as the webhook and notification modules check it
+URL_RE = re.compile(r"^https?://[^/\s]+")  # as the webhook and notification modules check it
 
 
 def file_problems(stack: dict) -> list:
@@ -71,8 +79,10 @@ def _override_problems(stack: dict[str, Any], errors: list[str]) -> None:
         for kind in ("services", "databases"):
             for name, override in (env.get(kind) or {}).items():
                 if override is not None and not isinstance(override, dict):
-                    errors.append("stack.environments[%s].%s.%s: expected a dict of the settings this environment "
-                                  "changes, got %s." % (env["name"], kind, str(name)[:LABEL_LENGTH], kind_of(override)))
+                    errors.append(
+                        "stack.environments[%s].%s.%s: expected a dict of the settings this environment "
+                        "changes, got %s." % (env["name"], kind, str(name)[:LABEL_LENGTH], kind_of(override))
+                    )
 
 
 def live_key_problems(stack: dict[str, Any], stripe_api_key: str | None) -> list[str]:
@@ -80,12 +90,18 @@ def live_key_problems(stack: dict[str, Any], stripe_api_key: str | None) -> list
     problems = []
     uses_stripe = any((stack.get("stripe") or {}).get(k) for k in ("products", "prices", "webhooks"))
     if uses_stripe and is_live_key(stripe_api_key):
-        problems.append("STRIPE_API_KEY: a live-mode key (%s_live_...); this run would change real billing. "
-                        "Run with -e allow_live=true to use it." % str(stripe_api_key).strip()[:2])
+        problems.append(
+            "STRIPE_API_KEY: a live-mode key (%s_live_...); this run would change real billing. "
+            "Run with -e allow_live=true to use it." % str(stripe_api_key).strip()[:2]
+        )
     for where, variables in _all_variables(stack):
         for name, value in sorted(variables.items(), key=lambda pair: str(pair[0])):
-            if _holds_live_stripe_key(str(name), value.get("value") if isinstance(value, dict) else value, stripe_api_key):
-                problems.append("%s.%s: holds a live-mode Stripe key; writing it needs -e allow_live=true." % (where, name))
+            if _holds_live_stripe_key(
+                str(name), value.get("value") if isinstance(value, dict) else value, stripe_api_key
+            ):
+                problems.append(
+                    "%s.%s: holds a live-mode Stripe key; writing it needs -e allow_live=true." % (where, name)
+                )
     return problems
 
 

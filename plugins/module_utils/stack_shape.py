@@ -17,9 +17,16 @@ from ansible.module_utils.common.validation import check_type_bool, check_type_f
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stack_values import did_you_mean, kind_of, whole_number
 
-_TYPE_WORDS = dict(str="text", int="a whole number", float="a number", bool="a boolean (true/false)",
-                   list="a list", dict="a dict", path="a path")
-_ITEM_KEYS = ("id", "name", "domain", "lookup_key", "key", "service")      # never url: it can hold a token
+_TYPE_WORDS = dict(
+    str="text",
+    int="a whole number",
+    float="a number",
+    bool="a boolean (true/false)",
+    list="a list",
+    dict="a dict",
+    path="a path",
+)
+_ITEM_KEYS = ("id", "name", "domain", "lookup_key", "key", "service")  # never url: it can hold a token
 LABEL_LENGTH = 64
 
 
@@ -66,19 +73,25 @@ def _convert(value: Any, kind: str, where: str, errors: list[str]) -> Any:
 
 
 def _missing(given: Any, option: dict[str, Any]) -> bool:
-    return given is None or bool(given == {} and option.get("type") == "dict" and option.get("options")) or bool(
-        given == "" and option.get("required"))
+    return (
+        given is None
+        or bool(given == {} and option.get("type") == "dict" and option.get("options"))
+        or bool(given == "" and option.get("required"))
+    )
 
 
-def shape(value: Any, options: dict[str, Any], where: str, errors: list[str],
-          mutually_exclusive: Sequence[Sequence[str]] = ()) -> Any:
+def shape(
+    value: Any, options: dict[str, Any], where: str, errors: list[str], mutually_exclusive: Sequence[Sequence[str]] = ()
+) -> Any:
     """value (a dict) checked and normalized against options (argument spec format); errors appended."""
     if not isinstance(value, dict):
         errors.append("%s: expected a dict, got %s." % (where, kind_of(value)))
         return {}
     for key in sorted(set(value) - set(options), key=str):
-        errors.append("%s.%s: unknown key%s (known: %s)." % (
-            where, printable(key), did_you_mean(key, options), ", ".join(sorted(options))))
+        errors.append(
+            "%s.%s: unknown key%s (known: %s)."
+            % (where, printable(key), did_you_mean(key, options), ", ".join(sorted(options)))
+        )
     out = {}
     for name, option in options.items():
         here = "%s.%s" % (where, name)
@@ -146,14 +159,15 @@ def with_defaults(options: dict[str, Any], given: dict[str, Any]) -> dict[str, A
     return params
 
 
-def module_problems(check: Callable[[dict[str, Any]], Any], options: dict[str, Any], given: dict[str, Any],
-                    where: str) -> list[str]:
+def module_problems(
+    check: Callable[[dict[str, Any]], Any], options: dict[str, Any], given: dict[str, Any], where: str
+) -> list[str]:
     """The check a module makes of its options before its first request, made on a part of the stack."""
     try:
         check(with_defaults(options, given))
     except TaskFailed as exc:
         return ["%s.%s" % (where, exc.msg)]
-    except (KeyError, TypeError, AttributeError, ValueError):     # left to the module, which names it when it runs
+    except (KeyError, TypeError, AttributeError, ValueError):  # left to the module, which names it when it runs
         return []
     return []
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, List
 
-ITEM_KEYS = ("id", "name", "domain", "lookup_key", "key", "service")      # never url: it can hold a token
+ITEM_KEYS = ("id", "name", "domain", "lookup_key", "key", "service")  # never url: it can hold a token
 LABEL_LENGTH = 64
 REASON_LENGTH = 200
 
@@ -30,8 +30,10 @@ def _label(item: Any, index: int) -> str:
 
 # Template errors whose text names a variable, attribute, filter or lookup, never a value; any other error
 # is shown by its kind only, as its text can hold the value a filter was given (a secret, perhaps).
-NAMING_ERROR_RE = re.compile(r"is undefined|has no attribute|[Nn]o filter named|[Nn]o test named|lookup plugin|"
-                             r"[Ee]nvironment variable")
+NAMING_ERROR_RE = re.compile(
+    r"is undefined|has no attribute|[Nn]o filter named|[Nn]o test named|lookup plugin|"
+    r"[Ee]nvironment variable"
+)
 
 
 def _reason(exc: Exception) -> str:
@@ -42,8 +44,10 @@ def _reason(exc: Exception) -> str:
 
 def _problem(where: str, raw: str, exc: Exception) -> str:
     if "${{" in raw:
-        return ("%s: a Railway reference must be written with the YAML tag !unsafe, or Ansible reads it as a template "
-                "(%s); write it as %s: !unsafe \"%s\"." % (where, _reason(exc), where.rsplit(".", 1)[-1], raw[:120]))
+        return (
+            "%s: a Railway reference must be written with the YAML tag !unsafe, or Ansible reads it as a template "
+            '(%s); write it as %s: !unsafe "%s".' % (where, _reason(exc), where.rsplit(".", 1)[-1], raw[:120])
+        )
     return "%s: its template failed (%s); fix the lookup or the variable it uses." % (where, _reason(exc))
 
 
@@ -52,8 +56,10 @@ def template_stack(template: Callable[[Any], Any], value: Any, problems: List[st
     if isinstance(value, dict):
         return {key: template_stack(template, item, problems, "%s.%s" % (where, key)) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [template_stack(template, item, problems, "%s[%s]" % (where, _label(item, index)))
-                for index, item in enumerate(value)]
+        return [
+            template_stack(template, item, problems, "%s[%s]" % (where, _label(item, index)))
+            for index, item in enumerate(value)
+        ]
     if not isinstance(value, str):
         return value
     try:

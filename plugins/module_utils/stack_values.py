@@ -22,11 +22,21 @@ from ansible_collections.railstack.platform.plugins.module_utils.stripe_events i
 
 # The smallest value of a whole-number option, by option name; every other whole number is 0 or more
 # (tcp_proxy_port: 0 removes the TCP proxy).
-MINIMUMS = dict(size_mb=1, target_port=1, num_replicas=1, length=8, timeout=1, wait_timeout=1,
-                healthcheck_timeout=1, interval_count=1, status_code=100)
+MINIMUMS = dict(
+    size_mb=1,
+    target_port=1,
+    num_replicas=1,
+    length=8,
+    timeout=1,
+    wait_timeout=1,
+    healthcheck_timeout=1,
+    interval_count=1,
+    status_code=100,
+)
 MAXIMUMS = dict(target_port=65535, tcp_proxy_port=65535, status_code=599)
-HINTS = dict(unit_amount=" (the amount in the currency's smallest unit: 1400 for 14.00)",
-             size_mb=" (megabytes: 5000 for 5 GB)")
+HINTS = dict(
+    unit_amount=" (the amount in the currency's smallest unit: 1400 for 14.00)", size_mb=" (megabytes: 5000 for 5 GB)"
+)
 
 LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 LIVE_KEY_RE = re.compile(r"^(sk|rk)_live_")
@@ -70,6 +80,7 @@ def candidates(name: Any, choices: Iterable[str]) -> str:
 
 # ---------------------------------------------------------------------------------------- numbers
 
+
 def whole_number(value: Any, name: str, where: str, errors: list) -> Optional[int]:
     """value if it is a whole number written as one (not text, not a decimal, not a boolean), in range."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -78,13 +89,16 @@ def whole_number(value: Any, name: str, where: str, errors: list) -> Optional[in
         return None
     low, high = MINIMUMS.get(name, 0), MAXIMUMS.get(name)
     if value < low or (high is not None and value > high):
-        errors.append("%s: expected a whole number from %d%s%s." % (
-            where, low, " to %d" % high if high is not None else " up", HINTS.get(name, "")))
+        errors.append(
+            "%s: expected a whole number from %d%s%s."
+            % (where, low, " to %d" % high if high is not None else " up", HINTS.get(name, ""))
+        )
         return None
     return value
 
 
 # ---------------------------------------------------------------------------------------- host names
+
 
 def host_name_problem(host: Any, where: str, wildcard: bool = False) -> Optional[str]:
     """Why host is not a host name Railway or a DNS provider accepts (None if it is one)."""
@@ -104,8 +118,10 @@ def host_name_problem(host: Any, where: str, wildcard: bool = False) -> Optional
     for label in labels:
         if not LABEL_RE.match(label):
             what = "an empty label (two dots in a row)" if not label else "the label %r" % label[:63]
-            return ("%s: %s has %s; each label is 1 to 63 letters, digits or hyphens, not starting or ending "
-                    "with a hyphen." % (where, host[:80], what))
+            return (
+                "%s: %s has %s; each label is 1 to 63 letters, digits or hyphens, not starting or ending "
+                "with a hyphen." % (where, host[:80], what)
+            )
     if labels[-1].isdigit():
         return "%s: %s: a host name, not an IP address." % (where, host[:80])
     return None
@@ -141,7 +157,7 @@ def _shortest_gap(minutes: set, hours: set) -> int:
     """The fewest minutes between two runs of a schedule with these minutes and hours."""
     ordered = sorted(minutes)
     gaps = [b - a for a, b in zip(ordered, ordered[1:])]
-    if any((h + 1) % 24 in hours for h in hours):          # runs in two hours in a row
+    if any((h + 1) % 24 in hours for h in hours):  # runs in two hours in a row
         gaps.append(60 - ordered[-1] + ordered[0])
     return min(gaps) if gaps else 24 * 60
 
@@ -152,26 +168,34 @@ def cron_problems(schedule: Any, where: str) -> list:
         return ["%s: expected a cron schedule (5 fields, such as */15 * * * *), got %s." % (where, kind_of(schedule))]
     fields = schedule.split()
     if len(fields) != 5:
-        return ["%s: a cron schedule has 5 fields (minute hour day-of-month month day-of-week), got %d." % (where, len(fields))]
+        return [
+            "%s: a cron schedule has 5 fields (minute hour day-of-month month day-of-week), got %d."
+            % (where, len(fields))
+        ]
     found: list[set[int]] = []
     problems: list[str] = []
     for text, (name, low, high) in zip(fields, CRON_FIELDS):
         values = _cron_values(text, low, high)
         if values is None:
-            problems.append("%s: the %s field %r is not a number, range (a-b), list or step (*/n) within %d-%d%s." % (
-                where, name, text[:40], low, high, " (Sunday is 0)" if name == "day of week" else ""))
+            problems.append(
+                "%s: the %s field %r is not a number, range (a-b), list or step (*/n) within %d-%d%s."
+                % (where, name, text[:40], low, high, " (Sunday is 0)" if name == "day of week" else "")
+            )
             continue
         found.append(values)
     if problems:
         return problems
     gap = _shortest_gap(found[0], found[1])
     if gap < CRON_MIN_MINUTES:
-        return ["%s: %r runs %d minute%s apart; Railway runs a cron job at most every %d minutes (*/5 * * * *)." % (
-            where, schedule, gap, "" if gap == 1 else "s", CRON_MIN_MINUTES)]
+        return [
+            "%s: %r runs %d minute%s apart; Railway runs a cron job at most every %d minutes (*/5 * * * *)."
+            % (where, schedule, gap, "" if gap == 1 else "s", CRON_MIN_MINUTES)
+        ]
     return []
 
 
 # ---------------------------------------------------------------------------------------- Stripe
+
 
 def event_type_problem(event: Any, where: str) -> Optional[str]:
     if isinstance(event, str) and event in EVENT_TYPES:
@@ -179,7 +203,10 @@ def event_type_problem(event: Any, where: str) -> Optional[str]:
     if not isinstance(event, str):
         return "%s: expected a Stripe event type such as invoice.paid, got %s." % (where, kind_of(event))
     return "%s: %r is not a Stripe event type%s (the list: https://docs.stripe.com/api/events/types)." % (
-        where, event[:80], did_you_mean(event, EVENT_TYPES))
+        where,
+        event[:80],
+        did_you_mean(event, EVENT_TYPES),
+    )
 
 
 def is_live_key(value: Any) -> bool:
@@ -188,13 +215,16 @@ def is_live_key(value: Any) -> bool:
 
 # ---------------------------------------------------------------------------------------- variables
 
+
 def _generate_problems(generate: Any, where: str) -> list:
     if generate is None:
         return []
     if not isinstance(generate, dict):
         return ["%s: expected a dict with length and alphabet, got %s." % (where, kind_of(generate))]
-    problems = ["%s.%s: unknown key%s (known: length, alphabet)." % (where, key, did_you_mean(key, GENERATE_KEYS))
-                for key in sorted(set(map(str, generate)) - set(GENERATE_KEYS))]
+    problems = [
+        "%s.%s: unknown key%s (known: length, alphabet)." % (where, key, did_you_mean(key, GENERATE_KEYS))
+        for key in sorted(set(map(str, generate)) - set(GENERATE_KEYS))
+    ]
     if "length" in generate:
         errors: list[str] = []
         length = whole_number(generate["length"], "length", where + ".length", errors)
@@ -214,8 +244,11 @@ def _variable_dict_problems(value: dict, where: str) -> list:
     known = VARIABLE_KEYS + BINDING_KEYS
     unknown = sorted(set(map(str, value)) - set(known))
     if unknown:
-        return ["%s.%s: unknown key%s; a variable is a value, or a dict of %s." % (
-            where, key, did_you_mean(key, known), ", ".join(known)) for key in unknown]
+        return [
+            "%s.%s: unknown key%s; a variable is a value, or a dict of %s."
+            % (where, key, did_you_mean(key, known), ", ".join(known))
+            for key in unknown
+        ]
     problems = []
     if ("value" in value) == ("generate" in value):
         problems.append("%s: give either value or generate." % where)
@@ -225,8 +258,10 @@ def _variable_dict_problems(value: dict, where: str) -> list:
     if rotate is not None and "generate" not in value:
         problems.append("%s.rotate: only with generate (it makes a new secret once per rotate value)." % where)
     elif rotate is not None and (isinstance(rotate, bool) or not isinstance(rotate, (str, int))):
-        problems.append("%s.rotate: expected a text that names the rotation (such as 2026-12), got %s; change it to "
-                        "rotate again." % (where, kind_of(rotate)))
+        problems.append(
+            "%s.rotate: expected a text that names the rotation (such as 2026-12), got %s; change it to "
+            "rotate again." % (where, kind_of(rotate))
+        )
     inner = value.get("value")
     if isinstance(inner, (dict, list, tuple)):
         problems.append("%s.value: expected text, a number or a boolean, got %s." % (where, kind_of(inner)))
@@ -237,9 +272,15 @@ def variable_problems(name: Any, value: Any, where: str) -> list:
     """Why a variable of the stack (NAME: value, or NAME: {value|generate|sealed|binding}) is wrong."""
     here = "%s.%s" % (where, name)
     if not isinstance(name, str) or not VARIABLE_NAME_RE.match(name):
-        return ["%s: %r is not a variable name (letters, digits, _ . -, not starting with a digit)." % (where, str(name)[:64])]
+        return [
+            "%s: %r is not a variable name (letters, digits, _ . -, not starting with a digit)."
+            % (where, str(name)[:64])
+        ]
     if isinstance(value, dict):
         return _variable_dict_problems(value, here)
     if value is None or isinstance(value, (str, int, float, bool)):
         return []
-    return ["%s: a variable is a value or a dict (value, generate, sealed, stripe_price, clerk), not %s." % (here, kind_of(value))]
+    return [
+        "%s: a variable is a value or a dict (value, generate, sealed, stripe_price, clerk), not %s."
+        % (here, kind_of(value))
+    ]

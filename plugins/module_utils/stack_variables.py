@@ -15,7 +15,12 @@ from ansible_collections.railstack.platform.plugins.module_utils import railway_
 from ansible_collections.railstack.platform.plugins.module_utils.stack_options import CLERK_VALUES
 from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import LABEL_LENGTH, printable
 from ansible_collections.railstack.platform.plugins.module_utils.stack_values import (
-    BINDING_KEYS, candidates, did_you_mean, kind_of, variable_problems)
+    BINDING_KEYS,
+    candidates,
+    did_you_mean,
+    kind_of,
+    variable_problems,
+)
 
 
 def variable_kind(value: Any) -> str:
@@ -57,10 +62,15 @@ def check_variables(variables: Any, where: str, errors: list[str], stack: dict[s
             continue
         here = "%s.%s" % (where, name)
         if "stripe_price" in value and value["stripe_price"] not in prices:
-            errors.append("%s.stripe_price: the stack has no Stripe price with lookup_key %r%s." % (
-                here, str(value["stripe_price"])[:LABEL_LENGTH], candidates(value["stripe_price"], prices)))
+            errors.append(
+                "%s.stripe_price: the stack has no Stripe price with lookup_key %r%s."
+                % (here, str(value["stripe_price"])[:LABEL_LENGTH], candidates(value["stripe_price"], prices))
+            )
         elif "clerk" in value and value["clerk"] not in CLERK_VALUES:
-            errors.append("%s.clerk: not one of %s%s." % (here, ", ".join(CLERK_VALUES), did_you_mean(value["clerk"], CLERK_VALUES)))
+            errors.append(
+                "%s.clerk: not one of %s%s."
+                % (here, ", ".join(CLERK_VALUES), did_you_mean(value["clerk"], CLERK_VALUES))
+            )
 
 
 def reference_texts(variables: dict[str, Any]) -> dict[str, str]:
@@ -91,8 +101,10 @@ def variables_from_problems(value: Any, where: str, by_name: dict[str, dict[str,
     if isinstance(value, dict):
         unknown = sorted(str(k) for k in value if k not in ("service", "exclude"))
         if unknown:
-            return ["%s: unknown key %r%s; variables_from is a service name or {service, exclude}." % (
-                where, printable(unknown[0]), did_you_mean(unknown[0], ("service", "exclude")))]
+            return [
+                "%s: unknown key %r%s; variables_from is a service name or {service, exclude}."
+                % (where, printable(unknown[0]), did_you_mean(unknown[0], ("service", "exclude")))
+            ]
         exclude = value.get("exclude")
         if exclude is not None and not (isinstance(exclude, list) and all(isinstance(n, str) for n in exclude)):
             return ["%s.exclude: expected a list of variable names, got %s." % (where, kind_of(exclude))]
@@ -104,8 +116,12 @@ def variables_from_problems(value: Any, where: str, by_name: dict[str, dict[str,
     if source not in by_name:
         return ["%s: the stack has no service %r%s." % (where, printable(source), candidates(source, by_name))]
     names = {n for n, v in (by_name[source].get("variables") or {}).items() if variable_kind(v) != "empty"}
-    return ["%s.exclude[%d]: %s has no variable %r to leave out%s." % (where, index, source, printable(name), candidates(name, names))
-            for index, name in enumerate(exclude) if name not in names]
+    return [
+        "%s.exclude[%d]: %s has no variable %r to leave out%s."
+        % (where, index, source, printable(name), candidates(name, names))
+        for index, name in enumerate(exclude)
+        if name not in names
+    ]
 
 
 def service_variable_map(service: dict[str, Any], services: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -114,7 +130,9 @@ def service_variable_map(service: dict[str, Any], services: dict[str, dict[str, 
     source, exclude = variables_from_parts(service.get("variables_from"))
     if source and source in services:
         for name, value in sorted((services[source].get("variables") or {}).items()):
-            if variable_kind(value) != "empty" and name not in exclude:   # a sealed variable with no value is not written
+            if (
+                variable_kind(value) != "empty" and name not in exclude
+            ):  # a sealed variable with no value is not written
                 out[name] = "${{%s.%s}}" % (source, name)
     out.update(service.get("variables") or {})
     return out

@@ -20,7 +20,12 @@ import uuid
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import (
-    ApiError, HttpClient, PageGuard, ProviderClient, unexpected_answer)
+    ApiError,
+    HttpClient,
+    PageGuard,
+    ProviderClient,
+    unexpected_answer,
+)
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 
 STRIPE_API_BASE = "https://api.stripe.com"
@@ -52,16 +57,23 @@ def key_livemode(api_key, allow_live):
     """True for a live-mode key, False for a test one; TaskFailed (before any request) for anything refused."""
     match = KEY_RE.match(api_key or "")
     if not match:
-        raise TaskFailed("api_key: not a Stripe secret key (sk_test_..., sk_live_...) or restricted key "
-                         "(rk_test_..., rk_live_...).")
+        raise TaskFailed(
+            "api_key: not a Stripe secret key (sk_test_..., sk_live_...) or restricted key (rk_test_..., rk_live_...)."
+        )
     kind, mode = match.groups()
     livemode = mode == "live"
     if kind == "pk":
-        raise TaskFailed("api_key: a publishable key (pk_...) cannot change Stripe objects; use a secret (sk_) or "
-                         "restricted (rk_) key.", livemode=livemode)
+        raise TaskFailed(
+            "api_key: a publishable key (pk_...) cannot change Stripe objects; use a secret (sk_) or "
+            "restricted (rk_) key.",
+            livemode=livemode,
+        )
     if livemode and not allow_live:
-        raise TaskFailed("api_key: this is a live-mode key (%s_live_...); it changes real billing. Set allow_live: true "
-                         "on the task to use it." % kind, livemode=True)
+        raise TaskFailed(
+            "api_key: this is a live-mode key (%s_live_...); it changes real billing. Set allow_live: true "
+            "on the task to use it." % kind,
+            livemode=True,
+        )
     return livemode
 
 
@@ -113,10 +125,15 @@ class StripeClient(ProviderClient):
         self.livemode = key_livemode(params.get("api_key"), params.get("allow_live"))
         base = (params.get("api_base") or STRIPE_API_BASE).rstrip("/")
         self.http = HttpClient(
-            "Stripe", base + "/v1",
+            "Stripe",
+            base + "/v1",
             headers={"Authorization": "Bearer %s" % params["api_key"], "Stripe-Version": STRIPE_VERSION},
-            secrets=[params["api_key"]], timeout=params.get("timeout") or 30,
-            validate_certs=params.get("validate_certs", True), throttle_rps=THROTTLE_RPS, error_parser=_stripe_error)
+            secrets=[params["api_key"]],
+            timeout=params.get("timeout") or 30,
+            validate_certs=params.get("validate_certs", True),
+            throttle_rps=THROTTLE_RPS,
+            error_parser=_stripe_error,
+        )
         self.run_id = uuid.uuid4().hex
         self.writes = 0
 
@@ -130,8 +147,7 @@ class StripeClient(ProviderClient):
         if not isinstance(body, dict):
             raise unexpected_answer(self.http, method, "/v1" + path, "not a JSON object", response.text)
         if not isinstance(body.get("id"), str) or not body["id"]:
-            raise unexpected_answer(self.http, method, "/v1" + path, "a JSON object without an id",
-                                    response.text)
+            raise unexpected_answer(self.http, method, "/v1" + path, "a JSON object without an id", response.text)
         return body
 
     def list_page(self, path, params=None):
@@ -167,8 +183,9 @@ class StripeClient(ProviderClient):
         connection) resend it unchanged. A 500 fails at once (server_error)."""
         self.writes += 1
         key = "railstack-%s-%d" % (self.run_id, self.writes)
-        response = self.http.request("POST", path, form=form_pairs(data or {}), headers={"Idempotency-Key": key},
-                                     allow_status=(500,))
+        response = self.http.request(
+            "POST", path, form=form_pairs(data or {}), headers={"Idempotency-Key": key}, allow_status=(500,)
+        )
         if response.status == 500:
             raise self.server_error(response, path)
         return self._object(response, "POST", path)
@@ -179,13 +196,24 @@ class StripeClient(ProviderClient):
         write twice, as the first attempt may have done part of it."""
         parsed = _stripe_error(response)
         replayed = (response.headers.get("Idempotent-Replayed") or "").lower() == "true"
-        message = "Stripe answered HTTP 500 to POST /v1%s%s: %s. Stripe may have applied part of it and keeps this " \
-                  "answer for the request's Idempotency-Key, so the request is not sent again; run the task again " \
-                  "later: it reads what Stripe has and sends only what is still missing." % (
-                      path, " (a replay of the answer Stripe kept for this request's Idempotency-Key)" if replayed
-                      else "", parsed[0] if parsed else "no error message")
-        return ApiError(self.redactor.redact(message), provider="Stripe", status=500,
-                        code=parsed[1] if parsed else None, method="POST", path="/v1" + path)
+        message = (
+            "Stripe answered HTTP 500 to POST /v1%s%s: %s. Stripe may have applied part of it and keeps this "
+            "answer for the request's Idempotency-Key, so the request is not sent again; run the task again "
+            "later: it reads what Stripe has and sends only what is still missing."
+            % (
+                path,
+                " (a replay of the answer Stripe kept for this request's Idempotency-Key)" if replayed else "",
+                parsed[0] if parsed else "no error message",
+            )
+        )
+        return ApiError(
+            self.redactor.redact(message),
+            provider="Stripe",
+            status=500,
+            code=parsed[1] if parsed else None,
+            method="POST",
+            path="/v1" + path,
+        )
 
     def delete(self, path):
         """DELETE an object; one that is already gone (a retry after a lost answer) counts as deleted."""
@@ -234,7 +262,9 @@ def stripe_task(body):
 # ------------------------------------------------------------------------------ shared checks and diffs
 def check_currency(value, option="currency"):
     if value is not None and not CURRENCY_RE.match(value):
-        raise TaskFailed("%s: %r is not a three-letter ISO currency code in lower case (for example usd)." % (option, value))
+        raise TaskFailed(
+            "%s: %r is not a three-letter ISO currency code in lower case (for example usd)." % (option, value)
+        )
     return value
 
 
@@ -271,8 +301,10 @@ def check_metadata(metadata, option="metadata"):
         if value is not None and len(str(value)) > 500:
             raise TaskFailed("%s: value of %r is longer than Stripe's 500 characters." % (option, key))
         if key == MARKER:
-            raise TaskFailed("%s: %s is the key railstack.platform marks its objects with; set it through the "
-                             "module's key option." % (option, MARKER))
+            raise TaskFailed(
+                "%s: %s is the key railstack.platform marks its objects with; set it through the "
+                "module's key option." % (option, MARKER)
+            )
     return metadata
 
 
@@ -291,8 +323,10 @@ def pick_current(matches, is_active, option, what):
     Two active ones fail, naming `option`."""
     active = [obj for obj in matches if is_active(obj)]
     if len(active) > 1:
-        raise TaskFailed("%s: %d active %s match (%s); archive the extra ones."
-                         % (option, len(active), what, ", ".join(obj["id"] for obj in active)))
+        raise TaskFailed(
+            "%s: %d active %s match (%s); archive the extra ones."
+            % (option, len(active), what, ", ".join(obj["id"] for obj in active))
+        )
     return active[0] if active else (matches[0] if matches else None)
 
 
