@@ -667,6 +667,17 @@ class _Prepared(NamedTuple):
     body: bytes | None
 
 
+def _new_session(provider: str) -> Any:
+    """A requests Session; fails naming the provider when requests cannot be imported."""
+    if not HAS_REQUESTS:
+        raise ApiError(
+            "the Python library 'requests' is required to talk to %s but cannot be imported by %s (%s)"
+            % (provider, sys.executable, ((REQUESTS_IMPORT_ERROR or "").strip().splitlines() or ["ImportError"])[-1]),
+            provider=provider,
+        )
+    return requests.Session()
+
+
 class HttpClient:
     """One client per provider and task. See ``request``."""
 
@@ -723,19 +734,7 @@ class HttpClient:
             if is_sensitive_key(key):
                 self.redactor.add(value)
         self._limiter = _limiter_for("%s|%s" % (provider, (base.netloc or "").lower()))
-        if session is None:
-            if not HAS_REQUESTS:
-                raise ApiError(
-                    "the Python library 'requests' is required to talk to %s but cannot be imported by %s (%s)"
-                    % (
-                        provider,
-                        sys.executable,
-                        ((REQUESTS_IMPORT_ERROR or "").strip().splitlines() or ["ImportError"])[-1],
-                    ),
-                    provider=provider,
-                )
-            session = requests.Session()
-        self.session = session
+        self.session = session if session is not None else _new_session(provider)
 
     # -- public -------------------------------------------------------------------------------
 

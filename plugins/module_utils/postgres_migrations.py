@@ -280,6 +280,62 @@ class Database:
         self.conn.commit()
 
 
+def _refuse_changed(migrations, recorded):
+    """An applied migration whose file changed since fails the task: it is never run again."""
+    for migration in migrations:
+        if migration.name in recorded and recorded[migration.name] != migration.checksum:
+            raise TaskFailed(
+                "path: %s changed since it was applied (sha256 %s then, %s now); an applied migration is "
+                "never run again: add a new file instead."
+                % (migration.name, recorded[migration.name][:12], migration.checksum[:12])
+            )
+
+
+def _pending_and_adopted(params, migrations, recorded, present):
+    """(the migrations to run, those to record without running): a schema that already has every expected table
+    and no tracking table adopts them (applied by hand before, with psql) when adopt_existing is on."""
+    pending = [m for m in migrations if m.name not in recorded]
+    if (
+        pending
+        and params["adopt_existing"]
+        and not recorded
+        and params["expect_tables"]
+        and set(params["expect_tables"]) <= set(present)
+    ):
+        return [], pending
+    return pending, []
+
+
+def _migrate(database, pending, adopted):
+    """Record the adopted migrations and run the pending ones, in order; the names of those run."""
+    applied = []
+    if pending or adopted:
+        database.create_tracking()
+    if adopted:
+        database.adopt(adopted)
+    for migration in pending:
+        database.apply(migration)
+        applied.append(migration.name)
+    return applied
+
+
+def _missing_tables(ctx, params, present, pending, applied):
+    """The expected tables the schema lacks; a failure when it lacks them after the migrations (not in check mode
+    with migrations still to run, which would make them)."""
+    missing = [t for t in params["expect_tables"] if t not in present]
+    if missing and not (ctx.check_mode and pending):
+        raise TaskFailed(
+            "expect_tables: %s missing in schema %s after the migrations%s; the schema has: %s."
+            % (
+                ", ".join(missing),
+                params["schema"],
+                " (%s applied now)" % ", ".join(applied) if applied else "",
+                ", ".join(t for t in present if t != params["table"]) or "no table",
+            )
+        )
+    return missing
+
+
 def run(ctx):
     params = ctx.params
     _check(params)
@@ -305,46 +361,12 @@ def run(ctx):
     database = open_database(ctx, params, url, lambda: None if params["url"] else railway_url(ctx, params["railway"]))
     try:
         recorded = database.applied()
-        for migration in migrations:
-            if migration.name in recorded and recorded[migration.name] != migration.checksum:
-                raise TaskFailed(
-                    "path: %s changed since it was applied (sha256 %s then, %s now); an applied migration is "
-                    "never run again: add a new file instead."
-                    % (migration.name, recorded[migration.name][:12], migration.checksum[:12])
-                )
-        pending = [m for m in migrations if m.name not in recorded]
-        adopted = []
+        _refuse_changed(migrations, recorded)
         present = database.tables()
-        if (
-            pending
-            and params["adopt_existing"]
-            and not recorded
-            and params["expect_tables"]
-            and set(params["expect_tables"]) <= set(present)
-        ):
-            adopted = pending  # applied by hand before (psql): recorded, not run
-            pending = []
-        applied = []
-        if not ctx.check_mode:
-            if pending or adopted:
-                database.create_tracking()
-            if adopted:
-                database.adopt(adopted)
-            for migration in pending:
-                database.apply(migration)
-                applied.append(migration.name)
-            present = database.tables() if applied else present
-        missing = [t for t in params["expect_tables"] if t not in present]
-        if missing and not (ctx.check_mode and pending):
-            raise TaskFailed(
-                "expect_tables: %s missing in schema %s after the migrations%s; the schema has: %s."
-                % (
-                    ", ".join(missing),
-                    params["schema"],
-                    " (%s applied now)" % ", ".join(applied) if applied else "",
-                    ", ".join(t for t in present if t != params["table"]) or "no table",
-                )
-            )
+        pending, adopted = _pending_and_adopted(params, migrations, recorded, present)
+        applied = [] if ctx.check_mode else _migrate(database, pending, adopted)
+        present = database.tables() if applied else present
+        missing = _missing_tables(ctx, params, present, pending, applied)
     finally:
         database.close()
     before = sorted(recorded)

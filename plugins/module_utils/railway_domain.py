@@ -301,6 +301,7 @@ def wait_verified(ctx, client, project, environment, service, custom, changed):
 
 # ------------------------------------------------------------------ custom domains
 def _custom(ctx, client, project, environment, service, domain, current_list):
+    """A custom domain: removed, added, or its target port updated; then (wait: verified) its verification."""
     params = ctx.params
     current = _named(current_list, domain)
 
@@ -308,64 +309,27 @@ def _custom(ctx, client, project, environment, service, domain, current_list):
         return _named(read_domains(client, project, environment, service)["customDomains"], domain)
 
     if params["state"] == "absent":
-        if current is None:
-            return ctx.result(changed=False, domain={}, dns_records=[], diff=({}, {}))
-        if not ctx.check_mode:
-            try:
-                client.mutate(
-                    "mutation customDomainDelete($id: String!) { customDomainDelete(id: $id) }", dict(id=current["id"])
-                )
-            except ApiError as exc:
-                _after_lost(exc, lambda: find_again() is None)
-        return ctx.result(
-            changed=True, domain=domain_result(current, "custom"), dns_records=[], diff=(_view(current), {})
-        )
-
+        return _custom_absent(ctx, client, current, find_again)
     port = params["target_port"]
-    changed = False
     if current is None:
-        planned = dict(domain=domain, targetPort=port, serviceId=service["id"], environmentId=environment["id"])
         if ctx.check_mode:
             ctx.warn(
                 "domain: Railway tells the DNS records of %s once the domain exists; in check mode there are none yet."
                 % domain
             )
+            planned = dict(domain=domain, targetPort=port, serviceId=service["id"], environmentId=environment["id"])
             return ctx.result(
                 changed=True,
                 domain=domain_result(dict(planned, id=None), "custom"),
                 dns_records=[],
                 diff=({}, _view(planned)),
             )
-        domain_input = dict(
-            projectId=project["id"], environmentId=environment["id"], serviceId=service["id"], domain=domain
-        )
-        if port is not None:
-            domain_input["targetPort"] = port
-
-        def create():
-            return client.mutate(
-                "mutation customDomainCreate($input: CustomDomainCreateInput!) {"
-                " customDomainCreate(input: $input) { %s } }" % CUSTOM_DOMAIN_FIELDS,
-                dict(input=domain_input),
-            )["customDomainCreate"]
-
-        after = create_or_find_again(create, find_again)
-        changed = True
         before = {}
+        after = _create_custom_domain(client, project, environment, service, domain, port, find_again)
+        changed = True
     else:
-        after, before = current, current
-        if port is not None and current.get("targetPort") != port:
-            if not ctx.check_mode:
-                try:
-                    client.mutate(
-                        "mutation customDomainUpdate($environmentId: String!, $id: String!, $targetPort: Int) {"
-                        " customDomainUpdate(environmentId: $environmentId, id: $id, targetPort: $targetPort) }",
-                        dict(environmentId=environment["id"], id=current["id"], targetPort=port),
-                    )
-                except ApiError as exc:
-                    _after_lost(exc, lambda: (find_again() or {}).get("targetPort") == port)
-            after = dict(current, targetPort=port)
-            changed = True
+        before = current
+        after, changed = _custom_port(ctx, client, environment, current, port, find_again)
     if params["wait"] == "verified" and not ctx.check_mode:
         after, changed = wait_verified(ctx, client, project, environment, service, after, changed)
     note_unpropagated(ctx, after)
@@ -375,6 +339,52 @@ def _custom(ctx, client, project, environment, service, domain, current_list):
         dns_records=dns_records(after),
         diff=(_view(before), _view(after)),
     )
+
+
+def _custom_absent(ctx, client, current, find_again):
+    if current is None:
+        return ctx.result(changed=False, domain={}, dns_records=[], diff=({}, {}))
+    if not ctx.check_mode:
+        try:
+            client.mutate(
+                "mutation customDomainDelete($id: String!) { customDomainDelete(id: $id) }", dict(id=current["id"])
+            )
+        except ApiError as exc:
+            _after_lost(exc, lambda: find_again() is None)
+    return ctx.result(changed=True, domain=domain_result(current, "custom"), dns_records=[], diff=(_view(current), {}))
+
+
+def _create_custom_domain(client, project, environment, service, domain, port, find_again):
+    domain_input = dict(
+        projectId=project["id"], environmentId=environment["id"], serviceId=service["id"], domain=domain
+    )
+    if port is not None:
+        domain_input["targetPort"] = port
+
+    def create():
+        return client.mutate(
+            "mutation customDomainCreate($input: CustomDomainCreateInput!) {"
+            " customDomainCreate(input: $input) { %s } }" % CUSTOM_DOMAIN_FIELDS,
+            dict(input=domain_input),
+        )["customDomainCreate"]
+
+    return create_or_find_again(create, find_again)
+
+
+def _custom_port(ctx, client, environment, current, port, find_again):
+    """(the domain after, changed): its target port set when one is given and it differs."""
+    if port is None or current.get("targetPort") == port:
+        return current, False
+    if not ctx.check_mode:
+        try:
+            client.mutate(
+                "mutation customDomainUpdate($environmentId: String!, $id: String!, $targetPort: Int) {"
+                " customDomainUpdate(environmentId: $environmentId, id: $id, targetPort: $targetPort) }",
+                dict(environmentId=environment["id"], id=current["id"], targetPort=port),
+            )
+        except ApiError as exc:
+            _after_lost(exc, lambda: (find_again() or {}).get("targetPort") == port)
+    return dict(current, targetPort=port), True
 
 
 # ------------------------------------------------------------------ service domains
