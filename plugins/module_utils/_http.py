@@ -478,7 +478,9 @@ class SharedRateState:
         self.path = path
 
     @classmethod
-    def for_credential(cls, provider: str, url: str, credential: str, directory: str | None = None) -> SharedRateState:
+    def for_credential(
+        cls, provider: str, url: str, credential: str | None, directory: str | None = None
+    ) -> SharedRateState:
         fingerprint = hashlib.sha256(("%s\n%s\n%s" % (provider, url, credential)).encode("utf-8")).hexdigest()
         return cls(os.path.join(directory or default_cache_dir(), "ratelimit-%s.json" % fingerprint[:32]))
 

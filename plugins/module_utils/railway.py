@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 import re
 import time
+from typing import Any
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import (
     ApiError,
     HttpClient,
+    HttpResponse,
     PageGuard,
     ProviderClient,
     SharedRateState,
@@ -33,10 +35,12 @@ THROTTLE_BURST = 3
 # Railway's hourly request budgets (docs integrations/api.md), to name the plan in a rate-limit failure.
 PLAN_OF_HOURLY_LIMIT = {100: "the Free and Trial plans'", 1000: "the Hobby plan's", 10000: "the Pro plan's"}
 PAGE_SIZE = 100
+# What a GraphQL document selects: {response key: the sub-selection, or None for a leaf} (selection_of).
+Selection = dict[str, Any]
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
-def railway_argument_spec():
+def railway_argument_spec() -> dict[str, Any]:
     """Credentials and endpoint of every railway_* module; documented in doc_fragments/railway.py."""
     return dict(
         api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["RAILWAY_API_TOKEN"])),
@@ -47,7 +51,7 @@ def railway_argument_spec():
     )
 
 
-def railway_environment_spec():
+def railway_environment_spec() -> dict[str, Any]:
     """project, workspace_id and environment of a per-environment module; documented in doc_fragments/railway.py ENVIRONMENT."""
     return dict(
         project=dict(type="str", required=True),
@@ -56,18 +60,18 @@ def railway_environment_spec():
     )
 
 
-def is_id(value):
+def is_id(value: Any) -> bool:
     return bool(value) and bool(UUID_RE.match(value))
 
 
-def _graphql_error(response):
+def _graphql_error(response: HttpResponse) -> tuple[str, str | None] | None:
     body = response.json()
     if isinstance(body, dict) and body.get("errors"):
         return _errors_message(body["errors"])
     return None
 
 
-def _errors_message(errors):
+def _errors_message(errors: list[Any]) -> tuple[str, str | None]:
     messages = []
     code = None
     for err in errors:
@@ -79,10 +83,10 @@ def _errors_message(errors):
     return "Railway: " + "; ".join(messages), code
 
 
-def rate_limit_message(exc):
+def rate_limit_message(exc: ApiError) -> str:
     """A 429 that outlasts the wait the client allows, in Railway's terms: until when, and the plan's budget."""
     limit = (exc.rate_limit or {}).get("limit")
-    until = time.strftime("%H:%M UTC", time.gmtime(time.time() + exc.retry_after))
+    until = time.strftime("%H:%M UTC", time.gmtime(time.time() + (exc.retry_after or 0)))
     if limit:
         budget = "X-RateLimit-Limit %d/hour, %s" % (limit, PLAN_OF_HOURLY_LIMIT.get(limit, "this account's plan's"))
     else:
@@ -97,14 +101,14 @@ _GRAPHQL_TOKEN_RE = re.compile(r'"(?:\\.|[^"\\])*"|\.\.\.|[_A-Za-z][_0-9A-Za-z]*
 _OPERATION_RE = re.compile(r"^\s*(query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)")
 
 
-def operation_name(document):
+def operation_name(document: str) -> str:
     """'query projects' / 'mutation serviceCreate': how an error names the request."""
     match = _OPERATION_RE.match(document)
     return "%s %s" % match.groups() if match else "GraphQL %s" % document.split("{", 1)[0].strip()
 
 
 @functools.lru_cache(maxsize=256)
-def selection_of(document):
+def selection_of(document: str) -> Selection:
     """The fields the document selects, as {response key: sub-selection or None}; fields under an inline fragment or
     a directive (which may be absent from the answer) are left out."""
     tokens = [t for t in _GRAPHQL_TOKEN_RE.findall(re.sub(r"#[^\n]*", "", document)) if t != ","]
@@ -115,7 +119,7 @@ def selection_of(document):
     return _selection_set(tokens, index)[0]
 
 
-def _skip_parens(tokens, index):
+def _skip_parens(tokens: list[str], index: int) -> int:
     depth = 0
     while True:
         depth += {"(": 1, ")": -1}.get(tokens[index], 0)
@@ -124,8 +128,9 @@ def _skip_parens(tokens, index):
             return index
 
 
-def _selection_set(tokens, index):
-    fields, optional = {}, False
+def _selection_set(tokens: list[str], index: int) -> tuple[Selection, int]:
+    fields: Selection = {}
+    optional = False
     index += 1  # "{"
     while tokens[index] != "}":
         optional = tokens[index] == "..."
@@ -152,7 +157,7 @@ def _selection_set(tokens, index):
     return fields, index + 1
 
 
-def missing_in_answer(selection, value, where=""):
+def missing_in_answer(selection: Selection, value: Any, where: str = "") -> str | None:
     """What of `selection` the answer `value` lacks ('no field project.services'), or None. Null is allowed (a
     nullable field); an object must hold every selected field, a list must hold objects that do."""
     if value is None:
@@ -177,7 +182,7 @@ def missing_in_answer(selection, value, where=""):
     return None
 
 
-def nodes(connection):
+def nodes(connection: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The nodes of a Relay connection."""
     return [edge["node"] for edge in (connection or {}).get("edges", [])]
 
@@ -185,7 +190,7 @@ def nodes(connection):
 class RailwayClient(ProviderClient):
     """GraphQL over the shared HTTP core. Queries are retried when safe; mutations never are."""
 
-    def __init__(self, params):
+    def __init__(self, params: dict[str, Any]) -> None:
         project_token = params.get("project_token")
         api_token = params.get("api_token")
         if not project_token and not api_token:
@@ -213,9 +218,9 @@ class RailwayClient(ProviderClient):
             rate_state=SharedRateState.for_credential("Railway", url, project_token or api_token),
         )
         self.mutations = 0
-        self._workspaces = None
+        self._workspaces: list[dict[str, Any]] | None = None
 
-    def _post(self, document, variables, safe):
+    def _post(self, document: str, variables: dict[str, Any] | None, safe: bool) -> dict[str, Any]:
         try:
             response = self.http.request(
                 "POST", "", params=self._params, json=dict(query=document, variables=variables or {}), safe=safe
@@ -261,16 +266,16 @@ class RailwayClient(ProviderClient):
             raise unexpected_answer(self.http, "POST", operation, problem, response.text)
         return body["data"]
 
-    def query(self, document, variables=None):
+    def query(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         return self._post(document, variables, safe=True)
 
-    def mutate(self, document, variables=None):
+    def mutate(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         self.mutations += 1
         return self._post(document, variables, safe=False)
 
     # ------------------------------------------------------------------ lookups
 
-    def workspaces(self):
+    def workspaces(self) -> list[dict[str, Any]]:
         """The workspaces the token may work in (read once per task): all of an account token's, the one of a
         workspace token. `apiToken` answers both; `me` is refused to workspace tokens."""
         if self._workspaces is None:
@@ -279,18 +284,19 @@ class RailwayClient(ProviderClient):
             ]
         return self._workspaces
 
-    def token_scope(self):
+    def token_scope(self) -> dict[str, Any]:
         """The project and environment a project token is bound to."""
         return self.query("query projectTokenScope { projectToken { projectId environmentId } }")["projectToken"]
 
-    def list_projects(self, workspace_id, fields="id name"):
+    def list_projects(self, workspace_id: str | None, fields: str = "id name") -> list[dict[str, Any]]:
         """Every project of a workspace (all pages)."""
         document = (
             "query projects($workspaceId: String, $first: Int, $after: String) {"
             " projects(workspaceId: $workspaceId, first: $first, after: $after) {"
             " edges { node { %s } } pageInfo { hasNextPage endCursor } } }" % fields
         )
-        found, after = [], None
+        found: list[dict[str, Any]] = []
+        after = None
         guard = PageGuard("Railway", "query projects")
         while True:
             page = self.query(document, dict(workspaceId=workspace_id, first=PAGE_SIZE, after=after))["projects"]
@@ -299,12 +305,14 @@ class RailwayClient(ProviderClient):
                 return found
             after = guard.advance(page["pageInfo"]["endCursor"])
 
-    def get_project(self, project_id, fields):
+    def get_project(self, project_id: str, fields: str) -> dict[str, Any]:
         return self.query("query project($id: String!) { project(id: $id) { %s } }" % fields, dict(id=project_id))[
             "project"
         ]
 
-    def find_projects(self, name, workspace_id=None, fields="id name"):
+    def find_projects(
+        self, name: str, workspace_id: str | None = None, fields: str = "id name"
+    ) -> list[dict[str, Any]]:
         """Projects called `name` that the token can see, read in bulk with `fields`."""
         if self.uses_project_token:
             scope = self.token_scope()
@@ -314,12 +322,14 @@ class RailwayClient(ProviderClient):
             workspace_ids = [workspace_id]
         else:
             workspace_ids = [w["id"] for w in self.workspaces()]
-        found = []
+        found: list[dict[str, Any]] = []
         for ws in workspace_ids:
             found.extend(p for p in self.list_projects(ws, fields) if p["name"] == name)
         return found
 
-    def resolve_project(self, project, workspace_id=None, fields="id name", required=True):
+    def resolve_project(
+        self, project: str, workspace_id: str | None = None, fields: str = "id name", required: bool = True
+    ) -> dict[str, Any] | None:
         """A project given by id or by name (unique in what the token sees), read with `fields`."""
         if is_id(project):
             try:
@@ -344,7 +354,7 @@ class RailwayClient(ProviderClient):
         return matches[0]
 
 
-def pick_environment(project, environment):
+def pick_environment(project: dict[str, Any], environment: str | None) -> dict[str, Any] | None:
     """An environment of a project read with its environments, by id or by name; None if absent."""
     for env in nodes(project.get("environments")):
         if env["id"] == environment or env["name"] == environment:
@@ -352,7 +362,7 @@ def pick_environment(project, environment):
     return None
 
 
-def pick_service(project, service):
+def pick_service(project: dict[str, Any], service: str | None) -> dict[str, Any] | None:
     """A service of a project read with its services, by id or by name; None if absent."""
     for svc in nodes(project.get("services")):
         if svc["id"] == service or svc["name"] == service:
@@ -360,7 +370,7 @@ def pick_service(project, service):
     return None
 
 
-def _names(connection):
+def _names(connection: dict[str, Any] | None) -> str:
     return ", ".join(sorted(n["name"] for n in nodes(connection))) or "none"
 
 
@@ -370,7 +380,9 @@ INSTANCE_PROJECT_FIELDS = (
 )
 
 
-def resolve_instance(client, params, required=True):
+def resolve_instance(
+    client: RailwayClient, params: dict[str, Any], required: bool = True
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
     """(project, environment, service) named by params' project, environment and service (names or ids).
 
     One query for the project with its environments and services. A missing part fails naming the
