@@ -16,17 +16,20 @@ from __future__ import annotations
 import functools
 import re
 import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import (
     ApiError,
     HttpClient,
+    HttpResponse,
     PageGuard,
     ProviderClient,
     unexpected_answer,
 )
-from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed
 
 STRIPE_API_BASE = "https://api.stripe.com"
 # The API version of the official stripe-python 16.1.0; response shapes and parameters follow it.
@@ -40,9 +43,11 @@ MARKER = "railstack_key"
 KEY_RE = re.compile(r"^(sk|rk|pk)_(test|live)_[0-9A-Za-z_]+$")
 API_VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(\.[a-z]+)?$")
 CURRENCY_RE = re.compile(r"^[a-z]{3}$")
+# A Stripe object as the API answers it: a JSON object with an "id".
+StripeObject = dict[str, Any]
 
 
-def stripe_argument_spec():
+def stripe_argument_spec() -> dict[str, Any]:
     """Credentials and endpoint of every stripe_* module; documented in doc_fragments/stripe.py."""
     return dict(
         api_key=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["STRIPE_API_KEY"])),
@@ -53,7 +58,7 @@ def stripe_argument_spec():
     )
 
 
-def key_livemode(api_key, allow_live):
+def key_livemode(api_key: str | None, allow_live: bool | None) -> bool:
     """True for a live-mode key, False for a test one; TaskFailed (before any request) for anything refused."""
     match = KEY_RE.match(api_key or "")
     if not match:
@@ -77,7 +82,7 @@ def key_livemode(api_key, allow_live):
     return livemode
 
 
-def _stripe_error(response):
+def _stripe_error(response: HttpResponse) -> tuple[str, str | None] | None:
     """Stripe's {"error": {"message", "param", "code", "type"}} as (message, code)."""
     body = response.json()
     error = body.get("error") if isinstance(body, dict) else None
@@ -89,10 +94,10 @@ def _stripe_error(response):
     return message, error.get("code") or error.get("type")
 
 
-def form_pairs(data, prefix=None):
+def form_pairs(data: Mapping[str, Any], prefix: str | None = None) -> list[tuple[str, str]]:
     """A dict as Stripe's form pairs. None is left out; {} and [] become "" (Stripe's way to unset a field);
     lists of scalars use `name[]`, lists of objects `name[0][field]`; booleans are true/false."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for key, value in data.items():
         name = key if prefix is None else "%s[%s]" % (prefix, key)
         if value is None:
@@ -112,7 +117,7 @@ def form_pairs(data, prefix=None):
     return pairs
 
 
-def _scalar(value):
+def _scalar(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -121,7 +126,7 @@ def _scalar(value):
 class StripeClient(ProviderClient):
     """Stripe over the shared HTTP core. GETs and DELETEs are retried; POSTs too, with the same Idempotency-Key."""
 
-    def __init__(self, params):
+    def __init__(self, params: dict[str, Any]) -> None:
         self.livemode = key_livemode(params.get("api_key"), params.get("allow_live"))
         base = (params.get("api_base") or STRIPE_API_BASE).rstrip("/")
         self.http = HttpClient(
@@ -137,11 +142,11 @@ class StripeClient(ProviderClient):
         self.run_id = uuid.uuid4().hex
         self.writes = 0
 
-    def get(self, path, params=None):
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> StripeObject:
         """GET one object: a JSON object with an id, else ApiError (never None)."""
         return self._object(self.http.request("GET", path, params=form_pairs(params or {})), "GET", path)
 
-    def _object(self, response, method, path):
+    def _object(self, response: HttpResponse, method: str, path: str) -> StripeObject:
         """The answer as a Stripe object ({"id": ...}); anything else fails naming the request."""
         body = response.json()
         if not isinstance(body, dict):
@@ -150,7 +155,7 @@ class StripeClient(ProviderClient):
             raise unexpected_answer(self.http, method, "/v1" + path, "a JSON object without an id", response.text)
         return body
 
-    def list_page(self, path, params=None):
+    def list_page(self, path: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """One page of a list endpoint as Stripe documents it: {"data": [objects with an id], "has_more": bool}."""
         response = self.http.request("GET", path, params=form_pairs(params or {}))
         page = response.json()
@@ -169,7 +174,7 @@ class StripeClient(ProviderClient):
             raise unexpected_answer(self.http, "GET", "/v1" + path, problem, response.text)
         return page
 
-    def find(self, path, params=None):
+    def find(self, path: str, params: Mapping[str, Any] | None = None) -> StripeObject | None:
         """GET an object, or None when Stripe has no such object (404 resource_missing)."""
         try:
             return self.get(path, params)
@@ -178,7 +183,7 @@ class StripeClient(ProviderClient):
                 return None
             raise
 
-    def post(self, path, data=None):
+    def post(self, path: str, data: Mapping[str, Any] | None = None) -> StripeObject:
         """A write. Its Idempotency-Key is new for this request; the HTTP core's retries (429, 502-504, a lost
         connection) resend it unchanged. A 500 fails at once (server_error)."""
         self.writes += 1
@@ -190,7 +195,7 @@ class StripeClient(ProviderClient):
             raise self.server_error(response, path)
         return self._object(response, "POST", path)
 
-    def server_error(self, response, path):
+    def server_error(self, response: HttpResponse, path: str) -> ApiError:
         """The ApiError for a 500 to a POST. Stripe keeps a 500 for the request's Idempotency-Key and replays it to a
         retry with that key (marked `Idempotent-Replayed: true`), so retrying cannot help; a new key could apply the
         write twice, as the first attempt may have done part of it."""
@@ -215,7 +220,7 @@ class StripeClient(ProviderClient):
             path="/v1" + path,
         )
 
-    def delete(self, path):
+    def delete(self, path: str) -> StripeObject:
         """DELETE an object; one that is already gone (a retry after a lost answer) counts as deleted."""
         self.writes += 1
         try:
@@ -225,11 +230,11 @@ class StripeClient(ProviderClient):
                 return {"deleted": True}
             raise
 
-    def list_all(self, path, params=None):
+    def list_all(self, path: str, params: Mapping[str, Any] | None = None) -> list[StripeObject]:
         """Every object of a list endpoint, newest first (pages of 100)."""
         query = dict(params or {}, limit=PAGE_SIZE)
         guard = PageGuard("Stripe", "GET /v1%s" % path)
-        objects = []
+        objects: list[StripeObject] = []
         while True:
             page = self.list_page(path, query)
             objects.extend(page["data"])
@@ -238,12 +243,14 @@ class StripeClient(ProviderClient):
             query["starting_after"] = guard.advance(page["data"][-1]["id"])
 
 
-def stripe_task(body):
+def stripe_task(
+    body: Callable[[TaskContext, StripeClient], dict[str, Any]],
+) -> Callable[[TaskContext], dict[str, Any]]:
     """run(ctx) of a stripe_* resource: builds the client (live-mode guard first), calls body(ctx, client), and
     reports the mode (`livemode`) in every result, failed or not."""
 
     @functools.wraps(body)
-    def run(ctx):
+    def run(ctx: TaskContext) -> dict[str, Any]:
         client = ctx.register_client(StripeClient(ctx.params))
         try:
             result = body(ctx, client)
@@ -260,7 +267,7 @@ def stripe_task(body):
 
 
 # ------------------------------------------------------------------------------ shared checks and diffs
-def check_currency(value, option="currency"):
+def check_currency(value: str | None, option: str = "currency") -> str | None:
     if value is not None and not CURRENCY_RE.match(value):
         raise TaskFailed(
             "%s: %r is not a three-letter ISO currency code in lower case (for example usd)." % (option, value)
@@ -268,7 +275,7 @@ def check_currency(value, option="currency"):
     return value
 
 
-def metadata_changes(current, desired):
+def metadata_changes(current: Mapping[str, str] | None, desired: Mapping[str, Any] | None) -> dict[str, str]:
     """What to send so that current metadata has every desired key: {key: value}, "" removing a key whose
     desired value is None or "". Keys not in desired are left alone. {} when nothing is to change."""
     current = current or {}
@@ -282,7 +289,7 @@ def metadata_changes(current, desired):
     return changes
 
 
-def merged_metadata(current, desired):
+def merged_metadata(current: Mapping[str, str] | None, desired: Mapping[str, Any] | None) -> dict[str, str]:
     """current metadata after metadata_changes(current, desired) is applied."""
     merged = dict(current or {})
     for key, value in metadata_changes(current, desired).items():
@@ -293,7 +300,7 @@ def merged_metadata(current, desired):
     return merged
 
 
-def check_metadata(metadata, option="metadata"):
+def check_metadata(metadata: Mapping[str, Any] | None, option: str = "metadata") -> Mapping[str, Any] | None:
     """Stripe's limits, checked before any write: keys up to 40 characters without brackets, values up to 500."""
     for key, value in (metadata or {}).items():
         if len(key) > 40 or "[" in key or "]" in key:
@@ -308,17 +315,19 @@ def check_metadata(metadata, option="metadata"):
     return metadata
 
 
-def create_metadata(desired):
+def create_metadata(desired: Mapping[str, Any] | None) -> dict[str, str] | None:
     """The metadata to create an object with: desired without the keys it asks to remove (None if empty)."""
     return {k: str(v) for k, v in (desired or {}).items() if v not in (None, "")} or None
 
 
-def find_by_marker(objects, key):
+def find_by_marker(objects: Iterable[StripeObject], key: str) -> list[StripeObject]:
     """The objects whose metadata marks them as railstack's `key`."""
     return [obj for obj in objects if (obj.get("metadata") or {}).get(MARKER) == key]
 
 
-def pick_current(matches, is_active, option, what):
+def pick_current(
+    matches: list[StripeObject], is_active: Callable[[StripeObject], Any], option: str, what: str
+) -> StripeObject | None:
     """Of the objects that match (newest first): the active one, else the newest inactive one, else None.
     Two active ones fail, naming `option`."""
     active = [obj for obj in matches if is_active(obj)]
@@ -330,7 +339,7 @@ def pick_current(matches, is_active, option, what):
     return active[0] if active else (matches[0] if matches else None)
 
 
-def archive(ctx, client, path, obj, **extra):
+def archive(ctx: TaskContext, client: StripeClient, path: str, obj: StripeObject, **extra: Any) -> StripeObject:
     """obj with active=false: written unless in check mode (extra: more parameters, such as expand)."""
     if ctx.check_mode:
         return dict(obj, active=False)
