@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import (
     HttpClient,
+    HttpResponse,
     PageGuard,
     ProviderClient,
     unexpected_answer,
 )
-from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
+from ansible_collections.railstack.platform.plugins.module_utils._task import (
+    TaskContext,
+    TaskFailed,
+    create_or_find_again,
+)
 
 CLERK_API_URL = "https://api.clerk.com/v1"
 # Pinned: every request says which version of the Backend API it was written against.
@@ -35,9 +42,11 @@ ORIGIN_RE = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s?#@]+$", re.I)
 # A domain name as Clerk takes it: no scheme, no path; a port only for development instances.
 DOMAIN_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?$")
 WRITE_ONLY = "(write-only: Clerk does not return it)"
+# A Clerk object as the Backend API answers it (a JSON object).
+ClerkObject = dict[str, Any]
 
 
-def clerk_argument_spec():
+def clerk_argument_spec() -> dict[str, Any]:
     """Credentials and endpoint of every clerk_* module; documented in doc_fragments/clerk.py."""
     return dict(
         secret_key=dict(type="str", no_log=True, fallback=(env_fallback, ["CLERK_SECRET_KEY"])),
@@ -47,12 +56,13 @@ def clerk_argument_spec():
     )
 
 
-def clerk_error(response):
+def clerk_error(response: HttpResponse) -> tuple[str, str | None] | None:
     """(message, code) from Clerk's error body {errors: [{message, long_message, code, meta}]}."""
     body = response.json()
     if not isinstance(body, dict) or not isinstance(body.get("errors"), list) or not body["errors"]:
         return None
-    parts, code = [], None
+    parts: list[str] = []
+    code = None
     for err in body["errors"]:
         if not isinstance(err, dict):
             parts.append(str(err))
@@ -67,7 +77,7 @@ def clerk_error(response):
     return "Clerk refused %s (HTTP %d): %s" % (where.strip(), response.status, "; ".join(parts)), code
 
 
-def environment_of(secret_key):
+def environment_of(secret_key: str) -> str:
     """'production' for sk_live_ keys, 'development' for sk_test_ ones (what Clerk's SDKs do)."""
     return "production" if secret_key.startswith("sk_live_") else "development"
 
@@ -75,7 +85,7 @@ def environment_of(secret_key):
 class ClerkClient(ProviderClient):
     """JSON over the shared HTTP core. Reads are retried; creates never are (a lost one is found again)."""
 
-    def __init__(self, params):
+    def __init__(self, params: dict[str, Any]) -> None:
         key = params.get("secret_key")
         if not key:
             raise TaskFailed(
@@ -99,19 +109,19 @@ class ClerkClient(ProviderClient):
             error_parser=clerk_error,
         )
 
-    def get(self, path, params=None):
+    def get(self, path: str, params: Any = None) -> Any:
         """A JSON object or array; anything else (an HTML page, an empty body) fails naming the request."""
         return self._json(self.http.request("GET", path, params=params), "GET", path, (dict, list))
 
-    def write(self, method, path, body=None, safe=False):
+    def write(self, method: str, path: str, body: Any = None, safe: bool = False) -> ClerkObject | None:
         """POST/PATCH. safe=True for a PATCH that sets absolute values (repeating it changes nothing)."""
         return self._json(self.http.request(method, path, json=body, safe=safe), method, path, dict)
 
-    def read_by_patch(self, path):
+    def read_by_patch(self, path: str) -> ClerkObject | None:
         """The state of a singleton Clerk has no GET for: an empty PATCH answers it and changes nothing."""
         return self._json(self.http.request("PATCH", path, json={}, safe=True), "PATCH", path, dict)
 
-    def _json(self, response, method, path, kinds):
+    def _json(self, response: HttpResponse, method: str, path: str, kinds: type | tuple[type, ...]) -> Any:
         if response.status == 204:  # No Content, as Clerk answers some PATCHes
             return None
         body = response.json()
@@ -125,17 +135,18 @@ class ClerkClient(ProviderClient):
             )
         return body
 
-    def _path(self, path):
+    def _path(self, path: str) -> str:
         """The URL path a message names (/v1/users)."""
         return self.http._url(path)[1]  # pylint: disable=protected-access
 
-    def delete(self, path):
+    def delete(self, path: str) -> Any:
         """DELETE; an object already gone (404, e.g. after a lost answer was retried) is not an error."""
         return self.http.request("DELETE", path, allow_status=(404,)).json()
 
-    def list(self, path, paginated=True):
+    def list(self, path: str, paginated: bool = True) -> list[ClerkObject]:
         """Every item of a list endpoint, whether it answers a bare array or {data, total_count}."""
-        items, offset = [], 0
+        items: list[ClerkObject] = []
+        offset = 0
         guard = PageGuard("Clerk", "GET %s" % self._path(path))
         while True:
             params = [("paginated", "true"), ("limit", PAGE_SIZE), ("offset", offset)] if paginated else None
@@ -167,7 +178,7 @@ class ClerkClient(ProviderClient):
                 return items
             guard.advance(offset)
 
-    def create(self, path, body, find_again):
+    def create(self, path: str, body: Any, find_again: Callable[[], ClerkObject | None]) -> ClerkObject | None:
         """POST a new object once; if the answer is lost, adopt what find_again() finds instead of posting twice."""
         return create_or_find_again(lambda: self.write("POST", path, body), find_again)
 
@@ -175,7 +186,7 @@ class ClerkClient(ProviderClient):
 # ------------------------------------------------------------------ instance, domains, keys
 
 
-def instance_result(instance):
+def instance_result(instance: ClerkObject) -> dict[str, Any]:
     return dict(
         id=instance.get("id"),
         environment_type=instance.get("environment_type"),
@@ -184,14 +195,14 @@ def instance_result(instance):
     )
 
 
-def dns_records(cname_targets):
+def dns_records(cname_targets: Iterable[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """Clerk's cname_targets in the one DNS record shape the dns modules take (DNS-only, never proxied)."""
     return [
         dict(name=t["host"], type="CNAME", values=[t["value"]], ttl="auto", proxied=False) for t in cname_targets or []
     ]
 
 
-def domain_result(domain):
+def domain_result(domain: ClerkObject) -> dict[str, Any]:
     """A domain as Clerk has it, plus its CNAMEs as dns_records."""
     targets = [
         dict(host=t.get("host"), value=t.get("value"), required=bool(t.get("required")))
@@ -210,19 +221,19 @@ def domain_result(domain):
     )
 
 
-def frontend_api_host(frontend_api_url):
+def frontend_api_host(frontend_api_url: str | None) -> str:
     """'clerk.prela.app' from 'https://clerk.prela.app' (the host a publishable key encodes)."""
     url = frontend_api_url or ""
     return (urlsplit(url).netloc or url).rstrip("/")
 
 
-def publishable_key(frontend_api):
+def publishable_key(frontend_api: str) -> str:
     """Clerk's buildPublishableKey(): pk_test_/pk_live_ + base64(host + '$'), '=' padding stripped."""
     prefix = "pk_test_" if DEV_FRONTEND_API_RE.match(frontend_api) else "pk_live_"
     return prefix + base64.b64encode((frontend_api + "$").encode("utf-8")).decode("ascii").rstrip("=")
 
 
-def parse_publishable_key(key):
+def parse_publishable_key(key: str | None) -> str | None:
     """The Frontend API host a publishable key encodes, or None when it is not one."""
     if not key or not key.startswith(("pk_test_", "pk_live_")):
         return None
@@ -234,14 +245,24 @@ def parse_publishable_key(key):
     return decoded[:-1] if decoded.endswith("$") else None
 
 
-def primary_domain(domains):
+def primary_domain(domains: Iterable[ClerkObject]) -> ClerkObject | None:
     return next((d for d in domains if not d.get("is_satellite")), None)
 
 
 # ------------------------------------------------------------------ lists of plain values
 
 
-def sync_values(ctx, current, value_of, desired, exclusive, state, create, delete, preview):
+def sync_values(
+    ctx: TaskContext,
+    current: list[ClerkObject],
+    value_of: Callable[[ClerkObject], Any],
+    desired: list[Any],
+    exclusive: bool,
+    state: str,
+    create: Callable[[Any], ClerkObject],
+    delete: Callable[[ClerkObject], Any],
+    preview: Callable[[Any], ClerkObject],
+) -> tuple[list[Any], list[ClerkObject], list[ClerkObject]]:
     """Reconcile objects that are one value each (a redirect URL, an identifier): Clerk has no update for them.
 
     current: the objects Clerk has; value_of(obj): its normalised value; desired: normalised values.
@@ -249,7 +270,7 @@ def sync_values(ctx, current, value_of, desired, exclusive, state, create, delet
     Writes only outside check mode: delete(obj), then create(value) -> the new object (preview(value) in check
     mode). Returns (added values, removed objects, the objects after the run).
     """
-    have = {}
+    have: dict[Any, ClerkObject] = {}
     for obj in current:
         have.setdefault(value_of(obj), obj)
     if state == "present":
