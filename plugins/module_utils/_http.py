@@ -74,6 +74,10 @@ BODY_CHUNK_BYTES = 64 * 1024
 # --------------------------------------------------------------------------------------------
 
 
+# A provider's error code: text (Stripe, Clerk, Railway) or a number (Cloudflare).
+ErrorCode = str | int
+
+
 class ApiError(Exception):
     """A provider call failed. ``message`` is already redacted and is what a task should show."""
 
@@ -82,7 +86,7 @@ class ApiError(Exception):
         message: str,
         provider: str | None = None,
         status: int | None = None,
-        code: str | None = None,
+        code: ErrorCode | None = None,
         details: Any = None,
         lost_response: bool = False,
         retry_after: float | None = None,
@@ -698,7 +702,7 @@ class HttpClient:
         backoff_base: float = 1.0,
         backoff_max: float = 30.0,
         max_retry_wait: float = 120.0,
-        error_parser: Callable[[HttpResponse], tuple[str | None, str | None] | None] | None = None,
+        error_parser: Callable[[HttpResponse], tuple[str | None, ErrorCode | None] | None] | None = None,
         user_agent: str | None = None,
         sleep: Sleep | None = None,
         session: Any = None,

@@ -7,17 +7,26 @@
 
 from __future__ import annotations
 
+from typing import Any
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import (
     ApiError,
+    ErrorCode,
     HttpClient,
+    HttpResponse,
     PageGuard,
     ProviderClient,
     unexpected_answer,
 )
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
-from ansible_collections.railstack.platform.plugins.module_utils.dns import MARKER, lenient_value, txt_quoted
+from ansible_collections.railstack.platform.plugins.module_utils.dns import (
+    MARKER,
+    Op,
+    Record,
+    lenient_value,
+    txt_quoted,
+)
 
 CLOUDFLARE_API_URL = "https://api.cloudflare.com/client/v4"
 # Records per batch request on the Free plan (paid plans take 3,500).
@@ -25,7 +34,7 @@ BATCH_LIMIT = 200
 RECORD_NOT_FOUND = 81044
 
 
-def cloudflare_argument_spec():
+def cloudflare_argument_spec() -> dict[str, Any]:
     """Credentials and endpoint; documented in doc_fragments/cloudflare.py."""
     return dict(
         cloudflare_api_token=dict(type="str", no_log=True, fallback=(env_fallback, ["CLOUDFLARE_API_TOKEN"])),
@@ -35,12 +44,13 @@ def cloudflare_argument_spec():
     )
 
 
-def _error(response):
+def _error(response: HttpResponse) -> tuple[str, ErrorCode | None] | None:
     """Cloudflare's envelope: errors[] of {code, message, error_chain?}."""
     body = response.json()
     if not isinstance(body, dict) or not body.get("errors"):
         return None
-    parts, code = [], None
+    parts: list[str] = []
+    code = None
     for err in body["errors"]:
         if not isinstance(err, dict):
             parts.append(str(err))
@@ -62,7 +72,7 @@ class CloudflareClient(ProviderClient):
     # A create met a record equal to it: a repeated request found its own first attempt.
     REPLAY_CODES = (81057, 81058)
 
-    def __init__(self, params):
+    def __init__(self, params: dict[str, Any]) -> None:
         token = params.get("cloudflare_api_token")
         if not token:
             raise TaskFailed("cloudflare_api_token: required with provider cloudflare (or set CLOUDFLARE_API_TOKEN).")
@@ -76,7 +86,7 @@ class CloudflareClient(ProviderClient):
             error_parser=_error,
         )
 
-    def _envelope(self, response, method, path):
+    def _envelope(self, response: HttpResponse, method: str, path: str) -> dict[str, Any]:
         """Cloudflare's {"success": true, "result": ...}; anything else fails naming the request."""
         body = response.json()
         if not isinstance(body, dict):
@@ -85,14 +95,15 @@ class CloudflareClient(ProviderClient):
             raise unexpected_answer(self.http, method, self._path(path), "success is not true", response.text)
         return body
 
-    def _path(self, path):
+    def _path(self, path: str) -> str:
         return self.http._url(path)[1]  # pylint: disable=protected-access
 
-    def _list(self, path, params):
+    def _list(self, path: str, params: list[tuple[str, Any]]) -> tuple[list[dict[str, Any]], int]:
         """One page of a list: result must be a list of records (objects with an id)."""
         response = self.http.request("GET", path, params=params)
         body = self._envelope(response, "GET", path)
-        result, info = body.get("result"), body.get("result_info")
+        result: Any = body.get("result")
+        info: Any = body.get("result_info")
         problem = None
         if not isinstance(result, list):
             problem = "a list answer without its result array"
@@ -106,9 +117,10 @@ class CloudflareClient(ProviderClient):
             raise unexpected_answer(self.http, "GET", self._path(path), problem, response.text)
         return result, (info or {}).get("total_pages") or 1
 
-    def _pages(self, path, params, per_page):
+    def _pages(self, path: str, params: list[tuple[str, Any]], per_page: int) -> list[dict[str, Any]]:
         guard = PageGuard("Cloudflare", "GET %s" % self._path(path))
-        found, page = [], 1
+        found: list[dict[str, Any]] = []
+        page = 1
         while True:
             result, total_pages = self._list(path, params + [("page", page), ("per_page", per_page)])
             found.extend(result)
@@ -123,14 +135,14 @@ class CloudflareClient(ProviderClient):
                 )
             page = guard.advance(page + 1)
 
-    def _write(self, method, path, body=None, safe=None):
+    def _write(self, method: str, path: str, body: Any = None, safe: bool | None = None) -> dict[str, Any]:
         """A write whose answer must be Cloudflare's success envelope."""
         response = self.http.request(method, path, json=body, safe=safe)
         return self._envelope(response, method, path)
 
     # ------------------------------------------------------------------ reads
 
-    def find_zone(self, name):
+    def find_zone(self, name: str) -> dict[str, Any]:
         """The zone called `name` (GET /zones?name=; every page when the filter is not applied)."""
         result, total_pages = self._list("zones", [("name", name), ("per_page", 50)])
         found = [z for z in result if z["name"].lower() == name]
@@ -140,7 +152,7 @@ class CloudflareClient(ProviderClient):
             raise TaskFailed("zone: no Cloudflare zone called %s is visible to this token." % name)
         return found[0]
 
-    def read(self, zone, names):
+    def read(self, zone: dict[str, Any], names: list[str]) -> list[Record]:
         """Every record (all types) at `names`: one filtered list for one name, the whole zone for more."""
         path = "zones/%s/dns_records" % zone["id"]
         if len(names) == 1:
@@ -151,7 +163,7 @@ class CloudflareClient(ProviderClient):
         return [self._record(r) for r in records]
 
     @staticmethod
-    def _record(raw):
+    def _record(raw: dict[str, Any]) -> Record:
         rtype = raw.get("type")
         content = raw.get("content") or ""
         if rtype == "MX":
@@ -170,7 +182,7 @@ class CloudflareClient(ProviderClient):
     # ------------------------------------------------------------------ writes
 
     @staticmethod
-    def _body(op):
+    def _body(op: Op) -> dict[str, Any]:
         body = dict(
             type=op["type"],
             name=op["name"],
@@ -187,7 +199,7 @@ class CloudflareClient(ProviderClient):
             body["content"] = op["value"]
         return body
 
-    def apply(self, zone, current, ops):
+    def apply(self, zone: dict[str, Any], current: list[Record], ops: list[Op]) -> None:
         """One request for one change; the batch endpoint (one transaction) for more."""
         base = "zones/%s/dns_records" % zone["id"]
         items = [("deletes", dict(id=o["record"]["id"])) for o in ops if o["action"] == "delete"]
@@ -210,7 +222,7 @@ class CloudflareClient(ProviderClient):
             return
         # Deletes, patches and posts keep that order across batches too (Cloudflare's own order within one).
         for start in range(0, len(items), BATCH_LIMIT):
-            body = {}
+            body: dict[str, list[dict[str, Any]]] = {}
             for kind, item in items[start : start + BATCH_LIMIT]:
                 body.setdefault(kind, []).append(item)
             self._write("POST", "%s/batch" % base, body)

@@ -219,7 +219,7 @@ def txt_quoted(text: str) -> str:
     return " ".join('"%s"' % c.replace("\\", "\\\\").replace('"', '\\"') for c in chunks)
 
 
-def canonical_value(rtype: str, value: Any) -> str:
+def canonical_value(rtype: str | None, value: Any) -> str:
     """The form two values are compared in: what differs only in spelling compares equal."""
     value = str(value)
     if rtype == "A":
@@ -247,7 +247,7 @@ def canonical_value(rtype: str, value: Any) -> str:
     return value.strip()
 
 
-def lenient_value(rtype: str, value: Any) -> str:
+def lenient_value(rtype: str | None, value: Any) -> str:
     """canonical_value for what a provider holds: a type or value this model does not know stays as it is."""
     try:
         return canonical_value(rtype, value)
