@@ -13,12 +13,21 @@ from __future__ import annotations
 
 import ipaddress
 import xml.etree.ElementTree as ET
+from typing import Any
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient, ProviderClient
+from ansible_collections.railstack.platform.plugins.module_utils._http import (
+    ApiError,
+    HttpClient,
+    HttpResponse,
+    ProviderClient,
+)
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
-from ansible_collections.railstack.platform.plugins.module_utils.dns import lenient_value
+from ansible_collections.railstack.platform.plugins.module_utils.dns import Op, Record, lenient_value
+
+# A host entry as setHosts takes it: (name, type, address, MX preference, TTL).
+HostEntry = tuple[str, str, str, str, str]
 
 NAMECHEAP_API_URL = "https://api.namecheap.com/xml.response"
 REQUIRED = (
@@ -28,7 +37,7 @@ REQUIRED = (
 )
 
 
-def namecheap_argument_spec():
+def namecheap_argument_spec() -> dict[str, Any]:
     """Credentials and endpoint; documented in doc_fragments/dns.py."""
     return dict(
         namecheap_api_user=dict(type="str", fallback=(env_fallback, ["NAMECHEAP_API_USER"])),
@@ -39,7 +48,7 @@ def namecheap_argument_spec():
     )
 
 
-def parse(text):
+def parse(text: str) -> ET.Element | None:
     """The XML answer with namespaces dropped and tags and attribute names in lower case (the live API
     mixes <host>/<Host> and HostId/HostID), or None when it is not XML."""
     try:
@@ -52,11 +61,11 @@ def parse(text):
     return root
 
 
-def _errors(root):
+def _errors(root: ET.Element) -> list[tuple[str | None, str]]:
     return [(e.get("number"), " ".join((e.text or "").split())) for e in root.iter("error")]
 
 
-def _error(response):
+def _error(response: HttpResponse) -> tuple[str, str | None] | None:
     root = parse(response.text)
     errors = _errors(root) if root is not None else []
     if not errors:
@@ -64,7 +73,7 @@ def _error(response):
     return "Namecheap: " + "; ".join("%s (error %s)" % (text, number) for number, text in errors), errors[0][0]
 
 
-def _host_key(zone, name, rtype, address, mxpref, ttl):
+def _host_key(zone: str, name: str, rtype: str, address: str, mxpref: Any, ttl: Any) -> tuple[str, str, str, int]:
     """What two host entries are compared by when checking a write."""
     fq = zone if name in ("@", "") else "%s.%s" % (name.lower(), zone)
     value = "%s %s" % (mxpref, address) if rtype == "MX" else address
@@ -77,7 +86,7 @@ class NamecheapClient(ProviderClient):
     TTL_RANGE = (60, 60000)
     PROXIES = False
 
-    def __init__(self, params):
+    def __init__(self, params: dict[str, Any]) -> None:
         for option, env in REQUIRED:
             if not params.get(option):
                 raise TaskFailed("%s: required with provider namecheap (or set %s)." % (option, env))
@@ -105,7 +114,7 @@ class NamecheapClient(ProviderClient):
             error_parser=_error,
         )
 
-    def _call(self, command, args, safe):
+    def _call(self, command: str, args: list[tuple[str, Any]], safe: bool) -> ET.Element:
         """POST (form) so the key is never in a URL; HTTP 200 carries errors too (Status="ERROR")."""
         response = self.http.request("POST", "", form=self.auth + [("Command", command)] + args, safe=safe)
         root = parse(response.text)
@@ -129,7 +138,7 @@ class NamecheapClient(ProviderClient):
 
     # ------------------------------------------------------------------ reads
 
-    def find_zone(self, name):
+    def find_zone(self, name: str) -> dict[str, Any]:
         """The domain's whole host list and mail setting (one getHosts)."""
         sld, tld = name.split(".", 1)
         try:
@@ -152,7 +161,7 @@ class NamecheapClient(ProviderClient):
         hosts = [dict(h.attrib) for h in result if h.tag == "host"]
         return dict(name=name, sld=sld, tld=tld, email_type=result.get("emailtype"), hosts=hosts)
 
-    def read(self, zone, names):
+    def read(self, zone: dict[str, Any], names: list[str]) -> list[Record]:
         wanted = set(names)
         records = []
         for host in zone["hosts"]:
@@ -182,7 +191,7 @@ class NamecheapClient(ProviderClient):
     # ------------------------------------------------------------------ writes
 
     @staticmethod
-    def _entry(zone, op):
+    def _entry(zone: dict[str, Any], op: Op) -> HostEntry:
         name = "@" if op["name"] == zone["name"] else op["name"][: -len(zone["name"]) - 1]
         value, mxpref = op["value"], "10"
         if op["type"] == "MX":
@@ -191,7 +200,7 @@ class NamecheapClient(ProviderClient):
             value += "."
         return (name, op["type"], value, mxpref, str(op["ttl"]))
 
-    def apply(self, zone, current, ops):
+    def apply(self, zone: dict[str, Any], current: list[Record], ops: list[Op]) -> None:
         if (
             any(o["type"] == "MX" and o["action"] != "delete" for o in ops)
             and (zone["email_type"] or "").upper() != "MX"
@@ -239,7 +248,7 @@ class NamecheapClient(ProviderClient):
         zone.update(fresh)
 
     @staticmethod
-    def _verify(zone, fresh, written):
+    def _verify(zone: dict[str, Any], fresh: dict[str, Any], written: list[HostEntry]) -> None:
         expected = sorted(_host_key(zone["name"], *h) for h in written)
         held = sorted(
             _host_key(
@@ -252,7 +261,7 @@ class NamecheapClient(ProviderClient):
             )
             for h in fresh["hosts"]
         )
-        problems = []
+        problems: list[str] = []
         if fresh["email_type"] != zone["email_type"]:
             problems.append("EmailType is %s, was %s" % (fresh["email_type"], zone["email_type"]))
         missing = [k for k in expected if k not in held]

@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard, Redactor
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
-from ansible_collections.railstack.platform.plugins.module_utils.dns import lenient_value, simulate, txt_quoted
+from ansible_collections.railstack.platform.plugins.module_utils.dns import (
+    Op,
+    Record,
+    lenient_value,
+    simulate,
+    txt_quoted,
+)
 
 _ESCAPE_RE = re.compile(r"\\(\d{3})")
 
 
-def route53_argument_spec():
+def route53_argument_spec() -> dict[str, Any]:
     """AWS credentials and endpoint; documented in doc_fragments/dns.py."""
     return dict(
         aws_access_key_id=dict(type="str", no_log=True, fallback=(env_fallback, ["AWS_ACCESS_KEY_ID"])),
@@ -30,7 +37,7 @@ def route53_argument_spec():
     )
 
 
-def _name(text):
+def _name(text: str) -> str:
     """Route53's name (final dot, octal escapes such as \\052 for *) in the model's form."""
     return _ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 8)), text).rstrip(".").lower()
 
@@ -43,7 +50,7 @@ class Route53Client:
     # A retried change batch met its own first attempt (its DELETE no longer matches).
     REPLAY_CODES = ("InvalidChangeBatch",)
 
-    def __init__(self, params):
+    def __init__(self, params: dict[str, Any]) -> None:
         try:
             import boto3  # pylint: disable=import-outside-toplevel
             from botocore.config import Config  # pylint: disable=import-outside-toplevel
@@ -54,7 +61,7 @@ class Route53Client:
                 "(pip install boto3); %s cannot import it." % sys.executable
             )
         self.redactor = Redactor([params.get("aws_secret_access_key"), params.get("aws_session_token")])
-        self.stats = {"requests": 0}
+        self.stats: dict[str, float] = {"requests": 0}
         timeout = params.get("timeout") or 30
         try:
             session = boto3.session.Session(
@@ -76,10 +83,10 @@ class Route53Client:
         )
         self.api.meta.events.register("before-send.route53", self._count)
 
-    def _count(self, **kwargs):  # pylint: disable=unused-argument
+    def _count(self, **kwargs: Any) -> None:  # pylint: disable=unused-argument
         self.stats["requests"] += 1
 
-    def _call(self, operation, write=False, **kwargs):
+    def _call(self, operation: str, write: bool = False, **kwargs: Any) -> Any:
         from botocore import exceptions as bx  # pylint: disable=import-outside-toplevel
 
         try:
@@ -111,7 +118,7 @@ class Route53Client:
 
     # ------------------------------------------------------------------ reads
 
-    def find_zone(self, name):
+    def find_zone(self, name: str) -> dict[str, Any]:
         answer = self._call("list_hosted_zones_by_name", DNSName=name, MaxItems="100")
         found = [z for z in answer.get("HostedZones") or [] if _name(z["Name"]) == name]
         if not found:
@@ -123,9 +130,9 @@ class Route53Client:
             )
         return dict(id=found[0]["Id"].split("/")[-1], name=name)
 
-    def read(self, zone, names):
+    def read(self, zone: dict[str, Any], names: list[str]) -> list[Record]:
         """Every record set (all types) at `names`, one listing per name starting at it."""
-        records = []
+        records: list[Record] = []
         for name in names:
             kwargs = dict(HostedZoneId=zone["id"], StartRecordName=name + ".", MaxItems="100")
             guard = PageGuard("Route53", "ListResourceRecordSets %s" % name)
@@ -150,7 +157,7 @@ class Route53Client:
         return records
 
     @staticmethod
-    def _records(name, rrset):
+    def _records(name: str, rrset: dict[str, Any]) -> list[Record]:
         rtype = rrset["Type"]
         if rrset.get("AliasTarget"):
             wires = ["ALIAS %s" % rrset["AliasTarget"].get("DNSName", "")]
@@ -174,21 +181,22 @@ class Route53Client:
     # ------------------------------------------------------------------ writes
 
     @staticmethod
-    def _wire(rtype, value):
+    def _wire(rtype: str, value: str) -> str:
         return txt_quoted(value) if rtype == "TXT" else value
 
-    def apply(self, zone, current, ops):
+    def apply(self, zone: dict[str, Any], current: list[Record], ops: list[Op]) -> None:
         """One change batch (one transaction): each touched set is deleted as it is and created as it must be.
 
         DELETE carries the exact current values, so the batch fails whole if someone changed the set since it
         was read, instead of overwriting their change.
         """
-        keys = []
+        keys: list[tuple[str, str]] = []
         for o in ops:
             if (o["name"], o["type"]) not in keys:
                 keys.append((o["name"], o["type"]))
         after_all = simulate(current, ops)
-        deletes, creates = [], []
+        deletes: list[dict[str, Any]] = []
+        creates: list[dict[str, Any]] = []
         for name, rtype in keys:
             before = [r for r in current if (r["name"], r["type"]) == (name, rtype)]
             after = [r for r in after_all if (r["name"], r["type"]) == (name, rtype)]
