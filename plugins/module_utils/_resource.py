@@ -69,6 +69,14 @@ class SingleObject:
     placeholders: Sequence[str] = ()
 
 
+def deletion(delete: Callable[[], Any]) -> Write:
+    """The Write that deletes the object: it calls delete() and leaves nothing."""
+    def apply() -> None:
+        delete()
+
+    return Write(None, apply)
+
+
 def converge(ctx: TaskContext, hooks: SingleObject, current: Optional[Object] = None,
              found: bool = False) -> Dict[str, Any]:
     """Bring the object to ctx.params["state"] and return the task result.

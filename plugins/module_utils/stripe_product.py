@@ -10,7 +10,7 @@ Absent: deleted when it has no prices; Stripe refuses that once a price exists, 
 
 from __future__ import annotations
 
-from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge, deletion
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
     MARKER, archive, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes,
@@ -116,14 +116,10 @@ def _update(client, params, current):
     return Write(after, lambda: client.post("%s/%s" % (PATH, current["id"]), update))
 
 
-def _delete(client, product):
-    client.delete("%s/%s" % (PATH, product["id"]))
-
-
 def _remove(ctx, client, current):
     """Delete; a product with prices is archived instead (Stripe keeps prices), unless it already is."""
     if not _has_prices(client, current["id"]):
-        return Write(None, lambda: _delete(client, current))
+        return deletion(lambda: client.delete("%s/%s" % (PATH, current["id"])))
     if not current.get("active"):
         return None
     ctx.warn("product %s has prices, which Stripe keeps; it was archived (active: false) instead of deleted."
