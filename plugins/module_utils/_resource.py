@@ -45,12 +45,14 @@ class Write:
     """One write: the object it would leave (preview, shown in check mode) and the call that makes it.
 
     apply() returns the object after the write (None when the write removes it). values: result keys
-    this write adds (such as replaced=True).
+    this write adds (such as replaced=True). shown_before: what the diff's before side shows for a value
+    the provider never returns and this write sends (a write-only signing key), never a secret itself.
     """
 
     preview: Optional[Object]
     apply: Callable[[], Optional[Object]]
     values: Dict[str, Any] = field(default_factory=dict)
+    shown_before: Dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -66,7 +68,6 @@ class SingleObject:
     find_again: Optional[Callable[[], Optional[Object]]] = None
     present_values: Dict[str, Any] = field(default_factory=dict)
     secret_keys: Sequence[str] = ()
-    placeholders: Sequence[str] = ()
 
 
 def deletion(delete: Callable[[], Any]) -> Write:
@@ -95,10 +96,11 @@ def converge(ctx: TaskContext, hooks: SingleObject, current: Optional[Object] = 
 
 
 def finish(ctx: TaskContext, hooks: SingleObject, changed: bool, before: Optional[Object], after: Optional[Object],
-           **values: Any) -> Dict[str, Any]:
+           shown_before: Optional[Dict[str, Any]] = None, **values: Any) -> Dict[str, Any]:
     """The task result: the resource's values for (before, after), the diff of their views, and values."""
     out = dict(hooks.result(before, after), **values)
-    return ctx.result(changed=changed, diff=(diff_view(hooks, before), diff_view(hooks, after)), **out)
+    before_view = dict(diff_view(hooks, before), **(shown_before or {}))
+    return ctx.result(changed=changed, diff=(before_view, diff_view(hooks, after)), **out)
 
 
 def diff_view(hooks: SingleObject, obj: Optional[Object]) -> Object:
@@ -107,7 +109,7 @@ def diff_view(hooks: SingleObject, obj: Optional[Object]) -> Object:
         return {}
     view = hooks.view(obj)
     for key in hooks.secret_keys:
-        if key in view and view[key] not in hooks.placeholders:
+        if key in view:
             view[key] = masked(view[key])
     return view
 
@@ -117,9 +119,8 @@ def _write(ctx: TaskContext, hooks: SingleObject, kind: str, before: Optional[Ob
     if write is None:
         return finish(ctx, hooks, False, before, before, **values)
     values = dict(values, **write.values)
-    if ctx.check_mode:
-        return finish(ctx, hooks, True, before, write.preview, **values)
-    return finish(ctx, hooks, True, before, _apply(hooks, kind, write), **values)
+    after = write.preview if ctx.check_mode else _apply(hooks, kind, write)
+    return finish(ctx, hooks, True, before, after, write.shown_before, **values)
 
 
 def _apply(hooks: SingleObject, kind: str, write: Write) -> Optional[Object]:
