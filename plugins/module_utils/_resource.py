@@ -78,14 +78,9 @@ def deletion(delete: Callable[[], Any]) -> Write:
     return Write(None, apply)
 
 
-def converge(ctx: TaskContext, hooks: SingleObject, current: Optional[Object] = None,
-             found: bool = False) -> Dict[str, Any]:
-    """Bring the object to ctx.params["state"] and return the task result.
-
-    current/found: the object when the resource already read it (found=True), so it is not read twice.
-    """
-    if not found:
-        current = hooks.find()
+def converge(ctx: TaskContext, hooks: SingleObject) -> Dict[str, Any]:
+    """Bring the object to ctx.params["state"] and return the task result."""
+    current = hooks.find()
     if ctx.params["state"] == "absent":
         if current is None:
             return finish(ctx, hooks, False, None, None)
