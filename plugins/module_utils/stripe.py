@@ -21,6 +21,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import (
     ApiError, HttpClient, PageGuard, ProviderClient, unexpected_answer)
+from ansible_collections.railstack.platform.plugins.module_utils._resource import Write
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 
 STRIPE_API_BASE = "https://api.stripe.com"
@@ -301,3 +302,8 @@ def archive(ctx, client, path, obj, **extra):
     if ctx.check_mode:
         return dict(obj, active=False)
     return client.post("%s/%s" % (path, obj["id"]), dict(active=False, **extra))
+
+
+def archival(client, path, obj, **extra):
+    """The skeleton's Write that archives obj (active=false; extra: more parameters, such as expand)."""
+    return Write(dict(obj, active=False), lambda: client.post("%s/%s" % (path, obj["id"]), dict(active=False, **extra)))

@@ -17,7 +17,7 @@ from __future__ import annotations
 from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
-    archive, check_currency, check_metadata, create_metadata, merged_metadata, metadata_changes, stripe_argument_spec,
+    archival, check_currency, check_metadata, create_metadata, merged_metadata, metadata_changes, stripe_argument_spec,
     stripe_task)
 
 PATH = "/prices"
@@ -162,7 +162,7 @@ def _create(ctx, client, params, current=None, reasons=()):
         created = client.post(PATH, create)
         if reasons and current.get("active"):
             _take_default_over(client, current, created)
-            archive(ctx, client, PATH, current)
+            archival(client, PATH, current).apply()
         if reasons:
             ctx.warn("price %s was replaced by %s (%s) and archived; existing subscriptions keep the old price."
                      % (current["id"], created["id"], "; ".join(reasons)))
@@ -191,6 +191,5 @@ def run(ctx, client):
         find=lambda: _find(client, params["lookup_key"]), view=_view,
         result=lambda before, after: dict(price=after or {}, id=after["id"] if after else None),
         create=lambda: _create(ctx, client, params), update=lambda current: _update(ctx, client, params, current),
-        remove=lambda current: Write(dict(current, active=False), lambda: archive(ctx, client, PATH, current))
-        if current.get("active") else None,
+        remove=lambda current: archival(client, PATH, current) if current.get("active") else None,
         present_values=dict(replaced=False)))

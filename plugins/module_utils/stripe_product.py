@@ -13,7 +13,7 @@ from __future__ import annotations
 from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge, deletion
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
-    MARKER, archive, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes,
+    MARKER, archival, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes,
     stripe_argument_spec, stripe_task)
 
 PATH = "/products"
@@ -124,7 +124,7 @@ def _remove(ctx, client, current):
         return None
     ctx.warn("product %s has prices, which Stripe keeps; it was archived (active: false) instead of deleted."
              % current["id"])
-    return Write(dict(current, active=False), lambda: archive(ctx, client, PATH, current))
+    return archival(client, PATH, current)
 
 
 @stripe_task

@@ -15,7 +15,7 @@ from __future__ import annotations
 from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
-    MARKER, archive, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes, pick_current,
+    MARKER, archival, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes, pick_current,
     stripe_argument_spec, stripe_task)
 
 PATH = "/tax_rates"
@@ -104,7 +104,7 @@ def _create(ctx, client, params, current=None, fixed=()):
     def apply():
         created = client.post(PATH, create)
         if fixed and current.get("active"):
-            archive(ctx, client, PATH, current)
+            archival(client, PATH, current).apply()
         return created
 
     planned = dict(create, id=None, object="tax_rate", active=True, livemode=client.livemode)
@@ -131,6 +131,5 @@ def run(ctx, client):
         find=lambda: _find(client, params), view=_view,
         result=lambda before, after: dict(tax_rate=after or {}, id=after["id"] if after else None),
         create=lambda: _create(ctx, client, params), update=lambda obj: _update(ctx, client, params, obj),
-        remove=lambda obj: Write(dict(obj, active=False), lambda: archive(ctx, client, PATH, obj))
-        if obj.get("active") else None,
+        remove=lambda obj: archival(client, PATH, obj) if obj.get("active") else None,
         present_values=dict(replaced=False)))
