@@ -297,13 +297,6 @@ def pick_current(matches, is_active, option, what):
     return active[0] if active else (matches[0] if matches else None)
 
 
-def archive(ctx, client, path, obj, **extra):
-    """obj with active=false: written unless in check mode (extra: more parameters, such as expand)."""
-    if ctx.check_mode:
-        return dict(obj, active=False)
-    return client.post("%s/%s" % (path, obj["id"]), dict(active=False, **extra))
-
-
 def archival(client, path, obj, **extra):
     """The skeleton's Write that archives obj (active=false; extra: more parameters, such as expand)."""
     return Write(dict(obj, active=False), lambda: client.post("%s/%s" % (path, obj["id"]), dict(active=False, **extra)))
