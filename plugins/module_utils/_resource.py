@@ -25,8 +25,9 @@ parameters, and hands it to converge(ctx, hooks). converge() does the rest the s
 Hooks raise TaskFailed (naming the option) for what cannot be done; they may warn through ctx.
 A replacement (a new object for one whose fixed terms change) is an update or create hook whose
 Write does the replacing. What does not fit: settings-only resources with no object to create or
-delete (clerk_instance, stripe_billing_portal's single configuration) and resources that reconcile
-lists of plain values (clerk_redirect_urls, clerk_identifiers: clerk.sync_values does that).
+delete (clerk_instance), resources that reconcile lists of plain values (clerk_redirect_urls,
+clerk_identifiers: clerk.sync_values does that), and stripe_webhook_endpoint, whose create also writes
+a Railway variable, reveals the signing secret once and may delete before it creates.
 """
 
 from __future__ import annotations
