@@ -121,8 +121,13 @@ def run(ctx):
     def find():
         return next((t for t in client.list("/jwt_templates") if t.get("name") == params["name"]), None)
 
+    def find_again():
+        """After a lost create: what Clerk made, with the key the create sent."""
+        found = find()
+        return _with_key(found, params["signing_key"]) if found else None
+
     return converge(ctx, SingleObject(
-        find=find, find_again=find, view=_view, secret_keys=("signing_key",),
+        find=find, find_again=find_again, view=_view, secret_keys=("signing_key",),
         result=lambda before, after: dict(jwt_template=template_result(after or before) if after or before else {}),
         create=lambda: _create(ctx, client, params, desired),
         update=lambda current: _update(ctx, client, params, desired, current),
