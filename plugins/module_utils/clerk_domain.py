@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge, deletion
 from ansible_collections.railstack.platform.plugins.module_utils.clerk import (
     DOMAIN_RE, ClerkClient, clerk_argument_spec, domain_result)
 
@@ -47,10 +48,41 @@ def _view(domain):
     return dict(name=domain.get("name"), is_satellite=bool(domain.get("is_satellite")), proxy_url=domain.get("proxy_url"))
 
 
-def _result(ctx, changed, before, domain):
-    shaped = domain_result(domain) if domain else {}
-    return ctx.result(changed=changed, diff=(_view(before) if before else {}, _view(domain) if domain else {}),
-                      domain=shaped, cname_targets=shaped.get("cname_targets", []), dns_records=shaped.get("dns_records", []))
+def _result(before, after):
+    """The domain and its CNAMEs; a deleted domain is shown as it was, with no DNS records left to make."""
+    if after:
+        shaped = domain_result(after)
+        return dict(domain=shaped, cname_targets=shaped["cname_targets"], dns_records=shaped["dns_records"])
+    return dict(domain=domain_result(before) if before else {}, cname_targets=[], dns_records=[])
+
+
+def _create(ctx, client, params, domains):
+    name = params["name"]
+    if not params["is_satellite"]:
+        primary = next((d for d in domains if not d.get("is_satellite")), None)
+        ctx.fail("name: the instance's primary domain is %s, not %s; Clerk makes new domains as satellites only "
+                 "(set is_satellite=true, or change the primary domain in the Clerk dashboard)."
+                 % (primary.get("name") if primary else "not set", name))
+    body = dict(name=name, is_satellite=True)
+    if params["proxy_url"]:
+        body["proxy_url"] = params["proxy_url"]
+    return Write(dict(body, id=None, cname_targets=[]), lambda: client.write("POST", "/domains", body))
+
+
+def _update(ctx, client, params, current):
+    if bool(current.get("is_satellite")) != params["is_satellite"]:
+        ctx.fail("is_satellite: %s is %s domain at Clerk, and a domain cannot change kind." % (
+            params["name"], "a satellite" if current.get("is_satellite") else "the instance's primary"))
+    if params["proxy_url"] is None or (current.get("proxy_url") or "") == params["proxy_url"]:
+        return None
+    patch = dict(proxy_url=params["proxy_url"] or None)
+    return Write(dict(current, **patch), lambda: client.write("PATCH", "/domains/%s" % current["id"], patch, safe=True))
+
+
+def _remove(ctx, client, params, current):
+    if not current.get("is_satellite"):
+        ctx.fail("name: %s is the instance's primary domain; Clerk cannot delete a primary domain." % params["name"])
+    return deletion(lambda: client.delete("/domains/%s" % current["id"]))
 
 
 def run(ctx):
@@ -58,45 +90,13 @@ def run(ctx):
     params["name"] = params["name"].strip().lower().rstrip(".")
     client = ctx.register_client(ClerkClient(params))
     _validate(ctx, params, client.environment)
-    name = params["name"]
 
-    def find():
-        return next((d for d in client.list("/domains", paginated=False) if (d.get("name") or "").lower() == name), None)
+    def named(domains):
+        return next((d for d in domains if (d.get("name") or "").lower() == params["name"]), None)
 
     domains = client.list("/domains", paginated=False)
-    current = next((d for d in domains if (d.get("name") or "").lower() == name), None)
-
-    if params["state"] == "absent":
-        if current is None:
-            return _result(ctx, False, None, None)
-        if not current.get("is_satellite"):
-            ctx.fail("name: %s is the instance's primary domain; Clerk cannot delete a primary domain." % name)
-        if not ctx.check_mode:
-            client.delete("/domains/%s" % current["id"])
-        return ctx.result(changed=True, diff=(_view(current), {}), domain=domain_result(current), cname_targets=[],
-                          dns_records=[])
-
-    if current is None:
-        if not params["is_satellite"]:
-            primary = next((d for d in domains if not d.get("is_satellite")), None)
-            ctx.fail("name: the instance's primary domain is %s, not %s; Clerk makes new domains as satellites only "
-                     "(set is_satellite=true, or change the primary domain in the Clerk dashboard)."
-                     % (primary.get("name") if primary else "not set", name))
-        body = dict(name=name, is_satellite=True)
-        if params["proxy_url"]:
-            body["proxy_url"] = params["proxy_url"]
-        if ctx.check_mode:
-            return _result(ctx, True, None, dict(body, id=None, cname_targets=[]))
-        created = client.create("/domains", body, find)
-        return _result(ctx, True, None, created)
-
-    if bool(current.get("is_satellite")) != params["is_satellite"]:
-        ctx.fail("is_satellite: %s is %s domain at Clerk, and a domain cannot change kind." % (
-            name, "a satellite" if current.get("is_satellite") else "the instance's primary"))
-    if params["proxy_url"] is None or (current.get("proxy_url") or "") == params["proxy_url"]:
-        return _result(ctx, False, current, current)
-    new_proxy = params["proxy_url"] or None
-    if ctx.check_mode:
-        return _result(ctx, True, current, dict(current, proxy_url=new_proxy))
-    updated = client.write("PATCH", "/domains/%s" % current["id"], dict(proxy_url=new_proxy), safe=True)
-    return _result(ctx, True, current, updated)
+    return converge(ctx, SingleObject(
+        find=lambda: named(domains), find_again=lambda: named(client.list("/domains", paginated=False)),
+        view=_view, result=_result, create=lambda: _create(ctx, client, params, domains),
+        update=lambda current: _update(ctx, client, params, current),
+        remove=lambda current: _remove(ctx, client, params, current)))

@@ -110,39 +110,35 @@ def _plan_organization(ctx, client, desired):
     return current, body, dict(before, **wanted)
 
 
-def run(ctx):
-    params = ctx.params
-    _validate(ctx, params)
-    client = ctx.register_client(ClerkClient(params))
-
-    # Read everything this task manages, plan every write, then write.
-    instance = client.get("/instance")
+def _plan_instance(params, instance):
+    """The PATCH /instance body (write-only settings, and allowed_origins when they differ), and the origins asked."""
     instance_patch = {k: params[k] for k in WRITE_ONLY_SETTINGS if params[k] is not None}
     origins = None
     if params["allowed_origins"] is not None:
         origins = list(dict.fromkeys(params["allowed_origins"]))
         if not _same_origins(instance.get("allowed_origins"), origins):
             instance_patch["allowed_origins"] = origins
+    return instance_patch, origins
 
+
+def _plan_restrictions(ctx, client, params):
+    """(the restrictions as Clerk has them, the PATCH body for what differs); (None, None) when none are asked."""
     restrictions_wanted = {k: v for k, v in (params["restrictions"] or {}).items() if v is not None}
-    restrictions = restrictions_patch = None
-    if restrictions_wanted and ctx.check_mode:
+    if not restrictions_wanted:
+        return None, None
+    if ctx.check_mode:
         # Clerk can only show the restrictions in answer to a PATCH, and check mode writes nothing:
         # what is asked is reported as to be applied, not claimed to be in place.
         ctx.warn("restrictions: Clerk has no read for the restrictions (only an empty PATCH shows them), so check mode "
                  "sends nothing and reports them as to be applied.")
-        restrictions = {k: WRITE_ONLY for k in RESTRICTIONS}
-        restrictions_patch = dict(restrictions_wanted)
-    elif restrictions_wanted:
-        restrictions = client.read_by_patch("/instance/restrictions")
-        restrictions_patch = {k: restrictions_wanted[k] for k in changed_fields(restrictions, restrictions_wanted)}
+        return {k: WRITE_ONLY for k in RESTRICTIONS}, dict(restrictions_wanted)
+    restrictions = client.read_by_patch("/instance/restrictions")
+    return restrictions, {k: restrictions_wanted[k] for k in changed_fields(restrictions, restrictions_wanted)}
 
-    org_wanted = params["organization_settings"]
-    org_current = org_patch = org_after = None
-    if org_wanted and any(v is not None for v in org_wanted.values()):
-        org_current, org_patch, org_after = _plan_organization(ctx, client, org_wanted)
 
-    changed = bool(instance_patch or restrictions_patch or org_patch)
+def _diff(instance, plan):
+    """(before, after) of what the task manages, and the restrictions as they will be."""
+    instance_patch, origins, restrictions, restrictions_patch, org_current, org_after = plan
     before, after = {}, {}
     if origins is not None:
         before["allowed_origins"] = list(instance.get("allowed_origins") or [])
@@ -150,27 +146,56 @@ def run(ctx):
     for name in WRITE_ONLY_SETTINGS:
         if name in instance_patch:
             before[name], after[name] = WRITE_ONLY, instance_patch[name]
-    values = {}
     if restrictions is not None:
         before["restrictions"] = {k: restrictions.get(k) for k in RESTRICTIONS}
         after["restrictions"] = dict(before["restrictions"], **restrictions_patch)
-        values["restrictions"] = after["restrictions"]
     if org_current is not None:
         before["organization_settings"] = _org_view(org_current)
         after["organization_settings"] = org_after
+    return before, after
 
-    instance_after = dict(instance, allowed_origins=origins) if "allowed_origins" in instance_patch else instance
-    if not ctx.check_mode:
-        if instance_patch:
-            client.write("PATCH", "/instance", instance_patch, safe=True)
-            if "allowed_origins" in instance_patch:
-                instance_after = client.get("/instance")
-        if restrictions_patch:
-            values["restrictions"] = {k: v for k, v in client.write(
-                "PATCH", "/instance/restrictions", restrictions_patch, safe=True).items() if k in RESTRICTIONS}
-        if org_patch:
-            org_after = _org_view(client.write("PATCH", "/instance/organization_settings", org_patch, safe=True))
+
+def _apply(client, instance, instance_patch, restrictions_patch, org_patch, values):
+    """Send the planned PATCHes; values gets what Clerk answers. Returns the instance after."""
+    instance_after = instance
+    if instance_patch:
+        client.write("PATCH", "/instance", instance_patch, safe=True)
+        if "allowed_origins" in instance_patch:
+            instance_after = client.get("/instance")
+    if restrictions_patch:
+        values["restrictions"] = {k: v for k, v in client.write(
+            "PATCH", "/instance/restrictions", restrictions_patch, safe=True).items() if k in RESTRICTIONS}
+    if org_patch:
+        values["organization_settings"] = _org_view(
+            client.write("PATCH", "/instance/organization_settings", org_patch, safe=True))
+    return instance_after
+
+
+def run(ctx):
+    """Settings only, so not the single-object skeleton (_resource): nothing to find, create or delete."""
+    params = ctx.params
+    _validate(ctx, params)
+    client = ctx.register_client(ClerkClient(params))
+
+    # Read everything this task manages, plan every write, then write.
+    instance = client.get("/instance")
+    instance_patch, origins = _plan_instance(params, instance)
+    restrictions, restrictions_patch = _plan_restrictions(ctx, client, params)
+    org_wanted = params["organization_settings"]
+    org_current = org_patch = org_after = None
+    if org_wanted and any(v is not None for v in org_wanted.values()):
+        org_current, org_patch, org_after = _plan_organization(ctx, client, org_wanted)
+
+    before, after = _diff(instance, (instance_patch, origins, restrictions, restrictions_patch, org_current, org_after))
+    values = {}
+    if restrictions is not None:
+        values["restrictions"] = after["restrictions"]
     if org_current is not None:
         values["organization_settings"] = org_after
-    return ctx.result(changed=changed, diff=(before, after), instance=instance_result(instance_after),
+    if ctx.check_mode:
+        instance_after = dict(instance, allowed_origins=origins) if "allowed_origins" in instance_patch else instance
+    else:
+        instance_after = _apply(client, instance, instance_patch, restrictions_patch, org_patch, values)
+    return ctx.result(changed=bool(instance_patch or restrictions_patch or org_patch), diff=(before, after),
+                      instance=instance_result(instance_after),
                       write_only_applied=sorted(k for k in instance_patch if k in WRITE_ONLY_SETTINGS), **values)

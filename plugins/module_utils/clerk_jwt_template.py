@@ -12,7 +12,7 @@ reports changed, since nothing can tell whether Clerk already has that key).
 
 from __future__ import annotations
 
-from ansible_collections.railstack.platform.plugins.module_utils._task import masked
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge, deletion
 from ansible_collections.railstack.platform.plugins.module_utils.clerk import WRITE_ONLY, ClerkClient, clerk_argument_spec
 
 ARGUMENT_SPEC = dict(
@@ -59,11 +59,56 @@ def template_result(template):
     return {k: template.get(k) for k in FIELDS}
 
 
-def _view(template, signing_key=None):
+def _view(template):
+    """What diff shows; signing_key only on the objects a write sends it with (the skeleton masks it)."""
     view = {k: template.get(k) for k in ("name",) + COMPARED}
-    if signing_key is not None:
-        view["signing_key"] = signing_key
+    if template.get("signing_key") is not None:
+        view["signing_key"] = template["signing_key"]
     return view
+
+
+def _with_key(template, key):
+    """template as the diff shows it after a write that sent key (Clerk never returns it)."""
+    return dict(template, signing_key=key) if key else template
+
+
+def _create(ctx, client, params, desired):
+    key = params["signing_key"]
+    if desired.get("custom_signing_key") and not key:
+        ctx.fail("signing_key: required to create a template with custom_signing_key=true.")
+    body = dict(name=params["name"], **desired)
+    if key:
+        body["signing_key"] = key
+    return Write(dict(body, id=None), lambda: _with_key(client.write("POST", "/jwt_templates", body), key))
+
+
+def _patch_body(params, desired, current, key):
+    """PATCH wants name and claims every time: the whole template goes."""
+    body = {k: current.get(k) for k in ("lifetime", "allowed_clock_skew", "custom_signing_key")}
+    body.update(name=params["name"], claims=current.get("claims"))
+    if current.get("custom_signing_key"):
+        body["signing_algorithm"] = current.get("signing_algorithm")
+    body.update(desired)
+    if not body.get("custom_signing_key"):
+        body.pop("signing_algorithm", None)
+    if key:
+        body["signing_key"] = key
+    return body
+
+
+def _update(ctx, client, params, desired, current):
+    key = params["signing_key"]
+    turning_on = desired.get("custom_signing_key") and not current.get("custom_signing_key")
+    if turning_on and not key:
+        ctx.fail("signing_key: required when custom_signing_key turns on for an existing template.")
+    send_key = bool(key) and (turning_on or params["update_signing_key"] == "always")
+    if not [k for k, v in desired.items() if current.get(k) != v] and not send_key:
+        return None
+    body = _patch_body(params, desired, current, key if send_key else None)
+    path = "/jwt_templates/%s" % current["id"]
+    sent_key = body.get("signing_key")
+    return Write(dict(current, **body), lambda: _with_key(client.write("PATCH", path, body, safe=True), sent_key),
+                 shown_before=dict(signing_key=WRITE_ONLY) if send_key else {})
 
 
 def run(ctx):
@@ -71,53 +116,19 @@ def run(ctx):
     params["name"] = params["name"].strip()
     _validate(ctx, params)
     client = ctx.register_client(ClerkClient(params))
-    name = params["name"]
+    desired = {k: params[k] for k in COMPARED if params[k] is not None} if params["state"] == "present" else {}
 
     def find():
-        return next((t for t in client.list("/jwt_templates") if t.get("name") == name), None)
+        return next((t for t in client.list("/jwt_templates") if t.get("name") == params["name"]), None)
 
-    current = find()
-    if params["state"] == "absent":
-        if current is None:
-            return ctx.result(changed=False, diff=({}, {}), jwt_template={})
-        if not ctx.check_mode:
-            client.delete("/jwt_templates/%s" % current["id"])
-        return ctx.result(changed=True, diff=(_view(current), {}), jwt_template=template_result(current))
+    def find_again():
+        """After a lost create: what Clerk made, with the key the create sent."""
+        found = find()
+        return _with_key(found, params["signing_key"]) if found else None
 
-    desired = {k: params[k] for k in COMPARED if params[k] is not None}
-    key = params["signing_key"]
-    if current is None:
-        if desired.get("custom_signing_key") and not key:
-            ctx.fail("signing_key: required to create a template with custom_signing_key=true.")
-        body = dict(name=name, **desired)
-        if key:
-            body["signing_key"] = key
-        after = dict(body, id=None)
-        if not ctx.check_mode:
-            after = client.create("/jwt_templates", body, find)
-        return ctx.result(changed=True, diff=({}, _view(after, masked(key) if key else None)),
-                          jwt_template=template_result(after))
-
-    turning_on = desired.get("custom_signing_key") and not current.get("custom_signing_key")
-    if turning_on and not key:
-        ctx.fail("signing_key: required when custom_signing_key turns on for an existing template.")
-    send_key = bool(key) and (turning_on or params["update_signing_key"] == "always")
-    changes = [k for k, v in desired.items() if current.get(k) != v]
-    if not changes and not send_key:
-        return ctx.result(changed=False, diff=(_view(current), _view(current)), jwt_template=template_result(current))
-    # PATCH wants name and claims every time: the whole template goes.
-    body = {k: current.get(k) for k in ("lifetime", "allowed_clock_skew", "custom_signing_key")}
-    body.update(name=name, claims=current.get("claims"))
-    if current.get("custom_signing_key"):
-        body["signing_algorithm"] = current.get("signing_algorithm")
-    body.update(desired)
-    if not body.get("custom_signing_key"):
-        body.pop("signing_algorithm", None)
-    if send_key:
-        body["signing_key"] = key
-    after = dict(current, **{k: v for k, v in body.items() if k != "signing_key"})
-    if not ctx.check_mode:
-        after = client.write("PATCH", "/jwt_templates/%s" % current["id"], body, safe=True)
-    before_view = _view(current, WRITE_ONLY if send_key else None)
-    return ctx.result(changed=True, diff=(before_view, _view(after, masked(key) if send_key else None)),
-                      jwt_template=template_result(after))
+    return converge(ctx, SingleObject(
+        find=find, find_again=find_again, view=_view, secret_keys=("signing_key",),
+        result=lambda before, after: dict(jwt_template=template_result(after or before) if after or before else {}),
+        create=lambda: _create(ctx, client, params, desired),
+        update=lambda current: _update(ctx, client, params, desired, current),
+        remove=lambda current: deletion(lambda: client.delete("/jwt_templates/%s" % current["id"]))))

@@ -7,8 +7,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
-from ansible_collections.railstack.platform.plugins.module_utils._task import create_or_find_again
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge, deletion
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
     RailwayClient, nodes, pick_environment, railway_argument_spec)
 
@@ -41,46 +40,29 @@ def _view(env):
     return dict(name=env.get("name"), ephemeral=bool(env.get("isEphemeral")), source_environment=source.get("name"))
 
 
-def run(ctx):
-    params = ctx.params
-    client = ctx.register_client(RailwayClient(params))
-    project = client.resolve_project(params["project"], params["workspace_id"], PROJECT_FIELDS, required=not ctx.check_mode)
-    if project is None:
-        # Check mode only: the project itself would be created by an earlier task of the same run.
-        if params["state"] == "absent":
-            return ctx.result(changed=False, environment={})
-        ctx.warn("project %r does not exist yet; in check mode the environment is reported as to be created with it." % params["project"])
-        env = dict(name=params["name"], isEphemeral=bool(params["ephemeral"]),
-                   sourceEnvironment=dict(name=params["source_environment"]) if params["source_environment"] else None)
-        return ctx.result(changed=True, environment=environment_result(env, None), diff=({}, _view(env)))
-
-    current = _by_name(project, params["name"])
-
+def _planned_without_project(ctx, params):
+    """Check mode only: the project itself would be created by an earlier task of the same run."""
     if params["state"] == "absent":
-        if current is None:
-            return ctx.result(changed=False, environment={}, diff=({}, {}))
-        if not ctx.check_mode:
-            try:
-                client.mutate("mutation environmentDelete($id: String!) { environmentDelete(id: $id) }", dict(id=current["id"]))
-            except ApiError as exc:
-                if not exc.lost_response:
-                    raise
-                project = client.get_project(project["id"], PROJECT_FIELDS)
-                if _by_name(project, params["name"]) is not None:
-                    raise
-        return ctx.result(changed=True, environment=environment_result(current, project["id"]), diff=(_view(current), {}))
+        return ctx.result(changed=False, environment={})
+    ctx.warn("project %r does not exist yet; in check mode the environment is reported as to be created with it." % params["project"])
+    env = dict(name=params["name"], isEphemeral=bool(params["ephemeral"]),
+               sourceEnvironment=dict(name=params["source_environment"]) if params["source_environment"] else None)
+    return ctx.result(changed=True, environment=environment_result(env, None), diff=({}, _view(env)))
 
-    if current is not None:
-        if params["ephemeral"] is not None and bool(current.get("isEphemeral")) != params["ephemeral"]:
-            ctx.warn("ephemeral: environment %r is %s ephemeral and Railway cannot change that after creation; left as it is." % (
-                current["name"], "" if current.get("isEphemeral") else "not"))
-        source_wanted = params["source_environment"]
-        source_is = (current.get("sourceEnvironment") or {})
-        if source_wanted and source_wanted not in (source_is.get("id"), source_is.get("name")):
-            ctx.warn("source_environment: environment %r already exists; it is only forked from %r when it is created." % (
-                current["name"], source_wanted))
-        return ctx.result(changed=False, environment=environment_result(current, project["id"]), diff=(_view(current), _view(current)))
 
+def _warn_fixed(ctx, params, current):
+    """Nothing changes on an existing environment: say what the options would have set at creation."""
+    if params["ephemeral"] is not None and bool(current.get("isEphemeral")) != params["ephemeral"]:
+        ctx.warn("ephemeral: environment %r is %s ephemeral and Railway cannot change that after creation; left as it is." % (
+            current["name"], "" if current.get("isEphemeral") else "not"))
+    source_wanted = params["source_environment"]
+    source_is = (current.get("sourceEnvironment") or {})
+    if source_wanted and source_wanted not in (source_is.get("id"), source_is.get("name")):
+        ctx.warn("source_environment: environment %r already exists; it is only forked from %r when it is created." % (
+            current["name"], source_wanted))
+
+
+def _create(ctx, client, params, project):
     env_input = dict(projectId=project["id"], name=params["name"])
     source = None
     if params["source_environment"]:
@@ -92,15 +74,30 @@ def run(ctx):
     if params["ephemeral"] is not None:
         env_input["ephemeral"] = params["ephemeral"]
     planned = dict(name=params["name"], isEphemeral=bool(params["ephemeral"]), sourceEnvironment=source)
-    if ctx.check_mode:
-        return ctx.result(changed=True, environment=environment_result(planned, project["id"]), diff=({}, _view(planned)))
+    return Write(planned, lambda: client.mutate(
+        "mutation environmentCreate($input: EnvironmentCreateInput!) { environmentCreate(input: $input) { %s } }"
+        % ENVIRONMENT_FIELDS, dict(input=env_input))["environmentCreate"])
 
-    def create():
-        return client.mutate("mutation environmentCreate($input: EnvironmentCreateInput!) {"
-                             " environmentCreate(input: $input) { %s } }" % ENVIRONMENT_FIELDS, dict(input=env_input))["environmentCreate"]
 
-    def find_again():
-        return _by_name(client.get_project(project["id"], PROJECT_FIELDS), params["name"])
+def _delete(client, current):
+    return deletion(lambda: client.mutate("mutation environmentDelete($id: String!) { environmentDelete(id: $id) }",
+                                          dict(id=current["id"])))
 
-    created = create_or_find_again(create, find_again)
-    return ctx.result(changed=True, environment=environment_result(created, project["id"]), diff=({}, _view(created)))
+
+def run(ctx):
+    params = ctx.params
+    client = ctx.register_client(RailwayClient(params))
+    project = client.resolve_project(params["project"], params["workspace_id"], PROJECT_FIELDS, required=not ctx.check_mode)
+    if project is None:
+        return _planned_without_project(ctx, params)
+
+    def update(current):
+        _warn_fixed(ctx, params, current)
+
+    return converge(ctx, SingleObject(
+        find=lambda: _by_name(project, params["name"]),
+        find_again=lambda: _by_name(client.get_project(project["id"], PROJECT_FIELDS), params["name"]),
+        view=_view, create=lambda: _create(ctx, client, params, project), update=update,
+        remove=lambda current: _delete(client, current),
+        result=lambda before, after: dict(environment=environment_result(after or before, project["id"])
+                                          if after or before else {})))

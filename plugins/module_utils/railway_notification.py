@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
-from ansible_collections.railstack.platform.plugins.module_utils._task import create_or_find_again
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge, deletion
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, railway_argument_spec
 
 SEVERITIES = ["CRITICAL", "WARNING", "NOTICE", "INFO"]
@@ -88,6 +87,61 @@ def _find(client, workspace_id, project, url):
     return [r for r in rules["notificationRules"] if r.get("projectId") == scope and url in webhook_urls(r)]
 
 
+def _one(ctx, matches):
+    if len(matches) > 1:
+        ctx.fail("url: %d notification rules send to this webhook (%s); this module cannot tell which one is meant."
+                 % (len(matches), ", ".join(r["id"] for r in matches)))
+    return matches[0] if matches else None
+
+
+def _planned_without_project(ctx, params):
+    """Check mode only: the project would be created by an earlier task of the same run."""
+    ctx.warn("project %r does not exist yet; in check mode the rule is reported as to be created with it."
+             % params["project"])
+    if params["state"] == "absent":
+        return ctx.result(changed=False, notification_rule={})
+    planned = dict(eventTypes=params["event_types"], severities=params["severities"],
+                   ephemeralEnvironments=params["ephemeral_environments"])
+    return ctx.result(changed=True, notification_rule=rule_result(dict(planned, id=None), params["url"]),
+                      diff=({}, _view(planned)))
+
+
+def _create(client, params, workspace_id, project):
+    rule_input = dict(workspaceId=workspace_id, eventTypes=params["event_types"],
+                      channelConfigs=[dict(type=CHANNEL_TYPE, url=params["url"])])
+    if project is not None:
+        rule_input["projectId"] = project["id"]
+    if params["severities"] is not None:
+        rule_input["severities"] = params["severities"]
+    if params["ephemeral_environments"] is not None:
+        rule_input["ephemeralEnvironments"] = params["ephemeral_environments"]
+    return Write(dict(rule_input, id=None), lambda: client.mutate(
+        "mutation notificationRuleCreate($input: CreateNotificationRuleInput!) {"
+        " notificationRuleCreate(input: $input) { %s } }" % RULE_FIELDS, dict(input=rule_input))["notificationRuleCreate"])
+
+
+def _update(client, params, current):
+    update = {}
+    if sorted(current.get("eventTypes") or []) != sorted(params["event_types"]):
+        update["eventTypes"] = params["event_types"]
+    if params["severities"] is not None and sorted(current.get("severities") or []) != sorted(params["severities"]):
+        update["severities"] = params["severities"]
+    if params["ephemeral_environments"] is not None and \
+            bool(current.get("ephemeralEnvironments")) != params["ephemeral_environments"]:
+        update["ephemeralEnvironments"] = params["ephemeral_environments"]
+    if not update:
+        return None
+    return Write(dict(current, **update), lambda: client.mutate(
+        "mutation notificationRuleUpdate($id: String!, $input: UpdateNotificationRuleInput!) {"
+        " notificationRuleUpdate(id: $id, input: $input) { %s } }" % RULE_FIELDS,
+        dict(id=current["id"], input=update))["notificationRuleUpdate"])
+
+
+def _delete(client, current):
+    return deletion(lambda: client.mutate(
+        "mutation notificationRuleDelete($id: String!) { notificationRuleDelete(id: $id) }", dict(id=current["id"])))
+
+
 def run(ctx):
     params = ctx.params
     _validate(ctx, params)
@@ -100,83 +154,15 @@ def run(ctx):
         project = client.resolve_project(params["project"], params["workspace_id"], "id name workspaceId",
                                          required=not ctx.check_mode)
         if project is None:
-            ctx.warn("project %r does not exist yet; in check mode the rule is reported as to be created with it."
-                     % params["project"])
-            if params["state"] == "absent":
-                return ctx.result(changed=False, notification_rule={})
-            planned = dict(eventTypes=params["event_types"], severities=params["severities"],
-                           ephemeralEnvironments=params["ephemeral_environments"])
-            return ctx.result(changed=True, notification_rule=rule_result(dict(planned, id=None), params["url"]),
-                              diff=({}, _view(planned)))
+            return _planned_without_project(ctx, params)
     workspace_id = _workspace(ctx, client, params, project)
-    matches = _find(client, workspace_id, project, params["url"])
-    if len(matches) > 1:
-        ctx.fail("url: %d notification rules send to this webhook (%s); this module cannot tell which one is meant."
-                 % (len(matches), ", ".join(r["id"] for r in matches)))
-    current = matches[0] if matches else None
 
-    if params["state"] == "absent":
-        if current is None:
-            return ctx.result(changed=False, notification_rule={}, diff=({}, {}))
-        if not ctx.check_mode:
-            try:
-                client.mutate("mutation notificationRuleDelete($id: String!) { notificationRuleDelete(id: $id) }",
-                              dict(id=current["id"]))
-            except ApiError as exc:
-                if not exc.lost_response or _find(client, workspace_id, project, params["url"]):
-                    raise
-        return ctx.result(changed=True, notification_rule=rule_result(current, params["url"]), diff=(_view(current), {}))
+    def find_again():
+        found = _find(client, workspace_id, project, params["url"])
+        return found[0] if found else None
 
-    if current is None:
-        rule_input = dict(workspaceId=workspace_id, eventTypes=params["event_types"],
-                          channelConfigs=[dict(type=CHANNEL_TYPE, url=params["url"])])
-        if project is not None:
-            rule_input["projectId"] = project["id"]
-        if params["severities"] is not None:
-            rule_input["severities"] = params["severities"]
-        if params["ephemeral_environments"] is not None:
-            rule_input["ephemeralEnvironments"] = params["ephemeral_environments"]
-        planned = dict(rule_input, id=None)
-        if ctx.check_mode:
-            return ctx.result(changed=True, notification_rule=rule_result(planned, params["url"]),
-                              diff=({}, _view(planned)))
-
-        def create():
-            return client.mutate("mutation notificationRuleCreate($input: CreateNotificationRuleInput!) {"
-                                 " notificationRuleCreate(input: $input) { %s } }" % RULE_FIELDS,
-                                 dict(input=rule_input))["notificationRuleCreate"]
-
-        def find_again():
-            found = _find(client, workspace_id, project, params["url"])
-            return found[0] if found else None
-
-        created = create_or_find_again(create, find_again)
-        return ctx.result(changed=True, notification_rule=rule_result(created, params["url"]),
-                          diff=({}, _view(created)))
-
-    update = {}
-    if sorted(current.get("eventTypes") or []) != sorted(params["event_types"]):
-        update["eventTypes"] = params["event_types"]
-    if params["severities"] is not None and sorted(current.get("severities") or []) != sorted(params["severities"]):
-        update["severities"] = params["severities"]
-    if params["ephemeral_environments"] is not None and \
-            bool(current.get("ephemeralEnvironments")) != params["ephemeral_environments"]:
-        update["ephemeralEnvironments"] = params["ephemeral_environments"]
-    if not update:
-        return ctx.result(changed=False, notification_rule=rule_result(current, params["url"]),
-                          diff=(_view(current), _view(current)))
-    after = dict(current, **update)
-    if not ctx.check_mode:
-        try:
-            after = client.mutate("mutation notificationRuleUpdate($id: String!, $input: UpdateNotificationRuleInput!) {"
-                                  " notificationRuleUpdate(id: $id, input: $input) { %s } }" % RULE_FIELDS,
-                                  dict(id=current["id"], input=update))["notificationRuleUpdate"]
-        except ApiError as exc:
-            if not exc.lost_response:
-                raise
-            found = _find(client, workspace_id, project, params["url"])
-            if not found or _view(found[0]) != _view(after):
-                raise
-            after = found[0]
-    return ctx.result(changed=True, notification_rule=rule_result(after, params["url"]),
-                      diff=(_view(current), _view(after)))
+    return converge(ctx, SingleObject(
+        find=lambda: _one(ctx, _find(client, workspace_id, project, params["url"])), find_again=find_again,
+        view=_view, result=lambda before, after: dict(notification_rule=rule_result(after or before, params["url"])),
+        create=lambda: _create(client, params, workspace_id, project),
+        update=lambda current: _update(client, params, current), remove=lambda current: _delete(client, current)))

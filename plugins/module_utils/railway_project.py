@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, changed_fields, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec
 
@@ -66,51 +67,54 @@ def _workspace_for_create(client, params, ctx):
     return None
 
 
+def _create(ctx, client, params):
+    desired = {MANAGED[k]: params[k] for k in MANAGED if params[k] is not None}
+    preview = dict(name=params["name"], description=params["description"], prDeploys=params["pr_deploys"], id=None,
+                   workspaceId=params["workspace_id"],
+                   environments=dict(edges=[dict(node=dict(id=None, name=params["default_environment"]))]))
+
+    def apply():
+        project_input = dict(name=params["name"], workspaceId=_workspace_for_create(client, params, ctx),
+                             defaultEnvironmentName=params["default_environment"], **desired)
+        return create_after_race(client, params, lambda: client.mutate(
+            "mutation projectCreate($input: ProjectCreateInput!) { projectCreate(input: $input) { %s } }"
+            % PROJECT_FIELDS, dict(input=project_input))["projectCreate"])
+
+    return Write(preview, apply)
+
+
+def _update(client, params, current):
+    desired = {option: params[option] for option in MANAGED}
+    current_view = dict(description=current.get("description"), pr_deploys=current.get("prDeploys"))
+    update = {MANAGED[k]: desired[k] for k in changed_fields(current_view, desired)}
+    if not update:
+        return None
+    return Write(dict(current, **update), lambda: client.mutate(
+        "mutation projectUpdate($id: String!, $input: ProjectUpdateInput!) {"
+        " projectUpdate(id: $id, input: $input) { %s } }" % PROJECT_FIELDS, dict(id=current["id"], input=update))["projectUpdate"])
+
+
+def _delete(client, params, current):
+    """Delete; a lost answer is fine when the project is gone. (Not the skeleton's find_again: a create
+    recovers by itself, in create_after_race.)"""
+    def apply():
+        try:
+            client.mutate("mutation projectDelete($id: String!) { projectDelete(id: $id) }", dict(id=current["id"]))
+        except ApiError as exc:
+            if not exc.lost_response or _find(client, params) is not None:
+                raise
+
+    return Write(None, apply)
+
+
 def run(ctx):
     params = ctx.params
     client = ctx.register_client(RailwayClient(params))
-    current = _find(client, params)
-
-    if params["state"] == "absent":
-        if current is None:
-            return ctx.result(changed=False, project={}, diff=({}, {}))
-        if not ctx.check_mode:
-            try:
-                client.mutate("mutation projectDelete($id: String!) { projectDelete(id: $id) }", dict(id=current["id"]))
-            except ApiError as exc:
-                if not exc.lost_response or _find(client, params) is not None:
-                    raise
-        return ctx.result(changed=True, project=project_result(current), diff=(_view(current), {}))
-
-    desired = {option: params[option] for option in MANAGED}
-    if current is None:
-        after = dict(name=params["name"], description=params["description"], prDeploys=params["pr_deploys"])
-        if ctx.check_mode:
-            preview = dict(after, id=None, workspaceId=params["workspace_id"],
-                           environments=dict(edges=[dict(node=dict(id=None, name=params["default_environment"]))]))
-            return ctx.result(changed=True, project=project_result(preview), diff=({}, _view(after)))
-        project_input = dict(name=params["name"], workspaceId=_workspace_for_create(client, params, ctx),
-                             defaultEnvironmentName=params["default_environment"])
-        project_input.update({MANAGED[k]: v for k, v in desired.items() if v is not None})
-
-        def create():
-            return client.mutate("mutation projectCreate($input: ProjectCreateInput!) { projectCreate(input: $input) { %s } }"
-                                 % PROJECT_FIELDS, dict(input=project_input))["projectCreate"]
-
-        created = create_after_race(client, params, create)
-        return ctx.result(changed=True, project=project_result(created), diff=({}, _view(created)))
-
-    current_view = dict(description=current.get("description"), pr_deploys=current.get("prDeploys"))
-    changes = changed_fields(current_view, desired)
-    if not changes:
-        return ctx.result(changed=False, project=project_result(current), diff=(_view(current), _view(current)))
-    update = {MANAGED[k]: desired[k] for k in changes}
-    after = dict(current, **update)
-    if not ctx.check_mode:
-        after = client.mutate("mutation projectUpdate($id: String!, $input: ProjectUpdateInput!) {"
-                              " projectUpdate(id: $id, input: $input) { %s } }" % PROJECT_FIELDS,
-                              dict(id=current["id"], input=update))["projectUpdate"]
-    return ctx.result(changed=True, project=project_result(after), diff=(_view(current), _view(after)))
+    return converge(ctx, SingleObject(
+        find=lambda: _find(client, params), view=_view,
+        result=lambda before, after: dict(project=project_result(after or before) if after or before else {}),
+        create=lambda: _create(ctx, client, params), update=lambda current: _update(client, params, current),
+        remove=lambda current: _delete(client, params, current)))
 
 
 # ------------------------------------------------------------------ two runs creating the same project

@@ -29,6 +29,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._http import (
     ProviderClient,
     unexpected_answer,
 )
+from ansible_collections.railstack.platform.plugins.module_utils._resource import Write
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed
 
 STRIPE_API_BASE = "https://api.stripe.com"
@@ -339,8 +340,6 @@ def pick_current(
     return active[0] if active else (matches[0] if matches else None)
 
 
-def archive(ctx: TaskContext, client: StripeClient, path: str, obj: StripeObject, **extra: Any) -> StripeObject:
-    """obj with active=false: written unless in check mode (extra: more parameters, such as expand)."""
-    if ctx.check_mode:
-        return dict(obj, active=False)
-    return client.post("%s/%s" % (path, obj["id"]), dict(active=False, **extra))
+def archival(client: StripeClient, path: str, obj: StripeObject, **extra: Any) -> Write:
+    """The skeleton's Write that archives obj (active=false; extra: more parameters, such as expand)."""
+    return Write(dict(obj, active=False), lambda: client.post("%s/%s" % (path, obj["id"]), dict(active=False, **extra)))

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
-    MARKER, archive, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes, pick_current,
+    MARKER, archival, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes, pick_current,
     stripe_argument_spec, stripe_task)
 
 PATH = "/billing_portal/configurations"
@@ -160,45 +161,48 @@ def _planned(current, update):
     return after
 
 
+def _find(client, params):
+    ours = find_by_marker(client.list_all(PATH, {"expand": ["data." + EXPAND]}), params["key"])
+    return pick_current(ours, lambda c: c.get("active"), "key", "portal configurations with this key")
+
+
+def _remove(client, current):
+    if not current.get("active"):
+        return None
+    if current.get("is_default"):
+        raise TaskFailed("state: %s is the account's default portal configuration, which Stripe cannot archive."
+                         % current["id"])
+    return archival(client, PATH, current, expand=[EXPAND])
+
+
+def _create(client, params):
+    if not params["features"]:
+        raise TaskFailed("features: needed to create the portal configuration, such as "
+                         "{invoice_history: {enabled: true}}.")
+    create = {k: v for k, v in _desired(params).items() if v is not None}
+    if "business_profile" in create:
+        create["business_profile"] = {k: v for k, v in create["business_profile"].items() if v is not None}
+    create["metadata"] = create_metadata(_desired_metadata(params))
+    planned = dict(create, id=None, object="billing_portal.configuration", active=True, is_default=False,
+                   livemode=client.livemode)
+    return Write(planned, lambda: client.post(PATH, dict(create, expand=[EXPAND])))
+
+
+def _update(client, params, current):
+    update = _updates(params, current)
+    if not update:
+        return None
+    preview = _planned(current, update)
+    preview["metadata"] = merged_metadata(current.get("metadata"), _desired_metadata(params))
+    return Write(preview, lambda: client.post("%s/%s" % (PATH, current["id"]), dict(update, expand=[EXPAND])))
+
+
 @stripe_task
 def run(ctx, client):
     params = ctx.params
     _check(params)
-    ours = find_by_marker(client.list_all(PATH, {"expand": ["data." + EXPAND]}), params["key"])
-    current = pick_current(ours, lambda c: c.get("active"), "key", "portal configurations with this key")
-    path = "%s/%s" % (PATH, current["id"]) if current else None
-
-    if params["state"] == "absent":
-        if current is None or not current.get("active"):
-            return ctx.result(changed=False, configuration=current or {}, id=current["id"] if current else None,
-                              diff=(_view(current), _view(current)))
-        if current.get("is_default"):
-            raise TaskFailed("state: %s is the account's default portal configuration, which Stripe cannot archive."
-                             % current["id"])
-        after = archive(ctx, client, PATH, current, expand=[EXPAND])
-        return ctx.result(changed=True, configuration=after, id=after["id"], diff=(_view(current), _view(after)))
-
-    if current is None:
-        if not params["features"]:
-            raise TaskFailed("features: needed to create the portal configuration, such as "
-                             "{invoice_history: {enabled: true}}.")
-        create = {k: v for k, v in _desired(params).items() if v is not None}
-        if "business_profile" in create:
-            create["business_profile"] = {k: v for k, v in create["business_profile"].items() if v is not None}
-        create["metadata"] = create_metadata(_desired_metadata(params))
-        if ctx.check_mode:
-            planned = dict(create, id=None, object="billing_portal.configuration", active=True, is_default=False,
-                           livemode=client.livemode)
-            return ctx.result(changed=True, configuration=planned, id=None, diff=({}, _view(planned)))
-        created = client.post(PATH, dict(create, expand=[EXPAND]))
-        return ctx.result(changed=True, configuration=created, id=created["id"], diff=({}, _view(created)))
-
-    update = _updates(params, current)
-    if not update:
-        return ctx.result(changed=False, configuration=current, id=current["id"], diff=(_view(current), _view(current)))
-    if ctx.check_mode:
-        after = _planned(current, update)
-        after["metadata"] = merged_metadata(current.get("metadata"), _desired_metadata(params))
-    else:
-        after = client.post(path, dict(update, expand=[EXPAND]))
-    return ctx.result(changed=True, configuration=after, id=after["id"], diff=(_view(current), _view(after)))
+    return converge(ctx, SingleObject(
+        find=lambda: _find(client, params), view=_view,
+        result=lambda before, after: dict(configuration=after or {}, id=after["id"] if after else None),
+        create=lambda: _create(client, params), update=lambda current: _update(client, params, current),
+        remove=lambda current: _remove(client, current)))

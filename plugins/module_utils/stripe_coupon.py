@@ -11,6 +11,7 @@ again with the same id (customers who already applied it keep their discount). A
 
 from __future__ import annotations
 
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge, deletion
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
     check_currency, check_metadata, create_metadata, merged_metadata, metadata_changes, stripe_argument_spec,
@@ -93,51 +94,53 @@ def _create_params(params):
     return create
 
 
-@stripe_task
-def run(ctx, client):
-    params = ctx.params
-    _check(params)
+def _create(ctx, client, params, changed_terms=()):
+    """Create the coupon; with changed_terms, the one with this id is deleted first (Stripe cannot change them)."""
     path = "%s/%s" % (PATH, params["id"])
-    current = client.find(path, {"expand": ["applies_to"]})
-
-    if params["state"] == "absent":
-        if current is None:
-            return ctx.result(changed=False, coupon={}, id=None, diff=({}, {}))
-        if not ctx.check_mode:
-            client.delete(path)
-        return ctx.result(changed=True, coupon=current, id=current["id"], diff=(_view(current), {}))
-
-    changed_terms = []
-    if current is not None:
-        changed_terms = [k for k, v in _desired_terms(params).items() if _terms(current)[k] != v]
-        if not changed_terms:
-            update = {}
-            if params["name"] is not None and (current.get("name") or "") != params["name"]:
-                update["name"] = params["name"]
-            metadata = metadata_changes(current.get("metadata"), params["metadata"])
-            if metadata:
-                update["metadata"] = metadata
-            if not update:
-                return ctx.result(changed=False, coupon=current, id=current["id"], replaced=False,
-                                  diff=(_view(current), _view(current)))
-            after = dict(current, name=update.get("name", current.get("name")),
-                         metadata=merged_metadata(current.get("metadata"), params["metadata"]))
-            if not ctx.check_mode:
-                after = client.post(path, update)
-            return ctx.result(changed=True, coupon=after, id=after["id"], replaced=False,
-                              diff=(_view(current), _view(after)))
-
     create = _create_params(params)
     planned = dict(create, object="coupon", livemode=client.livemode, metadata=create["metadata"] or {},
                    applies_to=create["applies_to"], valid=True)
     if changed_terms:
         ctx.warn("coupon %s %s deleted and created again (%s change); customers who applied it keep their discount."
                  % (params["id"], "would be" if ctx.check_mode else "was", ", ".join(changed_terms)))
-    if ctx.check_mode:
-        return ctx.result(changed=True, coupon=planned, id=params["id"], replaced=bool(changed_terms),
-                          diff=(_view(current), _view(planned)))
+
+    def apply():
+        if changed_terms:
+            client.delete(path)
+        return client.post(PATH, dict(create, expand=["applies_to"]))
+
+    return Write(planned, apply, dict(replaced=bool(changed_terms)))
+
+
+def _update(ctx, client, params, current):
+    changed_terms = [k for k, v in _desired_terms(params).items() if _terms(current)[k] != v]
     if changed_terms:
-        client.delete(path)
-    created = client.post(PATH, dict(create, expand=["applies_to"]))
-    return ctx.result(changed=True, coupon=created, id=created["id"], replaced=bool(changed_terms),
-                      diff=(_view(current), _view(created)))
+        return _create(ctx, client, params, changed_terms)
+    update = {}
+    if params["name"] is not None and (current.get("name") or "") != params["name"]:
+        update["name"] = params["name"]
+    metadata = metadata_changes(current.get("metadata"), params["metadata"])
+    if metadata:
+        update["metadata"] = metadata
+    if not update:
+        return None
+    after = dict(current, name=update.get("name", current.get("name")),
+                 metadata=merged_metadata(current.get("metadata"), params["metadata"]))
+    return Write(after, lambda: client.post("%s/%s" % (PATH, params["id"]), update))
+
+
+def _result(before, after):
+    coupon = after or before or {}   # a deleted coupon is shown as it was
+    return dict(coupon=coupon, id=coupon.get("id"))
+
+
+@stripe_task
+def run(ctx, client):
+    params = ctx.params
+    _check(params)
+    path = "%s/%s" % (PATH, params["id"])
+    return converge(ctx, SingleObject(
+        find=lambda: client.find(path, {"expand": ["applies_to"]}), view=_view, result=_result,
+        create=lambda: _create(ctx, client, params), update=lambda current: _update(ctx, client, params, current),
+        remove=lambda current: deletion(lambda: client.delete(path)),
+        present_values=dict(replaced=False)))

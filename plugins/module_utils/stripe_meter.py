@@ -12,6 +12,7 @@ cannot be deleted: absent deactivates, and present reactivates a deactivated met
 
 from __future__ import annotations
 
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import pick_current, stripe_argument_spec, stripe_task
 
@@ -67,50 +68,61 @@ def _view(meter):
                 status=meter.get("status"))
 
 
-def _set_status(ctx, client, meter, action):
-    if ctx.check_mode:
-        return dict(meter, status="inactive" if action == "deactivate" else "active")
-    return client.post("%s/%s/%s" % (PATH, meter["id"], action))
+def _find(client, params):
+    meters = [m for m in client.list_all(PATH) if m.get("event_name") == params["event_name"]]
+    return pick_current(meters, lambda m: m.get("status") == "active", "event_name", "Stripe meters")
+
+
+def _status_change(client, meter, action):
+    """The Write that deactivates or reactivates meter."""
+    preview = dict(meter, status="inactive" if action == "deactivate" else "active")
+    return Write(preview, lambda: client.post("%s/%s/%s" % (PATH, meter["id"], action)))
+
+
+def _create(ctx, client, params, current=None, differing=()):
+    """Create the meter; with differing (terms Stripe cannot change) it replaces current, deactivated first."""
+    create = dict(_terms(params), event_name=params["event_name"], display_name=params["display_name"])
+    if differing:
+        ctx.warn("meter %s for %s %s replaced by a new meter (%s change); point the prices that use it at the new "
+                 "meter id." % (current["id"], params["event_name"], "would be" if ctx.check_mode else "was",
+                                ", ".join(differing)))
+
+    def apply():
+        if differing and current.get("status") == "active":
+            _status_change(client, current, "deactivate").apply()  # the event name is free only once it is inactive
+        return client.post(PATH, create)
+
+    planned = dict(create, id=None, object="billing.meter", status="active", livemode=client.livemode)
+    return Write(planned, apply, dict(replaced=bool(differing), previous_id=current["id"] if differing else None))
+
+
+def _update(ctx, client, params, current):
+    """Reactivate and rename in place; any other change replaces the meter."""
+    differing = [k for k, v in _terms(params).items() if _current_terms(current)[k] != v]
+    if differing:
+        return _create(ctx, client, params, current, differing)
+    reactivate = current.get("status") != "active"
+    rename = current.get("display_name") != params["display_name"]
+    if not (reactivate or rename):
+        return None
+
+    def apply():
+        after = _status_change(client, current, "reactivate").apply() if reactivate else current
+        if rename:
+            after = client.post("%s/%s" % (PATH, current["id"]), dict(display_name=params["display_name"]))
+        return after
+
+    return Write(dict(current, status="active", display_name=params["display_name"]), apply)
 
 
 @stripe_task
 def run(ctx, client):
     params = ctx.params
     _check(params)
-    meters = [m for m in client.list_all(PATH) if m.get("event_name") == params["event_name"]]
-    current = pick_current(meters, lambda m: m.get("status") == "active", "event_name", "Stripe meters")
-    active = current is not None and current.get("status") == "active"
-
-    if params["state"] == "absent":
-        if not active:
-            return ctx.result(changed=False, meter=current or {}, id=current["id"] if current else None,
-                              diff=(_view(current), _view(current)))
-        after = _set_status(ctx, client, current, "deactivate")
-        return ctx.result(changed=True, meter=after, id=after["id"], diff=(_view(current), _view(after)))
-
-    terms = _terms(params)
-    differing = [k for k, v in terms.items() if current is not None and _current_terms(current)[k] != v]
-    if current is not None and not differing:
-        after = current
-        if not active:
-            after = _set_status(ctx, client, after, "reactivate")
-        if after.get("display_name") != params["display_name"]:
-            after = dict(after, display_name=params["display_name"]) if ctx.check_mode else \
-                client.post("%s/%s" % (PATH, current["id"]), dict(display_name=params["display_name"]))
-        return ctx.result(changed=after is not current, meter=after, id=after["id"], replaced=False,
-                          diff=(_view(current), _view(after)))
-
-    create = dict(terms, event_name=params["event_name"], display_name=params["display_name"])
-    if differing:
-        ctx.warn("meter %s for %s %s replaced by a new meter (%s change); point the prices that use it at the new "
-                 "meter id." % (current["id"], params["event_name"], "would be" if ctx.check_mode else "was",
-                                ", ".join(differing)))
-    if ctx.check_mode:
-        planned = dict(create, id=None, object="billing.meter", status="active", livemode=client.livemode)
-        return ctx.result(changed=True, meter=planned, id=None, replaced=bool(differing),
-                          diff=(_view(current), _view(planned)))
-    if differing and active:
-        _set_status(ctx, client, current, "deactivate")  # the event name is free only once the old meter is inactive
-    created = client.post(PATH, create)
-    return ctx.result(changed=True, meter=created, id=created["id"], replaced=bool(differing),
-                      previous_id=current["id"] if differing else None, diff=(_view(current), _view(created)))
+    return converge(ctx, SingleObject(
+        find=lambda: _find(client, params), view=_view,
+        result=lambda before, after: dict(meter=after or {}, id=after["id"] if after else None),
+        create=lambda: _create(ctx, client, params), update=lambda current: _update(ctx, client, params, current),
+        remove=lambda current: _status_change(client, current, "deactivate")
+        if current.get("status") == "active" else None,
+        present_values=dict(replaced=False)))

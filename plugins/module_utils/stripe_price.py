@@ -14,9 +14,10 @@ deleted: absent archives.
 
 from __future__ import annotations
 
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
-    archive, check_currency, check_metadata, create_metadata, merged_metadata, metadata_changes, stripe_argument_spec,
+    archival, check_currency, check_metadata, create_metadata, merged_metadata, metadata_changes, stripe_argument_spec,
     stripe_task)
 
 PATH = "/prices"
@@ -135,55 +136,60 @@ def _create_params(params):
                 metadata=create_metadata(params["metadata"]))
 
 
+def _take_default_over(client, current, created):
+    """The new price becomes its product's default if the old one was (Stripe cannot archive a default price)."""
+    old_product = client.get("/products/%s" % _current_terms(current)["product"])
+    if old_product.get("default_price") != current["id"]:
+        return
+    if old_product["id"] != created["product"]:
+        raise TaskFailed("product: the new price %s belongs to another product, and the old price %s stays "
+                         "active because it is the default price of %s; choose another default price for "
+                         "%s, then run again." % (created["id"], current["id"], old_product["id"],
+                                                  old_product["id"]), changed=True)
+    client.post("/products/%s" % old_product["id"], dict(default_price=created["id"]))
+
+
+def _create(ctx, client, params, current=None, reasons=()):
+    """Create the price; with reasons (its fixed terms change) it replaces current, which is archived."""
+    create = _create_params(params)
+    planned = dict(create, id=None, object="price", active=True, livemode=client.livemode,
+                   tax_behavior=params["tax_behavior"] or "unspecified", metadata=create["metadata"] or {})
+    planned.pop("transfer_lookup_key")
+    if reasons and ctx.check_mode:
+        ctx.warn("price %s would be replaced by a new price (%s) and archived." % (current["id"], "; ".join(reasons)))
+
+    def apply():
+        created = client.post(PATH, create)
+        if reasons and current.get("active"):
+            _take_default_over(client, current, created)
+            archival(client, PATH, current).apply()
+        if reasons:
+            ctx.warn("price %s was replaced by %s (%s) and archived; existing subscriptions keep the old price."
+                     % (current["id"], created["id"], "; ".join(reasons)))
+        return created
+
+    return Write(planned, apply, dict(replaced=bool(reasons), previous_id=current["id"] if current else None))
+
+
+def _update(ctx, client, params, current):
+    reasons = replace_reasons(params, current)
+    if reasons:
+        return _create(ctx, client, params, current, reasons)
+    update = _updates(params, current)
+    if not update:
+        return None
+    after = dict(current, **{k: v for k, v in update.items() if k != "metadata"})
+    after["metadata"] = merged_metadata(current.get("metadata"), params["metadata"])
+    return Write(after, lambda: client.post("%s/%s" % (PATH, current["id"]), update))
+
+
 @stripe_task
 def run(ctx, client):
     params = ctx.params
     _check(params)
-    current = _find(client, params["lookup_key"])
-
-    if params["state"] == "absent":
-        if current is None or not current.get("active"):
-            return ctx.result(changed=False, price=current or {}, id=current["id"] if current else None,
-                              diff=(_view(current), _view(current)))
-        after = archive(ctx, client, PATH, current)
-        return ctx.result(changed=True, price=after, id=after["id"], diff=(_view(current), _view(after)))
-
-    reasons = replace_reasons(params, current) if current is not None else []
-    if current is not None and not reasons:
-        update = _updates(params, current)
-        if not update:
-            return ctx.result(changed=False, price=current, id=current["id"], replaced=False,
-                              diff=(_view(current), _view(current)))
-        after = dict(current, **{k: v for k, v in update.items() if k != "metadata"})
-        after["metadata"] = merged_metadata(current.get("metadata"), params["metadata"])
-        if not ctx.check_mode:
-            after = client.post("%s/%s" % (PATH, current["id"]), update)
-        return ctx.result(changed=True, price=after, id=after["id"], replaced=False, diff=(_view(current), _view(after)))
-
-    create = _create_params(params)
-    if ctx.check_mode:
-        planned = dict(create, id=None, object="price", active=True, livemode=client.livemode,
-                       tax_behavior=params["tax_behavior"] or "unspecified", metadata=create["metadata"] or {})
-        planned.pop("transfer_lookup_key")
-        if reasons:
-            ctx.warn("price %s would be replaced by a new price (%s) and archived." % (current["id"], "; ".join(reasons)))
-        return ctx.result(changed=True, price=planned, id=None, replaced=bool(reasons),
-                          previous_id=current["id"] if current else None, diff=(_view(current), _view(planned)))
-
-    created = client.post(PATH, create)
-    if reasons and current.get("active"):
-        old_product = client.get("/products/%s" % _current_terms(current)["product"])
-        if old_product.get("default_price") == current["id"]:
-            if old_product["id"] == created["product"]:
-                client.post("/products/%s" % old_product["id"], dict(default_price=created["id"]))
-            else:
-                raise TaskFailed("product: the new price %s belongs to another product, and the old price %s stays "
-                                 "active because it is the default price of %s; choose another default price for "
-                                 "%s, then run again." % (created["id"], current["id"], old_product["id"],
-                                                          old_product["id"]), changed=True)
-        archive(ctx, client, PATH, current)
-    if reasons:
-        ctx.warn("price %s was replaced by %s (%s) and archived; existing subscriptions keep the old price."
-                 % (current["id"], created["id"], "; ".join(reasons)))
-    return ctx.result(changed=True, price=created, id=created["id"], replaced=bool(reasons),
-                      previous_id=current["id"] if current else None, diff=(_view(current), _view(created)))
+    return converge(ctx, SingleObject(
+        find=lambda: _find(client, params["lookup_key"]), view=_view,
+        result=lambda before, after: dict(price=after or {}, id=after["id"] if after else None),
+        create=lambda: _create(ctx, client, params), update=lambda current: _update(ctx, client, params, current),
+        remove=lambda current: archival(client, PATH, current) if current.get("active") else None,
+        present_values=dict(replaced=False)))

@@ -10,9 +10,10 @@ Absent: deleted when it has no prices; Stripe refuses that once a price exists, 
 
 from __future__ import annotations
 
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge, deletion
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
-    MARKER, archive, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes,
+    MARKER, archival, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes,
     stripe_argument_spec, stripe_task)
 
 PATH = "/products"
@@ -95,44 +96,43 @@ def _has_prices(client, product_id):
                for active in (True, False))
 
 
+def _create(ctx, client, params):
+    if not params["name"]:
+        raise TaskFailed("name: needed to create the product%s." % (" %s" % params["id"] if params["id"] else ""))
+    create = dict(id=params["id"], name=params["name"], description=params["description"] or None,
+                  active=params["active"], marketing_features=_features(params["marketing_features"]) or None,
+                  metadata=create_metadata(_desired_metadata(params)))
+    planned = dict(create, object="product", livemode=client.livemode, active=params["active"] is not False,
+                   metadata=create["metadata"] or {}, marketing_features=create["marketing_features"] or [])
+    return Write(planned, lambda: client.post(PATH, create))
+
+
+def _update(client, params, current):
+    update = _updates(params, current)
+    if not update:
+        return None
+    after = dict(current, **{k: v for k, v in update.items() if k != "metadata"})
+    after["metadata"] = merged_metadata(current.get("metadata"), _desired_metadata(params))
+    return Write(after, lambda: client.post("%s/%s" % (PATH, current["id"]), update))
+
+
+def _remove(ctx, client, current):
+    """Delete; a product with prices is archived instead (Stripe keeps prices), unless it already is."""
+    if not _has_prices(client, current["id"]):
+        return deletion(lambda: client.delete("%s/%s" % (PATH, current["id"])))
+    if not current.get("active"):
+        return None
+    ctx.warn("product %s has prices, which Stripe keeps; it was archived (active: false) instead of deleted."
+             % current["id"])
+    return archival(client, PATH, current)
+
+
 @stripe_task
 def run(ctx, client):
     params = ctx.params
     _check(params)
-    current = _find(client, params)
-
-    if params["state"] == "absent":
-        if current is None:
-            return ctx.result(changed=False, product={}, id=None, diff=({}, {}))
-        if _has_prices(client, current["id"]):
-            if not current.get("active"):
-                return ctx.result(changed=False, product=current, id=current["id"], diff=(_view(current), _view(current)))
-            after = archive(ctx, client, PATH, current)
-            ctx.warn("product %s has prices, which Stripe keeps; it was archived (active: false) instead of deleted."
-                     % current["id"])
-            return ctx.result(changed=True, product=after, id=after["id"], diff=(_view(current), _view(after)))
-        if not ctx.check_mode:
-            client.delete("%s/%s" % (PATH, current["id"]))
-        return ctx.result(changed=True, product={}, id=current["id"], diff=(_view(current), {}))
-
-    if current is None:
-        if not params["name"]:
-            raise TaskFailed("name: needed to create the product%s." % (" %s" % params["id"] if params["id"] else ""))
-        create = dict(id=params["id"], name=params["name"], description=params["description"] or None,
-                      active=params["active"], marketing_features=_features(params["marketing_features"]) or None,
-                      metadata=create_metadata(_desired_metadata(params)))
-        if ctx.check_mode:
-            planned = dict(create, object="product", livemode=client.livemode, active=params["active"] is not False,
-                           metadata=create["metadata"] or {}, marketing_features=create["marketing_features"] or [])
-            return ctx.result(changed=True, product=planned, id=params["id"], diff=({}, _view(planned)))
-        created = client.post(PATH, create)
-        return ctx.result(changed=True, product=created, id=created["id"], diff=({}, _view(created)))
-
-    update = _updates(params, current)
-    if not update:
-        return ctx.result(changed=False, product=current, id=current["id"], diff=(_view(current), _view(current)))
-    after = dict(current, **{k: v for k, v in update.items() if k != "metadata"})
-    after["metadata"] = merged_metadata(current.get("metadata"), _desired_metadata(params))
-    if not ctx.check_mode:
-        after = client.post("%s/%s" % (PATH, current["id"]), update)
-    return ctx.result(changed=True, product=after, id=after["id"], diff=(_view(current), _view(after)))
+    return converge(ctx, SingleObject(
+        find=lambda: _find(client, params), view=_view,
+        result=lambda before, after: dict(product=after or {}, id=(after or before or {}).get("id")),
+        create=lambda: _create(ctx, client, params), update=lambda current: _update(client, params, current),
+        remove=lambda current: _remove(ctx, client, current)))

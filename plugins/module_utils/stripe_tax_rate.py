@@ -12,9 +12,10 @@ marker and archives the old one (subscriptions keep it). Tax rates cannot be del
 
 from __future__ import annotations
 
+from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, Write, converge
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
-    MARKER, archive, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes, pick_current,
+    MARKER, archival, check_metadata, create_metadata, find_by_marker, merged_metadata, metadata_changes, pick_current,
     stripe_argument_spec, stripe_task)
 
 PATH = "/tax_rates"
@@ -85,46 +86,50 @@ def _updates(params, current):
     return update
 
 
-@stripe_task
-def run(ctx, client):
-    params = ctx.params
-    _check(params)
-    # Archived rates keep the marker: the active one counts, else the newest archived one.
-    current = pick_current(find_by_marker(client.list_all(PATH), params["key"]), lambda r: r.get("active"), "key",
-                           "Stripe tax rates with this key")
+def _find(client, params):
+    """Archived rates keep the marker: the active one counts, else the newest archived one."""
+    return pick_current(find_by_marker(client.list_all(PATH), params["key"]), lambda r: r.get("active"), "key",
+                        "Stripe tax rates with this key")
 
-    if params["state"] == "absent":
-        if current is None or not current.get("active"):
-            return ctx.result(changed=False, tax_rate=current or {}, id=current["id"] if current else None,
-                              diff=(_view(current), _view(current)))
-        after = archive(ctx, client, PATH, current)
-        return ctx.result(changed=True, tax_rate=after, id=after["id"], diff=(_view(current), _view(after)))
 
-    fixed = [k for k in ("percentage", "inclusive") if current is not None and current.get(k) != params[k]]
-    if current is not None and not fixed:
-        update = _updates(params, current)
-        if not update:
-            return ctx.result(changed=False, tax_rate=current, id=current["id"], replaced=False,
-                              diff=(_view(current), _view(current)))
-        after = dict(current, **{k: v for k, v in update.items() if k != "metadata"})
-        after["metadata"] = merged_metadata(current.get("metadata"), _desired_metadata(params))
-        if not ctx.check_mode:
-            after = client.post("%s/%s" % (PATH, current["id"]), update)
-        return ctx.result(changed=True, tax_rate=after, id=after["id"], replaced=False,
-                          diff=(_view(current), _view(after)))
-
+def _create(ctx, client, params, current=None, fixed=()):
+    """Create the rate; with fixed (the fixed terms that change), it replaces current, which is archived."""
     create = {field: params[option] for option, field in MUTABLE.items()}
     create.update(percentage=params["percentage"], inclusive=params["inclusive"],
                   metadata=create_metadata(_desired_metadata(params)))
     if fixed:
         ctx.warn("tax rate %s %s replaced by a new rate (%s change) and archived; subscriptions keep the old rate."
                  % (current["id"], "would be" if ctx.check_mode else "was", ", ".join(fixed)))
-    if ctx.check_mode:
-        planned = dict(create, id=None, object="tax_rate", active=True, livemode=client.livemode)
-        return ctx.result(changed=True, tax_rate=planned, id=None, replaced=bool(fixed),
-                          diff=(_view(current), _view(planned)))
-    created = client.post(PATH, create)
-    if fixed and current.get("active"):
-        archive(ctx, client, PATH, current)
-    return ctx.result(changed=True, tax_rate=created, id=created["id"], replaced=bool(fixed),
-                      previous_id=current["id"] if fixed else None, diff=(_view(current), _view(created)))
+
+    def apply():
+        created = client.post(PATH, create)
+        if fixed and current.get("active"):
+            archival(client, PATH, current).apply()
+        return created
+
+    planned = dict(create, id=None, object="tax_rate", active=True, livemode=client.livemode)
+    return Write(planned, apply, dict(replaced=bool(fixed), previous_id=current["id"] if fixed else None))
+
+
+def _update(ctx, client, params, current):
+    fixed = [k for k in ("percentage", "inclusive") if current.get(k) != params[k]]
+    if fixed:
+        return _create(ctx, client, params, current, fixed)
+    update = _updates(params, current)
+    if not update:
+        return None
+    after = dict(current, **{k: v for k, v in update.items() if k != "metadata"})
+    after["metadata"] = merged_metadata(current.get("metadata"), _desired_metadata(params))
+    return Write(after, lambda: client.post("%s/%s" % (PATH, current["id"]), update))
+
+
+@stripe_task
+def run(ctx, client):
+    params = ctx.params
+    _check(params)
+    return converge(ctx, SingleObject(
+        find=lambda: _find(client, params), view=_view,
+        result=lambda before, after: dict(tax_rate=after or {}, id=after["id"] if after else None),
+        create=lambda: _create(ctx, client, params), update=lambda obj: _update(ctx, client, params, obj),
+        remove=lambda obj: archival(client, PATH, obj) if obj.get("active") else None,
+        present_values=dict(replaced=False)))

@@ -246,42 +246,31 @@ def _create_params(params):
     return create
 
 
-@stripe_task
-def run(ctx, client):
-    params = ctx.params
-    _check(params)
-    endpoints = client.list_all(PATH)
-    current = _find(params, endpoints)
+def _remove(ctx, client, current):
+    if current is None:
+        return ctx.result(changed=False, webhook_endpoint={}, id=None, diff=({}, {}))
+    if not ctx.check_mode:
+        client.delete("%s/%s" % (PATH, current["id"]))
+    return ctx.result(changed=True, webhook_endpoint=_shown(current), id=current["id"], diff=(_view(current), {}))
 
-    if params["state"] == "absent":
-        if current is None:
-            return ctx.result(changed=False, webhook_endpoint={}, id=None, diff=({}, {}))
-        if not ctx.check_mode:
-            client.delete("%s/%s" % (PATH, current["id"]))
-        return ctx.result(changed=True, webhook_endpoint=_shown(current), id=current["id"], diff=(_view(current), {}))
 
-    target = RailwaySecretTarget(ctx, params["railway_secret_target"]) if params["railway_secret_target"] else None
-    target_present = target.exists() if (target and current is not None) else None
+def _update_in_place(ctx, client, params, current, extras):
+    update = _updates(params, current)
+    if not update:
+        return ctx.result(changed=False, webhook_endpoint=_shown(current), id=current["id"],
+                          diff=(_view(current), _view(current)), **extras(False, False))
+    after = dict(current, **{k: v for k, v in update.items() if k not in ("metadata", "disabled")})
+    after["metadata"] = merged_metadata(current.get("metadata"), _desired_metadata(params))
+    if "disabled" in update:
+        after["status"] = "disabled" if update["disabled"] else "enabled"
+    if not ctx.check_mode:
+        after = client.post("%s/%s" % (PATH, current["id"]), update)
+    return ctx.result(changed=True, webhook_endpoint=_shown(after), id=after["id"],
+                      diff=(_view(current), _view(after)), **extras(False, False))
 
-    def extras(replaced, written):
-        return dict(replaced=replaced, **(dict(railway_variable=target.result(written)) if target else {}))
 
-    reasons = _replacement(params, current, target_present) if current is not None else []
-    if current is not None and not reasons:
-        update = _updates(params, current)
-        if not update:
-            return ctx.result(changed=False, webhook_endpoint=_shown(current), id=current["id"],
-                              diff=(_view(current), _view(current)), **extras(False, False))
-        after = dict(current, **{k: v for k, v in update.items() if k not in ("metadata", "disabled")})
-        after["metadata"] = merged_metadata(current.get("metadata"), _desired_metadata(params))
-        if "disabled" in update:
-            after["status"] = "disabled" if update["disabled"] else "enabled"
-        if not ctx.check_mode:
-            after = client.post("%s/%s" % (PATH, current["id"]), update)
-        return ctx.result(changed=True, webhook_endpoint=_shown(after), id=after["id"],
-                          diff=(_view(current), _view(after)), **extras(False, False))
-
-    # Create, or replace (create the new endpoint first, so events keep flowing, then delete the old one).
+def _planned(client, params, reasons):
+    """The endpoint to create as Stripe would show it, and its diff view (saying why it is recreated)."""
     create = _create_params(params)
     planned = dict(create, id=None, object="webhook_endpoint", status="enabled", livemode=client.livemode,
                    description=params["description"] or None, metadata=create["metadata"],
@@ -291,6 +280,26 @@ def run(ctx, client):
     if reasons:
         planned_view["recreated"] = ("deleted and created again, with a new signing secret: %s"
                                      % "; ".join(reasons))
+    return create, planned, planned_view
+
+
+def _write_secret(ctx, client, target, created, delete_first):
+    """Put the new signing secret into the Railway variable; if that fails, delete the new endpoint again."""
+    try:
+        target.write(created.get("secret"))
+    except ApiError as exc:
+        # Nobody can check events with a secret that is nowhere: take the new endpoint back, so the next run
+        # starts from the state before this one (and a replaced endpoint is not left twice).
+        client.delete("%s/%s" % (PATH, created["id"]))
+        raise TaskFailed("railway_secret_target: the signing secret of the new webhook endpoint could not be "
+                         "written to Railway (%s), so the endpoint was deleted again%s; run the task again."
+                         % (ctx.scrub(exc.message), " (the old one was already gone)" if delete_first else ""),
+                         changed=delete_first) from None
+
+
+def _create_or_replace(ctx, client, current, endpoints, reasons, target, extras):
+    """Create, or replace (create the new endpoint first, so events keep flowing, then delete the old one)."""
+    create, planned, planned_view = _planned(client, ctx.params, reasons)
     if current is None and len(endpoints) >= MAX_ENDPOINTS:
         raise TaskFailed("url: this Stripe account already has %d webhook endpoints, Stripe's limit." % len(endpoints))
     if ctx.check_mode:
@@ -307,19 +316,8 @@ def run(ctx, client):
     secret = created.get("secret")
     client.redactor.add(secret)
     ctx.redactor.add(secret)
-    written = False
     if target:
-        try:
-            target.write(secret)
-        except ApiError as exc:
-            # Nobody can check events with a secret that is nowhere: take the new endpoint back, so the next run
-            # starts from the state before this one (and a replaced endpoint is not left twice).
-            client.delete("%s/%s" % (PATH, created["id"]))
-            raise TaskFailed("railway_secret_target: the signing secret of the new webhook endpoint could not be "
-                             "written to Railway (%s), so the endpoint was deleted again%s; run the task again."
-                             % (ctx.scrub(exc.message), " (the old one was already gone)" if delete_first else ""),
-                             changed=delete_first) from None
-        written = True
+        _write_secret(ctx, client, target, created, delete_first)
     if reasons:
         if not delete_first:
             client.delete("%s/%s" % (PATH, current["id"]))
@@ -327,7 +325,30 @@ def run(ctx, client):
                  % (current["id"], created["id"], "; ".join(reasons)))
     values = dict(changed=True, webhook_endpoint=_shown(created), id=created["id"],
                   diff=(_view(current), dict(_view(created), **({"recreated": planned_view["recreated"]} if reasons else {}))),
-                  **extras(bool(reasons), written))
+                  **extras(bool(reasons), bool(target)))
     if target:
         return ctx.result(**values)
     return ctx.result(revealed=dict(secret=secret), **values)
+
+
+@stripe_task
+def run(ctx, client):
+    """Not the single-object skeleton (_resource): a create also writes a Railway variable, reveals the signing
+    secret once, and may have to delete before it creates; the phases are split along those lines instead."""
+    params = ctx.params
+    _check(params)
+    endpoints = client.list_all(PATH)
+    current = _find(params, endpoints)
+    if params["state"] == "absent":
+        return _remove(ctx, client, current)
+
+    target = RailwaySecretTarget(ctx, params["railway_secret_target"]) if params["railway_secret_target"] else None
+    target_present = target.exists() if (target and current is not None) else None
+
+    def extras(replaced, written):
+        return dict(replaced=replaced, **(dict(railway_variable=target.result(written)) if target else {}))
+
+    reasons = _replacement(params, current, target_present) if current is not None else []
+    if current is not None and not reasons:
+        return _update_in_place(ctx, client, params, current, extras)
+    return _create_or_replace(ctx, client, current, endpoints, reasons, target, extras)

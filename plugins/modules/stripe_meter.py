@@ -125,7 +125,7 @@ replaced:
   returned: when state is present
   type: bool
 previous_id:
-  description: Id of the deactivated meter, when this run replaced it.
+  description: Id of the deactivated meter, when this run replaced it (in check mode, the meter it would deactivate).
   returned: when the meter was replaced
   type: str
 livemode:

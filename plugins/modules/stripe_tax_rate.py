@@ -108,7 +108,7 @@ replaced:
   returned: when state is present
   type: bool
 previous_id:
-  description: Id of the archived rate, when this run replaced it.
+  description: Id of the archived rate, when this run replaced it (in check mode, the rate it would archive).
   returned: when the rate was replaced
   type: str
 livemode:
