@@ -24,9 +24,11 @@ is met. Measured, never asserted; the figures are also saved as JSON under bench
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
+from pathlib import Path
 
 import yaml
 
@@ -188,8 +190,11 @@ def latency_rows(latency: float, runs: dict, sizes: list[int]) -> list[tuple]:
                      f"{run['writes']} writes)", "0 writes", run["writes"] == 0))
     if len(sizes) > 1:
         small, big = runs[f"no-op {min(sizes)}"], runs[f"no-op {max(sizes)}"]
+        added = max(sizes) - min(sizes)
         rows.append((f"no-op {max(sizes)} vs {min(sizes)} services {at}", ratio(big["seconds"], small["seconds"]),
                      "≤ 1.5×", big["seconds"] <= 1.5 * small["seconds"]))
+        rows.append((f"  no-op time per added service {at}", f"{(big['seconds'] - small['seconds']) / added:.2f} s, "
+                     f"CPU {(big['cpu_seconds'] - small['cpu_seconds']) / added:.2f} s", "-", None))
     return rows
 
 
@@ -208,6 +213,11 @@ def count_rows(runs: dict, sizes: list[int]) -> list[tuple]:
         label = {"no-op": "no-op Prela", "check": "--check --diff Prela"}.get(name, name + " services")
         rows.append((f"tasks of {label}", f"{tasks['executed']} executed ({tasks['includes']} includes, "
                      f"{tasks['argument_checks']} argument checks), {tasks['skipped']} skipped", "-", None))
+    if len(sizes) > 1:
+        small, big = runs[f"no-op {min(sizes)}"]["tasks"], runs[f"no-op {max(sizes)}"]["tasks"]
+        added = max(sizes) - min(sizes)
+        rows.append(("  tasks per added service", f"{(big['executed'] - small['executed']) / added:.1f} executed, "
+                     f"{(big['skipped'] - small['skipped']) / added:.1f} skipped", "-", None))
     return rows
 
 
@@ -272,7 +282,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="one round, task cost with 10 tasks and one round")
     parser.add_argument("--no-task-cost", action="store_true", help="leave bench/task_cost.py's figures out")
     parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--render", metavar="JSON", help="print the table of a saved result, measuring nothing")
     args = parser.parse_args()
+    if args.render:
+        render(Path(args.render), args.markdown)
+        return
     repeat = 1 if args.quick else args.repeat
     sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip())
     latencies = [float(s) for s in args.latencies.split(",") if s.strip()]
@@ -288,6 +302,15 @@ def main() -> None:
     print_table(rows, args.markdown)
     saved = save("play_cost", dict(note=note, result=result, task_cost=task_table, rows=rows))
     print(f"saved {saved.relative_to(REPO)}")
+
+
+def render(path: Path, markdown: bool) -> None:
+    """The table of a result saved under bench/results/ (JSON turned the latencies into strings)."""
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    result = saved["result"]
+    result["by_latency"] = {float(latency): runs for latency, runs in result["by_latency"].items()}
+    print(f"play cost: {result['repeat']} alternating round(s) per latency; started {saved['note']}")
+    print_table(table_rows(result, saved.get("task_cost")), markdown)
 
 
 if __name__ == "__main__":

@@ -132,3 +132,17 @@ def test_task_cost_rows_give_own_costs_net_of_what_they_wrap():
     rows = task_cost.rows_of(variants, tasks=10)
     assert round(rows[1]["per_task_ms"]) == 20 and round(rows[2]["per_task_ms"]) == 50
     assert round(rows[2]["own_ms"]) == 30
+
+
+def test_per_added_service_rows_divide_by_the_services_added():
+    runs = {"floor": run(2.0), "no-op": run(2.9), "check": run(2.9), "no-op 5": run(3.0), "no-op 50": run(12.0)}
+    rows = {row[0].strip(): row for row in play_cost.latency_rows(0.0, runs, [5, 50])}
+    assert rows["no-op time per added service at 0 ms"][1] == "0.20 s, CPU 0.10 s"
+    tasks = {"executed": 10, "skipped": 5, "includes": 2, "argument_checks": 1}
+    many = {"executed": 100, "skipped": 50, "includes": 20, "argument_checks": 10}
+    counted = dict(runs, **{name: dict(runs[name], tasks=tasks, by_api={"railway": 10}, lease_requests=2,
+                                       repeats=0, repeated={}) for name in ("no-op", "check", "no-op 5")})
+    counted["no-op 50"] = dict(counted["no-op 5"], tasks=many)
+    rows = {row[0].strip(): row for row in play_cost.count_rows(counted, [5, 50])}
+    assert rows["tasks per added service"][1] == "2.0 executed, 1.0 skipped"
+    assert rows["no-op Prela requests"][3] is False                      # 10 > 8
