@@ -1,6 +1,6 @@
 """What a run of playbooks/site.yml costs, as ratios to a floor measured in the same run (issue 13's table).
 
-    make bench                                         # everything, 3 alternating rounds at 0 and 80 ms
+    make bench                                         # everything, 2 alternating rounds at 0 and 80 ms
     make bench ARGS=--quick                            # 1 round, for a first look
     .venv/bin/python bench/play_cost.py --repeat 5 --latencies 80 --sizes 5,50 --no-task-cost
 
@@ -206,8 +206,8 @@ def count_rows(runs: dict, sizes: list[int]) -> list[tuple]:
     rows = [("no-op Prela requests", f"{noop['requests']} ({by_api}; {noop['lease_requests']} of them the lease)",
              "≤ 8", noop["requests"] <= 8),
             ("no-op Prela writes", str(noop["writes"]), "0", noop["writes"] == 0),
-            ("no-op Prela exact repeats", f"{noop['repeats']} of {noop['requests']}" + (f": {repeated}" if repeated
-                                                                                      else ""), "-", None)]
+            ("no-op Prela exact repeats", f"{noop['repeats']} of {noop['requests']}" + (f": {repeated}" * bool(repeated)),
+             "-", None)]
     for name in ["no-op", "check"] + [f"no-op {size}" for size in sizes]:
         tasks = runs[name]["tasks"]
         label = {"no-op": "no-op Prela", "check": "--check --diff Prela"}.get(name, name + " services")
@@ -276,7 +276,7 @@ def print_table(rows: list[tuple], markdown: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=3, help="alternating rounds per latency (default 3)")
+    parser.add_argument("--repeat", type=int, default=2, help="alternating rounds per latency (default 2)")
     parser.add_argument("--latencies", default="0,80", help="added ms per provider request (default 0,80)")
     parser.add_argument("--sizes", default="5,20,50", help="services of the generated stacks (default 5,20,50)")
     parser.add_argument("--quick", action="store_true", help="one round, task cost with 10 tasks and one round")
