@@ -73,9 +73,8 @@ format-check: $(SETUP)  ## the files `make format` formats are formatted (shows 
 demo: $(SETUP)  ## converge examples/prela.yml against a local sandbox, twice
 	@scripts/demo.sh
 
-bench: $(SETUP)  ## per-task cost (action plugin vs classic module), then a 5- and 50-service environment
-	@.venv/bin/python bench/task_cost.py $(ARGS)
-	@.venv/bin/python bench/railway_environment.py $(ENV_ARGS)
+bench: $(SETUP)  ## what site.yml costs, as ratios to a floor, and per-task costs (ARGS=--quick: one round)
+	@.venv/bin/python bench/play_cost.py $(ARGS)
 
 bench-environment: $(SETUP)  ## requests and time of a 5- and 50-service environment, first and no-op run
 	@.venv/bin/python bench/railway_environment.py $(ARGS)

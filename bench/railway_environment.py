@@ -16,20 +16,13 @@ Numbers are measured, never asserted; the table is also saved as JSON under benc
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import sys
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
+from benchlib import BENCH_OUT, REPO, machine_note, save
+from integration.helpers.playbook import run_playbook  # pylint: disable=wrong-import-order
+from integration.helpers.sandbox import SandboxProcess  # pylint: disable=wrong-import-order
 
-from integration.helpers.playbook import run_playbook  # noqa: E402  pylint: disable=wrong-import-position
-from integration.helpers.sandbox import OUTPUT, SandboxProcess  # noqa: E402  pylint: disable=wrong-import-position
-
-BENCH_OUT = OUTPUT / "bench"
 SERVICES_TASK = "Services"
 
 PLAYBOOK = """
@@ -106,27 +99,14 @@ def main():
                 print(f"bench: {size} services, {label} run: {row['seconds']:.2f}s, {row['requests']} requests",
                       file=sys.stderr)
 
-    header = (f"railway environment: sandbox latency {args.latency_ms:g} ms per request, ansible-core "
-              f"{ansible_version()}, Python {platform.python_version()}, {os.cpu_count()} cores")
+    header = f"railway environment: sandbox latency {args.latency_ms:g} ms per request; {machine_note()}"
     print(header)
     print(f"{'services':>8} {'run':>7} {'time s':>8} {'requests':>9} {'reads':>6} {'mutations':>10} "
           f"{'railway_services task':>22}  changed")
     for row in rows:
         print(f"{row['services']:>8} {row['run']:>7} {row['seconds']:8.2f} {row['requests']:>9} {row['reads']:>6} "
               f"{row['mutations']:>10} {str(row['services_task_requests']):>22}  {', '.join(row['changed']) or '-'}")
-    results = REPO / "bench" / "results"
-    results.mkdir(exist_ok=True)
-    out = results / f"railway_environment-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps({"header": header, "rows": rows}, indent=2) + "\n", encoding="utf-8")
-    print(f"saved {out.relative_to(REPO)}")
-
-
-def ansible_version():
-    try:
-        from ansible.release import __version__  # pylint: disable=import-outside-toplevel
-        return __version__
-    except ImportError:
-        return "?"
+    print(f"saved {save('railway_environment', {'header': header, 'rows': rows}).relative_to(REPO)}")
 
 
 if __name__ == "__main__":
