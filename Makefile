@@ -67,6 +67,7 @@ demo: $(SETUP)  ## converge examples/prela.yml against a local sandbox, twice
 bench: $(SETUP)  ## per-task cost (action plugin vs classic module), then a 5- and 50-service environment
 	@.venv/bin/python bench/task_cost.py $(ARGS)
 	@.venv/bin/python bench/railway_environment.py $(ENV_ARGS)
+	@.venv/bin/python bench/many_stacks.py $(STACKS_ARGS)
 
 bench-environment: $(SETUP)  ## requests and time of a 5- and 50-service environment, first and no-op run
 	@.venv/bin/python bench/railway_environment.py $(ARGS)
