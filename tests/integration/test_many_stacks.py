@@ -1,0 +1,119 @@
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Many stacks at once (docs/many-stacks.md): the railstack.platform.stacks inventory and site.yml, forks 6.
+
+Six generated stacks (a web service and a postgres; two environments for half of them) converge in one run,
+each environment a host; a second run changes nothing and writes nothing. A broken stack file among them fails
+its host only, before any request names it, while the others converge; no project or service is made twice.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from .helpers.sandbox import OUTPUT
+from .site_helpers import SITE, SandboxState, Unsafe, ref
+
+COUNT = 6
+BROKEN = "broken-stack"
+
+
+def small_stack(index):
+    name = "many-%02d" % index
+    environments = [dict(name="production")] + ([dict(name="staging")] if index % 2 == 0 else [])
+    return name, dict(stack=dict(
+        project=dict(name=name),
+        environments=environments,
+        databases=[dict(name="Postgres", engine="postgres")],
+        services=[dict(name="web", role="web", source=dict(image="ghcr.io/acme/web:1"),
+                       variables=dict(DATABASE_URL=ref("Postgres.DATABASE_URL")))],
+    ))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Railway references (site_helpers.ref) written with !unsafe, as a user writes them."""
+
+
+_Dumper.add_representer(Unsafe, lambda dumper, value: dumper.represent_scalar("!unsafe", str(value)))
+
+
+def write_yaml(path, data):
+    path.write_text(yaml.dump(data, Dumper=_Dumper, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def stacks_inventory():
+    """inventories/many.stacks.yml over stacks/ holding six stacks and one broken file; (path, {name: envs})."""
+    root = OUTPUT / "integration" / "many-stacks"
+    folder = root / "stacks"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.yml"):
+        old.unlink()
+    stacks = {}
+    for index in range(1, COUNT + 1):
+        name, data = small_stack(index)
+        write_yaml(folder / ("%s.yml" % name), data)
+        stacks[name] = [e["name"] for e in data["stack"]["environments"]]
+    (folder / ("%s.yml" % BROKEN)).write_text("stack:\n  project: [not, a, mapping\n", encoding="utf-8")
+    inventory = root / "inventories" / "many.stacks.yml"
+    inventory.parent.mkdir(exist_ok=True)
+    inventory.write_text("plugin: railstack.platform.stacks\npaths:\n  - ../stacks\n", encoding="utf-8")
+    return inventory, stacks
+
+
+def requests_naming(entries, text):
+    return [e for e in entries if text in json.dumps(e)]
+
+
+def assert_one_of_each(sandbox, stacks):
+    state = SandboxState(sandbox)              # .project() asserts at most one project of the name
+    for name, environments in stacks.items():
+        project = state.project(name)
+        assert project is not None, name
+        assert set(state.services(project)) == {"Postgres", "web"}, (name, state.services(project))
+        for environment in environments:
+            assert state.environment(project, environment)
+    assert state.project(BROKEN) is None
+
+
+def test_six_stacks_converge_in_parallel_then_change_nothing(
+        sandbox, reset_sandbox, run_playbook, traffic, stacks_inventory):
+    inventory, stacks = stacks_inventory
+    hosts = ["%s.%s" % (name, env) for name, envs in stacks.items() for env in envs]
+    reset_sandbox()
+    with traffic.window() as first_traffic:
+        first = run_playbook(SITE, args=["-i", str(inventory), "-f", "6"])
+    recap = first.recap
+    assert recap[BROKEN]["failed"] == 1, first
+    failed = [r["host"] for r in first.tasks("The stack file of this host can be read") if r["status"] == "failed"]
+    assert failed == [BROKEN]
+    assert all(recap[host]["failed"] == 0 for host in hosts), first
+    assert set(recap) == set(hosts) | {BROKEN}
+    assert requests_naming(first_traffic.entries, BROKEN) == []
+    assert_one_of_each(sandbox, stacks)
+    leases = [r["host"] for r in first.tasks("Take the stack's lease") if r["status"] != "skipped"]
+    assert sorted(leases) == sorted("%s.production" % name for name in stacks)     # one per stack, its first host
+
+    with traffic.window() as second_traffic:
+        second = run_playbook(SITE, args=["-i", str(inventory), "-f", "6", "--limit", "!%s" % BROKEN])
+    second.assert_ok()
+    assert second.changed == [], second.changed
+    assert all(host["changed"] == 0 for host in second.recap.values()), second.recap
+    assert second_traffic.mutations == [], second_traffic.summary()
+    assert_one_of_each(sandbox, stacks)
+
+
+def test_limit_converges_one_environment_and_its_stack_parts(
+        sandbox, reset_sandbox, run_playbook, traffic, stacks_inventory):
+    inventory, stacks = stacks_inventory
+    reset_sandbox()
+    run = run_playbook(SITE, args=["-i", str(inventory), "-f", "6", "--limit", "many-02.staging"])
+    run.assert_ok()
+    assert set(run.recap) == {"many-02.staging"}
+    state = SandboxState(sandbox)
+    project = state.project("many-02")
+    assert set(state.services(project)) == {"Postgres", "web"}
+    assert state.environment(project, "staging")
+    assert state.project("many-01") is None
