@@ -151,7 +151,10 @@ def test_stacks_job_template_is_sliced_and_the_workflow_goes_environment_by_envi
         assert source["limit"] == "env_%s" % environment and source["source_vars"]["plugin"] == "constructed"
     job_template = {j["name"]: j for j in by_module["job_template"]}["railstack converge stacks"]
     assert int(job_template["job_slice_count"]) == 3
-    assert job_template["inventory"] == "railstack stacks"
+    # slices of one environment of every stack never share a stack (two slices that share stacks wait for
+    # each other's leases)
+    assert job_template["inventory"] == "railstack stacks staging"
+    assert job_template["ask_job_slice_count_on_launch"] is True
     assert job_template["allow_simultaneous"] is False
     # what the workflow's nodes give at launch must be prompted for, or AWX ignores it
     assert job_template["ask_inventory_on_launch"] and job_template["ask_variables_on_launch"]
