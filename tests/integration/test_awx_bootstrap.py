@@ -162,7 +162,9 @@ def test_stacks_job_template_is_sliced_and_the_workflow_goes_environment_by_envi
     assert "survey_spec" not in job_template, "the hosts name their stack file; a survey would ask for one"
     nodes = {n["identifier"]: n for n in by_module["workflow_job_template_node"]
              if n["workflow_job_template"] == "railstack stacks staging to production"}
-    assert list(nodes) == ["stacks-production", "stacks-approve-production", "stacks-staging"]
+    assert list(nodes) == ["stacks-production", "stacks-approve-production", "stacks-staging", "stacks-inventory"]
+    assert nodes["stacks-inventory"]["unified_job_template"] == "railstack stacks", "the inventory source syncs first"
+    assert nodes["stacks-inventory"]["success_nodes"] == ["stacks-staging"]
     assert nodes["stacks-staging"]["inventory"] == "railstack stacks staging"
     assert nodes["stacks-staging"]["success_nodes"] == ["stacks-approve-production"]
     assert nodes["stacks-approve-production"]["success_nodes"] == ["stacks-production"]
