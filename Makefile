@@ -73,8 +73,9 @@ format-check: $(SETUP)  ## the files `make format` formats are formatted (shows 
 demo: $(SETUP)  ## converge examples/prela.yml against a local sandbox, twice
 	@scripts/demo.sh
 
-bench: $(SETUP)  ## what site.yml costs, as ratios to a floor, and per-task costs (ARGS=--quick: one round)
+bench: $(SETUP)  ## what site.yml costs, as ratios to a floor, per-task costs, and many stacks with forks 1 and 5 (ARGS=--quick: one round)
 	@.venv/bin/python bench/play_cost.py $(ARGS)
+	@.venv/bin/python bench/many_stacks.py $(STACKS_ARGS)
 
 bench-environment: $(SETUP)  ## requests and time of a 5- and 50-service environment, first and no-op run
 	@.venv/bin/python bench/railway_environment.py $(ARGS)

@@ -91,7 +91,8 @@ def test_job_templates_survey_and_workflow(awx_stub):
     assert (job_template["project"], job_template["playbook"]) == ("platform-repo", "site.yml")
     assert job_template["execution_environment"] == "railstack-ee"
     assert by_module["inventory_source"][0]["source_path"] == "inventories/railway.yml"
-    nodes = {n["identifier"]: n for n in by_module["workflow_job_template_node"]}
+    nodes = {n["identifier"]: n for n in by_module["workflow_job_template_node"]
+             if n["workflow_job_template"] == "railstack staging to production"}
     assert list(nodes) == ["production", "approve-production", "staging"], "a node must exist before a link to it"
     assert nodes["staging"]["success_nodes"] == ["approve-production"]
     assert nodes["approve-production"]["success_nodes"] == ["production"]
@@ -131,3 +132,44 @@ def test_syntax_check_with_real_awx_collection(playbook):
     proc = subprocess.run([str(VENV_BIN / "ansible-playbook"), "--syntax-check", str(AWX_DIR / playbook)], cwd=REPO_ROOT,
                           env=playbook_environment(), capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_stacks_job_template_is_sliced_and_the_workflow_goes_environment_by_environment(awx_stub):
+    calls = awx_stub("job_templates.yml", extra_vars={"railstack_awx_project": "platform-repo",
+                                                      "railstack_awx_job_slice_count": 3})
+    by_module = {}
+    for call in calls:
+        by_module.setdefault(call["module"], []).append(call["args"])
+    sources = {s["name"]: s for s in by_module["inventory_source"]}
+    assert sources["railstack stacks"]["source_path"] == "inventories/stacks.stacks.yml"
+    assert sources["railstack stacks"]["update_on_launch"] is True
+    inventories = {i["name"]: i for i in by_module["inventory"]}
+    for environment in ("staging", "production"):
+        constructed = inventories["railstack stacks %s" % environment]
+        assert constructed["kind"] == "constructed" and constructed["input_inventories"] == ["railstack stacks"]
+        source = sources["Auto-created source for: railstack stacks %s" % environment]
+        assert source["limit"] == "env_%s" % environment and source["source_vars"]["plugin"] == "constructed"
+    job_template = {j["name"]: j for j in by_module["job_template"]}["railstack converge stacks"]
+    assert int(job_template["job_slice_count"]) == 3
+    # slices of one environment of every stack never share a stack (two slices that share stacks wait for
+    # each other's leases)
+    assert job_template["inventory"] == "railstack stacks staging"
+    assert job_template["ask_job_slice_count_on_launch"] is True
+    assert job_template["allow_simultaneous"] is False
+    # what the workflow's nodes give at launch must be prompted for, or AWX ignores it
+    assert job_template["ask_inventory_on_launch"] and job_template["ask_variables_on_launch"]
+    assert job_template["ask_credential_on_launch"]
+    assert "survey_spec" not in job_template, "the hosts name their stack file; a survey would ask for one"
+    nodes = {n["identifier"]: n for n in by_module["workflow_job_template_node"]
+             if n["workflow_job_template"] == "railstack stacks staging to production"}
+    assert list(nodes) == ["stacks-production", "stacks-approve-production", "stacks-staging", "stacks-inventory"]
+    assert nodes["stacks-inventory"]["unified_job_template"] == "railstack stacks", "the inventory source syncs first"
+    assert nodes["stacks-inventory"]["success_nodes"] == ["stacks-staging"]
+    assert nodes["stacks-staging"]["inventory"] == "railstack stacks staging"
+    assert nodes["stacks-staging"]["success_nodes"] == ["stacks-approve-production"]
+    assert nodes["stacks-approve-production"]["success_nodes"] == ["stacks-production"]
+    assert nodes["stacks-production"]["inventory"] == "railstack stacks production"
+    assert nodes["stacks-production"]["extra_data"] == {"allow_live": "true"}
+    assert "stripe-live" not in nodes["stacks-staging"]["credentials"]
+    # a node's limit would be applied after slicing, leaving slices without hosts
+    assert all("limit" not in n or n["limit"] is None for n in nodes.values())
