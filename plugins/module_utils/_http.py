@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+
 try:
     import fcntl
 except ImportError:  # not a POSIX controller: writes stay atomic, only concurrent merges may lose a send
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 import hashlib
 import json as jsonlib
 import math
