@@ -26,7 +26,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway_config 
 from ansible_collections.railstack.platform.plugins.module_utils.railway_database_templates import TEMPLATES
 from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
     create_service, delete_service, instance_result)
-from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import VariableSpec, desired_variables
+from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import VariableSpec, desired_variables
 from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
     check_size, check_volume_count, commit_or_drop_volume, create_volume, find_volume, plan_volume, volume_result)
 

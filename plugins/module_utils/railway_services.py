@@ -21,10 +21,10 @@ import re
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard, SECRET_MASK
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec, railway_environment_spec
-from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment import DEPLOY_SAME_COMMIT, reapply_after_rollback
+from ansible_collections.railstack.platform.plugins.module_utils.railway_rollbacks import DEPLOY_SAME_COMMIT, reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
     DELETE, STAGED_CHANGES_OPTION, PAGE_SIZE, Plan, commit, diff_hunk, masked_config, read_state, view)
-from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import (
+from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import (
     SHARED_SCOPE, desired_variables, parse_variables, reference_catalog, reference_problems, register_secret_values,
     stale_references, variable_changes)
 

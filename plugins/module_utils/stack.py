@@ -39,7 +39,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils import (
     clerk_domain, clerk_instance, railway_database, railway_notification, railway_services, railway_volume,
     stripe_price, stripe_product, stripe_webhook_endpoint)
-from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import REFERENCE_RE, reference_problems
+from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import REFERENCE_RE, reference_problems
 from ansible_collections.railstack.platform.plugins.module_utils import stack_refs, stack_rules
 from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
     LABEL_LENGTH, _item_label, module_problems, printable, prune, shape)
