@@ -27,8 +27,8 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway_databas
 from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
     create_service, delete_service, instance_result)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import VariableSpec, desired_variables
-from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
-    check_size, check_volume_count, commit_or_drop_volume, create_volume, find_volume, plan_volume, volume_result)
+from ansible_collections.railstack.platform.plugins.module_utils.railway_volume_plans import (
+    NEW_VOLUME, check_size, check_volume_count, commit_or_drop_volume, create_volume, find_volume, plan_volume, volume_result)
 
 REDIS_POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu",
                   "volatile-random", "volatile-ttl"]
@@ -54,7 +54,6 @@ MODULE_KWARGS = dict(mutually_exclusive=[("version", "image")])
 
 PASSWORD_ALPHABET = string.ascii_letters
 NEW_SERVICE = "new:database"
-NEW_VOLUME = "new:volume"
 
 
 def start_command(spec: dict, maxmemory: str | None = None, policy: str | None = None) -> str | None:

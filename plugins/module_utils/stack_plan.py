@@ -33,7 +33,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.stripe import S
 from ansible_collections.railstack.platform.plugins.module_utils.stripe_price import replace_reasons
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, pick_environment, railway_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import EnvironmentState
-from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
+from ansible_collections.railstack.platform.plugins.module_utils.railway_volume_plans import (
     PAID_PLAN_HINT, PLAN_VOLUMES, check_size, check_volume_count, find_volume)
 
 ARGUMENT_SPEC = dict(

@@ -77,7 +77,7 @@ def module_name(action: str | None) -> str | None:
     """The short name of a module of this collection ('railstack.platform.railway_service' -> 'railway_service')."""
     if not action:
         return None
-    prefix, _, short = action.rpartition(".")
+    prefix, short = action.rpartition(".")[::2]
     return short if prefix in ("", COLLECTION) and short in RESOURCES else None
 
 
