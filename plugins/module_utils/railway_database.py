@@ -24,7 +24,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway import 
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
     DELETE, STAGED_CHANGES_OPTION, Plan, commit, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_database_templates import TEMPLATES
-from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
+from ansible_collections.railstack.platform.plugins.module_utils.railway_service_plans import (
     create_service, delete_service, instance_result)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import VariableSpec, desired_variables
 from ansible_collections.railstack.platform.plugins.module_utils.railway_volume_plans import (

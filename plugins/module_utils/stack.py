@@ -37,7 +37,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils import (
-    clerk_domain, clerk_instance, railway_database, railway_notification, railway_services, railway_volume,
+    clerk_domain, clerk_instance, railway_database, railway_notification, railway_service_plans, railway_volume,
     stripe_price, stripe_product, stripe_webhook_endpoint)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import REFERENCE_RE, reference_problems
 from ansible_collections.railstack.platform.plugins.module_utils import stack_refs, stack_rules
@@ -94,7 +94,7 @@ HEALTH_OPTIONS = dict(
     timeout=dict(type="int", default=60),
 )
 SERVICE_OPTIONS = dict(
-    copy.deepcopy(railway_services.SERVICE_OPTIONS),
+    copy.deepcopy(railway_service_plans.SERVICE_OPTIONS),
     role=dict(type="str", choices=ROLES, default="web"),
     variables=dict(type="dict", default={}),
     variables_from=dict(type="raw"),      # a service name, or {service, exclude}: variables_from_parts()
@@ -531,7 +531,7 @@ class Checker:
             errors += problems
             if not problems:
                 try:
-                    railway_services.validate_item(service, where)
+                    railway_service_plans.validate_item(service, where)
                 except TaskFailed as exc:
                     errors.append(exc.msg)
         _fail(errors)
