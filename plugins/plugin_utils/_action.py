@@ -6,7 +6,7 @@
 # PRIVATE to railstack.platform; may change at any time.
 """The controller-side runner behind the collection's one action plugin, plugins/action/resource.py.
 
-meta/runtime.yml routes every module's action to that plugin (plugin_routing.action.<module>.redirect).
+meta/runtime.yml names that plugin as every module's action plugin (plugin_routing.modules.<module>.action_plugin).
 The plugin finds the task's resource in RESOURCES by the module's short name, validates the task's
 arguments against the resource's ARGUMENT_SPEC (environment fallbacks included), then runs the same
 resource logic as the module, in the controller process, with no module process to start.

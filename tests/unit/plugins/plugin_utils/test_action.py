@@ -80,8 +80,8 @@ def test_the_registry_names_every_module_and_only_modules():
 
 
 def test_runtime_routes_every_module_to_the_one_action_plugin():
-    routing = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["plugin_routing"]["action"]
-    assert {name: route["redirect"] for name, route in routing.items()} == dict.fromkeys(MODULES, "railstack.platform.resource")
+    routing = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["plugin_routing"]["modules"]
+    assert {name: route["action_plugin"] for name, route in routing.items()} == dict.fromkeys(MODULES, "railstack.platform.resource")
 
 
 @pytest.mark.parametrize("name", MODULES)
