@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.railstack.platform.plugins.doc_fragments.http import http_options, indented
+
 # Railway's credentials and endpoint, documented once for every place that takes them: the railway_* modules
 # (DOCUMENTATION), the inventory plugin (PLUGIN), and the options of other modules that write to Railway
 # (POSTGRES_MIGRATIONS, WEBHOOK_SECRET_TARGET). Keep in sync with railway_argument_spec() in
@@ -31,20 +33,11 @@ api_url:
     - Point it at the railstack sandbox to work offline.{fallback:RAILWAY_API_URL}
   type: str{env:RAILWAY_API_URL}
   default: https://backboard.railway.com/graphql/v2
-validate_certs:
-  description:
-    - Whether to validate TLS certificates of O({at}api_url).
-  type: bool
-  default: true
-timeout:
-  description:
-    - Timeout in seconds of each HTTP request.
-  type: int
-  default: 30
 """
 
-# postgres_migrations' O(railway): where the database's URL is, besides the credentials.
-POSTGRES_MIGRATIONS_TARGET = r"""
+# Where a module works: the project, and the environment of a per-environment module. Keep in sync with
+# railway_environment_spec() in plugins/module_utils/railway.py.
+PROJECT_OPTIONS = r"""
 project:
   description:
     - The project, by id or by name.
@@ -52,13 +45,19 @@ project:
   required: true
 workspace_id:
   description:
-    - Workspace to look for O(railway.project) in when it is given by name.
+    - Workspace to look for O({at}project) in when it is given by name. When not set, every workspace the token sees.
   type: str
+"""
+ENVIRONMENT_OPTION = r"""
 environment:
   description:
-    - The environment, by id or by name.
+    - The environment, by id or by name. With ids for both O({at}project) and O({at}environment), one request reads both.
   type: str
   required: true
+"""
+
+# postgres_migrations' O(railway): besides where, the database's service and the variable holding its URL.
+POSTGRES_MIGRATIONS_TARGET = PROJECT_OPTIONS + ENVIRONMENT_OPTION + r"""
 service:
   description:
     - The database's service, by id or by name.
@@ -98,24 +97,21 @@ FALLBACK_RE = re.compile(r"\{fallback:(\w+)\}")
 ENV_RE = re.compile(r"\{env:(\w+)\}")
 
 
-def _indented(text: str, spaces: int) -> str:
-    return "".join((" " * spaces + line if line.strip() else line) for line in text.strip("\n").splitlines(True)) + "\n"
-
-
 def credentials(at: str = "", plugin: bool = False) -> str:
     """The credential options at column 0, as a module documents them or (plugin) as a plugin does."""
     fallback = "" if plugin else "\n    - If not set, the value of the E(\\1) environment variable is used."
     env = "\n  env:\n    - name: \\1" if plugin else ""
-    return ENV_RE.sub(env, FALLBACK_RE.sub(fallback, CREDENTIALS.replace("{at}", at)))
+    return ENV_RE.sub(env, FALLBACK_RE.sub(fallback, CREDENTIALS.replace("{at}", at))) + http_options(at + "api_url", 0)
 
 
 def suboptions(option: str, own: str) -> str:
     """A fragment documenting a dict option's suboptions: the module's own, then the credentials."""
-    return "options:\n  %s:\n    suboptions:\n" % option + _indented(own, 6) + _indented(credentials(option + "."), 6)
+    at = option + "."
+    return "options:\n  %s:\n    suboptions:\n" % option + indented(own.replace("{at}", at), 6) + indented(credentials(at), 6)
 
 
 class ModuleDocFragment:
-    DOCUMENTATION = "options:\n" + _indented(credentials(), 2) + r"""notes:
+    DOCUMENTATION = "options:\n" + indented(credentials(), 2) + r"""notes:
   - Requests that are safe to repeat (reads) are retried on HTTP 429 (honouring C(Retry-After)), 5xx and connection
     errors. A mutation whose answer is lost is never sent twice; the module looks for its effect instead.
   - Requests are spaced to stay within Railway's request budgets (Hobby, 10 a second). A rate limit
@@ -125,7 +121,7 @@ class ModuleDocFragment:
 """
 
     # The inventory plugin: the same options, each with its environment variable as C(env).
-    PLUGIN = "options:\n" + _indented(credentials(plugin=True), 2)
+    PLUGIN = "options:\n" + indented(credentials(plugin=True), 2)
 
     # postgres_migrations: O(railway)'s suboptions.
     POSTGRES_MIGRATIONS = suboptions("railway", POSTGRES_MIGRATIONS_TARGET)
@@ -134,23 +130,10 @@ class ModuleDocFragment:
     WEBHOOK_SECRET_TARGET = suboptions("railway_secret_target", WEBHOOK_SECRET_TARGET)
 
     # Where a per-environment module works. Keep in sync with railway_environment_spec() in plugins/module_utils/railway.py.
-    ENVIRONMENT = r"""
-options:
-  project:
-    description:
-      - The project, by id or by name.
-    type: str
-    required: true
-  workspace_id:
-    description:
-      - Workspace to look for O(project) in when it is given by name. When not set, every workspace the token sees.
-    type: str
-  environment:
-    description:
-      - The environment, by id or by name. With ids for both O(project) and O(environment), one request reads both.
-    type: str
-    required: true
-"""
+    ENVIRONMENT = "options:\n" + indented((PROJECT_OPTIONS + ENVIRONMENT_OPTION).replace("{at}", ""), 2)
+
+    # Where a module that works on a project (not in one of its environments) works.
+    PROJECT = "options:\n" + indented(PROJECT_OPTIONS.replace("{at}", ""), 2)
 
     # Modules that write an environment's config. Keep in sync with STAGED_CHANGES_OPTION in plugins/module_utils/railway_config.py.
     CONFIG = r"""

@@ -13,6 +13,8 @@ documents O(services) itself (description, type) and takes its suboptions from I
 
 from __future__ import annotations
 
+from ansible_collections.railstack.platform.plugins.doc_fragments.http import indented
+
 # One service's options, at column 0. {at} is where they stand: "" in railway_service, "services[]." in railway_services.
 SERVICE_OPTIONS = r"""
 name:
@@ -199,12 +201,8 @@ variables:
 """
 
 
-def _indented(text: str, spaces: int) -> str:
-    return "".join((" " * spaces + line if line.strip() else line) for line in text.strip("\n").splitlines(True)) + "\n"
-
-
 def _service_options(at: str, spaces: int) -> str:
-    return _indented(SERVICE_OPTIONS.replace("{at}", at), spaces)
+    return indented(SERVICE_OPTIONS.replace("{at}", at), spaces)
 
 
 class ModuleDocFragment:
@@ -212,4 +210,4 @@ class ModuleDocFragment:
     DOCUMENTATION = "options:\n" + _service_options("", 2)
 
     # railway_services: a service's options and its variables, as the suboptions of each item of O(services).
-    ITEMS = "options:\n  services:\n    suboptions:\n" + _service_options("services[].", 6) + _indented(ITEM_OPTIONS, 6)
+    ITEMS = "options:\n  services:\n    suboptions:\n" + _service_options("services[].", 6) + indented(ITEM_OPTIONS, 6)

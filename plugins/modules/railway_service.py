@@ -24,15 +24,6 @@ description:
 author:
   - railstack.platform developers (@railstack)
 options:
-  project:
-    description:
-      - The project, by id or by name.
-    type: str
-    required: true
-  workspace_id:
-    description:
-      - Workspace to look for O(project) in when it is given by name.
-    type: str
   environment:
     description:
       - The environment whose settings are converged, by id or by name. Required with O(state=present), and with
@@ -44,6 +35,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - railstack.platform.railway.PROJECT
   - railstack.platform.railway_service
   - railstack.platform.railway
   - railstack.platform.railway.CONFIG
