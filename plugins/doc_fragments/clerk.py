@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from ansible_collections.railstack.platform.plugins.doc_fragments.http import http_options
-
 
 class ModuleDocFragment:
     # Clerk credentials and endpoint. Keep in sync with clerk_argument_spec() in plugins/module_utils/clerk.py.
@@ -25,7 +23,17 @@ options:
       - Point it at the railstack sandbox to work offline.
     type: str
     default: https://api.clerk.com/v1
-""" + http_options("api_url") + r"""notes:
+  validate_certs:
+    description:
+      - Whether to validate TLS certificates of O(api_url).
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Timeout in seconds of each HTTP request.
+    type: int
+    default: 30
+notes:
   - Every request pins the Backend API version with the header C(Clerk-API-Version) set to V(2026-05-12).
   - Requests are spaced to Clerk's sustained rate (100 requests per 10 s on development instances, 1000 on production
     ones); HTTP 429 is retried after C(Retry-After). Reads are retried on 5xx and connection errors; a create whose

@@ -5,113 +5,44 @@
 
 from __future__ import annotations
 
-import re
-
-from ansible_collections.railstack.platform.plugins.doc_fragments.http import http_options, indented
-
-# Railway's credentials and endpoint, documented once for every place that takes them: the railway_* modules
-# (DOCUMENTATION), the inventory plugin (PLUGIN), and the options of other modules that write to Railway
-# (POSTGRES_MIGRATIONS, WEBHOOK_SECRET_TARGET). Keep in sync with railway_argument_spec() in
-# plugins/module_utils/railway.py. {at} is where the options stand ("" at the top, "railway." as suboptions);
-# {fallback:NAME} and {env:NAME} say which environment variable is read when the option is not set: a module
-# names it in the description (its argument spec's fallback reads it), a plugin has it as the option's env.
-CREDENTIALS = r"""
-api_token:
-  description:
-    - 'Railway account, workspace or OAuth token, sent as an C(Authorization) Bearer header.'
-    - A workspace token needs no O(ignore:workspace_id) where a module has it; its workspace is the token's own.
-    - One of O({at}api_token) and O({at}project_token) is required. When both are set, O({at}project_token) is used.{fallback:RAILWAY_API_TOKEN}
-  type: str{env:RAILWAY_API_TOKEN}
-project_token:
-  description:
-    - Railway project token, bound to one environment of one project, sent as C(Project-Access-Token).{fallback:RAILWAY_TOKEN}
-  type: str{env:RAILWAY_TOKEN}
-api_url:
-  description:
-    - Railway's GraphQL endpoint. The collection adds C(?source=railstack-platform) to it, since Railway's edge
-      limits requests without a query string much more strictly.
-    - Point it at the railstack sandbox to work offline.{fallback:RAILWAY_API_URL}
-  type: str{env:RAILWAY_API_URL}
-  default: https://backboard.railway.com/graphql/v2
-"""
-
-# Where a module works: the project, and the environment of a per-environment module. Keep in sync with
-# railway_environment_spec() in plugins/module_utils/railway.py.
-PROJECT_OPTIONS = r"""
-project:
-  description:
-    - The project, by id or by name.
-  type: str
-  required: true
-workspace_id:
-  description:
-    - Workspace to look for O({at}project) in when it is given by name. When not set, every workspace the token sees.
-  type: str
-"""
-ENVIRONMENT_OPTION = r"""
-environment:
-  description:
-    - The environment, by id or by name. With ids for both O({at}project) and O({at}environment), one request reads both.
-  type: str
-  required: true
-"""
-
-# postgres_migrations' O(railway): besides where, the database's service and the variable holding its URL.
-POSTGRES_MIGRATIONS_TARGET = PROJECT_OPTIONS + ENVIRONMENT_OPTION + r"""
-service:
-  description:
-    - The database's service, by id or by name.
-  type: str
-  default: Postgres
-variable:
-  description:
-    - The variable holding the URL. C(DATABASE_PUBLIC_URL) exists when the database has public access
-      (M(railstack.platform.railway_database) O(railstack.platform.railway_database#module:public=true)).
-  type: str
-  default: DATABASE_PUBLIC_URL
-"""
-
-# stripe_webhook_endpoint's O(railway_secret_target): where the signing secret goes, besides the credentials.
-WEBHOOK_SECRET_TARGET = r"""
-project:
-  description:
-    - Name or id of the Railway project.
-  type: str
-  required: true
-environment:
-  description:
-    - Name or id of the environment.
-  type: str
-  required: true
-service:
-  description:
-    - Name or id of the service. When not set, the variable is a shared variable of the environment.
-  type: str
-name:
-  description:
-    - Name of the variable.
-  type: str
-  default: STRIPE_WEBHOOK_SECRET
-"""
-FALLBACK_RE = re.compile(r"\{fallback:(\w+)\}")
-ENV_RE = re.compile(r"\{env:(\w+)\}")
-
-
-def credentials(at: str = "", plugin: bool = False) -> str:
-    """The credential options at column 0, as a module documents them or (plugin) as a plugin does."""
-    fallback = "" if plugin else "\n    - If not set, the value of the E(\\1) environment variable is used."
-    env = "\n  env:\n    - name: \\1" if plugin else ""
-    return ENV_RE.sub(env, FALLBACK_RE.sub(fallback, CREDENTIALS.replace("{at}", at))) + http_options(at + "api_url", 0)
-
-
-def suboptions(option: str, own: str) -> str:
-    """A fragment documenting a dict option's suboptions: the module's own, then the credentials."""
-    at = option + "."
-    return "options:\n  %s:\n    suboptions:\n" % option + indented(own.replace("{at}", at), 6) + indented(credentials(at), 6)
+from ansible_collections.railstack.platform.plugins.doc_fragments.derive import plugin_options, suboptions, without
 
 
 class ModuleDocFragment:
-    DOCUMENTATION = "options:\n" + indented(credentials(), 2) + r"""notes:
+    # Railway credentials and endpoint. Keep in sync with railway_argument_spec() in plugins/module_utils/railway.py.
+    DOCUMENTATION = r"""
+options:
+  api_token:
+    description:
+      - 'Railway account, workspace or OAuth token, sent as an C(Authorization) Bearer header.'
+      - A workspace token needs no O(ignore:workspace_id) where a module has it; its workspace is the token's own.
+      - If not set, the value of the E(RAILWAY_API_TOKEN) environment variable is used.
+      - One of O(api_token) and O(project_token) is required. When both are set, O(project_token) is used.
+    type: str
+  project_token:
+    description:
+      - Railway project token, bound to one environment of one project, sent as C(Project-Access-Token).
+      - If not set, the value of the E(RAILWAY_TOKEN) environment variable is used.
+    type: str
+  api_url:
+    description:
+      - Railway's GraphQL endpoint. The collection adds C(?source=railstack-platform) to it, since Railway's edge
+        limits requests without a query string much more strictly.
+      - If not set, the value of the E(RAILWAY_API_URL) environment variable is used.
+      - Point it at the railstack sandbox to work offline.
+    type: str
+    default: https://backboard.railway.com/graphql/v2
+  validate_certs:
+    description:
+      - Whether to validate TLS certificates of O(api_url).
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Timeout in seconds of each HTTP request.
+    type: int
+    default: 30
+notes:
   - Requests that are safe to repeat (reads) are retried on HTTP 429 (honouring C(Retry-After)), 5xx and connection
     errors. A mutation whose answer is lost is never sent twice; the module looks for its effect instead.
   - Requests are spaced to stay within Railway's request budgets (Hobby, 10 a second). A rate limit
@@ -120,20 +51,24 @@ class ModuleDocFragment:
     starts in a used-up window waits up to two minutes, or fails at once naming the plan's hourly budget.
 """
 
-    # The inventory plugin: the same options, each with its environment variable as C(env).
-    PLUGIN = "options:\n" + indented(credentials(plugin=True), 2)
-
-    # postgres_migrations: O(railway)'s suboptions.
-    POSTGRES_MIGRATIONS = suboptions("railway", POSTGRES_MIGRATIONS_TARGET)
-
-    # stripe_webhook_endpoint: O(railway_secret_target)'s suboptions.
-    WEBHOOK_SECRET_TARGET = suboptions("railway_secret_target", WEBHOOK_SECRET_TARGET)
-
     # Where a per-environment module works. Keep in sync with railway_environment_spec() in plugins/module_utils/railway.py.
-    ENVIRONMENT = "options:\n" + indented((PROJECT_OPTIONS + ENVIRONMENT_OPTION).replace("{at}", ""), 2)
-
-    # Where a module that works on a project (not in one of its environments) works.
-    PROJECT = "options:\n" + indented(PROJECT_OPTIONS.replace("{at}", ""), 2)
+    ENVIRONMENT = r"""
+options:
+  project:
+    description:
+      - The project, by id or by name.
+    type: str
+    required: true
+  workspace_id:
+    description:
+      - Workspace to look for O(project) in when it is given by name. When not set, every workspace the token sees.
+    type: str
+  environment:
+    description:
+      - The environment, by id or by name. With ids for both O(project) and O(environment), one request reads both.
+    type: str
+    required: true
+"""
 
     # Modules that write an environment's config. Keep in sync with STAGED_CHANGES_OPTION in plugins/module_utils/railway_config.py.
     CONFIG = r"""
@@ -159,3 +94,57 @@ notes:
     without writing and asks to be rerun. A change made in the fraction of a second between that read and the commit
     is not detected (Railway's C(environmentPatchCommit) takes no expected C(configEtag)).
 """
+
+    # postgres_migrations' O(railway), besides where (ENVIRONMENT) and the credentials (DOCUMENTATION).
+    POSTGRES_MIGRATIONS_DATABASE = r"""
+options:
+  service:
+    description:
+      - The database's service, by id or by name.
+    type: str
+    default: Postgres
+  variable:
+    description:
+      - The variable holding the URL. C(DATABASE_PUBLIC_URL) exists when the database has public access
+        (M(railstack.platform.railway_database) O(railstack.platform.railway_database#module:public=true)).
+    type: str
+    default: DATABASE_PUBLIC_URL
+"""
+
+    # stripe_webhook_endpoint's O(railway_secret_target), besides the credentials (DOCUMENTATION).
+    WEBHOOK_SECRET_TARGET_VARIABLE = r"""
+options:
+  project:
+    description:
+      - Name or id of the Railway project.
+    type: str
+    required: true
+  environment:
+    description:
+      - Name or id of the environment.
+    type: str
+    required: true
+  service:
+    description:
+      - Name or id of the service. When not set, the variable is a shared variable of the environment.
+    type: str
+  name:
+    description:
+      - Name of the variable.
+    type: str
+    default: STRIPE_WEBHOOK_SECRET
+"""
+
+
+# Derived from the literal sections above, not written again (ansible-test's yamllint reads only literal class
+# attributes; these are built from them, so the text is written, and linted, once):
+# - the inventory plugin's Railway options: DOCUMENTATION's, each environment variable as the option's env;
+ModuleDocFragment.PLUGIN = plugin_options(ModuleDocFragment.DOCUMENTATION)
+# - where a module that works on a project, not in one of its environments, works;
+ModuleDocFragment.PROJECT = without(ModuleDocFragment.ENVIRONMENT, "environment")
+# - postgres_migrations' O(railway) and stripe_webhook_endpoint's O(railway_secret_target), with their references
+#   to each other (O(api_url)) made theirs (O(railway.api_url)).
+ModuleDocFragment.POSTGRES_MIGRATIONS = suboptions(
+    "railway", ModuleDocFragment.ENVIRONMENT, ModuleDocFragment.POSTGRES_MIGRATIONS_DATABASE, ModuleDocFragment.DOCUMENTATION)
+ModuleDocFragment.WEBHOOK_SECRET_TARGET = suboptions(
+    "railway_secret_target", ModuleDocFragment.WEBHOOK_SECRET_TARGET_VARIABLE, ModuleDocFragment.DOCUMENTATION)

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from ansible_collections.railstack.platform.plugins.doc_fragments.http import http_options
-
 
 class ModuleDocFragment:
     # Stripe credentials and endpoint. Keep in sync with stripe_argument_spec() in plugins/module_utils/stripe.py.
@@ -30,7 +28,17 @@ options:
       - Allow a live-mode key (C(sk_live_), C(rk_live_)).
     type: bool
     default: false
-""" + http_options("api_base") + r"""notes:
+  validate_certs:
+    description:
+      - Whether to validate TLS certificates of O(api_base).
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Timeout in seconds of each HTTP request.
+    type: int
+    default: 30
+notes:
   - Every request pins C(Stripe-Version) to V(2026-10-28.endive), the API version of stripe-python 16.1.0, so
     answers keep one shape whatever the account's default version is.
   - Every write carries an C(Idempotency-Key) that is new for the run and reused only when the same request is

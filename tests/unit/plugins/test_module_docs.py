@@ -25,7 +25,7 @@ def fragment_text(name: str) -> str | None:
     """The text of a doc fragment of this collection ("railstack.platform.railway.CONFIG"), None for another's."""
     if not name.startswith(COLLECTION):
         return None
-    file, _, section = name[len(COLLECTION):].partition(".")
+    file, section = name[len(COLLECTION):].partition(".")[::2]
     module = importlib.import_module("ansible_collections.railstack.platform.plugins.doc_fragments." + file)
     return getattr(module.ModuleDocFragment, section or "DOCUMENTATION")
 

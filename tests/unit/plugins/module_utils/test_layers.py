@@ -14,7 +14,7 @@ from ansible_collections.railstack.platform.plugins.plugin_utils._action import 
 
 PLUGINS = Path(__file__).resolve().parents[4] / "plugins"
 PACKAGE = "ansible_collections.railstack.platform.plugins."
-RESOURCE_FILES = {target for target in RESOURCES.values()}          # "module_utils.railway_volume", ...
+RESOURCE_FILES = set(RESOURCES.values())          # "module_utils.railway_volume", ...
 # The stack layer: stack_check and stack_plan and their helpers check a stack's items with the resources' own specs.
 STACK_LAYER = {"module_utils." + path.stem for path in (PLUGINS / "module_utils").glob("stack*.py")}
 # railway_lease finds and creates its project with railway_project's helpers; they move to a library file when
