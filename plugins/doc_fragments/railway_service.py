@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.railstack.platform.plugins.doc_fragments.derive import suboptions
+from ansible_collections.railstack.platform.plugins.plugin_utils.doc_sections import suboptions
 
 
 class ModuleDocFragment:

@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
+# PRIVATE to railstack.platform; may change at any time.
 """Doc fragment sections derived from others, so that options are documented once.
 
-Not a fragment: the railway and railway_service fragments build sections with these functions from their
-literal sections (the options as another option's suboptions, or as a plugin's options).
+The railway and railway_service doc fragments build sections with these functions from their literal
+sections: the options as another option's suboptions, or as a plugin's options.
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ from __future__ import annotations
 import copy
 import re
 
-import yaml
+from ansible.module_utils.common.yaml import yaml_dump, yaml_load
 
 FALLBACK_RE = re.compile(r"^If not set, the value of the E\((\w+)\) environment variable is used\.$")
 
 
 def _options(section: str) -> dict:
-    return yaml.safe_load(section).get("options") or {}
+    return yaml_load(section).get("options") or {}
 
 
 def _section(options: dict) -> str:
-    return yaml.safe_dump(dict(options=options), sort_keys=False, width=1000)
+    return yaml_dump(dict(options=options), sort_keys=False, width=1000)
 
 
 def _with_prefix(value, names: list[str], at: str):
