@@ -22,7 +22,7 @@ from __future__ import annotations
 import copy
 import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from types import ModuleType
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
@@ -86,7 +86,7 @@ def load_resource(name: str) -> ModuleType:
     return importlib.import_module("ansible_collections.railstack.platform.plugins." + RESOURCES[name])
 
 
-def task_environment(environment, template) -> dict[str, str]:
+def task_environment(environment: list | dict | None, template: Callable) -> dict[str, str]:
     """The task's `environment:` as one dict: a list of dicts (play first, task last) or one dict, templated."""
     merged: dict[str, str] = {}
     for layer in environment if isinstance(environment, list) else [environment]:
@@ -123,7 +123,7 @@ def with_env_fallbacks(spec: dict, args: dict, task_env: dict[str, str]) -> dict
     return out
 
 
-def argument_errors(action: str, errors) -> str:
+def argument_errors(action: str, errors: Iterable[Exception]) -> str:
     """The validator's errors in Ansible's own words (an unknown option: 'Unsupported parameters for (...) module')."""
     messages = []
     for error in errors:
@@ -165,7 +165,7 @@ class ResourceAction(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
 
-    def run(self, tmp=None, task_vars=None):
+    def run(self, tmp: str | None = None, task_vars: dict | None = None) -> dict:
         result = super().run(tmp, task_vars)
         name = module_name(self._task.resolved_action) or module_name(self._task.action)
         if name is None:
