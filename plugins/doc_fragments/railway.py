@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from ansible_collections.railstack.platform.plugins.plugin_utils.doc_sections import plugin_options, suboptions, without
+
 
 class ModuleDocFragment:
     # Railway credentials and endpoint. Keep in sync with railway_argument_spec() in plugins/module_utils/railway.py.
@@ -92,3 +94,57 @@ notes:
     without writing and asks to be rerun. A change made in the fraction of a second between that read and the commit
     is not detected (Railway's C(environmentPatchCommit) takes no expected C(configEtag)).
 """
+
+    # postgres_migrations' O(railway), besides where (ENVIRONMENT) and the credentials (DOCUMENTATION).
+    POSTGRES_MIGRATIONS_DATABASE = r"""
+options:
+  service:
+    description:
+      - The database's service, by id or by name.
+    type: str
+    default: Postgres
+  variable:
+    description:
+      - The variable holding the URL. C(DATABASE_PUBLIC_URL) exists when the database has public access
+        (M(railstack.platform.railway_database) O(railstack.platform.railway_database#module:public=true)).
+    type: str
+    default: DATABASE_PUBLIC_URL
+"""
+
+    # stripe_webhook_endpoint's O(railway_secret_target), besides the credentials (DOCUMENTATION).
+    WEBHOOK_SECRET_TARGET_VARIABLE = r"""
+options:
+  project:
+    description:
+      - Name or id of the Railway project.
+    type: str
+    required: true
+  environment:
+    description:
+      - Name or id of the environment.
+    type: str
+    required: true
+  service:
+    description:
+      - Name or id of the service. When not set, the variable is a shared variable of the environment.
+    type: str
+  name:
+    description:
+      - Name of the variable.
+    type: str
+    default: STRIPE_WEBHOOK_SECRET
+"""
+
+
+# Derived from the literal sections above, not written again (ansible-test's yamllint reads only literal class
+# attributes; these are built from them, so the text is written, and linted, once):
+# - the inventory plugin's Railway options: DOCUMENTATION's, each environment variable as the option's env;
+ModuleDocFragment.PLUGIN = plugin_options(ModuleDocFragment.DOCUMENTATION)
+# - where a module that works on a project, not in one of its environments, works;
+ModuleDocFragment.PROJECT = without(ModuleDocFragment.ENVIRONMENT, "environment")
+# - postgres_migrations' O(railway) and stripe_webhook_endpoint's O(railway_secret_target), with their references
+#   to each other (O(api_url)) made theirs (O(railway.api_url)).
+ModuleDocFragment.POSTGRES_MIGRATIONS = suboptions(
+    "railway", ModuleDocFragment.ENVIRONMENT, ModuleDocFragment.POSTGRES_MIGRATIONS_DATABASE, ModuleDocFragment.DOCUMENTATION)
+ModuleDocFragment.WEBHOOK_SECRET_TARGET = suboptions(
+    "railway_secret_target", ModuleDocFragment.WEBHOOK_SECRET_TARGET_VARIABLE, ModuleDocFragment.DOCUMENTATION)

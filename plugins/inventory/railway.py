@@ -21,11 +21,15 @@ description:
     than letters, digits and C(_) replaced by C(_)).'
   - Variable values are never read; only their names are.
   - The configuration file name must end with C(railway.yml) or C(railway.yaml).
+  - With O(project_token), only that token's project is read.
+  - Prefer the environment variables to writing a token into the inventory file. In AWX, attach a credential of
+    the Railway type that C(extensions/awx/credential_types.yml) defines to the inventory source; it sets them.
 author:
   - railstack.platform developers (@railstack)
 requirements:
   - requests
 extends_documentation_fragment:
+  - railstack.platform.railway.PLUGIN
   - constructed
   - inventory_cache
 options:
@@ -35,40 +39,6 @@ options:
     required: true
     choices:
       - railstack.platform.railway
-  api_token:
-    description:
-      - Railway account, workspace or OAuth token, sent in the C(Authorization) header as a bearer token.
-      - One of O(api_token) and O(project_token) is required. When both are set, O(project_token) is used.
-      - Prefer the environment variable to writing a token into the inventory file. In AWX, attach a credential of
-        the Railway type that C(extensions/awx/credential_types.yml) defines to the inventory source; it sets the
-        variable.
-    type: str
-    env:
-      - name: RAILWAY_API_TOKEN
-  project_token:
-    description:
-      - Railway project token, bound to one environment of one project, sent as C(Project-Access-Token). Only that
-        project is read.
-    type: str
-    env:
-      - name: RAILWAY_TOKEN
-  api_url:
-    description:
-      - Railway's GraphQL endpoint. Point it at the railstack sandbox to work offline.
-    type: str
-    default: https://backboard.railway.com/graphql/v2
-    env:
-      - name: RAILWAY_API_URL
-  validate_certs:
-    description:
-      - Whether to validate TLS certificates of O(api_url).
-    type: bool
-    default: true
-  timeout:
-    description:
-      - Timeout in seconds of each HTTP request.
-    type: int
-    default: 30
   projects:
     description:
       - The projects to read, by id or by name. When empty, every project the token can see.

@@ -24,11 +24,11 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway import 
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
     DELETE, STAGED_CHANGES_OPTION, Plan, commit, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_database_templates import TEMPLATES
-from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
+from ansible_collections.railstack.platform.plugins.module_utils.railway_service_plans import (
     create_service, delete_service, instance_result)
-from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import VariableSpec, desired_variables
-from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
-    check_size, check_volume_count, commit_or_drop_volume, create_volume, find_volume, plan_volume, volume_result)
+from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import VariableSpec, desired_variables
+from ansible_collections.railstack.platform.plugins.module_utils.railway_volume_plans import (
+    NEW_VOLUME, check_size, check_volume_count, commit_or_drop_volume, create_volume, find_volume, plan_volume, volume_result)
 
 REDIS_POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu",
                   "volatile-random", "volatile-ttl"]
@@ -54,7 +54,6 @@ MODULE_KWARGS = dict(mutually_exclusive=[("version", "image")])
 
 PASSWORD_ALPHABET = string.ascii_letters
 NEW_SERVICE = "new:database"
-NEW_VOLUME = "new:volume"
 
 
 def start_command(spec: dict, maxmemory: str | None = None, policy: str | None = None) -> str | None:
@@ -128,57 +127,43 @@ def references(name, spec, public):
     return {var: "${{%s.%s}}" % (name, var) for var in consumer_variables(spec, public) if "PASSWORD" not in var}
 
 
-def run(ctx):
-    params = ctx.params
-    _validate(params)
-    spec = TEMPLATES[params["engine"]]
-    name = params["name"] or spec["name"]
-    client = ctx.register_client(RailwayClient(params))
-    state = read_state(ctx, client, params["project"], params["environment"], params["workspace_id"])
-    service_id = state.services.get(name)
-
-    if params["state"] == "absent":
-        if service_id is None:
-            return ctx.result(changed=False, engine=params["engine"], service={}, volume={}, variables=[], references={},
-                              diff=({}, {}))
-        if not ctx.check_mode:
-            delete_service(client, state, service_id, name)
-        return ctx.result(changed=True, engine=params["engine"], service=dict(id=service_id, name=name), volume={},
-                          variables=[], references={}, diff=(dict(service=name), {}))
-
-    instance = state.instance(service_id) if service_id else None
-    if instance is not None:
-        image = (instance.get("source") or {}).get("image") or ""
-        if image and params["engine"] not in image.lower() and not params["image"]:
-            raise TaskFailed("name: service %s runs image %s, not a %s image; give another name (or image to take it over)." % (
-                name, image, params["engine"]))
-    volume_id = find_volume(state, service_id, None) if service_id else None
-    check_size(state, volume_id, params["size_mb"])
-    if volume_id is None:
-        check_volume_count(state, "name", "database %s" % name)
-    cache = {}
-    created_service = created_volume = None
+def _remove(ctx, client, state, params, name, service_id):
+    """state=absent: delete the database's service (its volume goes with it)."""
+    if service_id is None:
+        return ctx.result(changed=False, engine=params["engine"], service={}, volume={}, variables=[], references={},
+                          diff=({}, {}))
     if not ctx.check_mode:
-        if service_id is None:
-            service_id = create_service(client, state, name)
-            created_service = service_id
-            state.services[name] = service_id
-        if volume_id is None:
-            created_volume = create_volume(client, state, service_id, spec["mount"], params["region"])
-            volume_id = created_volume["id"]
-            state.volumes[created_volume["name"]] = volume_id
+        delete_service(client, state, service_id, name)
+    return ctx.result(changed=True, engine=params["engine"], service=dict(id=service_id, name=name), volume={},
+                      variables=[], references={}, diff=(dict(service=name), {}))
 
-    def planner(s):
-        plan = Plan(s)
-        sid = service_id or NEW_SERVICE
-        plan.service(sid, desired_database(ctx, params, spec, s.instance(sid), cache))
-        plan_volume(plan, volume_id or NEW_VOLUME, sid, spec["mount"], params["size_mb"], params["backup_schedules"],
-                    params["region"])
-        return plan
 
-    plan = planner(state)
-    outcome = commit_or_drop_volume(client, created_volume, lambda: commit(
-        ctx, client, state, planner, "railstack.platform railway_database: %s" % name, params["skip_deploys"]))
+def _check_takeover(params, name, instance):
+    """Fail when the service of that name runs another engine's image (unless `image` takes it over)."""
+    image = ((instance or {}).get("source") or {}).get("image") or ""
+    if image and params["engine"] not in image.lower() and not params["image"]:
+        raise TaskFailed("name: service %s runs image %s, not a %s image; give another name (or image to take it over)." % (
+            name, image, params["engine"]))
+
+
+def _create_missing(ctx, client, state, params, spec, name, service_id, volume_id):
+    """(service id, volume id, created service id, created volume): the service and the volume made when missing."""
+    created_service = created_volume = None
+    if ctx.check_mode:
+        return service_id, volume_id, created_service, created_volume
+    if service_id is None:
+        service_id = created_service = create_service(client, state, name)
+        state.services[name] = service_id
+    if volume_id is None:
+        created_volume = create_volume(client, state, service_id, spec["mount"], params["region"])
+        volume_id = created_volume["id"]
+        state.volumes[created_volume["name"]] = volume_id
+    return service_id, volume_id, created_service, created_volume
+
+
+def _result(ctx, state, params, spec, name, instance, plan, outcome, created):
+    """The task's result: the service, its volume, the references other services use, the diff."""
+    service_id, volume_id, created_service, created_volume = created
     after = plan.after()
     sid = service_id or NEW_SERVICE
     vid = volume_id or NEW_VOLUME
@@ -197,3 +182,37 @@ def run(ctx):
         staged=outcome["staged"] if changed else False,
         diff=(view(instance, watched) if instance else {}, view((after.get("services") or {}).get(sid), watched)),
     )
+
+
+def run(ctx):
+    params = ctx.params
+    _validate(params)
+    spec = TEMPLATES[params["engine"]]
+    name = params["name"] or spec["name"]
+    client = ctx.register_client(RailwayClient(params))
+    state = read_state(ctx, client, params["project"], params["environment"], params["workspace_id"])
+    service_id = state.services.get(name)
+    if params["state"] == "absent":
+        return _remove(ctx, client, state, params, name, service_id)
+    instance = state.instance(service_id) if service_id else None
+    _check_takeover(params, name, instance)
+    volume_id = find_volume(state, service_id, None) if service_id else None
+    check_size(state, volume_id, params["size_mb"])
+    if volume_id is None:
+        check_volume_count(state, "name", "database %s" % name)
+    created = _create_missing(ctx, client, state, params, spec, name, service_id, volume_id)
+    service_id, volume_id, created_volume = created[0], created[1], created[3]
+    cache = {}
+
+    def planner(s):
+        plan = Plan(s)
+        sid = service_id or NEW_SERVICE
+        plan.service(sid, desired_database(ctx, params, spec, s.instance(sid), cache))
+        plan_volume(plan, volume_id or NEW_VOLUME, sid, spec["mount"], params["size_mb"], params["backup_schedules"],
+                    params["region"])
+        return plan
+
+    plan = planner(state)
+    outcome = commit_or_drop_volume(client, created_volume, lambda: commit(
+        ctx, client, state, planner, "railstack.platform railway_database: %s" % name, params["skip_deploys"]))
+    return _result(ctx, state, params, spec, name, instance, plan, outcome, created)

@@ -5,16 +5,15 @@
 
 """railway_service: one Railway service and its settings in one environment.
 
-The same code as railway_services, with one item: railway_services.converge().
+The same code as railway_services, with one item: railway_service_plans.converge().
 """
 
 from __future__ import annotations
 
 from ansible_collections.railstack.platform.plugins.module_utils.railway import railway_argument_spec
-from ansible_collections.railstack.platform.plugins.module_utils.railway_config import STAGED_CHANGES_OPTION
-from ansible_collections.railstack.platform.plugins.module_utils.railway_services import (
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import STAGED_CHANGES_OPTION, diff_hunk
+from ansible_collections.railstack.platform.plugins.module_utils.railway_service_plans import (
     SERVICE_OPTIONS, converge, environment_result)
-from ansible_collections.railstack.platform.plugins.module_utils.railway_config import diff_hunk
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),

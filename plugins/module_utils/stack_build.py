@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import REFERENCE_RE
+from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import REFERENCE_RE
 from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import prune
 from ansible_collections.railstack.platform.plugins.module_utils.stack_variables import variable_kind, variable_text
 

@@ -37,8 +37,8 @@ from typing import Any
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed
-from ansible_collections.railstack.platform.plugins.module_utils import railway_database, railway_services
-from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import reference_problems
+from ansible_collections.railstack.platform.plugins.module_utils import railway_database, railway_service_plans
+from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import reference_problems
 from ansible_collections.railstack.platform.plugins.module_utils import stack_build, stack_refs, stack_rules
 from ansible_collections.railstack.platform.plugins.module_utils.stack_build import (
     providers_needed,
@@ -361,7 +361,7 @@ class Checker:
             errors += problems
             if not problems:
                 try:
-                    railway_services.validate_item(service, where)
+                    railway_service_plans.validate_item(service, where)
                 except TaskFailed as exc:
                     errors.append(exc.msg)
         _fail(errors)

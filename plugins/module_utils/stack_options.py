@@ -19,7 +19,7 @@ from ansible_collections.railstack.platform.plugins.module_utils import (
     clerk_instance,
     railway_database,
     railway_notification,
-    railway_services,
+    railway_service_plans,
     railway_volume,
     stripe_price,
     stripe_product,
@@ -91,7 +91,7 @@ HEALTH_OPTIONS = dict(
     timeout=dict(type="int", default=60),
 )
 SERVICE_OPTIONS = dict(
-    copy.deepcopy(railway_services.SERVICE_OPTIONS),
+    copy.deepcopy(railway_service_plans.SERVICE_OPTIONS),
     role=dict(type="str", choices=ROLES, default="web"),
     variables=dict(type="dict", default={}),
     variables_from=dict(type="raw"),  # a service name, or {service, exclude}: variables_from_parts()

@@ -39,7 +39,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway import 
     railway_argument_spec,
 )
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import EnvironmentState
-from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import (
+from ansible_collections.railstack.platform.plugins.module_utils.railway_volume_plans import (
     PAID_PLAN_HINT,
     PLAN_VOLUMES,
     check_size,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import FUNCTION_RE, REFERENCE_RE
+from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import FUNCTION_RE, REFERENCE_RE
 
 SHARED = "shared"
 DOMAIN_VARIABLES = ("RAILWAY_PUBLIC_DOMAIN", "RAILWAY_STATIC_URL")

@@ -38,55 +38,6 @@ options:
       - The Railway database service whose variable holds the URL. Mutually exclusive with O(url).
       - The Railway credentials come from these suboptions or from E(RAILWAY_API_TOKEN), E(RAILWAY_TOKEN) and E(RAILWAY_API_URL).
     type: dict
-    suboptions:
-      project:
-        description:
-          - The project, by id or by name.
-        type: str
-        required: true
-      workspace_id:
-        description:
-          - Workspace to look for O(railway.project) in when it is given by name.
-        type: str
-      environment:
-        description:
-          - The environment, by id or by name.
-        type: str
-        required: true
-      service:
-        description:
-          - The database's service, by id or by name.
-        type: str
-        default: Postgres
-      variable:
-        description:
-          - The variable holding the URL. C(DATABASE_PUBLIC_URL) exists when the database has public access
-            (M(railstack.platform.railway_database) O(railstack.platform.railway_database#module:public=true)).
-        type: str
-        default: DATABASE_PUBLIC_URL
-      api_token:
-        description:
-          - Railway account or workspace token. If not set, the value of E(RAILWAY_API_TOKEN) is used.
-        type: str
-      project_token:
-        description:
-          - Railway project token. If not set, the value of E(RAILWAY_TOKEN) is used.
-        type: str
-      api_url:
-        description:
-          - Railway's GraphQL endpoint. If not set, the value of E(RAILWAY_API_URL) is used.
-        type: str
-        default: https://backboard.railway.com/graphql/v2
-      validate_certs:
-        description:
-          - Whether to validate TLS certificates of O(railway.api_url).
-        type: bool
-        default: true
-      timeout:
-        description:
-          - Timeout in seconds of each Railway request.
-        type: int
-        default: 30
   path:
     description:
       - A directory whose C(.sql) files are the migrations (applied in name order, such as C(001_users.sql), C(002_keys.sql)),
@@ -130,6 +81,7 @@ options:
     type: int
     default: 300
 extends_documentation_fragment:
+  - railstack.platform.railway.POSTGRES_MIGRATIONS
   - railstack.platform.attributes
 attributes:
   check_mode:

@@ -18,15 +18,6 @@ description:
 author:
   - railstack.platform developers (@railstack)
 options:
-  project:
-    description:
-      - The project, by id or by name.
-    type: str
-    required: true
-  workspace_id:
-    description:
-      - Workspace to look for O(project) in when it is given by name.
-    type: str
   name:
     description:
       - Name of the environment.
@@ -48,6 +39,7 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - railstack.platform.railway.PROJECT
   - railstack.platform.railway
   - railstack.platform.attributes
   - railstack.platform.attributes.RAILWAY_GROUP

@@ -83,49 +83,6 @@ options:
       - The Railway credentials come from these suboptions or from the E(RAILWAY_API_TOKEN), E(RAILWAY_TOKEN) and
         E(RAILWAY_API_URL) environment variables.
     type: dict
-    suboptions:
-      project:
-        description:
-          - Name or id of the Railway project.
-        type: str
-        required: true
-      environment:
-        description:
-          - Name or id of the environment.
-        type: str
-        required: true
-      service:
-        description:
-          - Name or id of the service. When not set, the variable is a shared variable of the environment.
-        type: str
-      name:
-        description:
-          - Name of the variable.
-        type: str
-        default: STRIPE_WEBHOOK_SECRET
-      api_token:
-        description:
-          - Railway account or workspace token. If not set, the value of E(RAILWAY_API_TOKEN) is used.
-        type: str
-      project_token:
-        description:
-          - Railway project token. If not set, the value of E(RAILWAY_TOKEN) is used.
-        type: str
-      api_url:
-        description:
-          - Railway's GraphQL endpoint. If not set, the value of E(RAILWAY_API_URL) is used.
-        type: str
-        default: https://backboard.railway.com/graphql/v2
-      validate_certs:
-        description:
-          - Whether to validate TLS certificates of O(railway_secret_target.api_url).
-        type: bool
-        default: true
-      timeout:
-        description:
-          - Timeout in seconds of each Railway request.
-        type: int
-        default: 30
   rotate_if_secret_missing:
     description:
       - When the endpoint exists but the variable named by O(railway_secret_target) is missing, recreate the
@@ -140,6 +97,7 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - railstack.platform.railway.WEBHOOK_SECRET_TARGET
   - railstack.platform.stripe
   - railstack.platform.stripe.METADATA
   - railstack.platform.attributes

@@ -7,17 +7,19 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 from ansible import constants as C
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import fragment_loader
-from ansible.utils.plugin_docs import get_docstring
+from ansible.utils.plugin_docs import add_fragments
 
 from ansible_collections.railstack.platform.plugins.inventory import railway as railway_inventory
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 
 from ..module_utils.railway_script import railway_script  # noqa: F401  pylint: disable=unused-import
+from ..test_module_docs import COLLECTION, documented_options
 
 TOKEN = "rw-account-token-0123456789"
 WS = "11111111-1111-4111-8111-111111111111"
@@ -86,7 +88,11 @@ def load_plugin():
     """The plugin with its documented options registered, as the plugin loader would do it."""
     plugin = railway_inventory.InventoryModule()
     plugin._load_name = "railstack.platform.railway"
-    doc = get_docstring(railway_inventory.__file__, fragment_loader, collection_name="railstack.platform")[0]
+    doc = yaml.safe_load(railway_inventory.DOCUMENTATION)
+    doc["options"] = documented_options(railway_inventory.DOCUMENTATION)        # this collection's fragments
+    doc["extends_documentation_fragment"] = [name for name in doc["extends_documentation_fragment"]
+                                             if not name.startswith(COLLECTION)]
+    add_fragments(doc, railway_inventory.__file__, fragment_loader)             # ansible-core's (constructed, cache)
     C.config.initialize_plugin_configuration_definitions("inventory", plugin._load_name, doc["options"])
     return plugin
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from .railway_script import committed, staged_commit
-from ansible_collections.railstack.platform.plugins.module_utils import railway_variables as module
+from ansible_collections.railstack.platform.plugins.module_utils import railway_variable_specs, railway_variables as module
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, execute
 
 TOKEN = "rw-account-token-0123456789"
@@ -62,7 +62,7 @@ CATALOG = dict(services=dict(Postgres={"DATABASE_URL", "PGHOST"}, api={"PORT"}, 
     "${{ randomInt(1, 9) }}", "plain text with $ and {braces}",
 ])
 def test_accepted_references(value):
-    assert module.reference_problems("variables", dict(X=value), "api", CATALOG) == []
+    assert railway_variable_specs.reference_problems("variables", dict(X=value), "api", CATALOG) == []
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -75,13 +75,13 @@ def test_accepted_references(value):
     ("${{}}", "empty reference"),
 ])
 def test_refused_references_name_candidates(value, expected):
-    problems = module.reference_problems("variables", dict(X=value), "api", CATALOG)
+    problems = railway_variable_specs.reference_problems("variables", dict(X=value), "api", CATALOG)
     assert len(problems) == 1 and problems[0].startswith("variables.X:") and expected in problems[0], problems
 
 
 def test_check_references_raises_with_every_problem():
     with pytest.raises(TaskFailed) as failure:
-        module.check_references("variables", dict(A="${{nope.X}}", B="${{shared.nope}}"), None, CATALOG)
+        railway_variable_specs.check_references("variables", dict(A="${{nope.X}}", B="${{shared.nope}}"), None, CATALOG)
     assert failure.value.msg.startswith("variables.A:") and "variables.B:" in failure.value.msg
 
 
@@ -305,7 +305,7 @@ def test_stale_references_follow_references_of_references():
     values = dict(api=dict(FLAG="on", URL="https://${{RAILWAY_PUBLIC_DOMAIN}}"),
                   worker=dict(FLAG="${{api.FLAG}}", MODE="${{FLAG}}-x", OTHER="${{api.URL}}"),
                   cron=dict(MODE="${{worker.MODE}}"), web=dict(HOST="${{shared.HOST}}"), idle=dict(A="plain"))
-    from ansible_collections.railstack.platform.plugins.module_utils.railway_variables import stale_references
+    from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import stale_references
     assert stale_references(values, {("api", "FLAG")}) == dict(worker=["FLAG", "api.FLAG"], cron=["worker.MODE"])
     assert stale_references(values, {("shared", "HOST")}) == dict(web=["shared.HOST"])
     assert stale_references(values, set()) == {}

@@ -10,7 +10,7 @@ from ansible_collections.railstack.platform.plugins.module_utils import railway_
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, TaskFailed, execute
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import EnvironmentState
-from ansible_collections.railstack.platform.plugins.module_utils.railway_volume import check_size
+from ansible_collections.railstack.platform.plugins.module_utils.railway_volume_plans import check_size
 
 TOKEN = "rw-account-token-0123456789"
 PID = "22222222-2222-4222-8222-222222222222"

@@ -1,13 +1,18 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The action plugins' runner: the task's `environment:` feeds the env fallbacks, Ansible's own argument errors."""
+"""The one action plugin's runner: the registry and routing, the task's `environment:` feeds the env fallbacks,
+Ansible's own argument errors."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.railstack.platform.plugins.module_utils import railway_project
 from ansible_collections.railstack.platform.plugins.plugin_utils._action import (
-    argument_errors, task_environment, with_env_fallbacks)
+    RESOURCES, argument_errors, load_resource, module_name, stack_from_variable, task_environment, with_env_fallbacks)
 
 SPEC = railway_project.ARGUMENT_SPEC
 
@@ -58,3 +63,52 @@ def test_other_argument_errors_are_ansibles_messages():
     msg = argument_errors("railstack.platform.railway_project", validated.errors)
     assert msg.startswith("Unsupported parameters for (railstack.platform.railway_project) module: bogus")
     assert "pr_deploys" in msg
+
+
+# The one action plugin: the registry, meta/runtime.yml and the module files say the same.
+
+REPO = Path(__file__).resolve().parents[4]
+MODULES = sorted(p.stem for p in (REPO / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
+
+
+def test_there_is_one_action_plugin():
+    assert sorted(p.name for p in (REPO / "plugins" / "action").glob("*.py")) == ["resource.py"]
+
+
+def test_the_registry_names_every_module_and_only_modules():
+    assert sorted(RESOURCES) == MODULES
+
+
+def test_runtime_routes_every_module_to_the_one_action_plugin():
+    routing = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())["plugin_routing"]["modules"]
+    assert {name: route["action_plugin"] for name, route in routing.items()} == dict.fromkeys(MODULES, "railstack.platform.resource")
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_each_module_runs_the_resource_its_module_file_runs(name):
+    resource = load_resource(name)
+    assert callable(resource.run) and isinstance(resource.ARGUMENT_SPEC, dict)
+    module_file = (REPO / "plugins" / "modules" / ("%s.py" % name)).read_text()
+    if "run_as_module(resource)" in module_file:      # the classic-module fallback runs the same resource
+        package, file = RESOURCES[name].rpartition(".")[::2]
+        assert "plugins.%s import %s as resource" % (package, file) in module_file
+
+
+@pytest.mark.parametrize("action, name", [
+    ("railstack.platform.railway_service", "railway_service"),      # FQCN, and Ansible's resolved action
+    ("railway_service", "railway_service"),                         # short name under `collections:`
+    ("railstack.platform.stack_check", "stack_check"),
+    ("other.collection.railway_service", None),
+    ("railstack.platform.resource", None),                          # the plugin itself is no module
+    (None, None),
+])
+def test_module_name_is_the_short_name_of_a_module_of_the_collection(action, name):
+    assert module_name(action) == name
+
+
+def test_a_stack_variable_becomes_the_templated_stack():
+    args, failure = stack_from_variable(lambda value: value, {"stack_variable": "stack", "x": 1}, {"stack": {"services": {}}})
+    assert failure is None and args == {"x": 1, "stack": {"services": {}}}
+    failure = stack_from_variable(lambda value: value, {"stack_variable": "nope"}, {})[1]
+    assert failure["failed"] and "no variable nope" in failure["msg"]
+    assert stack_from_variable(None, {"stack": {}}, {}) == ({"stack": {}}, None)
