@@ -23,7 +23,7 @@ import uuid
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes, railway_argument_spec
-from ansible_collections.railstack.platform.plugins.module_utils.railway_project import (
+from ansible_collections.railstack.platform.plugins.module_utils.railway_projects import (
     PROJECT_FIELDS, create_after_race, find_settled, project_result)
 
 LEASE_SERVICE = "railstack-lease"

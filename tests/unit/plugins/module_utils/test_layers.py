@@ -17,9 +17,6 @@ PACKAGE = "ansible_collections.railstack.platform.plugins."
 RESOURCE_FILES = set(RESOURCES.values())          # "module_utils.railway_volume", ...
 # The stack layer: stack_check and stack_plan and their helpers check a stack's items with the resources' own specs.
 STACK_LAYER = {"module_utils." + path.stem for path in (PLUGINS / "module_utils").glob("stack*.py")}
-# railway_lease finds and creates its project with railway_project's helpers; they move to a library file when
-# railway_project is rewritten on the single-object skeleton.
-PENDING = {("module_utils.railway_lease", "module_utils.railway_project")}
 SOURCES = sorted("%s.%s" % (path.parent.name, path.stem) for folder in ("module_utils", "plugin_utils")
                  for path in (PLUGINS / folder).glob("*.py"))
 
@@ -57,11 +54,5 @@ def test_the_registry_names_the_resources_and_the_stack_layer_exists():
 def test_no_file_below_the_stack_layer_imports_a_resource(name):
     folder, stem = name.split(".")
     imported = imported_files((PLUGINS / folder / ("%s.py" % stem)).read_text())
-    wrong = sorted(other for other in imported & RESOURCE_FILES if other != name and (name, other) not in PENDING)
+    wrong = sorted(other for other in imported & RESOURCE_FILES if other != name)
     assert not wrong, "%s imports the resource(s) %s: move what it uses to a library file" % (name, ", ".join(wrong))
-
-
-def test_what_is_pending_is_still_true():
-    for name, other in PENDING:
-        folder, stem = name.split(".")
-        assert other in imported_files((PLUGINS / folder / ("%s.py" % stem)).read_text()), "drop %s from PENDING" % name

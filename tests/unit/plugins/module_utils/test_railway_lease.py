@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.railstack.platform.plugins.module_utils import railway_lease, railway_project
+from ansible_collections.railstack.platform.plugins.module_utils import railway_lease, railway_projects
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
 
@@ -19,7 +19,7 @@ HELD = ApiError("Service with name railstack-lease already exists", provider="Ra
 @pytest.fixture(autouse=True)
 def no_sleep(monkeypatch):
     monkeypatch.setattr(railway_lease.time, "sleep", lambda seconds: None)
-    monkeypatch.setattr(railway_project, "SETTLE_SECONDS", 0)
+    monkeypatch.setattr(railway_projects, "SETTLE_SECONDS", 0)
 
 
 def params(**overrides):
@@ -152,7 +152,7 @@ def test_a_duplicated_stack_is_reported_with_what_to_delete_and_nothing_written(
 
 
 def test_a_duplicate_that_a_racing_run_deletes_is_waited_for(railway_script, monkeypatch):
-    monkeypatch.setattr(railway_project, "SETTLE_SECONDS", 60)
+    monkeypatch.setattr(railway_projects, "SETTLE_SECONDS", 60)
     script = railway_script(("projects", projects_page(project(), project(id=OTHER))),
                             ("projects", projects_page(project())), ("railstackLeaseTake", TAKEN))
     result = run(params())

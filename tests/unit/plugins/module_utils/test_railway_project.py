@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 from __future__ import annotations
 
-from ansible_collections.railstack.platform.plugins.module_utils import railway_project
+from ansible_collections.railstack.platform.plugins.module_utils import railway_project, railway_projects
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
 
@@ -112,7 +112,7 @@ def test_several_workspaces_need_workspace_id(railway_script):
 
 
 def test_duplicate_names_fail_naming_both(railway_script, monkeypatch):
-    monkeypatch.setattr(railway_project, "SETTLE_SECONDS", 0)
+    monkeypatch.setattr(railway_projects, "SETTLE_SECONDS", 0)
     second = "44444444-4444-4444-8444-444444444444"
     no_services = dict(project=dict(services=dict(edges=[])))
     railway_script(("projects", projects_page(project(), project(id=second))), ("project", no_services),
@@ -124,7 +124,7 @@ def test_duplicate_names_fail_naming_both(railway_script, monkeypatch):
 
 
 def test_a_duplicate_a_racing_run_deletes_a_moment_later_is_waited_for(railway_script, monkeypatch):
-    monkeypatch.setattr(railway_project.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(railway_projects.time, "sleep", lambda seconds: None)
     script = railway_script(("projects", projects_page(project(), project(id=OLDER, createdAt="2026-11-21T00:00:01Z"))),
                             ("projects", projects_page(project())))
     result = run(params(workspace_id=WS, description="API"))
