@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from benchlib import BENCH_OUT, REPO, machine_note, median, save
 from integration.helpers.playbook import run_playbook  # pylint: disable=wrong-import-order
 from integration.helpers.sandbox import SandboxProcess  # pylint: disable=wrong-import-order
@@ -102,7 +104,8 @@ def argument_spec() -> str:
 
 
 def module_only_view() -> Path:
-    """ansible_collections/railstack/platform with every plugins/* dir but action, as symlinks."""
+    """ansible_collections/railstack/platform with every plugins/* dir but action, as symlinks, and a
+    meta/runtime.yml without the routing of the modules to the one action plugin."""
     root = BENCH_OUT / "collections"
     coll = root / "ansible_collections" / "railstack" / "platform"
     if coll.exists():
@@ -112,8 +115,11 @@ def module_only_view() -> Path:
             elif path.is_dir():
                 path.rmdir()
     (coll / "plugins").mkdir(parents=True, exist_ok=True)
-    for name in ("galaxy.yml", "meta"):
-        (coll / name).symlink_to(REPO / name)
+    (coll / "galaxy.yml").symlink_to(REPO / "galaxy.yml")
+    runtime = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text(encoding="utf-8"))
+    runtime.pop("plugin_routing", None)
+    (coll / "meta").mkdir()
+    (coll / "meta" / "runtime.yml").write_text(yaml.safe_dump(runtime), encoding="utf-8")
     for sub in (REPO / "plugins").iterdir():
         if sub.name != "action":
             (coll / "plugins" / sub.name).symlink_to(sub)
