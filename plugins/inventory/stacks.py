@@ -173,7 +173,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
             projects[project] = stack_file
             hosts = [("%s.%s" % (project, name), name) for name in names] or [(project, "")]
         common = dict(railstack_stack_file=stack_file, railstack_stack_project=project or "",
-                      railstack_stack_hosts=[h for h, _ in hosts], ansible_connection="local",
+                      railstack_stack_hosts=[host for host, dummy in hosts], ansible_connection="local",
                       ansible_python_interpreter="{{ ansible_playbook_python }}")
         if problem:
             common["railstack_stack_error"] = "%s: %s" % (stack_file, problem)

@@ -17,6 +17,10 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+try:
+    import fcntl
+except ImportError:  # not a POSIX controller: writes stay atomic, only concurrent merges may lose a send
+    fcntl = None
 import hashlib
 import json as jsonlib
 import math
@@ -428,13 +432,13 @@ def default_cache_dir():
 
 class SharedRateState:
     """What a provider last said about one credential's request budget: a small JSON file per API URL and
-    credential fingerprint (a hash; never the credential), read when a client starts.
+    credential fingerprint (a hash; never the credential), read before each request.
 
-    A task that starts inside a window a previous task was refused in then waits, or fails at once, instead
-    of sending; one that starts right after a busy task counts that task's requests of the last second
-    against its throttle, so the two together stay under a per-second limit. Writes are atomic (a temporary
-    file renamed over the old one), so concurrent forks never read half a file; the last writer wins. A state
-    that cannot be read or written is ignored.
+    A task that is inside a window another task (an earlier one, or a parallel fork) was refused in then waits,
+    or fails at once, instead of sending; every client counts the other processes' requests of the last second
+    against its throttle, each once, so parallel forks together stay under a per-second limit. Writes merge with
+    what the other processes wrote (under a lock on the directory) and are atomic (a temporary file renamed over
+    the old one), so concurrent forks never read half a file. A state that cannot be read or written is ignored.
     """
 
     def __init__(self, path):
@@ -452,6 +456,24 @@ class SharedRateState:
         except (OSError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
+
+    def merge(self, change):
+        """Replace the state by ``change(state as read)``, holding a lock, so that forks writing at the same time
+        each keep what the others wrote (their requests of the last second)."""
+        directory = os.path.dirname(self.path)
+        try:
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+            lock = os.open(directory, os.O_RDONLY)      # the directory is the lock: no file of its own
+        except OSError:
+            return
+        try:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+            self.write(change(self.read()))
+        except OSError:
+            return
+        finally:
+            os.close(lock)
 
     def write(self, data):
         directory = os.path.dirname(self.path)
@@ -625,7 +647,7 @@ class HttpClient:
         self.throttle_burst = throttle_burst
         self.rate_state = rate_state
         self.rate_limit = {}      # the provider's last X-RateLimit-Limit and reset time (epoch seconds)
-        self._shared_state_read = False
+        self._others_counted_until = 0.0  # epoch seconds: others' sends up to this time are counted already
         self._blocked_until = 0.0     # epoch seconds; shared with the next tasks through rate_state
         self._recent_sends = []       # epoch seconds of this client's requests of the last second
         self.backoff_base = backoff_base
@@ -795,9 +817,7 @@ class HttpClient:
     def _wait_for_turn(self, method, url_path):
         """Wait for the throttle and any window the provider closed; fail without sending when that is longer
         than max_retry_wait."""
-        if not self._shared_state_read:
-            self._shared_state_read = True
-            self._read_shared_state()
+        self._read_shared_state()
         blocked = self._limiter.blocked_for(self.clock)
         if blocked > self.max_retry_wait:
             raise self._exhausted(blocked, method, url_path)
@@ -809,8 +829,9 @@ class HttpClient:
             self._recent_sends = [t for t in self._recent_sends if now - t < 1.0] + [now]
 
     def _read_shared_state(self):
-        """A window another task learned is closed (HTTP 429, or X-RateLimit-Remaining 0) holds for this one, and
-        the requests other processes sent in the last second count against the throttle."""
+        """Before each request: a window another task (or a parallel fork) learned is closed (HTTP 429, or
+        X-RateLimit-Remaining 0) holds for this one, and the requests other processes sent in the last second,
+        each counted once, count against the throttle."""
         if self.rate_state is None:
             return
         state = self.rate_state.read()
@@ -821,8 +842,10 @@ class HttpClient:
                       if sender != self._limiter.id and now - float(t) < 1.0]
         except (TypeError, ValueError):
             return
-        self._limiter.spend(len(recent), self.throttle_rps, self.throttle_burst, self.clock)
-        if blocked > 0:
+        new = [t for t in recent if t > self._others_counted_until]
+        self._others_counted_until = max([self._others_counted_until] + new)
+        self._limiter.spend(len(new), self.throttle_rps, self.throttle_burst, self.clock)
+        if blocked > 0 and now + blocked > self._blocked_until:
             self._blocked_until = now + blocked
             self._limiter.block(blocked, self.clock)
             self.rate_limit = dict((key, state[key]) for key in ("limit", "reset_at") if key in state)
@@ -835,9 +858,19 @@ class HttpClient:
 
     def _save_shared_state(self):
         if self.rate_state is not None:
-            sender = self._limiter.id
-            self.rate_state.write(dict(self.rate_limit, blocked_until=self._blocked_until,
-                                       recent=[[t, sender] for t in self._recent_sends]))
+            self.rate_state.merge(self._merged_state)
+
+    def _merged_state(self, state):
+        """The shared state with this client's budget knowledge and sends, keeping the other processes' sends of
+        the last second and the latest closed window."""
+        sender, now = self._limiter.id, time.time()
+        try:
+            others = [[float(t), who] for t, who in state.get("recent") or ()
+                      if who != sender and now - float(t) < 1.0]
+            blocked = max(self._blocked_until, float(state.get("blocked_until") or 0))
+        except (TypeError, ValueError):
+            others, blocked = [], self._blocked_until
+        return dict(self.rate_limit, blocked_until=blocked, recent=others + [[t, sender] for t in self._recent_sends])
 
     def _exhausted(self, seconds, method, url_path):
         message = ("%s's rate limit for this credential is used up for %s more (learned from an earlier answer), "

@@ -9,12 +9,13 @@ its host only, before any request names it, while the others converge; no projec
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import yaml
 
 from .helpers.sandbox import OUTPUT
-from .site_helpers import SITE, SandboxState, Unsafe, ref
+from .site_helpers import SITE, SandboxState, Unsafe, ref, write_report
 
 COUNT = 6
 BROKEN = "broken-stack"
@@ -83,8 +84,10 @@ def test_six_stacks_converge_in_parallel_then_change_nothing(
     inventory, stacks = stacks_inventory
     hosts = ["%s.%s" % (name, env) for name, envs in stacks.items() for env in envs]
     reset_sandbox()
+    started = time.monotonic()
     with traffic.window() as first_traffic:
         first = run_playbook(SITE, args=["-i", str(inventory), "-f", "6"])
+    seconds = time.monotonic() - started
     recap = first.recap
     assert recap[BROKEN]["failed"] == 1, first
     failed = [r["host"] for r in first.tasks("The stack file of this host can be read") if r["status"] == "failed"]
@@ -103,6 +106,10 @@ def test_six_stacks_converge_in_parallel_then_change_nothing(
     assert all(host["changed"] == 0 for host in second.recap.values()), second.recap
     assert second_traffic.mutations == [], second_traffic.summary()
     assert_one_of_each(sandbox, stacks)
+    refused = [e for e in first_traffic.entries + second_traffic.entries if e.get("status") == 429]
+    write_report("many_stacks_forks_6", stacks=len(stacks), hosts=len(hosts), first_run_seconds=round(seconds, 1),
+                 first_run_requests=first_traffic.requests, second_run_requests=second_traffic.requests,
+                 requests_refused_429=len(refused))
 
 
 def test_limit_converges_one_environment_and_its_stack_parts(
@@ -117,3 +124,38 @@ def test_limit_converges_one_environment_and_its_stack_parts(
     assert set(state.services(project)) == {"Postgres", "web"}
     assert state.environment(project, "staging")
     assert state.project("many-01") is None
+
+
+HOLD_LEASE = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Another run holds the lease
+      railstack.platform.railway_lease:
+        project: many-02
+      register: held
+    - name: Its id
+      ansible.builtin.debug:
+        var: held.lease.id
+"""
+
+
+def test_when_the_first_host_fails_the_stack_its_other_hosts_fail_before_writing(
+        sandbox, reset_sandbox, run_playbook, traffic, stacks_inventory):
+    inventory, dummy = stacks_inventory
+    reset_sandbox()
+    held = run_playbook(HOLD_LEASE).assert_ok().task("Another run holds the lease")
+    with traffic.window() as blocked_traffic:
+        blocked = run_playbook(SITE, extra_vars={"lease_wait": 0},
+                               args=["-i", str(inventory), "-f", "6", "--limit", "stack_many_02"])
+    assert not blocked.ok
+    failed = {r["host"]: r["result"]["msg"] for r in blocked.results if r["status"] == "failed"}
+    assert set(failed) == {"many-02.production", "many-02.staging"}, failed
+    assert "another run of this stack holds its lease" in failed["many-02.production"]
+    assert failed["many-02.staging"].startswith("many-02.production failed to converge what belongs to the whole")
+    assert blocked_traffic.mutations == [], blocked_traffic.summary()
+    release = run_playbook(SITE, extra_vars={"lease_take_over": True},
+                           args=["-i", str(inventory), "--limit", "stack_many_02"])
+    release.assert_ok()
+    taken = [r["result"] for r in release.tasks("Take the stack's lease") if r["status"] != "skipped"]
+    assert len(taken) == 1 and taken[0]["lease"]["id"] != held["lease"]["id"]

@@ -97,7 +97,7 @@ def test_host_variables_name_the_file_and_environment(parse, stacks_dir):
 
 def test_files_listed_one_by_one_in_the_order_given(parse, stacks_dir):
     inventory = parse(dict(paths=["../stacks/shop.yml", "../stacks/blog.yaml", "../stacks/shop.yml"]))
-    assert [h for h in inventory.hosts] == ["shop.production", "shop.staging", "Blog Site.production"]
+    assert list(inventory.hosts) == ["shop.production", "shop.staging", "Blog Site.production"]
 
 
 @pytest.mark.parametrize("content, problem", [

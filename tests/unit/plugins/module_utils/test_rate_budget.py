@@ -154,8 +154,9 @@ def test_the_next_task_counts_the_last_seconds_requests_of_the_previous_one(serv
         client.request("GET", "/a")
     # 3 recent requests of another process (the 4th is older than a second) leave 1 of the burst of 4
     assert fake_time.waits == [pytest.approx(0.2), pytest.approx(0.2)]
-    saved = state.read()["recent"]
-    assert len(saved) == 3 and len({sender for dummy, sender in saved}) == 1 and saved[0][1] != "a"
+    saved = state.read()["recent"]          # the other process's sends of the last second are kept, with its own
+    assert [sender for dummy, sender in saved][:3] == ["a", "a", "a"]
+    assert len(saved) == 6 and len({sender for dummy, sender in saved[3:]}) == 1 and saved[3][1] != "a"
 
 
 def test_clients_sharing_a_throttle_do_not_count_their_requests_twice(server, state):
@@ -184,3 +185,41 @@ def test_a_low_budget_is_spread_over_the_rest_of_the_window(server, state):
     assert fake_time.waits == [pytest.approx(10.0)]
     client.request("GET", "/d")                 # never more than max_retry_wait between two requests
     assert fake_time.waits[1] == pytest.approx(120.0) and len(server.requests) == 4
+
+
+def running_task(url, state, fake_time, **kwargs):
+    """A client of a fork running at the same time as others (a process of its own, already started)."""
+    _http.reset_limiters()
+    return HttpClient("Railway", url, rate_state=state, sleep=fake_time.sleep, clock=fake_time.clock, timeout=2,
+                      **kwargs)
+
+
+def test_a_429_in_one_fork_slows_a_fork_that_is_already_running(server, state):
+    other_time, this_time = FakeTime(), FakeTime()
+    server.answer(200)
+    running = running_task(server.url, state, this_time)
+    running.request("GET", "/first")                      # started before the other fork was refused
+    server.answer(429, headers={"Retry-After": "20"}).answer(200)
+    running_task(server.url, state, other_time).request("GET", "/refused")
+    assert other_time.waits == [20.0]
+    server.answer(200)
+    running.request("GET", "/next")
+    assert len(this_time.waits) == 1 and 15 <= this_time.waits[0] <= 20     # waited before sending, did not fail
+    assert [r.path for r in server.requests] == ["/first", "/refused", "/refused", "/next"]
+
+
+def test_running_forks_count_each_others_requests_once(server, state):
+    one_time, two_time = FakeTime(), FakeTime()
+    for dummy in range(6):
+        server.answer(200)
+    one = running_task(server.url, state, one_time, throttle_rps=5, throttle_burst=4)
+    two = running_task(server.url, state, two_time, throttle_rps=5, throttle_burst=4)
+    for dummy in range(3):
+        one.request("GET", "/one")
+    two.request("GET", "/two")              # the 3 sends of the other fork leave 1 of the burst of 4
+    assert two_time.waits == []
+    two.request("GET", "/two")
+    two.request("GET", "/two")
+    assert two_time.waits == [pytest.approx(0.2), pytest.approx(0.2)]      # the first three were counted once only
+    senders = {sender for dummy, sender in state.read()["recent"]}
+    assert len(senders) == 2                # both forks' sends are in the shared state
