@@ -34,7 +34,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NamedTuple, NoReturn, Union
 from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 try:
@@ -80,7 +80,7 @@ BODY_CHUNK_BYTES = 64 * 1024
 
 
 # A provider's error code: text (Stripe, Clerk, Railway) or a number (Cloudflare).
-ErrorCode = str | int
+ErrorCode = Union[str, int]
 
 
 class ApiError(Exception):

@@ -35,4 +35,3 @@ def test_a_long_function_is_found(tmp_path):
     body = "".join("    x%d = %d\n" % (i, i) for i in range(MAX_LINES))
     (tmp_path / "long.py").write_text("def short():\n    return 1\n\n\ndef long():\n%s" % body, encoding="utf-8")
     assert long_functions(tmp_path) == [("long.py", "long", MAX_LINES + 1)]
-
