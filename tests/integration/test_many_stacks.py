@@ -106,7 +106,10 @@ def test_six_stacks_converge_in_parallel_then_change_nothing(
     assert all(host["changed"] == 0 for host in second.recap.values()), second.recap
     assert second_traffic.mutations == [], second_traffic.summary()
     assert_one_of_each(sandbox, stacks)
+    # Hobby's 10 requests a second is shared by the six forks: each reads the others' sends before its own. A few
+    # may cross in flight (and are retried); forks that each kept their own pace had about a quarter refused.
     refused = [e for e in first_traffic.entries + second_traffic.entries if e.get("status") == 429]
+    assert len(refused) <= (first_traffic.requests + second_traffic.requests) // 10, second_traffic.summary()
     write_report("many_stacks_forks_6", stacks=len(stacks), hosts=len(hosts), first_run_seconds=round(seconds, 1),
                  first_run_requests=first_traffic.requests, second_run_requests=second_traffic.requests,
                  requests_refused_429=len(refused))
