@@ -84,7 +84,8 @@ def group_name(prefix, name):
 
 
 def file_host_name(path):
-    """The host of a stack file whose project cannot be named: the file's name without its extension."""
+    """The host of a stack file whose project cannot be named: the file's name without its extension (with it when
+    another host has that name)."""
     return os.path.splitext(os.path.basename(path))[0]
 
 
@@ -168,7 +169,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
                 project, projects[project])
             project, names = None, []
         if project is None:
-            hosts = [(file_host_name(stack_file), "")]
+            name = file_host_name(stack_file)
+            hosts = [(name if name not in self.inventory.hosts else os.path.basename(stack_file), "")]
         else:
             projects[project] = stack_file
             hosts = [("%s.%s" % (project, name), name) for name in names] or [(project, "")]

@@ -154,3 +154,10 @@ def test_no_paths_fails_naming_the_option(parse):
 def test_constructed_keyed_groups(parse, stacks_dir):
     inventory = parse(dict(paths=["../stacks"], keyed_groups=[dict(key="railstack_stack_environment", prefix="tier")]))
     assert members(inventory, "tier_staging") == ["shop.staging"]
+
+
+def test_a_broken_file_named_like_a_host_does_not_take_that_host(parse, stacks_dir):
+    (stacks_dir / "shop.staging.yml").write_text("stack: [", encoding="utf-8")     # read after shop.yml
+    inventory = parse(dict(paths=["../stacks/shop.yml", "../stacks/shop.staging.yml"]))
+    assert "railstack_stack_error" not in hostvars(inventory, "shop.staging")
+    assert "cannot be read as YAML" in hostvars(inventory, "shop.staging.yml")["railstack_stack_error"]
