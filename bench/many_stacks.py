@@ -119,9 +119,9 @@ def _host_failure_text(stdout: str, host: str) -> str:
 def print_table(header: str, alone: dict, rows: list[dict]) -> None:
     print(header)
     print("one stack alone: %.2fs, %d requests" % (alone["seconds"], alone["requests"]))
-    print("%6s %6s %8s %9s %14s %10s %8s %13s %10s %9s" % ("stacks", "forks", "time s", "speed-up", "requests/stack",
-                                                          "vs alone", "failed", "429 answers", "429 fails",
-                                                          "dupes"))
+    columns = ("stacks", "forks", "time s", "speed-up", "requests/stack", "vs alone", "failed", "429 answers",
+               "429 fails", "dupes")
+    print("%6s %6s %8s %9s %14s %10s %8s %13s %10s %9s" % columns)
     first = rows[0]["seconds"]
     for row in rows:
         print("%6d %6d %8.2f %8.2fx %14.1f %9.2fx %8d %13d %10d %9d" % (
@@ -158,8 +158,8 @@ def main() -> None:
     print_table(header, alone, rows)
     for row in [alone] + rows:
         if row["tail"]:
-            print("\n--- forks %d, %d stacks: ansible-playbook rc=%d ---\n%s" % (row["forks"], row["stacks"], row["rc"],
-                                                                              row["tail"]))
+            print("\n--- forks %d, %d stacks: ansible-playbook rc=%d ---\n%s"
+                  % (row["forks"], row["stacks"], row["rc"], row["tail"]))
     results = REPO / "bench" / "results"
     results.mkdir(exist_ok=True)
     out = results / ("many_stacks-%s.json" % time.strftime("%Y%m%d-%H%M%S"))

@@ -140,9 +140,8 @@ def slice_job_dir(awx_project, synced: dict, ident: str, hosts: list[str]) -> Pa
     (pdd / "env").mkdir()
     (pdd / "project").symlink_to(awx_project["project"], target_is_directory=True)
     script = pdd / "inventory" / "hosts"
-    script.write_text("#!%s\nimport sys\nsys.stdout.write(%r)\n" % (VENV_BIN / "python",
-                                                                   json.dumps(slice_inventory(synced, hosts))),
-                      encoding="utf-8")
+    text = "#!%s\nimport sys\nsys.stdout.write(%r)\n" % (VENV_BIN / "python", json.dumps(slice_inventory(synced, hosts)))
+    script.write_text(text, encoding="utf-8")
     script.chmod(0o755)
     (pdd / "env" / "envvars").write_text(yaml.safe_dump(awx_project["envvars"]), encoding="utf-8")
     (pdd / "env" / "extravars").write_text(yaml.safe_dump({"allow_live": "false"}), encoding="utf-8")
@@ -170,14 +169,14 @@ def run_slices(awx_project, inventory: dict, label: str) -> list[dict]:
     results = []
     try:
         for number, ident, pdd, proc in jobs:
-            output, _ = proc.communicate(timeout=900)
+            output = proc.communicate(timeout=900)[0]
             events = [json.loads(p.read_text(encoding="utf-8"))
                       for p in (pdd / "artifacts" / ident / "job_events").glob("*.json")]
             stats = [e["event_data"] for e in events if e.get("event") == "playbook_on_stats"]
             results.append({"slice": number, "hosts": awx_slice(hosts, number, SLICES), "rc": proc.returncode,
                             "stats": stats[-1] if stats else {}, "stdout": output[-8000:]})
     finally:
-        for _, _, _, proc in jobs:
+        for proc in (job[3] for job in jobs):
             if proc.poll() is None:
                 proc.kill()
     return results
