@@ -1,65 +1,19 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""dns_record / dns_records with the HTTP layer faked: exactly which requests each provider gets."""
-
+"""dns_record with the HTTP layer faked: exactly which requests each provider gets."""
 from __future__ import annotations
 
-import copy
-
 import pytest
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.railstack.platform.plugins.module_utils import dns, dns_record, dns_records
+from ansible_collections.railstack.platform.plugins.module_utils import dns, dns_record
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
-from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
 
 from .dns_script import http_script  # noqa: F401  pylint: disable=unused-import
-
-TOKEN = "cf-token-0123456789abcdef"
-NC_KEY = "nc-key-0123456789abcdef"
-ZID = "023e105f4ecef8ad9ca31a8372d0c353"
-RECORDS = "zones/%s/dns_records" % ZID
-
-
-def run(resource, check_mode=False, **args):
-    base = dict(cloudflare_api_token=TOKEN, cloudflare_api_url="http://cf.invalid/client/v4",
-                namecheap_api_user="user", namecheap_api_key=NC_KEY, namecheap_client_ip="192.0.2.7",
-                namecheap_api_url="http://nc.invalid/xml.response", aws_endpoint_url="http://r53.invalid",
-                aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="r53-secret-0123456789")
-    base.update(args)
-    validated = ArgumentSpecValidator(copy.deepcopy(resource.ARGUMENT_SPEC),
-                                      **getattr(resource, "MODULE_KWARGS", {})).validate(base)
-    assert not validated.error_messages, validated.error_messages
-    ctx = TaskContext(validated.validated_parameters, check_mode=check_mode, diff=True,
-                      no_log_values=validated._no_log_values)
-    return execute(resource, ctx)
-
-
-# ------------------------------------------------------------------ Cloudflare
-
-def envelope(result, **info):
-    body = dict(success=True, errors=[], messages=[], result=result)
-    if isinstance(result, list):
-        body["result_info"] = dict(dict(page=1, per_page=100, count=len(result), total_count=len(result),
-                                        total_pages=1), **info)
-    return body
+from .dns_record_shared import NC_KEY, RECORDS, TOKEN, ZID, ZONES, cf_record, envelope, listing, run
 
 
 def cf_error(code, message, status=400):
     return ApiError("Cloudflare: %s (%s)" % (message, code), provider="Cloudflare", status=status, code=code)
-
-
-ZONES = ("GET", "zones", envelope([dict(id=ZID, name="prela.app")]))
-
-
-def cf_record(content="abc.up.railway.app", rtype="CNAME", name="api.prela.app", rid="rec1", comment=dns.MARKER,
-              **extra):
-    return dict(dict(id=rid, name=name, type=rtype, content=content, ttl=1, proxied=False, comment=comment,
-                     proxiable=True, tags=[], settings={}, meta={}), **extra)
-
-
-def listing(*records):
-    return ("GET", RECORDS, envelope(list(records)))
 
 
 def cf_args(**kw):
@@ -220,42 +174,6 @@ def test_bad_input_fails_before_any_request(http_script, args, start):
     assert script.sent == []
 
 
-def test_records_reads_the_zone_once_and_writes_one_batch(http_script):
-    existing = cf_record(content='"railway-verify=abc"', rtype="TXT", name="_railway-verify.api.prela.app", rid="t")
-    unrelated = cf_record(content="192.0.2.9", rtype="A", name="www.prela.app", rid="w", comment=None)
-    script = http_script(ZONES, listing(existing, unrelated), ("POST", RECORDS + "/batch", envelope({})),
-                         listing(existing, unrelated, cf_record(), cf_record(name="clerk.prela.app", rid="c",
-                                                                             content="frontend-api.clerk.services")))
-    result = run(dns_records, provider="cloudflare", zone="prela.app", records=[
-        dict(name="api.prela.app", type="CNAME", values=["abc.up.railway.app"], ttl="auto", proxied=False),
-        dict(name="_railway-verify.api.prela.app", type="TXT", values=["railway-verify=abc"]),
-        dict(name="clerk", type="CNAME", values=["frontend-api.clerk.services"])])
-    script.done()
-    assert script.sent[1].params == [("page", "1"), ("per_page", "5000")]
-    assert list(script.sent[2].json) == ["posts"] and len(script.sent[2].json["posts"]) == 2
-    assert result["changed"] is True and [r["name"] for r in result["records"]] == [
-        "api.prela.app", "_railway-verify.api.prela.app", "clerk.prela.app"]
-
-
-def test_records_refuses_duplicates_and_cname_neighbours_before_any_request(http_script):
-    script = http_script()
-    twice = run(dns_records, provider="cloudflare", zone="prela.app", records=[
-        dict(name="api", type="CNAME", values=["a.example"]), dict(name="api.prela.app", type="CNAME", values=["b.x"])])
-    beside = run(dns_records, provider="cloudflare", zone="prela.app", records=[
-        dict(name="api", type="CNAME", values=["a.example"]), dict(name="api", type="TXT", values=["t"])])
-    assert twice["msg"].startswith("records[1]: api.prela.app CNAME is listed already as records[0]")
-    assert beside["msg"].startswith("records[1]: api.prela.app TXT cannot stand beside records[0]")
-    assert script.sent == []
-
-
-def test_records_empty_list_is_a_no_op_without_requests(http_script):
-    script = http_script()
-    result = run(dns_records, provider="cloudflare", zone="prela.app", records=[])
-    assert result["changed"] is False and result["records"] == [] and script.sent == []
-
-
-# ------------------------------------------------------------------ Namecheap
-
 def hosts_xml(*hosts, email="MX", ours="true"):
     rows = "".join('<host HostId="%d" Name="%s" Type="%s" Address="%s" MXPref="%s" TTL="%s" IsActive="true" />'
                    % ((i + 1,) + h) for i, h in enumerate(hosts))
@@ -267,7 +185,9 @@ def hosts_xml(*hosts, email="MX", ours="true"):
 
 SET_OK = ('<ApiResponse Status="OK" xmlns="http://api.namecheap.com/xml.response"><Errors /><CommandResponse>'
           '<DomainDNSSetHostsResult Domain="prela.app" IsSuccess="true" /></CommandResponse></ApiResponse>')
+
 OTHERS = (("@", "A", "192.0.2.10", "10", "1800"), ("@", "MX", "mx1.mailhost.example.", "10", "1800"))
+
 API = ("api", "CNAME", "abc.up.railway.app.", "10", "1799")
 
 
@@ -345,8 +265,6 @@ def test_namecheap_credentials_are_checked_before_any_request(http_script):
     assert run(dns_record, **nc_args(namecheap_client_ip="::1"))["msg"].startswith("namecheap_client_ip: '::1'")
     assert script.sent == []
 
-
-# ------------------------------------------------------------------ Route53 (botocore Stubber)
 
 @pytest.fixture
 def route53(monkeypatch):

@@ -1,64 +1,20 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""railway_services and railway_service (one code path): exactly which requests are sent."""
+"""railway_services (one code path with railway_service): exactly which requests are sent."""
 from __future__ import annotations
 
 import copy
 
 from .railway_script import committed, reread_then_commit, staged_commit
-from ansible_collections.railstack.platform.plugins.module_utils import railway_service, railway_services
+from ansible_collections.railstack.platform.plugins.module_utils import railway_services
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
-from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
 
-TOKEN = "rw-account-token-0123456789"
-PID = "22222222-2222-4222-8222-222222222222"
-EID = "33333333-3333-4333-8333-333333333333"
-API = "44444444-4444-4444-8444-444444444444"
-PG = "55555555-5555-4555-8555-555555555555"
+from .railway_services_shared import API, EID, PAGE, PG, PID, base, item, run, state_answer
+
+
 NEWID = "99999999-9999-4999-8999-999999999999"
-PAGE = dict(hasNextPage=False, endCursor=None)
-
-
-def base(**overrides):
-    values = dict(api_token=TOKEN, project_token=None, api_url="http://railway.invalid/graphql/v2", validate_certs=True,
-                  timeout=5, project=PID, workspace_id=None, environment=EID, skip_deploys=False)
-    values.update(overrides)
-    return values
-
-
-def item(name, **overrides):
-    value = {k: None for k in railway_services.ITEM_OPTIONS}
-    value.update(name=name, state="present", scope="environment")
-    for key, sub in overrides.items():
-        if key in ("source", "build", "deploy") and isinstance(sub, dict):
-            full = {k: None for k in railway_services.ITEM_OPTIONS[key]["options"]}
-            full.update(sub)
-            sub = full
-        value[key] = sub
-    return value
-
-
-def single(name="api", **overrides):
-    params = base(**{k: None for k in railway_services.SERVICE_OPTIONS})
-    params.update(item(name, **overrides))
-    params.pop("variables")
-    return params
-
-
-def state_answer(config, services=(("api", API), ("Postgres", PG)), unmerged=0):
-    return dict(project=dict(id=PID, name="prela",
-                             environments=dict(edges=[dict(node=dict(id=EID, name="production", isEphemeral=False))]),
-                             services=dict(edges=[dict(node=dict(id=i, name=n)) for n, i in services], pageInfo=PAGE),
-                             volumes=dict(edges=[], pageInfo=PAGE)),
-                environment=dict(id=EID, name="production", projectId=PID, config=config, configEtag="e1",
-                                 unmergedChangesCount=unmerged))
-
 
 PG_CONFIG = dict(variables=dict(DATABASE_URL=dict(value="postgresql://..."), PGHOST=dict(value="${{RAILWAY_PRIVATE_DOMAIN}}")))
-
-
-def run(module, params, check_mode=False, secrets=()):
-    return execute(module, TaskContext(params, check_mode=check_mode, diff=True, no_log_values={TOKEN, *secrets}))
 
 
 def test_creates_a_missing_service_then_writes_everything_in_one_patch(railway_script):
@@ -92,48 +48,6 @@ def test_second_run_is_one_read(railway_script):
     result = run(railway_services, params)
     script.done()
     assert result["changed"] is False and script.mutations == [] and result["api_requests"] == 1
-
-
-def test_only_given_settings_change_and_image_replaces_repo(railway_script):
-    config = dict(services={API: dict(source=dict(repo="prela/api", branch="main"), deploy=dict(numReplicas=1, startCommand="x"))})
-    script = railway_script(("environmentState", state_answer(config)),
-                            *committed("p", "e1"))
-    result = run(railway_service, single(source=dict(image="ghcr.io/prela/api:2"), deploy=dict(num_replicas=3)))
-    script.done()
-    assert script.sent[2][2]["patch"] == dict(services={API: dict(
-        source=dict(image="ghcr.io/prela/api:2", repo=None, branch=None), deploy=dict(numReplicas=3))})
-    assert result["diff"]["before"]["deploy"] == dict(numReplicas=1)
-    assert result["diff"]["after"]["source"] == dict(image="ghcr.io/prela/api:2")
-
-
-def test_empty_strings_remove_settings_and_maps_are_exact(railway_script):
-    config = dict(services={API: dict(deploy=dict(cronSchedule="0 3 * * *", multiRegionConfig={"us-west2": dict(numReplicas=2),
-                                                                                               "europe-west4": dict(numReplicas=1)}),
-                                      networking=dict(tcpProxies={"5432": {}}))})
-    script = railway_script(("environmentState", state_answer(config)),
-                            *committed("p", "e1"))
-    run(railway_service, single(deploy=dict(cron_schedule="", multi_region_config={"us-west2": 2, "us-east4": "1"}), tcp_proxy_port=6379))
-    script.done()
-    assert script.sent[2][2]["patch"] == dict(services={API: dict(
-        deploy=dict(cronSchedule=None, multiRegionConfig={"europe-west4": None, "us-east4": dict(numReplicas=1)}),
-        networking=dict(tcpProxies={"5432": None, "6379": {}}))})
-
-
-def test_registry_password_is_written_once_and_never_shown(railway_script):
-    password = "ghcr-token-abcdef123456"
-    script = railway_script(("environmentState", state_answer(dict(services={API: {}}))),
-                            *committed("p", "e1"))
-    creds = dict(username="bot", password=password, update_password="on_create")
-    result = run(railway_service, single(source=dict(image="ghcr.io/prela/api:1", registry_credentials=creds)), secrets={password})
-    script.done()
-    assert script.sent[2][2]["patch"]["services"][API]["deploy"]["registryCredentials"] == dict(username="bot", password=password)
-    assert password not in repr(result)
-    assert result["service"]["source"]["registry_username"] == "bot"
-    # Railway never shows the password back: the next run compares the user name only.
-    shown = dict(services={API: dict(source=dict(image="ghcr.io/prela/api:1"), deploy=dict(registryCredentials=dict(username="bot", password="*******")))})
-    script = railway_script(("environmentState", state_answer(shown)))
-    assert run(railway_service, single(source=dict(image="ghcr.io/prela/api:1", registry_credentials=creds)))["changed"] is False
-    script.done()
 
 
 def test_check_mode_plans_creates_and_writes_nothing(railway_script):
@@ -205,13 +119,6 @@ def test_absent_in_the_environment_is_an_instance_delete_in_the_same_patch(railw
     assert again["changed"] is False and script.mutations == []     # the service is still in the project, not here
 
 
-def test_absent_in_the_environment_needs_the_environment(railway_script):
-    script = railway_script()
-    result = run(railway_service, dict(single("api", state="absent"), environment=None))
-    assert result["failed"] is True and result["msg"].startswith("environment:") and "scope" in result["msg"]
-    assert script.sent == []
-
-
 def test_a_running_rollback_is_deployed_again_with_the_config(railway_script):
     answer = state_answer(dict(services={API: dict(deploy=dict(numReplicas=2))}))
     answer["environment"]["serviceInstances"] = dict(edges=[dict(node=dict(serviceId=API, latestDeployment=dict(
@@ -261,31 +168,6 @@ def test_bad_input_fails_before_any_request_naming_the_field(railway_script):
     assert result["msg"].startswith("services[1].name:") and script.sent == []
 
 
-def test_single_module_messages_name_the_option_itself(railway_script):
-    script = railway_script()
-    result = run(railway_service, single(deploy=dict(num_replicas=0)))
-    assert result["msg"].startswith("deploy.num_replicas:") and script.sent == []
-
-
-def test_staged_work_pending_is_refused_by_default(railway_script):
-    script = railway_script(("environmentState", state_answer(dict(services={API: {}}), unmerged=1)),
-                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(
-                                id="s", patch=dict(services={PG: dict(deploy=dict(numReplicas=3))})))))
-    result = run(railway_service, single(deploy=dict(num_replicas=2)))
-    script.done()
-    assert result["failed"] and script.mutations == []
-    assert result["msg"].startswith("staged_changes: environment production has 1 staged change(s)") and "services Postgres" in result["msg"]
-
-
-def test_staged_work_pending_is_merged_and_committed_when_asked(railway_script):
-    script = railway_script(("environmentState", state_answer(dict(services={API: {}}), unmerged=1)),
-                            *staged_commit("s", "e1", unmerged=1))
-    result = run(railway_service, single(deploy=dict(num_replicas=2), staged_changes="commit"))
-    script.done()
-    assert result["staged"] is True and result["warnings"]
-    assert script.sent[2][2]["merge"] is True
-
-
 def test_each_service_says_its_latest_deployment_from_the_same_read(railway_script):
     answer = state_answer(dict(services={API: dict(deploy=dict(numReplicas=2))}))
     answer["environment"]["serviceInstances"] = dict(edges=[dict(node=dict(serviceId=API, latestDeployment=dict(
@@ -300,8 +182,6 @@ def test_each_service_says_its_latest_deployment_from_the_same_read(railway_scri
     result = run(railway_services, base(services=[item("api", deploy=dict(num_replicas=2))]))
     assert result["services"][0]["latest_deployment"] is None
 
-
-# ---------------------------------------------------------------------------------------- references that changed
 
 WORKER = "66666666-6666-4666-8666-666666666666"
 

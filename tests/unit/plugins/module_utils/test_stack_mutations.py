@@ -16,7 +16,7 @@ import random
 import pytest
 
 from ansible_collections.railstack.platform.plugins.module_utils import stack_check as stack, stack_shape
-from .test_stack import check, example
+from .test_stack_check import check, example
 
 SEED = 20261203
 MUTANTS = 360

@@ -12,7 +12,7 @@ import pytest
 from ansible_collections.railstack.platform.plugins.module_utils import stack_refs, stack_values
 from ansible_collections.railstack.platform.plugins.module_utils.stack_template import template_stack
 from ansible_collections.railstack.platform.plugins.module_utils.stripe_events import EVENT_TYPES
-from .test_stack import REF, check, example, failure, small
+from .test_stack_check import REF, check, example, failure, small
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 SECRET = "hunter2-not-to-be-shown"

@@ -1,42 +1,14 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
+"""clerk_domain: exactly which requests are sent."""
 from __future__ import annotations
 
 import requests
 
-from ansible_collections.railstack.platform.plugins.module_utils import clerk_domain, clerk_info
-from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
+from ansible_collections.railstack.platform.plugins.module_utils import clerk_domain
 
 from .clerk_script import LIVE_SECRET, SECRET, clerk_api, creds  # noqa: F401  pylint: disable=unused-import
-
-PROD_TARGETS = [dict(host="clerk.prela.app", value="frontend-api.clerk.services", required=True),
-                dict(host="accounts.prela.app", value="accounts.clerk.services", required=True),
-                dict(host="clkmail.prela.app", value="mail1.abc.clerk.services", required=True),
-                dict(host="clk._domainkey.prela.app", value="dkim1.abc.clerk.services", required=True),
-                dict(host="clk2._domainkey.prela.app", value="dkim2.abc.clerk.services", required=True)]
-
-
-def primary(name="prela.app", targets=None, proxy_url=None):
-    return dict(object="domain", id="dmn_primary", name=name, is_satellite=False, frontend_api_url="https://clerk." + name,
-                accounts_portal_url="https://accounts." + name, proxy_url=proxy_url, development_origin="",
-                cname_targets=PROD_TARGETS if targets is None else targets)
-
-
-def satellite(name="prela.dev", domain_id="dmn_sat"):
-    return dict(object="domain", id=domain_id, name=name, is_satellite=True, frontend_api_url="https://clerk." + name,
-                accounts_portal_url=None, proxy_url=None, development_origin="",
-                cname_targets=[dict(host="clerk." + name, value="frontend-api.clerk.services", required=True)])
-
-
-def dev_primary():
-    return dict(object="domain", id="dmn_dev", name="brave-otter-42.accounts.dev", is_satellite=False,
-                frontend_api_url="https://brave-otter-42.clerk.accounts.dev",
-                accounts_portal_url="https://brave-otter-42.accounts.dev", proxy_url=None, development_origin="",
-                cname_targets=None)
-
-
-def listing(*domains):
-    return dict(data=list(domains), total_count=len(domains))
+from .clerk_domain_shared import PROD_TARGETS, dev_primary, listing, primary, run, satellite
 
 
 def domain_params(**overrides):
@@ -44,12 +16,6 @@ def domain_params(**overrides):
     values.update(overrides)
     return values
 
-
-def run(resource, p, check_mode=False, diff=True):
-    return execute(resource, TaskContext(p, check_mode=check_mode, diff=diff, no_log_values={SECRET, LIVE_SECRET}))
-
-
-# ------------------------------------------------------------------ clerk_domain
 
 def test_creates_a_satellite_and_returns_its_dns_records(clerk_api):
     api = clerk_api(("GET", "/domains", listing(primary())), ("POST", "/domains", satellite()))
@@ -170,41 +136,3 @@ def test_lost_create_answer_is_found_again_not_repeated(clerk_api):
     api.done()
     assert result["changed"] is True and result["domain"]["id"] == "dmn_sat"
     assert [s.method for s in api.writes] == ["POST"]
-
-
-# ------------------------------------------------------------------ clerk_info
-
-def info_params(**overrides):
-    values = dict(creds(), include_jwks=False)
-    values.update(overrides)
-    return values
-
-
-def test_info_derives_publishable_key_and_jwks_url(clerk_api):
-    api = clerk_api(("GET", "/instance", dict(object="instance", id="ins_1", environment_type="development",
-                                              allowed_origins=None, workspace_id=None)),
-                    ("GET", "/domains", listing(dev_primary())))
-    result = run(clerk_info, info_params())
-    api.done()
-    assert result["changed"] is False and api.writes == []
-    assert result["frontend_api"] == "brave-otter-42.clerk.accounts.dev"
-    assert result["publishable_key"] == "pk_test_YnJhdmUtb3R0ZXItNDIuY2xlcmsuYWNjb3VudHMuZGV2JA"
-    assert result["jwks_url"] == "https://brave-otter-42.clerk.accounts.dev/.well-known/jwks.json"
-    assert result["backend_jwks_url"] == "http://clerk.invalid/v1/jwks"
-    assert result["railway_variables"] == dict(CLERK_PUBLISHABLE_KEY=result["publishable_key"],
-                                               CLERK_JWKS_URL=result["jwks_url"])
-    assert result["instance"]["allowed_origins"] == []
-    assert SECRET not in repr(result)
-
-
-def test_info_production_with_jwks(clerk_api):
-    jwks = dict(keys=[dict(kty="RSA", kid="ins_1", use="sig", alg="RS256", n="abc", e="AQAB")])
-    api = clerk_api(("GET", "/instance", dict(id="ins_1", environment_type="production", allowed_origins=[])),
-                    ("GET", "/domains", listing(primary(), satellite())), ("GET", "/jwks", jwks))
-    result = run(clerk_info, info_params(secret_key=LIVE_SECRET, include_jwks=True))
-    api.done()
-    assert result["publishable_key"] == "pk_live_Y2xlcmsucHJlbGEuYXBwJA"
-    assert result["primary_domain"]["name"] == "prela.app"
-    assert len(result["domains"]) == 2
-    assert len(result["dns_records"]) == 6
-    assert result["jwks"] == jwks
