@@ -87,11 +87,12 @@ cache_timeout: 3600
 import re
 
 from ansible.errors import AnsibleError, AnsibleParserError
-from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
+from ansible.plugins.inventory import Cacheable
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, is_id, nodes
+from ansible_collections.railstack.platform.plugins.plugin_utils._inventory import ConstructedHosts
 from ansible_collections.railstack.platform.plugins.module_utils.railway_info import (
     INFO_FIELDS, project_info, read_project, read_workspace)
 
@@ -133,7 +134,7 @@ def shape(project):
     return info
 
 
-class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
+class InventoryModule(ConstructedHosts, Cacheable):
 
     NAME = "railstack.platform.railway"
 
@@ -234,16 +235,3 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                                   railway_domains=service.get("domains", []),
                                   railway_latest_deployment=service.get("latest_deployment"),
                                   **{"railway_%s" % k: v for k, v in service["settings"].items()}))
-
-    def _add(self, host, groups, variables):
-        self.inventory.add_host(host)
-        for group in groups:
-            self.inventory.add_group(group)
-            self.inventory.add_child(group, host)
-        for key, value in variables.items():
-            self.inventory.set_variable(host, key, value)
-        strict = self.get_option("strict")
-        hostvars = self.inventory.get_host(host).get_vars()
-        self._set_composite_vars(self.get_option("compose"), hostvars, host, strict=strict)
-        self._add_host_to_composed_groups(self.get_option("groups"), hostvars, host, strict=strict)
-        self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, host, strict=strict)

@@ -72,7 +72,8 @@ import re
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_text
-from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
+
+from ansible_collections.railstack.platform.plugins.plugin_utils._inventory import ConstructedHosts
 
 ALL_GROUP = "railstack_stacks"
 STACK_SUFFIXES = (".yml", ".yaml")
@@ -132,7 +133,7 @@ def read_stack(data):
     return name, names, problem
 
 
-class InventoryModule(BaseInventoryPlugin, Constructable):
+class InventoryModule(ConstructedHosts):
 
     NAME = "railstack.platform.stacks"
 
@@ -188,14 +189,4 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         if host in self.inventory.hosts:
             variables["railstack_stack_error"] = "%s: host %s is also made by %s; rename the file" % (
                 variables["railstack_stack_file"], host, self.inventory.get_host(host).vars["railstack_stack_file"])
-        self.inventory.add_host(host)
-        for group in groups:
-            self.inventory.add_group(group)
-            self.inventory.add_child(group, host)
-        for key, value in variables.items():
-            self.inventory.set_variable(host, key, value)
-        strict = self.get_option("strict")
-        hostvars = self.inventory.get_host(host).get_vars()
-        self._set_composite_vars(self.get_option("compose"), hostvars, host, strict=strict)
-        self._add_host_to_composed_groups(self.get_option("groups"), hostvars, host, strict=strict)
-        self._add_host_to_keyed_groups(self.get_option("keyed_groups"), hostvars, host, strict=strict)
+        super()._add(host, groups, variables)
