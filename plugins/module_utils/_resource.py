@@ -73,6 +73,7 @@ class SingleObject:
 
 def deletion(delete: Callable[[], Any]) -> Write:
     """The Write that deletes the object: it calls delete() and leaves nothing."""
+
     def apply() -> None:
         delete()
 
@@ -91,8 +92,15 @@ def converge(ctx: TaskContext, hooks: SingleObject) -> Dict[str, Any]:
     return _write(ctx, hooks, "update", current, hooks.update(current), hooks.present_values)
 
 
-def finish(ctx: TaskContext, hooks: SingleObject, changed: bool, before: Optional[Object], after: Optional[Object],
-           shown_before: Optional[Dict[str, Any]] = None, **values: Any) -> Dict[str, Any]:
+def finish(
+    ctx: TaskContext,
+    hooks: SingleObject,
+    changed: bool,
+    before: Optional[Object],
+    after: Optional[Object],
+    shown_before: Optional[Dict[str, Any]] = None,
+    **values: Any,
+) -> Dict[str, Any]:
     """The task result: the resource's values for (before, after), the diff of their views, and values."""
     out = dict(hooks.result(before, after), **values)
     before_view = dict(diff_view(hooks, before), **(shown_before or {}))
@@ -110,8 +118,14 @@ def diff_view(hooks: SingleObject, obj: Optional[Object]) -> Object:
     return view
 
 
-def _write(ctx: TaskContext, hooks: SingleObject, kind: str, before: Optional[Object], write: Optional[Write],
-           values: Dict[str, Any]) -> Dict[str, Any]:
+def _write(
+    ctx: TaskContext,
+    hooks: SingleObject,
+    kind: str,
+    before: Optional[Object],
+    write: Optional[Write],
+    values: Dict[str, Any],
+) -> Dict[str, Any]:
     if write is None:
         return finish(ctx, hooks, False, before, before, **values)
     values = dict(values, **write.values)
@@ -134,7 +148,11 @@ def _apply(hooks: SingleObject, kind: str, write: Write) -> Optional[Object]:
         found = find_again()
         if kind == "delete" and found is None:
             return None
-        if kind == "update" and found is not None and write.preview is not None \
-                and hooks.view(found) == hooks.view(write.preview):
+        if (
+            kind == "update"
+            and found is not None
+            and write.preview is not None
+            and hooks.view(found) == hooks.view(write.preview)
+        ):
             return found
         raise
