@@ -320,16 +320,21 @@ def check_references(option, values, own, catalog):
 SHARED_SCOPE = "shared"
 
 
-def referenced_keys(own: str, value: str | None) -> set[tuple[str, str]]:
-    """(service or "shared", VARIABLE) of each reference in a value; ${{NAME}} is a variable of `own`."""
-    keys = set()
+def reference_targets(own: str, value: str | None) -> list[tuple[str, str]]:
+    """(service or "shared", VARIABLE) of each reference in a value, in order; ${{NAME}} is a variable of `own`."""
+    targets = []
     for expression in REFERENCE_RE.findall(value or ""):
         if FUNCTION_RE.match(expression):
             continue
         head, dot, tail = expression.rpartition(".")
         if tail:
-            keys.add((head if dot else own, tail))
-    return keys
+            targets.append((head if dot else own, tail))
+    return targets
+
+
+def referenced_keys(own: str, value: str | None) -> set[tuple[str, str]]:
+    """The references of a value as a set (reference_targets)."""
+    return set(reference_targets(own, value))
 
 
 def stale_references(values: dict[str, dict[str, str]], changed: set[tuple[str, str]]) -> dict[str, list[str]]:

@@ -16,23 +16,11 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Tuple
 
-from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import FUNCTION_RE, REFERENCE_RE
+from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import reference_targets
 
 SHARED = "shared"
 DOMAIN_VARIABLES = ("RAILWAY_PUBLIC_DOMAIN", "RAILWAY_STATIC_URL")
 Node = Tuple[str, str]  # (owner: a service name, or "shared"; variable name)
-
-
-def _targets(owner: str, value: str) -> List[Node]:
-    """The variables a value references, as nodes."""
-    out = []
-    for expression in REFERENCE_RE.findall(value or ""):
-        if FUNCTION_RE.match(expression):
-            continue
-        head, dot, tail = expression.rpartition(".")
-        if tail:
-            out.append((head if dot else owner, tail))
-    return out
 
 
 def _place(node: Node, places: Dict[Node, str]) -> str:
@@ -56,7 +44,7 @@ def _cycle_from(start: Node, graph: Dict[Node, List[Node]]) -> Optional[List[Nod
 
 def cycle_problems(values: Dict[Node, str], places: Dict[Node, str]) -> List[str]:
     """values: {(owner, NAME): text}; places: {(owner, NAME): where it is written}. One problem per cycle."""
-    graph = {node: _targets(node[0], text) for node, text in values.items()}
+    graph = {node: reference_targets(node[0], text) for node, text in values.items()}
     problems, reported = [], set()
     for node in sorted(graph):
         if node in reported:
@@ -85,7 +73,7 @@ def domain_problems(values: Dict[Node, str], places: Dict[Node, str], public: Di
     """
     problems = []
     for node, text in sorted(values.items()):
-        for owner, name in _targets(node[0], text):
+        for owner, name in reference_targets(node[0], text):
             if name not in DOMAIN_VARIABLES or owner == SHARED or owner not in public or public[owner]:
                 continue
             problems.append(
