@@ -19,7 +19,9 @@ description:
     characters other than letters, digits and C(_) replaced by C(_)).'
   - 'Host variables: C(railstack_stack_file) (the stack file, an absolute path), C(railstack_stack_environment),
     C(railstack_stack_project), C(railstack_stack_hosts) (the host names of the same stack file, in the order of its
-    environments), C(ansible_connection=local) and C(ansible_python_interpreter) set to the controller''s Python.
+    environments), C(ansible_connection=local) and C(ansible_python_interpreter) set to the Python running the
+    inventory (the controller''s, as for Ansible''s implicit C(localhost)): a plain path, kept as it is by an
+    exported inventory (AWX''s inventory sync).
     The stack itself is not a variable: the play reads the file.'
   - A stack file that cannot be read, is not a stack, or names a project another stack file already has, still makes
     hosts (those it can name, else one host named after the file), with C(railstack_stack_error) saying what is
@@ -69,6 +71,7 @@ keyed_groups:
 
 import os
 import re
+import sys
 
 from ansible.errors import AnsibleError, AnsibleParserError
 from ansible.module_utils.common.text.converters import to_text
@@ -177,7 +180,7 @@ class InventoryModule(ConstructedHosts):
             hosts = [("%s.%s" % (project, name), name) for name in names] or [(project, "")]
         common = dict(railstack_stack_file=stack_file, railstack_stack_project=project or "",
                       railstack_stack_hosts=[host for host, dummy in hosts], ansible_connection="local",
-                      ansible_python_interpreter="{{ ansible_playbook_python }}")
+                      ansible_python_interpreter=sys.executable)
         if problem:
             common["railstack_stack_error"] = "%s: %s" % (stack_file, problem)
         for host, environment in hosts:

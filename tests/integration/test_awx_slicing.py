@@ -204,6 +204,11 @@ def test_sliced_workflow_converges_every_host_once_and_a_rerun_changes_nothing(a
     synced = sync_inventory(awx_project)
     hosts = sorted(synced["_meta"]["hostvars"])
     assert len(hosts) == 6, hosts
+    # the export marks every value of an inventory plugin unsafe (never templated): a template would be taken as
+    # the interpreter's name, so the interpreter is a plain path
+    interpreters = [synced["_meta"]["hostvars"][h]["ansible_python_interpreter"] for h in hosts]
+    assert all(Path(p.get("__ansible_unsafe", "") if isinstance(p, dict) else p).is_file() for p in interpreters), \
+        interpreters
     staging, production = constructed(synced, "staging"), constructed(synced, "production")
     assert all(len(awx_slice(list(inv["_meta"]["hostvars"]), n, SLICES)) >= 1
                for inv in (staging, production) for n in (1, 2)), "a slice without hosts fails in AWX"

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from ansible import constants as C
@@ -90,7 +91,7 @@ def test_host_variables_name_the_file_and_environment(parse, stacks_dir):
     assert variables["railstack_stack_project"] == "shop"
     assert variables["railstack_stack_hosts"] == ["shop.production", "shop.staging"]
     assert variables["ansible_connection"] == "local"
-    assert variables["ansible_python_interpreter"] == "{{ ansible_playbook_python }}"
+    assert variables["ansible_python_interpreter"] == sys.executable
     assert "railstack_stack_error" not in variables
     assert "stack" not in variables
 
