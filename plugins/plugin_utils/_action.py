@@ -67,6 +67,7 @@ RESOURCES: dict[str, str] = {
     "stripe_coupon": "module_utils.stripe_coupon",
     "stripe_meter": "module_utils.stripe_meter",
     "stripe_price": "module_utils.stripe_price",
+    "stripe_prices": "module_utils.stripe_prices",
     "stripe_product": "module_utils.stripe_product",
     "stripe_tax_rate": "module_utils.stripe_tax_rate",
     "stripe_webhook_endpoint": "module_utils.stripe_webhook_endpoint",
