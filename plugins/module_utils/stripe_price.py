@@ -15,7 +15,8 @@ deleted: absent archives.
 from __future__ import annotations
 
 from ansible_collections.railstack.platform.plugins.module_utils._resource import SingleObject, converge
-from ansible_collections.railstack.platform.plugins.module_utils.stripe import archival, stripe_argument_spec, stripe_task
+from ansible_collections.railstack.platform.plugins.module_utils.stripe import (
+    archival, stripe_argument_spec, stripe_task)
 from ansible_collections.railstack.platform.plugins.module_utils.stripe_price_plans import (
     PATH, PRICE_OPTIONS, check_price, find_price, price_create, price_update, price_view)
 
@@ -33,6 +34,7 @@ def run(ctx, client):
     return converge(ctx, SingleObject(
         find=lambda: find_price(client, params["lookup_key"]), view=price_view,
         result=lambda before, after: dict(price=after or {}, id=after["id"] if after else None),
-        create=lambda: price_create(ctx, client, params), update=lambda current: price_update(ctx, client, params, current),
+        create=lambda: price_create(ctx, client, params),
+        update=lambda current: price_update(ctx, client, params, current),
         remove=lambda current: archival(client, PATH, current) if current.get("active") else None,
         present_values=dict(replaced=False)))

@@ -22,7 +22,8 @@ description:
     Existing subscriptions keep the old price. An archived price that holds a lookup key is made active again.
   - Every price is checked before any request; a failure names the price (C(prices[<index>] (<lookup key>))).
   - Returns RV(ids), each lookup key's price id, the values an app reads from variables such as C(STRIPE_PRO_PRICE_ID).
-  - To archive prices, use M(railstack.platform.stripe_price) with O(railstack.platform.stripe_price#module:state=absent).
+  - To archive prices, use M(railstack.platform.stripe_price) with
+    O(railstack.platform.stripe_price#module:state=absent).
   - Runs on the controller as an action plugin.
 author:
   - railstack.platform developers (@railstack)
