@@ -167,3 +167,34 @@ def test_rollback_rolls_back_each_hosts_own_environment(converged, sandbox, run_
         assert deployment["status"] == "SUCCESS" and deployment["id"] != latest[host.split(".")[0]]
     state = SandboxState(sandbox)
     assert LEASE not in state.services(state.project("many-01"))
+
+
+STAGING_CHANGE = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Staging tries another start command
+      railstack.platform.railway_services:
+        project: many-02
+        environment: staging
+        services:
+          - name: web
+            deploy:
+              start_command: web --workers 5
+"""
+
+
+def test_promote_promotes_into_each_chosen_hosts_environment(converged, sandbox, run_playbook, traffic):
+    inventory, dummy = converged
+    run_playbook(STAGING_CHANGE).assert_ok()
+    with traffic.window() as window:
+        run = run_playbook(PROMOTE, args=["-i", str(inventory), "-f", "5", "--limit", "stack_many_02"])
+    run.assert_ok()
+    assert set(run.recap) == {"many-02.production", "many-02.staging"}
+    promoted = {r["host"] for r in run.results if r["task"].startswith("Settings of") and r["status"] == "changed"}
+    assert promoted == {"many-02.production"}                   # the staging host is the source: it ends
+    assert window.operation_names().count("railstackLeaseTake") == 1, window.summary()
+    state = SandboxState(sandbox)
+    project = state.project("many-02")
+    assert state.instance(project, "production", "web")["deploy"]["startCommand"] == "web --workers 5"
+    assert LEASE not in state.services(project)
