@@ -5,8 +5,8 @@
 Three generated stacks (many-01: production; many-02 and many-04: production and staging) converge once. Without
 --limit the three playbooks refuse before any request; teardown --limit one host removes that environment only,
 and the other stacks and environments then converge with changed=0; a whole stack's hosts remove the project; the
-first environment alone is refused; rollback rolls back each chosen host's own environment. Each takes its stack's
-lease and releases it.
+first environment alone is refused; promote promotes staging into each chosen production host; rollback rolls back
+each chosen host's own environment. Each takes its stack's lease and releases it.
 """
 from __future__ import annotations
 
@@ -112,6 +112,37 @@ def test_teardown_of_the_first_environment_alone_is_refused(converged, sandbox, 
     assert SandboxState(sandbox).project("many-04") is not None
 
 
+STAGING_CHANGE = """
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Staging tries another start command
+      railstack.platform.railway_services:
+        project: many-04
+        environment: staging
+        services:
+          - name: web
+            deploy:
+              start_command: web --workers 5
+"""
+
+
+def test_promote_promotes_into_each_chosen_hosts_environment(converged, sandbox, run_playbook, traffic):
+    inventory, dummy = converged
+    run_playbook(STAGING_CHANGE).assert_ok()
+    with traffic.window() as window:
+        run = run_playbook(PROMOTE, args=["-i", str(inventory), "-f", "5", "--limit", "stack_many_04"])
+    run.assert_ok()
+    assert set(run.recap) == {"many-04.production", "many-04.staging"}
+    promoted = {r["host"] for r in run.results if r["task"].startswith("Settings of") and r["status"] == "changed"}
+    assert promoted == {"many-04.production"}                   # the staging host is the source: it ends
+    assert window.operation_names().count("railstackLeaseTake") == 1, window.summary()
+    state = SandboxState(sandbox)
+    project = state.project("many-04")
+    assert state.instance(project, "production", "web")["deploy"]["startCommand"] == "web --workers 5"
+    assert LEASE not in state.services(project)
+
+
 def test_teardown_of_every_host_of_a_stack_removes_the_project(converged, sandbox, run_playbook, traffic):
     inventory, stacks = converged
     with traffic.window() as window:
@@ -168,33 +199,3 @@ def test_rollback_rolls_back_each_hosts_own_environment(converged, sandbox, run_
     state = SandboxState(sandbox)
     assert LEASE not in state.services(state.project("many-01"))
 
-
-STAGING_CHANGE = """
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Staging tries another start command
-      railstack.platform.railway_services:
-        project: many-02
-        environment: staging
-        services:
-          - name: web
-            deploy:
-              start_command: web --workers 5
-"""
-
-
-def test_promote_promotes_into_each_chosen_hosts_environment(converged, sandbox, run_playbook, traffic):
-    inventory, dummy = converged
-    run_playbook(STAGING_CHANGE).assert_ok()
-    with traffic.window() as window:
-        run = run_playbook(PROMOTE, args=["-i", str(inventory), "-f", "5", "--limit", "stack_many_02"])
-    run.assert_ok()
-    assert set(run.recap) == {"many-02.production", "many-02.staging"}
-    promoted = {r["host"] for r in run.results if r["task"].startswith("Settings of") and r["status"] == "changed"}
-    assert promoted == {"many-02.production"}                   # the staging host is the source: it ends
-    assert window.operation_names().count("railstackLeaseTake") == 1, window.summary()
-    state = SandboxState(sandbox)
-    project = state.project("many-02")
-    assert state.instance(project, "production", "web")["deploy"]["startCommand"] == "web --workers 5"
-    assert LEASE not in state.services(project)
