@@ -31,6 +31,8 @@ options:
   prices:
     description:
       - The prices, each as M(railstack.platform.stripe_price) takes one. An empty list sends no request.
+      - An option of a price given as null is not set, so the prices of M(railstack.platform.stack_check)'s plan
+        (which holds every option, null when not set) can be given whole.
     type: list
     elements: dict
     required: true

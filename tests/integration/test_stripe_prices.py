@@ -3,7 +3,7 @@
 """stripe_prices against the recording sandbox: many prices, their lookup keys read at once.
 
 A first run creates each price (one list request of the active prices, one of the archived ones, one create each);
-a second run sends one list request and no write; a changed amount replaces that price only (the new one takes the
+a second run sends one list request and no write (an option given as null is not set, as in stack_check's plan); a changed amount replaces that price only (the new one takes the
 lookup key, the old one is archived); check mode writes nothing.
 """
 from __future__ import annotations
@@ -29,7 +29,8 @@ PLAY = """
              recurring: {interval: month}, tax_behavior: exclusive}
           - {lookup_key: pro_yearly, product: prela_pro, currency: usd, unit_amount: 29000,
              recurring: {interval: year}, nickname: Yearly}
-          - {lookup_key: pro_setup, product: prela_pro, currency: usd, unit_amount: 5000, metadata: {kind: setup}}
+          - {lookup_key: pro_setup, product: prela_pro, currency: usd, unit_amount: 5000, metadata: {kind: setup},
+             tax_behavior: null, nickname: null}
       register: prices
     - name: The ids an app reads
       ansible.builtin.debug:
