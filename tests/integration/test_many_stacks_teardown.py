@@ -198,4 +198,3 @@ def test_rollback_rolls_back_each_hosts_own_environment(converged, sandbox, run_
         assert deployment["status"] == "SUCCESS" and deployment["id"] != latest[host.split(".")[0]]
     state = SandboxState(sandbox)
     assert LEASE not in state.services(state.project("many-01"))
-

@@ -3,8 +3,9 @@
 """stripe_prices against the recording sandbox: many prices, their lookup keys read at once.
 
 A first run creates each price (one list request of the active prices, one of the archived ones, one create each);
-a second run sends one list request and no write (an option given as null is not set, as in stack_check's plan); a changed amount replaces that price only (the new one takes the
-lookup key, the old one is archived); check mode writes nothing.
+a second run sends one list request and no write (an option given as null is not set, as in stack_check's
+plan); a changed amount replaces that price only (the new one takes the lookup key, the old one is archived);
+check mode writes nothing.
 """
 from __future__ import annotations
 
