@@ -31,7 +31,10 @@ from ansible_collections.railstack.platform.plugins.module_utils.dns import make
 from ansible_collections.railstack.platform.plugins.module_utils.namecheap import namecheap_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.route53 import route53_argument_spec
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import StripeClient
-from ansible_collections.railstack.platform.plugins.module_utils.stripe_price import replace_reasons
+from ansible_collections.railstack.platform.plugins.module_utils.stripe_price_plans import (
+    prices_by_lookup_key,
+    replace_reasons,
+)
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
     RailwayClient,
     nodes,
@@ -72,7 +75,6 @@ PLAN_RESTARTS = dict(free=dict(always=False, max_retries=10))
 # Railway's custom domains point at a generated <name>.up.railway.app (docs networking/domains.md).
 RAILWAY_TARGET_SUFFIX = ".up.railway.app"
 VERIFY_PREFIX = "_railway-verify."
-STRIPE_LOOKUP_KEYS = 10
 
 
 # ---------------------------------------------------------------------------------------- Railway
@@ -241,13 +243,7 @@ def price_replacements(ctx: TaskContext, prices: list) -> list:
     if not prices or not ctx.params["api_key"]:
         return []
     client = ctx.register_client(StripeClient(ctx.params))
-    keys = [p["lookup_key"] for p in prices]
-    current: dict[str, dict] = {}
-    for start in range(0, len(keys), STRIPE_LOOKUP_KEYS):  # Stripe takes up to 10 lookup keys a request
-        page = client.list_page(
-            "/prices", {"lookup_keys": keys[start : start + STRIPE_LOOKUP_KEYS], "active": True, "limit": 100}
-        )
-        current.update((p.get("lookup_key"), p) for p in page["data"])
+    current = prices_by_lookup_key(client, [p["lookup_key"] for p in prices])
     notes = []
     for price in prices:
         have = current.get(price["lookup_key"])

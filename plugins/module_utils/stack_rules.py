@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from ansible_collections.railstack.platform.plugins.module_utils import stripe_price
+from ansible_collections.railstack.platform.plugins.module_utils import stripe_price, stripe_price_plans
 from ansible_collections.railstack.platform.plugins.module_utils.stack_shape import (
     LABEL_LENGTH,
     _item_label,
@@ -47,7 +47,7 @@ def _stripe_problems(stack: dict[str, Any], errors: list[str]) -> None:
         if not CURRENCY_RE.match(price.get("currency") or ""):
             errors.append("%s.currency: a three-letter ISO code in lower case (usd, eur)." % where)
         else:
-            errors += module_problems(stripe_price._check, stripe_price.ARGUMENT_SPEC, price, where)  # pylint: disable=protected-access
+            errors += module_problems(stripe_price_plans.check_price, stripe_price.ARGUMENT_SPEC, price, where)
     for index, hook in enumerate(stripe.get("webhooks") or []):
         where = "stack.stripe.webhooks[%s]" % _item_label(hook, index)
         if hook.get("api_version") and not API_VERSION_RE.match(hook["api_version"]):

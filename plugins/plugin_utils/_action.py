@@ -24,6 +24,7 @@ import importlib
 import os
 from collections.abc import Callable, Iterable
 from types import ModuleType
+from typing import Any
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
@@ -67,6 +68,7 @@ RESOURCES: dict[str, str] = {
     "stripe_coupon": "module_utils.stripe_coupon",
     "stripe_meter": "module_utils.stripe_meter",
     "stripe_price": "module_utils.stripe_price",
+    "stripe_prices": "module_utils.stripe_prices",
     "stripe_product": "module_utils.stripe_product",
     "stripe_tax_rate": "module_utils.stripe_tax_rate",
     "stripe_webhook_endpoint": "module_utils.stripe_webhook_endpoint",
@@ -153,9 +155,26 @@ def stack_from_variable(template: Callable, args: dict, task_vars: dict) -> tupl
     return dict({k: v for k, v in args.items() if k != "stack_variable"}, stack=stack), None
 
 
+def _without_nulls(value: Any) -> Any:
+    """A mapping without its null values, at every depth (a null option is one not given)."""
+    if isinstance(value, dict):
+        return {key: _without_nulls(item) for key, item in value.items() if item is not None}
+    return value
+
+
+def prices_without_nulls(_template: Callable, args: dict, _task_vars: dict) -> tuple[dict, dict | None]:
+    """stripe_prices: an option of a price given as null is not set, so the prices of stack_check's plan (which
+    holds every option, null when not set) are given whole."""
+    prices = args.get("prices")
+    if isinstance(prices, list):
+        args = dict(args, prices=[_without_nulls(price) for price in prices])
+    return args, None
+
+
 # Controller-side steps a module's arguments go through before validation, by module.
 ARGUMENT_STEPS: dict[str, Callable[[Callable, dict, dict], tuple[dict, dict | None]]] = {
     "stack_check": stack_from_variable,
+    "stripe_prices": prices_without_nulls,
 }
 
 

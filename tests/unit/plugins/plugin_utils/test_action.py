@@ -10,9 +10,10 @@ import pytest
 import yaml
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.railstack.platform.plugins.module_utils import railway_project
+from ansible_collections.railstack.platform.plugins.module_utils import railway_project, stripe_prices
 from ansible_collections.railstack.platform.plugins.plugin_utils._action import (
-    RESOURCES, argument_errors, load_resource, module_name, stack_from_variable, task_environment, with_env_fallbacks)
+    ARGUMENT_STEPS, RESOURCES, argument_errors, load_resource, module_name, stack_from_variable, task_environment,
+    with_env_fallbacks)
 
 SPEC = railway_project.ARGUMENT_SPEC
 
@@ -112,3 +113,17 @@ def test_a_stack_variable_becomes_the_templated_stack():
     failure = stack_from_variable(lambda value: value, {"stack_variable": "nope"}, {})[1]
     assert failure["failed"] and "no variable nope" in failure["msg"]
     assert stack_from_variable(None, {"stack": {}}, {}) == ({"stack": {}}, None)
+
+
+def test_stripe_prices_takes_a_null_option_of_a_price_as_not_given():
+    given = dict(prices=[dict(lookup_key="pro", product="p", currency="usd", unit_amount=5, tax_behavior=None,
+                              recurring=dict(interval="month", usage_type=None, meter=None))])
+    args, failure = ARGUMENT_STEPS["stripe_prices"](None, given, {})
+    assert failure is None
+    assert args["prices"] == [dict(lookup_key="pro", product="p", currency="usd", unit_amount=5,
+                                   recurring=dict(interval="month"))]
+    validated = ArgumentSpecValidator(stripe_prices.ARGUMENT_SPEC).validate(dict(args, api_key="sk_test_x"))
+    assert not validated.error_messages
+    assert validated.validated_parameters["prices"][0]["recurring"]["usage_type"] == "licensed"
+    # without the step, Ansible refuses the null choice
+    assert ArgumentSpecValidator(stripe_prices.ARGUMENT_SPEC).validate(dict(given, api_key="sk_test_x")).error_messages
