@@ -50,6 +50,7 @@ RESOURCES: dict[str, str] = {
     "postgres_migrations": "module_utils.postgres_migrations",
     "railway_database": "module_utils.railway_database",
     "railway_deployment": "module_utils.railway_deployment",
+    "railway_deployments": "module_utils.railway_deployments",
     "railway_domain": "module_utils.railway_domain",
     "railway_environment": "module_utils.railway_environment",
     "railway_info": "module_utils.railway_info",
