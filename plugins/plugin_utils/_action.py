@@ -51,6 +51,7 @@ RESOURCES: dict[str, str] = {
     "railway_database": "module_utils.railway_database",
     "railway_deployment": "module_utils.railway_deployment",
     "railway_domain": "module_utils.railway_domain",
+    "railway_domains": "module_utils.railway_domains",
     "railway_environment": "module_utils.railway_environment",
     "railway_info": "module_utils.railway_info",
     "railway_lease": "module_utils.railway_lease",
