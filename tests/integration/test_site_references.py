@@ -16,7 +16,7 @@ from .site_helpers import SITE, SandboxState, converge_twice, ref, write_stack
 RUN = uuid.uuid4().hex[:8]
 PROJECT = "refs-%s" % RUN
 PLANTED = "planted-secret-%s" % uuid.uuid4().hex
-SERVICES_TASK = "Settings and variables of the services, in one write, in production"
+SERVICES_TASK = "railstack.platform.web_service : Settings and variables of the services, in one write, in production"
 
 
 def refs_stack(flag="off", monitoring="false", rotate=None):
