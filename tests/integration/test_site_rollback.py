@@ -215,22 +215,20 @@ ONE_ROLE = """
         name: "railstack.platform.{{ role_under_test }}"
 """
 ROLE_SERVICES = {
-    "web_service": dict(web_service_source=dict(image="nginx:1.27"), web_service_service_domain=True),
-    "queue_worker": dict(queue_worker_source=dict(image="busybox:1.36"),
-                         queue_worker_deploy=dict(start_command="worker --queue default")),
-    "scheduler": dict(scheduler_source=dict(image="busybox:1.36"),
-                      scheduler_deploy=dict(start_command="scheduler --every-minute")),
+    "web_service": dict(source=dict(image="nginx:1.27"), service_domain=True),
+    "queue_worker": dict(source=dict(image="busybox:1.36"), deploy=dict(start_command="worker --queue default")),
+    "scheduler": dict(source=dict(image="busybox:1.36"), deploy=dict(start_command="scheduler --every-minute")),
 }
 
 
 def role_vars(sandbox, role, project, release, rollback=True, probe_body=None):
-    """Extra variables of ONE_ROLE: the role's own variables for a service called `svc`."""
-    values = dict(ROLE_SERVICES[role], project=project, role_under_test=role)
-    values.update({role + "_" + key: value for key, value in dict(
-        project=project, environment="production", name="svc", variables=dict(RELEASE=release),
-        wait_interval=0.2, wait_timeout=60, rollback_on_failure=rollback).items()})
+    """Extra variables of ONE_ROLE: the role's list with one service called `svc`."""
+    service = dict(ROLE_SERVICES[role], name="svc", variables=dict(RELEASE=release), wait_timeout=60,
+                   rollback_on_failure=rollback)
+    values = {"project": project, "role_under_test": role, role + "_project": project,
+              role + "_environment": "production", role + "_wait_interval": 0.2, role + "_services": [service]}
     if role == "web_service":
-        values["web_service_health_check"] = dict(path="/healthz", timeout=2, **({"body": probe_body} if probe_body else {}))
+        service["health_check"] = dict(path="/healthz", timeout=2, **({"body": probe_body} if probe_body else {}))
         values["web_service_probe_base"] = sandbox.url + "/_sandbox/railway/health"
     return values
 
