@@ -109,7 +109,7 @@ def test_one_environment_only_converges_that_one(converged, run_playbook, traffi
         run = run_playbook(SITE, extra_vars=["@examples/django.yml", {"stack_environment": "staging"}]).assert_ok()
     assert run.changed == [] and window.mutations == []
     assert [i["environment"]["name"] for i in run.items("Railway environments")] == ["staging"]
-    assert run.tasks("Shared variables of production") == [] and run.tasks("Databases of staging, and their migrations")
+    assert run.tasks("Shared variables of production") == [] and run.tasks("Databases and their migrations, in staging")
 
 
 # ------------------------------------------------------------------------------------------ promote and rollback
