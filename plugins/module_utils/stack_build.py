@@ -24,8 +24,17 @@ BINDING_PLACES = {
 ITEM_KEYS = ("name", "state", "source", "build", "deploy", "private_network_endpoint", "tcp_proxy_port")
 # the steps after railway_services that a service's plan record also holds
 STEP_KEYS = (
-    "role", "state", "volume", "service_domain", "target_port", "domains", "health_check", "wait", "wait_timeout",
-    "rollback_on_failure", "public_address",
+    "role",
+    "state",
+    "volume",
+    "service_domain",
+    "target_port",
+    "domains",
+    "health_check",
+    "wait",
+    "wait_timeout",
+    "rollback_on_failure",
+    "public_address",
 )
 WEBHOOK_PLAN_OPTIONS = ("enabled_events", "description", "api_version", "connect", "disabled", "metadata")
 
