@@ -97,8 +97,8 @@ def test_first_run_creates_every_domain_and_groups_records_per_zone(railway_scri
                                                   dict(domain="www.other.dev", dns=dict(provider="manual"))])]))
     script.done()
     assert result["changed"] is True
-    assert script.sent[3][2]["input"] == dict(projectId=PID, environmentId=ENV, serviceId=sid("api"),
-                                               domain="api.prela.app", targetPort=8080)
+    assert script.sent[3][2]["input"] == dict(
+        projectId=PID, environmentId=ENV, serviceId=sid("api"), domain="api.prela.app", targetPort=8080)
     api, web = result["services"]
     assert api["service_domain"]["domain"] == "api-production.up.railway.app"
     assert api["public_url"] == "https://api.prela.app" and web["public_url"] == "https://prela.app"
@@ -112,8 +112,9 @@ def test_first_run_creates_every_domain_and_groups_records_per_zone(railway_scri
 
 def test_second_run_reads_twice_and_writes_nothing(railway_script):
     names = ["s%d" % i for i in range(10)]
-    state = {n: ([service_domain(n, port=8080)], [custom("%s.prela.app" % n, n, 8080, verified=True,
-                                                        cert="CERTIFICATE_STATUS_TYPE_VALID")]) for n in names}
+    valid = "CERTIFICATE_STATUS_TYPE_VALID"
+    state = {n: ([service_domain(n, port=8080)], [custom("%s.prela.app" % n, n, 8080, verified=True, cert=valid)])
+             for n in names}
     script = railway_script(("project", project(*names)), ("environmentDomains", environment(state)))
     result = run(params([item(n, True, 8080, [dict(domain="%s.prela.app" % n)]) for n in names], wait="verified"))
     script.done()
