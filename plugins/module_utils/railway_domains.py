@@ -47,8 +47,32 @@ DOMAIN_OPTIONS = dict(
     dns=dict(type="dict"),
     wait=dict(type="bool", default=True),
 )
+# What a service's plan record (stack_check's) holds besides: taken, so that a record is passed whole, and left to
+# the modules that do it (railway_services, railway_volumes, railway_deployments).
+RECORD_OPTIONS = dict(
+    {
+        key: dict(type="raw")
+        for key in (
+            "role",
+            "source",
+            "build",
+            "deploy",
+            "private_network_endpoint",
+            "tcp_proxy_port",
+            "volume",
+            "health_check",
+            "wait",
+            "wait_timeout",
+            "rollback_on_failure",
+            "public_address",
+        )
+    },
+    variables=dict(type="dict", no_log=False),  # ignored: never read, never returned
+)
 SERVICE_OPTIONS = dict(
+    RECORD_OPTIONS,
     name=dict(type="str", required=True),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
     service_domain=dict(type="raw"),
     target_port=dict(type="int"),
     domains=dict(type="list", elements="dict", default=[], options=DOMAIN_OPTIONS),
@@ -83,6 +107,9 @@ def _wanted(ctx: TaskContext, services: list[Record]) -> list[Record]:
     wanted = []
     for index, item in enumerate(services):
         where = _where(index, item)
+        if item["state"] == "absent":  # its domains go with the service (railway_services deletes it)
+            wanted.append(dict(item, service_domain=None, domains=[]))
+            continue
         check_port(ctx, item["target_port"], where + ".target_port")
         wanted.append(
             dict(
@@ -318,8 +345,11 @@ def run(ctx: TaskContext) -> Record:
     def reread(service_id: str) -> Record:
         return read_environment_domains(client, planned_environment).get(service_id) or {}
 
-    rows = []
+    rows: list[Record] = []
     for index, item in enumerate(wanted):
+        if item["state"] == "absent":
+            rows.append(dict(item=item, service=None, customs=[]))
+            continue
         service = _service(ctx, project, index, item)
         ids = (planned_project, planned_environment, service)
         rows.append(_converge_item(ctx, client, ids, item, current.get(service["id"]) or {}, reread))

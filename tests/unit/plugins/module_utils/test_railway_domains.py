@@ -27,7 +27,7 @@ def params(services, **overrides):
 
 
 def item(name, service_domain=None, target_port=None, domains=()):
-    return dict(name=name, service_domain=service_domain, target_port=target_port, domains=[
+    return dict(name=name, state="present", service_domain=service_domain, target_port=target_port, domains=[
         dict(dict(target_port=None, dns=CF, wait=True), **entry) for entry in domains])
 
 
@@ -238,3 +238,17 @@ def test_wait_not_in_check_mode(railway_script):
     result = run(params([item("api", None, None, [dict(domain="api.prela.app")])], wait="verified"), check_mode=True)
     script.done()
     assert result["changed"] is False
+
+
+def test_a_plan_record_is_taken_whole_and_an_absent_service_is_skipped(railway_script):
+    record = dict(item("api", True, 8080), role="web", source=dict(image="nginx:1"), variables=dict(TOKEN="s3cret"),
+                  volume=None, health_check=dict(path="/"), wait=True, wait_timeout=600, rollback_on_failure=False,
+                  public_address="api-production.up.railway.app", state="present")
+    gone = dict(item("old", True, None, [dict(domain="old.prela.app")]), state="absent")
+    script = railway_script(("project", project("api")),
+                            ("environmentDomains", environment({"api": ([service_domain("api", port=8080)], [])})))
+    result = run(params([record, gone]))
+    script.done()
+    assert result["changed"] is False and script.mutations == []
+    assert result["services"][1] == dict(name="old", service_domain=None, custom_domains=[], public_url=None)
+    assert "s3cret" not in repr(result)
