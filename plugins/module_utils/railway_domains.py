@@ -304,7 +304,8 @@ def _dns(rows: list[Record]) -> tuple[list[Record], list[Record]]:
             if dns.get("provider") in (None, "manual"):
                 manual.append(dict(domain=entry["domain"], records=records))
             else:
-                zones.setdefault((dns["provider"], dns["zone"]), []).extend(records)
+                zone = dns["zone"].lower().rstrip(".")
+                zones.setdefault((dns["provider"], zone), []).extend(records)
     return [dict(provider=provider, zone=zone, records=records) for (provider, zone), records in zones.items()], manual
 
 

@@ -93,7 +93,7 @@ def test_first_run_creates_every_domain_and_groups_records_per_zone(railway_scri
         ("customDomainCreate", lambda v: dict(customDomainCreate=custom("www.other.dev", "web"))),
     )
     result = run(params([item("api", True, 8080, [dict(domain="API.prela.app.")]),
-                         item("web", None, None, [dict(domain="prela.app"),
+                         item("web", None, None, [dict(domain="prela.app", dns=dict(provider="cloudflare", zone="Prela.app.")),
                                                   dict(domain="www.other.dev", dns=dict(provider="manual"))])]))
     script.done()
     assert result["changed"] is True
