@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.railstack.platform.plugins.module_utils import railway_domain_plans, railway_domains
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
 
 TOKEN = "rw-account-token-0123456789"
@@ -252,3 +253,24 @@ def test_a_plan_record_is_taken_whole_and_an_absent_service_is_skipped(railway_s
     assert result["changed"] is False and script.mutations == []
     assert result["services"][1] == dict(name="old", service_domain=None, custom_domains=[], public_url=None)
     assert "s3cret" not in repr(result)
+
+
+def test_a_lost_create_is_found_again_with_one_read_of_the_environment(railway_script):
+    made = custom("api.prela.app", "api")
+    script = railway_script(("project", project("api")), ("environmentDomains", environment({})),
+                            ("customDomainCreate", ApiError("lost", provider="Railway", lost_response=True)),
+                            ("environmentDomains", environment({"api": ([], [made])})))
+    result = run(params([item("api", None, None, [dict(domain="api.prela.app")])]))
+    script.done()
+    assert result["changed"] is True and script.mutations == ["customDomainCreate"]
+    assert result["services"][0]["custom_domains"][0]["id"] == "cd-api.prela.app"
+
+
+def test_check_mode_service_domain_false_writes_nothing(railway_script):
+    script = railway_script(("project", project("api")),
+                            ("environmentDomains", environment({"api": ([service_domain("api")], [])})))
+    result = run(params([item("api", False)]), check_mode=True)
+    script.done()
+    assert result["changed"] is True and script.mutations == []
+    assert result["diff"][0]["before"]["service_domain"]["domain"] == "api-production.up.railway.app"
+    assert result["diff"][0]["after"]["service_domain"] == {}
