@@ -424,15 +424,17 @@ def converge_service(
     absent: bool,
     current_list: list[Record],
     reread: Reread,
+    where: str = "domain",
 ) -> Record:
     """A Railway-generated (or chosen *.up.railway.app) domain: removed (every one of the instance when `domain` is
-    None), its port updated, or added. `reread` reads the instance's service domains again."""
+    None), its port updated, or added. `reread` reads the instance's service domains again; `where` names the
+    option in a failure."""
     if absent:
         return _service_absent(ctx, client, domain, current_list, reread)
     current = named(current_list, domain) if domain else (current_list[0] if current_list else None)
     if current is not None:
         return _service_port(ctx, client, ids, current, port, reread)
-    return _service_add(ctx, client, ids, domain, port, current_list, reread)
+    return _service_add(ctx, client, ids, domain, port, current_list, reread, where)
 
 
 def _service_absent(
@@ -485,6 +487,7 @@ def _service_add(
     port: Optional[int],
     current_list: list[Record],
     reread: Reread,
+    where: str,
 ) -> Record:
     """A new service domain, or (a chosen name) the instance's one Railway domain renamed to it."""
     if domain:
@@ -494,7 +497,7 @@ def _service_add(
             dict(domain=domain),
         )["serviceDomainAvailable"]
         if not available["available"]:
-            ctx.fail("domain: %s is not available at Railway: %s" % (domain, available.get("message") or "taken"))
+            ctx.fail("%s: %s is not available at Railway: %s" % (where, domain, available.get("message") or "taken"))
     # Railway gives a service instance one Railway domain: a chosen name renames the one it has.
     renamed = current_list[0] if domain and len(current_list) == 1 else None
     if ctx.check_mode:

@@ -108,12 +108,13 @@ def _wanted(ctx: TaskContext, services: list[Record]) -> list[Record]:
     for index, item in enumerate(services):
         where = _where(index, item)
         if item["state"] == "absent":  # its domains go with the service (railway_services deletes it)
-            wanted.append(dict(item, service_domain=None, domains=[]))
+            wanted.append(dict(item, where=where, service_domain=None, domains=[]))
             continue
         check_port(ctx, item["target_port"], where + ".target_port")
         wanted.append(
             dict(
                 item,
+                where=where,
                 service_domain=_service_domain(ctx, item["service_domain"], where),
                 domains=_custom_domains(ctx, item, where, seen),
             )
@@ -236,6 +237,7 @@ def _converge_item(
             wanted is False,
             current.get("serviceDomains") or [],
             lambda: reread(service_id).get("serviceDomains") or [],
+            where=item["where"] + ".service_domain",
         )
     customs = [
         converge_custom(

@@ -274,3 +274,11 @@ def test_check_mode_service_domain_false_writes_nothing(railway_script):
     assert result["changed"] is True and script.mutations == []
     assert result["diff"][0]["before"]["service_domain"]["domain"] == "api-production.up.railway.app"
     assert result["diff"][0]["after"]["service_domain"] == {}
+
+
+def test_a_taken_railway_domain_fails_naming_the_service(railway_script):
+    railway_script(("project", project("api")), ("environmentDomains", environment({})),
+                   ("serviceDomainAvailable", dict(serviceDomainAvailable=dict(available=False, message="taken"))))
+    result = run(params([item("api", "prela-api")]))
+    assert result["failed"] is True
+    assert result["msg"] == "services[0] (api).service_domain: prela-api.up.railway.app is not available at Railway: taken"
