@@ -170,13 +170,13 @@ def check_volume_count(state: EnvironmentState, option: str, owner: str, planned
     limits = plan_limits(state)
     if not limits or limits["per_project"] is None or len(state.volumes) + planned < limits["per_project"]:
         return
-    existing = ", ".join(sorted(state.volumes)) or "none"
+    has = "has %s already" % (", ".join(sorted(state.volumes)) or "none")
     if planned:
-        existing += " and %d more this task creates first" % planned
-    raise TaskFailed("%s: Railway's %s plan allows %d volume per project, and project %s has %s already; the volume of "
+        has = "%s, and this task's list creates %d before it" % (has[:-len(" already")], planned)
+    raise TaskFailed("%s: Railway's %s plan allows %d volume per project, and project %s %s; the volume of "
                      "%s cannot be created. Use an existing volume, another project, %s. Nothing was written." % (
                          option, limits["title"], limits["per_project"], state.project["name"],
-                         existing, owner, PAID_PLAN_HINT))
+                         has, owner, PAID_PLAN_HINT))
 
 
 def plan_volume(plan, volume_id, service_id, mount_path=None, size_mb=None, backup_schedules=None, region=None):
