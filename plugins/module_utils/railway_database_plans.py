@@ -223,4 +223,3 @@ def converge(ctx, client, state: EnvironmentState, items: list[dict], where_of: 
         ctx, client, state, planner, message, ctx.params["skip_deploys"]))
     after = plan.after()
     return [database_result(state, database, plan, after, outcome) for database in databases]
-

@@ -305,8 +305,8 @@ def converged_volume(state: EnvironmentState, volume: Volume, plan: Plan, after:
         result["size_mb"] = volume.params["size_mb"]
     result["changed"] = changed
     result["staged"] = outcome["staged"] if changed else False
-    return dict(result=result, service=volume.params["service"], before=volume_view(state.config, volume.volume_id if volume.known else None, volume.service_id),
-                after=volume_view(after, vid, volume.service_id))
+    before = volume_view(state.config, volume.volume_id if volume.known else None, volume.service_id)
+    return dict(result=result, service=volume.params["service"], before=before, after=volume_view(after, vid, volume.service_id))
 
 
 def converge_volumes(ctx, client: RailwayClient, state: EnvironmentState, items: list[dict],

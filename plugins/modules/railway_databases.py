@@ -28,7 +28,7 @@ author:
 options:
   databases:
     description:
-      - The databases, each with the options of M(railstack.platform.railway_database) (without O(railway_database#module:state)).
+      - The databases, each with the options of M(railstack.platform.railway_database) (without O(railstack.platform.railway_database#module:state)).
     type: list
     elements: dict
     required: true
