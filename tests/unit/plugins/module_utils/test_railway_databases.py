@@ -95,6 +95,9 @@ def test_databases_check_mode_sends_no_write(railway_script):
     script.done()
     assert result["changed"] is True and script.mutations == []
     assert [d["service"]["id"] for d in result["databases"]] == [None, None]
+    assert [d["volume"]["mount_path"] for d in result["databases"]] == ["/var/lib/postgresql/data", "/data"]
+    assert [hunk["after"]["source"]["image"] for hunk in result["diff"]] == ["ghcr.io/railwayapp-templates/postgres-ssl:18",
+                                                                             "redis:8.2.1"]
 
 
 def test_an_empty_list_sends_no_request(railway_script):
