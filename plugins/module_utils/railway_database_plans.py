@@ -24,7 +24,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway_databas
 from ansible_collections.railstack.platform.plugins.module_utils.railway_service_plans import create_service, instance_result
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import VariableSpec, desired_variables
 from ansible_collections.railstack.platform.plugins.module_utils.railway_volume_plans import (
-    NEW_VOLUME, check_size, check_volume_count, commit_or_drop_volumes, create_volume, find_volume, plan_volume, volume_result)
+    check_size, check_volume_count, commit_or_drop_volumes, create_volume, find_volume, plan_volume, volume_result)
 
 REDIS_POLICIES = ["noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random", "volatile-lru", "volatile-lfu",
                   "volatile-random", "volatile-ttl"]
@@ -41,7 +41,7 @@ DATABASE_OPTIONS = dict(
     redis_maxmemory_policy=dict(type="str", choices=REDIS_POLICIES),
 )
 PASSWORD_ALPHABET = string.ascii_letters
-NEW_SERVICE = "new:database"
+NEW = "new:"          # placeholder ids of what this run makes (check mode): one per database of the list
 
 
 def start_command(spec: dict, maxmemory: str | None = None, policy: str | None = None) -> str | None:
@@ -145,6 +145,15 @@ class Database:
         self.cache: dict = {}
 
     @property
+    def planned_service_id(self) -> str:
+        """The service's id, or a placeholder of its own while it is still to be made (check mode)."""
+        return self.service_id or "%sdatabase:%s" % (NEW, self.name)
+
+    @property
+    def planned_volume_id(self) -> str:
+        return self.volume_id or "%svolume:%s" % (NEW, self.name)
+
+    @property
     def created(self) -> bool:
         return bool(self.created_service or self.created_volume)
 
@@ -181,9 +190,9 @@ def planner_for(ctx, databases: list[Database]) -> Callable[[EnvironmentState], 
     def planner(state: EnvironmentState) -> Plan:
         plan = Plan(state)
         for database in databases:
-            params, sid = database.params, database.service_id or NEW_SERVICE
+            params, sid = database.params, database.planned_service_id
             plan.service(sid, desired_database(ctx, params, database.spec, state.instance(sid), database.cache))
-            plan_volume(plan, database.volume_id or NEW_VOLUME, sid, database.spec["mount"], params["size_mb"],
+            plan_volume(plan, database.planned_volume_id, sid, database.spec["mount"], params["size_mb"],
                         params["backup_schedules"], params["region"])
         return plan
     return planner
@@ -191,14 +200,14 @@ def planner_for(ctx, databases: list[Database]) -> Callable[[EnvironmentState], 
 
 def database_result(state: EnvironmentState, database: Database, plan: Plan, after: dict, outcome: dict) -> dict:
     """One database's result (the service, its volume, the references other services use) and its diff views."""
-    sid = database.service_id or NEW_SERVICE
-    vid = database.volume_id or NEW_VOLUME
+    sid, vid = database.planned_service_id, database.planned_volume_id
     changed = bool(database.created or (plan.patch.get("services") or {}).get(sid)
                    or (plan.patch.get("volumes") or {}).get(vid))
     instance_after = (after.get("services") or {}).get(sid)
     public = bool((instance_after or {}).get("networking", {}).get("tcpProxies"))
-    service = instance_result(None if sid == NEW_SERVICE else sid, database.name, instance_after,
-                              created=bool(database.created_service) or sid == NEW_SERVICE, changed=changed)
+    new = sid.startswith(NEW)
+    service = instance_result(None if new else sid, database.name, instance_after,
+                              created=bool(database.created_service) or new, changed=changed)
     watched = dict(source=dict(image=1), deploy=dict(requiredMountPath=1, startCommand=1), networking=dict(tcpProxies=1),
                    variables={v: 1 for v in (instance_after or {}).get("variables") or {}})
     refs = references(database.name, database.spec, public)
@@ -223,4 +232,3 @@ def converge(ctx, client, state: EnvironmentState, items: list[dict], where_of: 
         ctx, client, state, planner, message, ctx.params["skip_deploys"]))
     after = plan.after()
     return [database_result(state, database, plan, after, outcome) for database in databases]
-

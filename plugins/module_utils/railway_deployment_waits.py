@@ -20,8 +20,8 @@ from ansible_collections.railstack.platform.plugins.module_utils._http import Ap
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes
 
 SUCCEEDED = ("SUCCESS", "SLEEPING")
-FAILED = ("FAILED", "CRASHED")          # the only failures (Railway's CLI, `railway up`)
-SUPERSEDED = ("REMOVED", "SKIPPED")     # a newer deployment took its place: follow that one
+FAILED = ("FAILED", "CRASHED")  # the only failures (Railway's CLI, `railway up`)
+SUPERSEDED = ("REMOVED", "SKIPPED")  # a newer deployment took its place: follow that one
 NEEDS_APPROVAL = "NEEDS_APPROVAL"
 RUNNING = SUCCEEDED
 HISTORY = 20
@@ -29,25 +29,32 @@ HISTORY = 20
 SLEEP = time.sleep
 CLOCK = time.monotonic
 
-DEPLOYMENT_FIELDS = ("id status statusUpdatedAt createdAt canRollback canRedeploy serviceId environmentId staticUrl url"
-                     " meta")
-DEPLOYMENTS_QUERY = ("query deployments($input: DeploymentListInput!, $first: Int) {"
-                     " deployments(input: $input, first: $first) { edges { node { %s } } } }" % DEPLOYMENT_FIELDS)
+DEPLOYMENT_FIELDS = (
+    "id status statusUpdatedAt createdAt canRollback canRedeploy serviceId environmentId staticUrl url meta"
+)
+DEPLOYMENTS_QUERY = (
+    "query deployments($input: DeploymentListInput!, $first: Int) {"
+    " deployments(input: $input, first: $first) { edges { node { %s } } } }" % DEPLOYMENT_FIELDS
+)
 DEPLOYMENT_QUERY = "query deployment($id: String!) { deployment(id: $id) { %s } }" % DEPLOYMENT_FIELDS
 # Every service instance's latest deployment in one request: a poll of N services costs one request.
-LATEST_DEPLOYMENTS_QUERY = ("query latestDeployments($id: String!) { environment(id: $id) { id"
-                            " serviceInstances(first: 100) { edges { node { serviceId latestDeployment { %s } } } } } }"
-                            % DEPLOYMENT_FIELDS)
+LATEST_DEPLOYMENTS_QUERY = (
+    "query latestDeployments($id: String!) { environment(id: $id) { id"
+    " serviceInstances(first: 100) { edges { node { serviceId latestDeployment { %s } } } } } }" % DEPLOYMENT_FIELDS
+)
 
 
-HEALTH_CHECK_SPEC = dict(type="dict", options=dict(
-    url=dict(type="str", required=True),
-    status_code=dict(type="int", default=200),
-    body=dict(type="str"),
-    timeout=dict(type="int", default=60),
-    interval=dict(type="float", default=3.0),
-    validate_certs=dict(type="bool", default=True),
-))
+HEALTH_CHECK_SPEC = dict(
+    type="dict",
+    options=dict(
+        url=dict(type="str", required=True),
+        status_code=dict(type="int", default=200),
+        body=dict(type="str"),
+        timeout=dict(type="int", default=60),
+        interval=dict(type="float", default=3.0),
+        validate_certs=dict(type="bool", default=True),
+    ),
+)
 
 
 def health_check_problem(check: dict[str, Any]) -> str | None:
@@ -74,44 +81,63 @@ def deployment_result(record: dict[str, Any] | None) -> dict[str, Any]:
     if not record:
         return {}
     meta = record.get("meta") or {}
-    return dict(id=record.get("id"), status=record.get("status"), service_id=record.get("serviceId"),
-                environment_id=record.get("environmentId"), created_at=record.get("createdAt"),
-                status_updated_at=record.get("statusUpdatedAt"), can_rollback=record.get("canRollback"),
-                url=record.get("url"), static_url=record.get("staticUrl"),
-                commit_sha=meta.get("commitHash"), image=meta.get("image"), reason=meta.get("reason"))
+    return dict(
+        id=record.get("id"),
+        status=record.get("status"),
+        service_id=record.get("serviceId"),
+        environment_id=record.get("environmentId"),
+        created_at=record.get("createdAt"),
+        status_updated_at=record.get("statusUpdatedAt"),
+        can_rollback=record.get("canRollback"),
+        url=record.get("url"),
+        static_url=record.get("staticUrl"),
+        commit_sha=meta.get("commitHash"),
+        image=meta.get("image"),
+        reason=meta.get("reason"),
+    )
 
 
-def recent_deployments(client: RailwayClient, environment: dict[str, Any], service: dict[str, Any]) -> list[dict[str, Any]]:
+def recent_deployments(
+    client: RailwayClient, environment: dict[str, Any], service: dict[str, Any]
+) -> list[dict[str, Any]]:
     """The instance's latest deployments, newest first (one query)."""
-    data = client.query(DEPLOYMENTS_QUERY, dict(input=dict(environmentId=environment["id"], serviceId=service["id"]),
-                                                first=HISTORY))
+    data = client.query(
+        DEPLOYMENTS_QUERY, dict(input=dict(environmentId=environment["id"], serviceId=service["id"]), first=HISTORY)
+    )
     return nodes(data["deployments"])
 
 
 def latest_deployments(client: RailwayClient, environment_id: str) -> dict[str, dict[str, Any] | None]:
     """{service id: its latest deployment (None when it has none)} for every service of the environment (one query)."""
     data = client.query(LATEST_DEPLOYMENTS_QUERY, dict(id=environment_id))
-    return {i["serviceId"]: i.get("latestDeployment") for i in nodes((data.get("environment") or {}).get("serviceInstances"))}
+    return {
+        i["serviceId"]: i.get("latestDeployment")
+        for i in nodes((data.get("environment") or {}).get("serviceInstances"))
+    }
 
 
-def new_deployment(client: RailwayClient, environment: dict[str, Any], service: dict[str, Any],
-                   before: list[dict[str, Any]]) -> dict[str, Any] | None:
+def new_deployment(
+    client: RailwayClient, environment: dict[str, Any], service: dict[str, Any], before: list[dict[str, Any]]
+) -> dict[str, Any] | None:
     """The newest deployment that was not there before (after a write whose answer gave no id)."""
     known = {d["id"] for d in before}
     return next((d for d in recent_deployments(client, environment, service) if d["id"] not in known), None)
 
 
 def approval_message(deployment: dict[str, Any], service: str) -> str:
-    return ("deployment %s of service %s is NEEDS_APPROVAL: Railway builds it only once someone approves it (the "
-            "deployment's Approve button in Railway's dashboard); approve it, then run again." % (
-                deployment["id"], service))
+    return (
+        "deployment %s of service %s is NEEDS_APPROVAL: Railway builds it only once someone approves it (the "
+        "deployment's Approve button in Railway's dashboard); approve it, then run again." % (deployment["id"], service)
+    )
 
 
 def ended_badly(deployment: dict[str, Any], service: str, what: str) -> Outcome | None:
     """The Outcome of a deployment that failed or waits for a person's approval, else None."""
     status = deployment.get("status")
     if status in FAILED:
-        return Outcome("%s: deployment %s of service %s ended %s." % (what, deployment["id"], service, status), deployment)
+        return Outcome(
+            "%s: deployment %s of service %s ended %s." % (what, deployment["id"], service, status), deployment
+        )
     if status == NEEDS_APPROVAL:
         return Outcome("%s: %s" % (what, approval_message(deployment, service)), deployment)
     return None
@@ -121,8 +147,14 @@ def probe(check: dict[str, Any], service: str, deployment: dict[str, Any]) -> di
     """GET check's url until it answers status_code (and holds body), or raise Outcome after its timeout.
 
     Each call makes its own HTTP client, so probes may run in threads at the same time."""
-    http = HttpClient("health check", check["url"], timeout=min(30, max(1, check["timeout"] or 1)), max_retries=0,
-                      validate_certs=check["validate_certs"], headers={"Accept": "*/*"})
+    http = HttpClient(
+        "health check",
+        check["url"],
+        timeout=min(30, max(1, check["timeout"] or 1)),
+        max_retries=0,
+        validate_certs=check["validate_certs"],
+        headers={"Accept": "*/*"},
+    )
     deadline = CLOCK() + check["timeout"]
     seen = None
     while True:
@@ -137,9 +169,19 @@ def probe(check: dict[str, Any], service: str, deployment: dict[str, Any]) -> di
         except ApiError as exc:
             seen = exc.message
         if CLOCK() >= deadline:
-            raise Outcome("health_check: %s (deployment %s of service %s) did not answer %d%s within %ss; last: %s." % (
-                check["url"], deployment["id"], service, check["status_code"],
-                " with %r" % check["body"] if check["body"] else "", check["timeout"], seen), deployment)
+            raise Outcome(
+                "health_check: %s (deployment %s of service %s) did not answer %d%s within %ss; last: %s."
+                % (
+                    check["url"],
+                    deployment["id"],
+                    service,
+                    check["status_code"],
+                    " with %r" % check["body"] if check["body"] else "",
+                    check["timeout"],
+                    seen,
+                ),
+                deployment,
+            )
         SLEEP(min(check["interval"], max(0.0, deadline - CLOCK())))
 
 
@@ -157,26 +199,36 @@ def still_running(deployments: list[dict[str, Any]], failed: dict[str, Any]) -> 
     return next((d for d in deployments if d["status"] in RUNNING and d["id"] != failed.get("id")), None)
 
 
-def rollback(client: RailwayClient, environment: dict[str, Any], service: dict[str, Any], target: dict[str, Any],
-             before: list[dict[str, Any]]) -> dict[str, Any]:
+def rollback(
+    client: RailwayClient,
+    environment: dict[str, Any],
+    service: dict[str, Any],
+    target: dict[str, Any],
+    before: list[dict[str, Any]],
+) -> dict[str, Any]:
     """deploymentRollback (a Boolean) and the new deployment it made."""
     try:
-        client.mutate("mutation deploymentRollback($id: String!) { deploymentRollback(id: $id) }", dict(id=target["id"]))
+        client.mutate(
+            "mutation deploymentRollback($id: String!) { deploymentRollback(id: $id) }", dict(id=target["id"])
+        )
     except ApiError as exc:
         if not exc.lost_response:
             raise
     made = new_deployment(client, environment, service, before)
     if made is None:
-        raise ApiError("Railway: the rollback to deployment %s made no new deployment" % target["id"], provider="Railway")
+        raise ApiError(
+            "Railway: the rollback to deployment %s made no new deployment" % target["id"], provider="Railway"
+        )
     return made
 
 
 def rollback_warning(service_name: str, deployment: dict[str, Any], target_id: str | None) -> str:
-    return ("service %s: rollback deployment %s runs the image and the variables of deployment %s, which can differ "
-            "from the environment's config (Railway does not rewrite the config). The next railway_service, "
-            "railway_services or railway_variables run for this service deploys it again with the config's "
-            "variables." % (
-                service_name, deployment["id"], target_id or "rolled back to"))
+    return (
+        "service %s: rollback deployment %s runs the image and the variables of deployment %s, which can differ "
+        "from the environment's config (Railway does not rewrite the config). The next railway_service, "
+        "railway_services or railway_variables run for this service deploys it again with the config's "
+        "variables." % (service_name, deployment["id"], target_id or "rolled back to")
+    )
 
 
 def no_rollback_note(failed: dict[str, Any] | None, service_name: str) -> str:

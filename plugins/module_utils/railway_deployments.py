@@ -22,23 +22,46 @@ from ansible_collections.railstack.platform.plugins.module_utils import railway_
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
-    INSTANCE_PROJECT_FIELDS, RailwayClient, nodes, pick_environment, pick_service, railway_argument_spec,
-    railway_environment_spec)
+    INSTANCE_PROJECT_FIELDS,
+    RailwayClient,
+    nodes,
+    pick_environment,
+    pick_service,
+    railway_argument_spec,
+    railway_environment_spec,
+)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment_waits import (
-    HEALTH_CHECK_SPEC, SUCCEEDED, SUPERSEDED, Outcome, deployment_result, ended_badly, health_check_problem,
-    latest_deployments, no_rollback_note, recent_deployments, rollback, rollback_target, rollback_warning,
-    still_running)
+    HEALTH_CHECK_SPEC,
+    SUCCEEDED,
+    SUPERSEDED,
+    Outcome,
+    deployment_result,
+    ended_badly,
+    health_check_problem,
+    latest_deployments,
+    no_rollback_note,
+    recent_deployments,
+    rollback,
+    rollback_target,
+    rollback_warning,
+    still_running,
+)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
     **railway_environment_spec(),
     wait_interval=dict(type="float", default=5.0),
-    services=dict(type="list", elements="dict", required=True, options=dict(
-        name=dict(type="str", required=True),
-        wait_timeout=dict(type="int", default=900),
-        health_check=HEALTH_CHECK_SPEC,
-        rollback_on_failure=dict(type="bool", default=False),
-    )),
+    services=dict(
+        type="list",
+        elements="dict",
+        required=True,
+        options=dict(
+            name=dict(type="str", required=True),
+            wait_timeout=dict(type="int", default=900),
+            health_check=HEALTH_CHECK_SPEC,
+            rollback_on_failure=dict(type="bool", default=False),
+        ),
+    ),
 )
 PROBE_THREADS = 8
 
@@ -57,11 +80,11 @@ class Follow:
 
 @dataclass
 class Tracked:
-    """One item of `services` and what happened to it."""
+    """One item of `services` (a service that exists) and what happened to it."""
 
     item: dict[str, Any]
-    service: dict[str, Any] | None
-    follow: Follow | None = None
+    service: dict[str, Any]
+    follow: Follow
     health: dict[str, Any] | None = None
     rollback: Follow | None = None
     rolled_back_to: dict[str, Any] | None = None
@@ -74,7 +97,7 @@ class Tracked:
 
     @property
     def outcome(self) -> Outcome | None:
-        return self.follow.outcome if self.follow else None
+        return self.follow.outcome
 
 
 def _validate(ctx: TaskContext, params: dict[str, Any]) -> None:
@@ -93,23 +116,38 @@ def _validate(ctx: TaskContext, params: dict[str, Any]) -> None:
             ctx.fail("%s.health_check: %s" % (where, problem))
 
 
-def _resolve(ctx: TaskContext, client: RailwayClient, params: dict[str, Any]
-             ) -> tuple[dict[str, Any] | None, list[Tracked]]:
+def _resolve(
+    ctx: TaskContext, client: RailwayClient, params: dict[str, Any]
+) -> tuple[dict[str, Any] | None, list[dict[str, Any] | None]]:
     """The environment and each item's service (one query). Outside check mode a missing one fails, naming all."""
     required = not ctx.check_mode
-    project = client.resolve_project(params["project"], params.get("workspace_id"), INSTANCE_PROJECT_FIELDS,
-                                     required=required)
-    environment = pick_environment(project, params["environment"]) if project else None
-    if project and environment is None and required:
-        ctx.fail("environment: project %r has no environment %r (it has: %s)." % (
-            project["name"], params["environment"], ", ".join(sorted(e["name"] for e in nodes(project["environments"])))))
-    tracked = [Tracked(item, pick_service(project, item["name"]) if project else None) for item in params["services"]]
-    missing = [t.name for t in tracked if t.service is None]
+    project = client.resolve_project(
+        params["project"], params.get("workspace_id"), INSTANCE_PROJECT_FIELDS, required=required
+    )
+    if project is None:
+        return None, [None for dummy in params["services"]]
+    environment = pick_environment(project, params["environment"])
+    if environment is None and required:
+        ctx.fail(
+            "environment: project %r has no environment %r (it has: %s)."
+            % (
+                project["name"],
+                params["environment"],
+                ", ".join(sorted(e["name"] for e in nodes(project["environments"]))),
+            )
+        )
+    services = [pick_service(project, item["name"]) for item in params["services"]]
+    missing = [item["name"] for item, service in zip(params["services"], services) if service is None]
     if missing and required:
-        ctx.fail("services: project %r has no service %s (it has: %s); create them first (railway_services)." % (
-            project["name"], ", ".join(repr(name) for name in missing),
-            ", ".join(sorted(s["name"] for s in nodes(project["services"]))) or "none"))
-    return environment, tracked
+        ctx.fail(
+            "services: project %r has no service %s (it has: %s); create them first (railway_services)."
+            % (
+                project["name"],
+                ", ".join(repr(name) for name in missing),
+                ", ".join(sorted(s["name"] for s in nodes(project["services"]))) or "none",
+            )
+        )
+    return environment, services
 
 
 def run(ctx: TaskContext) -> dict[str, Any]:
@@ -118,22 +156,15 @@ def run(ctx: TaskContext) -> dict[str, Any]:
     if not params["services"]:
         return ctx.result(changed=False, services=[])
     client = ctx.register_client(RailwayClient(params))
-    environment, tracked = _resolve(ctx, client, params)
-    if environment is None or any(t.service is None for t in tracked):
-        ctx.warn("project, environment or service(s) %s do not exist yet; in check mode their deployments are "
-                 "reported as to be waited for once they do." % ", ".join(t.name for t in tracked if t.service is None))
+    environment, services = _resolve(ctx, client, params)
     latest = latest_deployments(client, environment["id"]) if environment else {}
-    for t in tracked:
-        found = latest.get(t.service["id"]) if t.service else None
-        if found:
-            t.follow = Follow(t.name, t.service["id"], found, t.item["wait_timeout"])
-    if ctx.check_mode:
-        return ctx.result(changed=False, services=[_entry(t, "would_wait") for t in tracked])
-    for t in tracked:
-        if t.follow is None:
-            t.follow = Follow(t.name, t.service["id"], {}, t.item["wait_timeout"], outcome=Outcome(
-                "wait: service %s in environment %s has no deployment, so nothing runs; deploy it (railway_deployment "
-                "action=deploy) or check its source." % (t.name, environment["name"]), None))
+    if ctx.check_mode or environment is None:
+        return _preview(ctx, params["services"], services, latest)
+    tracked = [
+        Tracked(item, service, _first_follow(item, service, latest.get(service["id"]), environment))
+        for item, service in zip(params["services"], services)
+        if service is not None
+    ]
     wait_all(ctx, client, environment["id"], [t.follow for t in tracked if t.outcome is None], "wait")
     probe_all([t for t in tracked if t.outcome is None and t.item["health_check"]])
     for t in tracked:
@@ -142,6 +173,53 @@ def run(ctx: TaskContext) -> dict[str, Any]:
     rollbacks = [t.rollback for t in tracked if t.rollback]
     wait_all(ctx, client, environment["id"], rollbacks, "rollback_on_failure")
     return _finish(ctx, tracked)
+
+
+def _first_follow(
+    item: dict[str, Any], service: dict[str, Any], latest: dict[str, Any] | None, environment: dict[str, Any]
+) -> Follow:
+    """The service's latest deployment to wait for; a service without any fails: nothing runs."""
+    follow = Follow(item["name"], service["id"], latest or {}, item["wait_timeout"])
+    if not latest:
+        follow.outcome = Outcome(
+            "wait: service %s in environment %s has no deployment, so nothing runs; deploy it (railway_deployment "
+            "action=deploy) or check its source." % (item["name"], environment["name"]),
+            None,
+        )
+    return follow
+
+
+def _preview(
+    ctx: TaskContext,
+    items: list[dict[str, Any]],
+    services: list[dict[str, Any] | None],
+    latest: dict[str, dict[str, Any] | None],
+) -> dict[str, Any]:
+    """Check mode: each service's latest deployment, as what would be waited for; nothing waited, probed or sent."""
+    missing = [item["name"] for item, service in zip(items, services) if service is None]
+    if missing:
+        ctx.warn(
+            "project, environment or service(s) %s do not exist yet; in check mode their deployments are "
+            "reported as to be waited for once they do." % ", ".join(missing)
+        )
+    entries = []
+    for item, service in zip(items, services):
+        deployment = latest.get(service["id"]) if service else None
+        entries.append(
+            dict(
+                name=item["name"],
+                service_id=(service or {}).get("id"),
+                deployment=deployment_result(deployment),
+                outcome="would_wait",
+                rolled_back=False,
+                health=None,
+                msg=None,
+                rolled_back_to=None,
+                rollback_deployment=None,
+                running=None,
+            )
+        )
+    return ctx.result(changed=False, services=entries)
 
 
 # ------------------------------------------------------------------ waiting, all at once
@@ -155,9 +233,11 @@ def wait_all(ctx: TaskContext, client: RailwayClient, environment_id: str, follo
         now = waits.CLOCK()
         for follow in pending:
             if now >= follow.deadline:
-                follow.outcome = Outcome("wait_timeout: deployment %s of service %s is still %s after %ss." % (
-                    follow.deployment["id"], follow.service, follow.deployment.get("status"), follow.wait_timeout),
-                    follow.deployment)
+                follow.outcome = Outcome(
+                    "wait_timeout: deployment %s of service %s is still %s after %ss."
+                    % (follow.deployment["id"], follow.service, follow.deployment.get("status"), follow.wait_timeout),
+                    follow.deployment,
+                )
         pending = [f for f in pending if f.outcome is None]
         if not pending:
             return
@@ -176,8 +256,11 @@ def _settled(follow: Follow, what: str) -> bool:
         return True
     follow.outcome = ended_badly(deployment, follow.service, what)
     if follow.outcome is None and status in SUPERSEDED:
-        follow.outcome = Outcome("%s: deployment %s of service %s was %s and no newer deployment replaced it." % (
-            what, deployment["id"], follow.service, status), deployment)
+        follow.outcome = Outcome(
+            "%s: deployment %s of service %s was %s and no newer deployment replaced it."
+            % (what, deployment["id"], follow.service, status),
+            deployment,
+        )
     return follow.outcome is not None
 
 
@@ -186,13 +269,16 @@ def _follow_newest(ctx: TaskContext, follow: Follow, newest: dict[str, Any] | No
     if not newest:
         return
     if newest["id"] != follow.deployment["id"]:
-        ctx.warn("service %s: a newer deployment (%s) superseded deployment %s; following that one." % (
-            follow.service, newest["id"], follow.deployment["id"]))
+        ctx.warn(
+            "service %s: a newer deployment (%s) superseded deployment %s; following that one."
+            % (follow.service, newest["id"], follow.deployment["id"])
+        )
     follow.deployment = newest
 
 
 def probe_all(tracked: list[Tracked]) -> None:
     """Probe every succeeded service's health_check at the same time; a failure sets its outcome."""
+
     def one(t: Tracked) -> None:
         try:
             t.health = waits.probe(t.item["health_check"], t.name, t.follow.deployment)
@@ -210,12 +296,15 @@ def _roll_back(ctx: TaskContext, client: RailwayClient, environment: dict[str, A
     """rollback_on_failure: go back to the previous successful deployment (waited for later), or say why not."""
     failed = t.follow.deployment
     if not failed:
-        t.note = " No earlier successful deployment to roll back to."
+        t.note = " No deployment to roll back to."
         return
     deployments = recent_deployments(client, environment, t.service)
     t.running = still_running(deployments, failed)
     if t.running is not None:
-        t.note = " The previous deployment %s is still %s; nothing to roll back." % (t.running["id"], t.running["status"])
+        t.note = " The previous deployment %s is still %s; nothing to roll back." % (
+            t.running["id"],
+            t.running["status"],
+        )
         return
     target = rollback_target(deployments)
     if target is None:
@@ -238,34 +327,48 @@ def _note(t: Tracked) -> str:
     if t.rollback is None:
         return t.note
     made = t.rollback.deployment
+    target = (t.rolled_back_to or {}).get("id")
     if t.rollback.outcome is not None:
-        return " rollback_on_failure: the rollback to deployment %s failed too: %s" % (
-            t.rolled_back_to["id"], t.rollback.outcome.msg)
+        return " rollback_on_failure: the rollback to deployment %s failed too: %s" % (target, t.rollback.outcome.msg)
     return " rollback_on_failure: rolled back to deployment %s: new deployment %s is %s." % (
-        t.rolled_back_to["id"], made["id"], made["status"])
+        target,
+        made["id"],
+        made["status"],
+    )
 
 
 def _entry(t: Tracked, outcome: str) -> dict[str, Any]:
-    deployment = t.follow.deployment if t.follow else None
     failed = t.outcome
-    return dict(name=t.name, service_id=(t.service or {}).get("id"), deployment=deployment_result(deployment),
-                outcome=outcome, rolled_back=t.rollback is not None, health=t.health,
-                msg=failed.msg + _note(t) if failed else None,
-                rolled_back_to=deployment_result(t.rolled_back_to) or None,
-                rollback_deployment=deployment_result(t.rollback.deployment) if t.rollback else None,
-                running=deployment_result(t.running) or None)
+    return dict(
+        name=t.name,
+        service_id=t.service["id"],
+        deployment=deployment_result(t.follow.deployment),
+        outcome=outcome,
+        rolled_back=t.rollback is not None,
+        health=t.health,
+        msg=failed.msg + _note(t) if failed else None,
+        rolled_back_to=deployment_result(t.rolled_back_to) or None,
+        rollback_deployment=deployment_result(t.rollback.deployment) if t.rollback else None,
+        running=deployment_result(t.running) or None,
+    )
 
 
 def _finish(ctx: TaskContext, tracked: list[Tracked]) -> dict[str, Any]:
     """One result for all: fail once, naming every service that failed and why."""
     entries = [_entry(t, "failed" if t.outcome else "succeeded") for t in tracked]
     changed = any(t.rollback is not None for t in tracked)
-    diff = (dict((t.name, (t.follow.deployment or {}).get("id")) for t in tracked),
-            dict((t.name, (t.rollback.deployment if t.rollback else t.follow.deployment or {}).get("id"))
-                 for t in tracked))
+    diff = (
+        dict((t.name, (t.follow.deployment or {}).get("id")) for t in tracked),
+        dict((t.name, (t.rollback.deployment if t.rollback else t.follow.deployment).get("id")) for t in tracked),
+    )
     failed = [entry for entry in entries if entry["outcome"] == "failed"]
     if failed:
         extra = dict(diff=dict(before=diff[0], after=diff[1])) if ctx.diff else {}
-        ctx.fail("%d of %d services failed: %s" % (len(failed), len(entries), " | ".join(
-            "%s: %s" % (entry["name"], entry["msg"]) for entry in failed)), changed=changed, services=entries, **extra)
+        ctx.fail(
+            "%d of %d services failed: %s"
+            % (len(failed), len(entries), " | ".join("%s: %s" % (entry["name"], entry["msg"]) for entry in failed)),
+            changed=changed,
+            services=entries,
+            **extra,
+        )
     return ctx.result(changed=changed, services=entries, diff=diff)

@@ -83,7 +83,9 @@ def _converge(ctx, client, ids, domain, kind):
 
     if kind == "service":
         current = read_domains(client, *ids)["serviceDomains"]
-        return converge_service(ctx, client, ids, domain, params["target_port"], absent, current, reread("serviceDomains"))
+        return converge_service(
+            ctx, client, ids, domain, params["target_port"], absent, current, reread("serviceDomains")
+        )
     current = read_domains(client, *ids)["customDomains"]
     done = converge_custom(ctx, client, ids, domain, params["target_port"], absent, current, reread("customDomains"))
     record = done["record"]
@@ -118,5 +120,6 @@ def run(ctx):
     done = _converge(ctx, client, (project, environment, service), domain, kind)
     record = done["record"]
     records = dns_records(record) if kind == "custom" and record and params["state"] == "present" else []
-    return ctx.result(changed=done["changed"], domain=domain_result(record, kind), dns_records=records,
-                      diff=done["diff"])
+    return ctx.result(
+        changed=done["changed"], domain=domain_result(record, kind), dns_records=records, diff=done["diff"]
+    )

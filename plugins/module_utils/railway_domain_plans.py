@@ -17,7 +17,7 @@ import time
 from typing import Any, Callable, Optional
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
-from ansible_collections.railstack.platform.plugins.module_utils._task import create_or_find_again
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, create_or_find_again
 
 Record = dict[str, Any]
 Reread = Callable[[], list[Record]]
@@ -134,7 +134,7 @@ def after_lost(exc: ApiError, check: Callable[[], bool]) -> None:
 
 
 # ------------------------------------------------------------------ names
-def custom_domain_name(ctx: Any, raw: Optional[str], where: str) -> str:
+def custom_domain_name(ctx: TaskContext, raw: Optional[str], where: str) -> str:
     """A custom domain's name, lower case without the final dot; fails naming `where` when it is not one."""
     domain = (raw or "").strip().lower().rstrip(".")
     if "://" in domain or "/" in domain or " " in domain:
@@ -149,7 +149,7 @@ def custom_domain_name(ctx: Any, raw: Optional[str], where: str) -> str:
     return domain
 
 
-def service_domain_name(ctx: Any, raw: Optional[str], where: str) -> Optional[str]:
+def service_domain_name(ctx: TaskContext, raw: Optional[str], where: str) -> Optional[str]:
     """A Railway domain's full name (`prela-api` gives prela-api.up.railway.app), or None for a generated one."""
     domain = (raw or "").strip().lower().rstrip(".") or None
     if domain is None:
@@ -172,12 +172,12 @@ def is_railway_name(domain: Optional[str]) -> bool:
     return not domain or domain.endswith("." + SUFFIX) or "." not in domain
 
 
-def check_port(ctx: Any, port: Optional[int], where: str) -> None:
+def check_port(ctx: TaskContext, port: Optional[int], where: str) -> None:
     if port is not None and not 1 <= port <= 65535:
         ctx.fail("%s: %d is not a port (1-65535)." % (where, port))
 
 
-def check_wait_options(ctx: Any, params: Record) -> None:
+def check_wait_options(ctx: TaskContext, params: Record) -> None:
     if params["wait_timeout"] < 0:
         ctx.fail("wait_timeout: must not be negative.")
     if params["wait_interval"] <= 0:
@@ -192,7 +192,7 @@ def is_working(custom: Record) -> bool:
     return bool(status.get("verified")) and status.get("certificateStatus") == CERT_VALID
 
 
-def note_unpropagated(ctx: Any, custom: Record) -> None:
+def note_unpropagated(ctx: TaskContext, custom: Record) -> None:
     """A verified domain with a valid certificate works even when Railway lists a record as not propagated:
     a CNAME proxied by Cloudflare answers with Cloudflare's addresses, so Railway shows it REQUIRES_UPDATE."""
     if not is_working(custom):
@@ -218,7 +218,7 @@ class CertificateRetries(object):
     """Asks Railway to issue a failed certificate again, at most `limit` times per domain, or fails saying why it
     cannot."""
 
-    def __init__(self, ctx: Any, client: Any, limit: int) -> None:
+    def __init__(self, ctx: TaskContext, client: Any, limit: int) -> None:
         self.ctx, self.client, self.limit = ctx, client, limit
         self.done: dict[str, int] = {}
 
@@ -279,7 +279,7 @@ def _still_waiting(custom: Record) -> str:
     )
 
 
-def _timed_out(ctx: Any, params: Record, waiting: list[Record], changed: bool) -> None:
+def _timed_out(ctx: TaskContext, params: Record, waiting: list[Record], changed: bool) -> None:
     extra = dict(domain=domain_result(waiting[0], "custom"), dns_records=dns_records(waiting[0]))
     if len(waiting) > 1:
         extra = dict(waiting=[domain_result(custom, "custom") for custom in waiting])
@@ -287,12 +287,12 @@ def _timed_out(ctx: Any, params: Record, waiting: list[Record], changed: bool) -
         "wait_timeout: not verified with a valid certificate after %ss: %s."
         % (params["wait_timeout"], "; ".join(_still_waiting(custom) for custom in waiting)),
         changed=changed,
-        **extra
+        **extra,
     )
 
 
 def wait_all_verified(
-    ctx: Any, client: Any, customs: list[Record], reread: Reread, changed: bool
+    ctx: TaskContext, client: Any, customs: list[Record], reread: Reread, changed: bool
 ) -> tuple[dict[str, Record], bool]:
     """Poll until every custom domain is verified with a valid certificate, one read (`reread`, every custom domain
     the caller manages) per poll for all of them; retry failed issuances when Railway allows it; fail once
@@ -327,8 +327,16 @@ def outcome(record: Optional[Record], changed: bool, before: Optional[Record], a
     return dict(record=record, changed=changed, diff=(view(before), view(after)))
 
 
-def converge_custom(ctx: Any, client: Any, ids: tuple[Record, Record, Record], domain: str, port: Optional[int],
-                    absent: bool, current_list: list[Record], reread: Reread) -> Record:
+def converge_custom(
+    ctx: TaskContext,
+    client: Any,
+    ids: tuple[Record, Record, Record],
+    domain: str,
+    port: Optional[int],
+    absent: bool,
+    current_list: list[Record],
+    reread: Reread,
+) -> Record:
     """A custom domain of a service instance (ids: project, environment, service): removed, added, or its target
     port updated. `reread` reads the instance's (or more) custom domains again."""
     current = named(current_list, domain)
@@ -359,8 +367,13 @@ def converge_custom(ctx: Any, client: Any, ids: tuple[Record, Record, Record], d
     return outcome(created, True, None, created)
 
 
-def _create_custom_domain(client: Any, ids: tuple[Record, Record, Record], domain: str, port: Optional[int],
-                          find_again: Callable[[], Optional[Record]]) -> Record:
+def _create_custom_domain(
+    client: Any,
+    ids: tuple[Record, Record, Record],
+    domain: str,
+    port: Optional[int],
+    find_again: Callable[[], Optional[Record]],
+) -> Record:
     project, environment, service = ids
     domain_input = dict(
         projectId=project["id"], environmentId=environment["id"], serviceId=service["id"], domain=domain
@@ -378,8 +391,14 @@ def _create_custom_domain(client: Any, ids: tuple[Record, Record, Record], domai
     return create_or_find_again(create, find_again)
 
 
-def _custom_port(ctx: Any, client: Any, environment: Record, current: Record, port: Optional[int],
-                 find_again: Callable[[], Optional[Record]]) -> tuple[Record, bool]:
+def _custom_port(
+    ctx: TaskContext,
+    client: Any,
+    environment: Record,
+    current: Record,
+    port: Optional[int],
+    find_again: Callable[[], Optional[Record]],
+) -> tuple[Record, bool]:
     """(the domain after, changed): its target port set when one is given and it differs."""
     if port is None or current.get("targetPort") == port:
         return current, False
@@ -396,35 +415,54 @@ def _custom_port(ctx: Any, client: Any, environment: Record, current: Record, po
 
 
 # ------------------------------------------------------------------ service domains
-def converge_service(ctx: Any, client: Any, ids: tuple[Record, Record, Record], domain: Optional[str],
-                     port: Optional[int], absent: bool, current_list: list[Record], reread: Reread) -> Record:
+def converge_service(
+    ctx: TaskContext,
+    client: Any,
+    ids: tuple[Record, Record, Record],
+    domain: Optional[str],
+    port: Optional[int],
+    absent: bool,
+    current_list: list[Record],
+    reread: Reread,
+    where: str = "domain",
+) -> Record:
     """A Railway-generated (or chosen *.up.railway.app) domain: removed (every one of the instance when `domain` is
-    None), its port updated, or added. `reread` reads the instance's service domains again."""
+    None), its port updated, or added. `reread` reads the instance's service domains again; `where` names the
+    option in a failure."""
     if absent:
         return _service_absent(ctx, client, domain, current_list, reread)
     current = named(current_list, domain) if domain else (current_list[0] if current_list else None)
     if current is not None:
         return _service_port(ctx, client, ids, current, port, reread)
-    return _service_add(ctx, client, ids, domain, port, current_list, reread)
+    return _service_add(ctx, client, ids, domain, port, current_list, reread, where)
 
 
-def _service_absent(ctx: Any, client: Any, domain: Optional[str], current_list: list[Record],
-                    reread: Reread) -> Record:
+def _service_absent(
+    ctx: TaskContext, client: Any, domain: Optional[str], current_list: list[Record], reread: Reread
+) -> Record:
     doomed = [d for d in current_list if domain is None or d["domain"].lower() == domain]
     if not ctx.check_mode:
         for record in doomed:
-            try:
-                client.mutate(
-                    "mutation serviceDomainDelete($id: String!) { serviceDomainDelete(id: $id) }", dict(id=record["id"])
-                )
-            except ApiError as exc:
-                after_lost(exc, lambda record=record: all(d["id"] != record["id"] for d in reread()))
+            _delete_service_domain(client, record["id"], reread)
     first = doomed[0] if doomed else None
     return outcome(first, bool(doomed), first, None)
 
 
-def _service_port(ctx: Any, client: Any, ids: tuple[Record, Record, Record], current: Record, port: Optional[int],
-                  reread: Reread) -> Record:
+def _delete_service_domain(client: Any, domain_id: str, reread: Reread) -> None:
+    try:
+        client.mutate("mutation serviceDomainDelete($id: String!) { serviceDomainDelete(id: $id) }", dict(id=domain_id))
+    except ApiError as exc:
+        after_lost(exc, lambda: all(d["id"] != domain_id for d in reread()))
+
+
+def _service_port(
+    ctx: TaskContext,
+    client: Any,
+    ids: tuple[Record, Record, Record],
+    current: Record,
+    port: Optional[int],
+    reread: Reread,
+) -> Record:
     """The domain exists: only its target port can differ."""
     if port is None or current.get("targetPort") == port:
         return outcome(current, False, current, current)
@@ -441,8 +479,16 @@ def _service_port(ctx: Any, client: Any, ids: tuple[Record, Record, Record], cur
     return outcome(after, True, current, after)
 
 
-def _service_add(ctx: Any, client: Any, ids: tuple[Record, Record, Record], domain: Optional[str],
-                 port: Optional[int], current_list: list[Record], reread: Reread) -> Record:
+def _service_add(
+    ctx: TaskContext,
+    client: Any,
+    ids: tuple[Record, Record, Record],
+    domain: Optional[str],
+    port: Optional[int],
+    current_list: list[Record],
+    reread: Reread,
+    where: str,
+) -> Record:
     """A new service domain, or (a chosen name) the instance's one Railway domain renamed to it."""
     if domain:
         available = client.query(
@@ -451,7 +497,7 @@ def _service_add(ctx: Any, client: Any, ids: tuple[Record, Record, Record], doma
             dict(domain=domain),
         )["serviceDomainAvailable"]
         if not available["available"]:
-            ctx.fail("domain: %s is not available at Railway: %s" % (domain, available.get("message") or "taken"))
+            ctx.fail("%s: %s is not available at Railway: %s" % (where, domain, available.get("message") or "taken"))
     # Railway gives a service instance one Railway domain: a chosen name renames the one it has.
     renamed = current_list[0] if domain and len(current_list) == 1 else None
     if ctx.check_mode:
@@ -479,8 +525,9 @@ def _service_add(ctx: Any, client: Any, ids: tuple[Record, Record, Record], doma
     return outcome(after, True, renamed, after)
 
 
-def _create_service_domain(client: Any, ids: tuple[Record, Record, Record], port: Optional[int],
-                           current_list: list[Record], reread: Reread) -> Record:
+def _create_service_domain(
+    client: Any, ids: tuple[Record, Record, Record], port: Optional[int], current_list: list[Record], reread: Reread
+) -> Record:
     before_ids = {d["id"] for d in current_list}
     domain_input = dict(serviceId=ids[2]["id"], environmentId=ids[1]["id"])
     if port is not None:
@@ -499,8 +546,14 @@ def _create_service_domain(client: Any, ids: tuple[Record, Record, Record], port
     return create_or_find_again(create, find_again)
 
 
-def _update_service_domain(client: Any, ids: tuple[Record, Record, Record], domain_id: str, domain: str,
-                           port: Optional[int], applied: Callable[[], bool]) -> None:
+def _update_service_domain(
+    client: Any,
+    ids: tuple[Record, Record, Record],
+    domain_id: str,
+    domain: str,
+    port: Optional[int],
+    applied: Callable[[], bool],
+) -> None:
     update = dict(serviceDomainId=domain_id, serviceId=ids[2]["id"], environmentId=ids[1]["id"], domain=domain)
     if port is not None:
         update["targetPort"] = port

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ansible_collections.railstack.platform.plugins.module_utils._http import PageGuard
+from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
     INSTANCE_PROJECT_FIELDS,
     PAGE_SIZE,
@@ -46,8 +47,32 @@ DOMAIN_OPTIONS = dict(
     dns=dict(type="dict"),
     wait=dict(type="bool", default=True),
 )
+# What a service's plan record (stack_check's) holds besides: taken, so that a record is passed whole, and left to
+# the modules that do it (railway_services, railway_volumes, railway_deployments).
+RECORD_OPTIONS = dict(
+    {
+        key: dict(type="raw")
+        for key in (
+            "role",
+            "source",
+            "build",
+            "deploy",
+            "private_network_endpoint",
+            "tcp_proxy_port",
+            "volume",
+            "health_check",
+            "wait",
+            "wait_timeout",
+            "rollback_on_failure",
+            "public_address",
+        )
+    },
+    variables=dict(type="dict", no_log=False),  # ignored: never read, never returned
+)
 SERVICE_OPTIONS = dict(
+    RECORD_OPTIONS,
     name=dict(type="str", required=True),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
     service_domain=dict(type="raw"),
     target_port=dict(type="int"),
     domains=dict(type="list", elements="dict", default=[], options=DOMAIN_OPTIONS),
@@ -75,20 +100,29 @@ def _where(index: int, item: Record) -> str:
     return "services[%d] (%s)" % (index, item["name"])
 
 
-def _wanted(ctx: Any, services: list[Record]) -> list[Record]:
+def _wanted(ctx: TaskContext, services: list[Record]) -> list[Record]:
     """Each item with its names checked and normalised: `service_domain` is None (leave), False (remove), True
     (Railway's generated one) or the full *.up.railway.app name; each custom domain has its name and port."""
     seen: dict[str, str] = {}
     wanted = []
     for index, item in enumerate(services):
         where = _where(index, item)
+        if item["state"] == "absent":  # its domains go with the service (railway_services deletes it)
+            wanted.append(dict(item, where=where, service_domain=None, domains=[]))
+            continue
         check_port(ctx, item["target_port"], where + ".target_port")
-        wanted.append(dict(item, service_domain=_service_domain(ctx, item["service_domain"], where),
-                           domains=_custom_domains(ctx, item, where, seen)))
+        wanted.append(
+            dict(
+                item,
+                where=where,
+                service_domain=_service_domain(ctx, item["service_domain"], where),
+                domains=_custom_domains(ctx, item, where, seen),
+            )
+        )
     return wanted
 
 
-def _service_domain(ctx: Any, value: Any, where: str) -> Any:
+def _service_domain(ctx: TaskContext, value: Any, where: str) -> Any:
     if value is None or isinstance(value, bool):
         return value
     if not isinstance(value, str):
@@ -96,13 +130,15 @@ def _service_domain(ctx: Any, value: Any, where: str) -> Any:
     return service_domain_name(ctx, value, where + ".service_domain") or None
 
 
-def _custom_domains(ctx: Any, item: Record, where: str, seen: dict[str, str]) -> list[Record]:
+def _custom_domains(ctx: TaskContext, item: Record, where: str, seen: dict[str, str]) -> list[Record]:
     out = []
     for index, entry in enumerate(item["domains"] or []):
         here = "%s.domains[%d]" % (where, index)
         name = custom_domain_name(ctx, entry["domain"], here + ".domain")
         if name in seen:
-            ctx.fail("%s.domain: %s is also a domain of %s; a domain belongs to one service." % (here, name, seen[name]))
+            ctx.fail(
+                "%s.domain: %s is also a domain of %s; a domain belongs to one service." % (here, name, seen[name])
+            )
         seen[name] = item["name"]
         port = entry["target_port"] if entry["target_port"] is not None else item["target_port"]
         check_port(ctx, port, here + ".target_port")
@@ -111,7 +147,7 @@ def _custom_domains(ctx: Any, item: Record, where: str, seen: dict[str, str]) ->
     return out
 
 
-def _check_zone(ctx: Any, dns: Optional[Record], domain: str, where: str) -> None:
+def _check_zone(ctx: TaskContext, dns: Optional[Record], domain: str, where: str) -> None:
     """A DNS provider other than manual needs the zone that holds the domain."""
     if not dns or dns.get("provider") in (None, "manual"):
         return
@@ -138,7 +174,7 @@ def read_environment_domains(client: RailwayClient, environment: Record) -> dict
         after = guard.advance(instances["pageInfo"]["endCursor"])
 
 
-def _resolve(ctx: Any, client: RailwayClient) -> tuple[Optional[Record], Optional[Record]]:
+def _resolve(ctx: TaskContext, client: RailwayClient) -> tuple[Optional[Record], Optional[Record]]:
     """(project, environment) in one query; None for what is missing in check mode (an earlier task creates it)."""
     params = ctx.params
     project = client.resolve_project(
@@ -148,12 +184,16 @@ def _resolve(ctx: Any, client: RailwayClient) -> tuple[Optional[Record], Optiona
     if project and environment is None and not ctx.check_mode:
         ctx.fail(
             "environment: project %r has no environment %r (it has: %s)."
-            % (project["name"], params["environment"], ", ".join(sorted(e["name"] for e in nodes(project.get("environments")))) or "none")
+            % (
+                project["name"],
+                params["environment"],
+                ", ".join(sorted(e["name"] for e in nodes(project.get("environments")))) or "none",
+            )
         )
     return project, environment
 
 
-def _service(ctx: Any, project: Optional[Record], index: int, item: Record) -> Record:
+def _service(ctx: TaskContext, project: Optional[Record], index: int, item: Record) -> Record:
     """The service named by an item; in check mode a planned one (id None) when it does not exist yet."""
     service = pick_service(project, item["name"]) if project else None
     if service is not None:
@@ -161,37 +201,65 @@ def _service(ctx: Any, project: Optional[Record], index: int, item: Record) -> R
     if not ctx.check_mode:
         ctx.fail(
             "%s.name: project %r has no service %r (it has: %s); create it first (railway_services)."
-            % (_where(index, item), project["name"], item["name"],
-               ", ".join(sorted(s["name"] for s in nodes(project.get("services")))) or "none")
+            % (
+                _where(index, item),
+                (project or {}).get("name"),
+                item["name"],
+                ", ".join(sorted(s["name"] for s in nodes((project or {}).get("services")))) or "none",
+            )
         )
-    ctx.warn("service %r does not exist yet; in check mode its domains are reported as to be created with it."
-             % item["name"])
+    ctx.warn(
+        "service %r does not exist yet; in check mode its domains are reported as to be created with it." % item["name"]
+    )
     return dict(id=None, name=item["name"])
 
 
 # ------------------------------------------------------------------ converge
-def _converge_item(ctx: Any, client: RailwayClient, ids: tuple[Record, Record, Record], item: Record,
-                   current: Record, reread: Any) -> Record:
+def _converge_item(
+    ctx: TaskContext,
+    client: RailwayClient,
+    ids: tuple[Record, Record, Record],
+    item: Record,
+    current: Record,
+    reread: Any,
+) -> Record:
     """One service's domains: its Railway domain (unless left alone) and each custom domain it lists."""
     service_id = ids[2]["id"]
     wanted = item["service_domain"]
     service_outcome = None
     if wanted is not None:
         service_outcome = converge_service(
-            ctx, client, ids, wanted if isinstance(wanted, str) else None, item["target_port"], wanted is False,
-            current.get("serviceDomains") or [], lambda: reread(service_id).get("serviceDomains") or [])
+            ctx,
+            client,
+            ids,
+            wanted if isinstance(wanted, str) else None,
+            item["target_port"],
+            wanted is False,
+            current.get("serviceDomains") or [],
+            lambda: reread(service_id).get("serviceDomains") or [],
+            where=item["where"] + ".service_domain",
+        )
     customs = [
-        converge_custom(ctx, client, ids, entry["domain"], entry["target_port"], False,
-                        current.get("customDomains") or [], lambda: reread(service_id).get("customDomains") or [])
+        converge_custom(
+            ctx,
+            client,
+            ids,
+            entry["domain"],
+            entry["target_port"],
+            False,
+            current.get("customDomains") or [],
+            lambda: reread(service_id).get("customDomains") or [],
+        )
         for entry in item["domains"]
     ]
     return dict(item=item, service=service_outcome, customs=customs)
 
 
-def _wait(ctx: Any, client: RailwayClient, environment: Record, rows: list[Record], changed: bool) -> bool:
+def _wait(ctx: TaskContext, client: RailwayClient, environment: Record, rows: list[Record], changed: bool) -> bool:
     """With wait: verified, wait for every custom domain whose item says wait, all at once (one read per poll)."""
-    waiting = [(entry, done) for row in rows for entry, done in zip(row["item"]["domains"], row["customs"])
-               if entry["wait"]]
+    waiting = [
+        (entry, done) for row in rows for entry, done in zip(row["item"]["domains"], row["customs"]) if entry["wait"]
+    ]
     if ctx.params["wait"] != "verified" or ctx.check_mode or not waiting:
         return changed
 
@@ -212,11 +280,17 @@ def _service_result(row: Record) -> Record:
     service_domain = None
     if service_outcome is not None and not removed:
         service_domain = domain_result(service_outcome["record"], "service") or None
-    customs = [dict(domain_result(done["record"], "custom"), dns_records=dns_records(done["record"]))
-               for done in row["customs"]]
+    customs = [
+        dict(domain_result(done["record"], "custom"), dns_records=dns_records(done["record"]))
+        for done in row["customs"]
+    ]
     host = (customs[0]["domain"] if customs else None) or (service_domain or {}).get("domain")
-    return dict(name=row["item"]["name"], service_domain=service_domain, custom_domains=customs,
-                public_url="https://%s" % host if host else None)
+    return dict(
+        name=row["item"]["name"],
+        service_domain=service_domain,
+        custom_domains=customs,
+        public_url="https://%s" % host if host else None,
+    )
 
 
 def _dns(rows: list[Record]) -> tuple[list[Record], list[Record]]:
@@ -232,7 +306,8 @@ def _dns(rows: list[Record]) -> tuple[list[Record], list[Record]]:
             if dns.get("provider") in (None, "manual"):
                 manual.append(dict(domain=entry["domain"], records=records))
             else:
-                zones.setdefault((dns["provider"], dns["zone"]), []).extend(records)
+                zone = dns["zone"].lower().rstrip(".")
+                zones.setdefault((dns["provider"], zone), []).extend(records)
     return [dict(provider=provider, zone=zone, records=records) for (provider, zone), records in zones.items()], manual
 
 
@@ -240,7 +315,7 @@ def _diff(environment: Record, rows: list[Record]) -> list[Record]:
     """One hunk per service whose domains change, headed by the environment and the service."""
     hunks = []
     for row in rows:
-        sides = [dict(custom_domains={}) for _ in range(2)]
+        sides: list[Record] = [dict(custom_domains={}) for _ in range(2)]
         if row["service"] is not None:
             for side, value in zip(sides, row["service"]["diff"]):
                 side["service_domain"] = value
@@ -253,7 +328,7 @@ def _diff(environment: Record, rows: list[Record]) -> list[Record]:
     return hunks
 
 
-def run(ctx: Any) -> Record:
+def run(ctx: TaskContext) -> Record:
     params = ctx.params
     check_wait_options(ctx, params)
     wanted = _wanted(ctx, params["services"])
@@ -263,25 +338,36 @@ def run(ctx: Any) -> Record:
     project, environment = _resolve(ctx, client)
     current = read_environment_domains(client, environment) if environment else {}
     if environment is None:  # check mode: an earlier task of the run would create it
-        ctx.warn("environment %r does not exist yet; in check mode its domains are reported as to be created with it."
-                 % params["environment"])
+        ctx.warn(
+            "environment %r does not exist yet; in check mode its domains are reported as to be created with it."
+            % params["environment"]
+        )
     planned_project = project or dict(id=None, name=params["project"])
     planned_environment = environment or dict(id=None, name=params["environment"])
 
     def reread(service_id: str) -> Record:
         return read_environment_domains(client, planned_environment).get(service_id) or {}
 
-    rows = []
+    rows: list[Record] = []
     for index, item in enumerate(wanted):
+        if item["state"] == "absent":
+            rows.append(dict(item=item, service=None, customs=[]))
+            continue
         service = _service(ctx, project, index, item)
         ids = (planned_project, planned_environment, service)
         rows.append(_converge_item(ctx, client, ids, item, current.get(service["id"]) or {}, reread))
     changed = any(row["service"] and row["service"]["changed"] for row in rows) or any(
-        done["changed"] for row in rows for done in row["customs"])
+        done["changed"] for row in rows for done in row["customs"]
+    )
     changed = _wait(ctx, client, planned_environment, rows, changed)
     for row in rows:
         for done in row["customs"]:
             note_unpropagated(ctx, done["record"])
     zones, manual = _dns(rows)
-    return ctx.result(changed=changed, services=[_service_result(row) for row in rows], dns=zones,
-                      manual_records=manual, diff=_diff(planned_environment, rows))
+    return ctx.result(
+        changed=changed,
+        services=[_service_result(row) for row in rows],
+        dns=zones,
+        manual_records=manual,
+        diff=_diff(planned_environment, rows),
+    )

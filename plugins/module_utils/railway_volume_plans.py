@@ -170,13 +170,13 @@ def check_volume_count(state: EnvironmentState, option: str, owner: str, planned
     limits = plan_limits(state)
     if not limits or limits["per_project"] is None or len(state.volumes) + planned < limits["per_project"]:
         return
-    existing = ", ".join(sorted(state.volumes)) or "none"
+    has = "has %s already" % (", ".join(sorted(state.volumes)) or "none")
     if planned:
-        existing += " and %d more this task creates first" % planned
-    raise TaskFailed("%s: Railway's %s plan allows %d volume per project, and project %s has %s already; the volume of "
+        has = "%s, and this task's list creates %d before it" % (has[:-len(" already")], planned)
+    raise TaskFailed("%s: Railway's %s plan allows %d volume per project, and project %s %s; the volume of "
                      "%s cannot be created. Use an existing volume, another project, %s. Nothing was written." % (
                          option, limits["title"], limits["per_project"], state.project["name"],
-                         existing, owner, PAID_PLAN_HINT))
+                         has, owner, PAID_PLAN_HINT))
 
 
 def plan_volume(plan, volume_id, service_id, mount_path=None, size_mb=None, backup_schedules=None, region=None):
@@ -257,6 +257,15 @@ class Volume:
         self.known = self.volume_id is not None
         self.created: dict | None = None
 
+    @property
+    def planned_service_id(self) -> str:
+        """The service's id, or a placeholder of its own while it is still to be made (check mode)."""
+        return self.service_id or "new:service:%s" % self.params["service"]
+
+    @property
+    def planned_volume_id(self) -> str:
+        return self.volume_id or "%s:%s" % (NEW_VOLUME, self.params["service"])
+
 
 def check_volume(ctx, state: EnvironmentState, volume: Volume, planned: int) -> None:
     """One item checked against the environment and the plan, before any write."""
@@ -289,7 +298,7 @@ def volumes_planner(volumes: list[Volume]) -> Callable[[EnvironmentState], Plan]
         plan = Plan(state)
         for volume in volumes:
             params = volume.params
-            plan_volume(plan, volume.volume_id or NEW_VOLUME, volume.service_id or "new:service", params["mount_path"],
+            plan_volume(plan, volume.planned_volume_id, volume.planned_service_id, params["mount_path"],
                         params["size_mb"], params["backup_schedules"], params["region"])
         return plan
     return planner
@@ -297,16 +306,16 @@ def volumes_planner(volumes: list[Volume]) -> Callable[[EnvironmentState], Plan]
 
 def converged_volume(state: EnvironmentState, volume: Volume, plan: Plan, after: dict, outcome: dict) -> dict:
     """One volume's result and its diff views."""
-    vid = volume.volume_id or NEW_VOLUME
-    mounts = ((plan.patch.get("services") or {}).get(volume.service_id or "new:service") or {}).get("volumeMounts") or {}
+    vid = volume.planned_volume_id
+    mounts = ((plan.patch.get("services") or {}).get(volume.planned_service_id) or {}).get("volumeMounts") or {}
     changed = bool(volume.created or not volume.known or (plan.patch.get("volumes") or {}).get(vid) or mounts.get(vid))
     result = volume_result(state, after, vid, (volume.created or {}).get("name") or volume.params["name"])
     if volume.created and result["size_mb"] is None:
         result["size_mb"] = volume.params["size_mb"]
     result["changed"] = changed
     result["staged"] = outcome["staged"] if changed else False
-    return dict(result=result, service=volume.params["service"], before=volume_view(state.config, volume.volume_id if volume.known else None, volume.service_id),
-                after=volume_view(after, vid, volume.service_id))
+    before = volume_view(state.config, volume.volume_id if volume.known else None, volume.service_id)
+    return dict(result=result, service=volume.params["service"], before=before, after=volume_view(after, vid, volume.planned_service_id))
 
 
 def converge_volumes(ctx, client: RailwayClient, state: EnvironmentState, items: list[dict],

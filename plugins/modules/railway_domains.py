@@ -30,6 +30,8 @@ options:
   services:
     description:
       - The services whose domains to manage. Each service needs an instance in O(environment).
+      - A service's plan record (M(railstack.platform.stack_check)'s C(services)) can be passed whole; what the
+        record holds for other modules is ignored.
     type: list
     elements: dict
     required: true
@@ -39,6 +41,78 @@ options:
           - The service, by name or id.
         type: str
         required: true
+      role:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      source:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      build:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      deploy:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      private_network_endpoint:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      tcp_proxy_port:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      volume:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      health_check:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      wait:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      wait_timeout:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      rollback_on_failure:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      public_address:
+        description:
+          - Part of a service's plan record (M(railstack.platform.stack_check)), so that a record is passed whole;
+            ignored here.
+        type: raw
+      variables:
+        description:
+          - Part of a service's plan record, so that a record is passed whole; ignored here (never read, never
+            returned).
+        type: dict
+      state:
+        description:
+          - V(absent) for a service that is being removed; its domains go with it and it is skipped (its result
+            has no domains).
+        type: str
+        choices: [present, absent]
+        default: present
       service_domain:
         description:
           - Its Railway domain. V(true) for the one Railway generates (or the one it has), a name such as

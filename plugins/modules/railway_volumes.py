@@ -20,7 +20,8 @@ description:
     shrink, a resize on Free or Trial) and the volumes per project (Free: one), counting the new volumes of the list one
     after another."
   - In diff mode each volume is its own hunk, headed by the environment and the service.
-  - An empty O(volumes) list sends no request. Deleting a volume is M(railstack.platform.railway_volume)'s O(railstack.platform.railway_volume#module:state=absent).
+  - An empty O(volumes) list sends no request.
+  - Deleting a volume is M(railstack.platform.railway_volume)'s O(railstack.platform.railway_volume#module:state=absent).
 author:
   - railstack.platform developers (@railstack)
 options:

@@ -104,7 +104,7 @@ def test_requests_of_a_run_that_changes_nothing_do_not_grow_with_the_databases(s
 def test_the_plan_refuses_the_list_before_any_write(sandbox, project, run_playbook, traffic, railway_plan):
     railway_plan("free")
     with traffic.window() as window:
-        run = run_playbook(DATABASES, extra_vars=dict(project, databases=THREE[:2]))
+        run = run_playbook(DATABASES, extra_vars=dict(project, databases=[dict(engine="postgres"), dict(engine="redis")]))
     assert run.failed == ["Databases"] and window.mutations == [], window.summary()
     assert run.task("Databases")["msg"].startswith("databases[1].name: Railway's Free plan allows 1 volume per project")
     assert services_by_name(sandbox, project["project"]) == {}

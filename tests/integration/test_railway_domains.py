@@ -104,12 +104,17 @@ def test_service_domain_false_removes_it(sandbox, sandbox_env, run_playbook, tra
         service["domains"] = []
     run_playbook(PLAY, extra_vars=names).assert_ok()
     names["services"][0]["service_domain"] = False
-    names["services"][1]["service_domain"] = None
+    # a plan record passed whole: what it holds for the other modules is taken and ignored
+    names["services"][1].update(service_domain=None, role="web", source=dict(image="nginx:1.27"), volume=None,
+                                variables=dict(FLAG="1"), health_check=None, wait=True, wait_timeout=600,
+                                rollback_on_failure=False, public_address=None, state="present")
+    names["services"].append(dict(name="gone", state="absent", service_domain=True, domains=[]))
     with traffic.window() as window:
         run = run_playbook(PLAY, extra_vars=names, diff=True).assert_ok()
     assert run.changed == ["Domains"]
     assert [op for op in window.operation_names() if op.endswith("Delete")] == ["serviceDomainDelete"]
-    s0, s1 = run.task("Domains")["services"]
+    s0, s1, gone = run.task("Domains")["services"]
+    assert gone == dict(name="gone", service_domain=None, custom_domains=[], public_url=None)
     assert s0["service_domain"] is None and s0["public_url"] is None
     assert s1["service_domain"] is None
     live = [d for d in sandbox.client.state()["railway"]["serviceDomains"].values() if not d.get("deletedAt")]

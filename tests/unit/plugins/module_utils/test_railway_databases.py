@@ -95,6 +95,9 @@ def test_databases_check_mode_sends_no_write(railway_script):
     script.done()
     assert result["changed"] is True and script.mutations == []
     assert [d["service"]["id"] for d in result["databases"]] == [None, None]
+    assert [d["volume"]["mount_path"] for d in result["databases"]] == ["/var/lib/postgresql/data", "/data"]
+    assert [hunk["after"]["source"]["image"] for hunk in result["diff"]] == ["ghcr.io/railwayapp-templates/postgres-ssl:18",
+                                                                             "redis:8.2.1"]
 
 
 def test_an_empty_list_sends_no_request(railway_script):
@@ -109,7 +112,7 @@ def test_free_plan_refuses_the_second_new_volume_before_any_write(railway_script
     script.done()
     assert result["failed"] and script.mutations == []
     assert result["msg"].startswith("databases[1].name: Railway's Free plan allows 1 volume per project")
-    assert "database Redis" in result["msg"] and "1 more this task creates first" in result["msg"]
+    assert "database Redis" in result["msg"] and "has none, and this task's list creates 1 before it;" in result["msg"]
 
 
 def test_a_bad_size_of_a_later_item_fails_before_any_write(railway_script):

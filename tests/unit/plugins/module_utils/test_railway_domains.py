@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.railstack.platform.plugins.module_utils import railway_domain_plans, railway_domains
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
 
 TOKEN = "rw-account-token-0123456789"
@@ -27,7 +28,7 @@ def params(services, **overrides):
 
 
 def item(name, service_domain=None, target_port=None, domains=()):
-    return dict(name=name, service_domain=service_domain, target_port=target_port, domains=[
+    return dict(name=name, state="present", service_domain=service_domain, target_port=target_port, domains=[
         dict(dict(target_port=None, dns=CF, wait=True), **entry) for entry in domains])
 
 
@@ -93,12 +94,12 @@ def test_first_run_creates_every_domain_and_groups_records_per_zone(railway_scri
         ("customDomainCreate", lambda v: dict(customDomainCreate=custom("www.other.dev", "web"))),
     )
     result = run(params([item("api", True, 8080, [dict(domain="API.prela.app.")]),
-                         item("web", None, None, [dict(domain="prela.app"),
+                         item("web", None, None, [dict(domain="prela.app", dns=dict(provider="cloudflare", zone="Prela.app.")),
                                                   dict(domain="www.other.dev", dns=dict(provider="manual"))])]))
     script.done()
     assert result["changed"] is True
-    assert script.sent[3][2]["input"] == dict(projectId=PID, environmentId=ENV, serviceId=sid("api"),
-                                               domain="api.prela.app", targetPort=8080)
+    assert script.sent[3][2]["input"] == dict(
+        projectId=PID, environmentId=ENV, serviceId=sid("api"), domain="api.prela.app", targetPort=8080)
     api, web = result["services"]
     assert api["service_domain"]["domain"] == "api-production.up.railway.app"
     assert api["public_url"] == "https://api.prela.app" and web["public_url"] == "https://prela.app"
@@ -112,8 +113,9 @@ def test_first_run_creates_every_domain_and_groups_records_per_zone(railway_scri
 
 def test_second_run_reads_twice_and_writes_nothing(railway_script):
     names = ["s%d" % i for i in range(10)]
-    state = {n: ([service_domain(n, port=8080)], [custom("%s.prela.app" % n, n, 8080, verified=True,
-                                                        cert="CERTIFICATE_STATUS_TYPE_VALID")]) for n in names}
+    valid = "CERTIFICATE_STATUS_TYPE_VALID"
+    state = {n: ([service_domain(n, port=8080)], [custom("%s.prela.app" % n, n, 8080, verified=True, cert=valid)])
+             for n in names}
     script = railway_script(("project", project(*names)), ("environmentDomains", environment(state)))
     result = run(params([item(n, True, 8080, [dict(domain="%s.prela.app" % n)]) for n in names], wait="verified"))
     script.done()
@@ -237,3 +239,46 @@ def test_wait_not_in_check_mode(railway_script):
     result = run(params([item("api", None, None, [dict(domain="api.prela.app")])], wait="verified"), check_mode=True)
     script.done()
     assert result["changed"] is False
+
+
+def test_a_plan_record_is_taken_whole_and_an_absent_service_is_skipped(railway_script):
+    record = dict(item("api", True, 8080), role="web", source=dict(image="nginx:1"), variables=dict(TOKEN="s3cret"),
+                  volume=None, health_check=dict(path="/"), wait=True, wait_timeout=600, rollback_on_failure=False,
+                  public_address="api-production.up.railway.app", state="present")
+    gone = dict(item("old", True, None, [dict(domain="old.prela.app")]), state="absent")
+    script = railway_script(("project", project("api")),
+                            ("environmentDomains", environment({"api": ([service_domain("api", port=8080)], [])})))
+    result = run(params([record, gone]))
+    script.done()
+    assert result["changed"] is False and script.mutations == []
+    assert result["services"][1] == dict(name="old", service_domain=None, custom_domains=[], public_url=None)
+    assert "s3cret" not in repr(result)
+
+
+def test_a_lost_create_is_found_again_with_one_read_of_the_environment(railway_script):
+    made = custom("api.prela.app", "api")
+    script = railway_script(("project", project("api")), ("environmentDomains", environment({})),
+                            ("customDomainCreate", ApiError("lost", provider="Railway", lost_response=True)),
+                            ("environmentDomains", environment({"api": ([], [made])})))
+    result = run(params([item("api", None, None, [dict(domain="api.prela.app")])]))
+    script.done()
+    assert result["changed"] is True and script.mutations == ["customDomainCreate"]
+    assert result["services"][0]["custom_domains"][0]["id"] == "cd-api.prela.app"
+
+
+def test_check_mode_service_domain_false_writes_nothing(railway_script):
+    script = railway_script(("project", project("api")),
+                            ("environmentDomains", environment({"api": ([service_domain("api")], [])})))
+    result = run(params([item("api", False)]), check_mode=True)
+    script.done()
+    assert result["changed"] is True and script.mutations == []
+    assert result["diff"][0]["before"]["service_domain"]["domain"] == "api-production.up.railway.app"
+    assert result["diff"][0]["after"]["service_domain"] == {}
+
+
+def test_a_taken_railway_domain_fails_naming_the_service(railway_script):
+    railway_script(("project", project("api")), ("environmentDomains", environment({})),
+                   ("serviceDomainAvailable", dict(serviceDomainAvailable=dict(available=False, message="taken"))))
+    result = run(params([item("api", "prela-api")]))
+    assert result["failed"] is True
+    assert result["msg"] == "services[0] (api).service_domain: prela-api.up.railway.app is not available at Railway: taken"

@@ -66,9 +66,10 @@ def test_only_the_volume_that_differs_is_in_the_patch(railway_script):
 
 def test_volumes_check_mode_sends_no_write(railway_script):
     script = railway_script(("environmentState", answer(dict(services={API: {}, WORKER: {}}), services=SERVICES)))
-    result = run(railway_volumes, params(item("api"), item("worker")), check_mode=True)
+    result = run(railway_volumes, params(item("api"), item("worker", mount_path="/cache", size_mb=8000)), check_mode=True)
     script.done()
     assert result["changed"] is True and script.mutations == [] and [v["id"] for v in result["volumes"]] == [None, None]
+    assert [(v["mount_path"], v["size_mb"]) for v in result["volumes"]] == [("/data", None), ("/cache", 8000)]
 
 
 def test_an_empty_list_sends_no_request(railway_script):
