@@ -197,8 +197,59 @@ options:
     type: dict
 """
 
+    # What a service's plan record (railstack.platform.stack_check's) holds besides: the steps other modules do.
+    # Keep in sync with STEP_OPTIONS in plugins/module_utils/railway_services.py.
+    STEPS = r"""
+options:
+  role:
+    description:
+      - The service's role in the stack (V(web), V(static), V(worker), V(scheduler)). Not used by this module.
+    type: str
+    choices: [web, static, worker, scheduler]
+  volume:
+    description:
+      - The service's volume (C(name), C(mount_path), C(size_mb), C(backup_schedules), C(region)), for
+        M(railstack.platform.railway_volumes). Not used by this module.
+    type: dict
+  service_domain:
+    description:
+      - The service's Railway domain, for M(railstack.platform.railway_domains). Not used by this module.
+    type: raw
+  target_port:
+    description:
+      - The port its domains route to, for M(railstack.platform.railway_domains). Not used by this module.
+    type: int
+  domains:
+    description:
+      - The service's custom domains, for M(railstack.platform.railway_domains). Not used by this module.
+    type: list
+    elements: dict
+  health_check:
+    description:
+      - The probe after a deploy, for M(railstack.platform.railway_deployments). Not used by this module.
+    type: dict
+  wait:
+    description:
+      - Whether the play waits for the service's deploy (M(railstack.platform.railway_deployments)). Not used by this module.
+    type: bool
+  wait_timeout:
+    description:
+      - Seconds that wait may take. Not used by this module.
+    type: int
+  rollback_on_failure:
+    description:
+      - Whether a failed deploy is rolled back. Not used by this module.
+    type: bool
+  public_address:
+    description:
+      - The service's public host name as the stack gives it. Not used by this module.
+    type: str
+"""
+
 
 # Derived, not written again (ansible-test's yamllint reads only literal class attributes; this is built from them):
 # railway_services documents O(services) itself (description, type) and takes its suboptions from ITEMS, since
 # Ansible merges a fragment's option into the module's option of the same name key by key.
-ModuleDocFragment.ITEMS = suboptions("services", ModuleDocFragment.DOCUMENTATION, ModuleDocFragment.VARIABLES, elements=True)
+ModuleDocFragment.ITEMS = suboptions(
+    "services", ModuleDocFragment.DOCUMENTATION, ModuleDocFragment.VARIABLES, ModuleDocFragment.STEPS, elements=True
+)

@@ -14,12 +14,16 @@ changed send no mutation (it still reads, waits for and probes the latest deploy
 from __future__ import annotations
 
 import re
-import time
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpClient
+from ansible_collections.railstack.platform.plugins.module_utils import railway_deployment_waits as waits
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
-    RailwayClient, nodes, railway_argument_spec, railway_environment_spec, resolve_instance)
+    RailwayClient, railway_argument_spec, railway_environment_spec, resolve_instance)
+from ansible_collections.railstack.platform.plugins.module_utils.railway_deployment_waits import (
+    DEPLOYMENT_FIELDS, DEPLOYMENT_QUERY, FAILED, HEALTH_CHECK_SPEC, HISTORY, NEEDS_APPROVAL, RUNNING, SUCCEEDED, SUPERSEDED, Outcome,
+    approval_message, deployment_result, ended_badly, health_check_problem, new_deployment, no_rollback_note, recent_deployments, rollback, rollback_target,
+    rollback_warning, still_running)
 
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
@@ -32,53 +36,11 @@ ARGUMENT_SPEC = dict(
     wait=dict(type="bool", default=False),
     wait_timeout=dict(type="int", default=900),
     wait_interval=dict(type="float", default=5.0),
-    health_check=dict(type="dict", options=dict(
-        url=dict(type="str", required=True),
-        status_code=dict(type="int", default=200),
-        body=dict(type="str"),
-        timeout=dict(type="int", default=60),
-        interval=dict(type="float", default=3.0),
-        validate_certs=dict(type="bool", default=True),
-    )),
+    health_check=HEALTH_CHECK_SPEC,
     rollback_on_failure=dict(type="bool", default=False),
 )
 
-SUCCEEDED = ("SUCCESS", "SLEEPING")
-FAILED = ("FAILED", "CRASHED")          # the only failures (Railway's CLI, `railway up`)
-SUPERSEDED = ("REMOVED", "SKIPPED")     # a newer deployment took its place: follow that one
-NEEDS_APPROVAL = "NEEDS_APPROVAL"
-RUNNING = SUCCEEDED
 _SHA_RE = re.compile(r"^[0-9a-f]{7,40}$")
-HISTORY = 20
-# Tests replace these to run the wait loops without sleeping.
-SLEEP = time.sleep
-CLOCK = time.monotonic
-
-DEPLOYMENT_FIELDS = ("id status statusUpdatedAt createdAt canRollback canRedeploy serviceId environmentId staticUrl url"
-                     " meta")
-DEPLOYMENTS_QUERY = ("query deployments($input: DeploymentListInput!, $first: Int) {"
-                     " deployments(input: $input, first: $first) { edges { node { %s } } } }" % DEPLOYMENT_FIELDS)
-DEPLOYMENT_QUERY = "query deployment($id: String!) { deployment(id: $id) { %s } }" % DEPLOYMENT_FIELDS
-
-
-class Outcome(Exception):
-    """A deployment (or its health probe) did not end well: message and the deployment it is about."""
-
-    def __init__(self, msg, deployment):
-        super().__init__(msg)
-        self.msg = msg
-        self.deployment = deployment
-
-
-def deployment_result(record):
-    if not record:
-        return {}
-    meta = record.get("meta") or {}
-    return dict(id=record.get("id"), status=record.get("status"), service_id=record.get("serviceId"),
-                environment_id=record.get("environmentId"), created_at=record.get("createdAt"),
-                status_updated_at=record.get("statusUpdatedAt"), can_rollback=record.get("canRollback"),
-                url=record.get("url"), static_url=record.get("staticUrl"),
-                commit_sha=meta.get("commitHash"), image=meta.get("image"), reason=meta.get("reason"))
 
 
 def _validate(ctx, params):
@@ -99,29 +61,13 @@ def _validate(ctx, params):
     if probe:
         if not params["wait"]:
             ctx.fail("health_check: needs wait=true (the probe runs once the deployment succeeded).")
-        if not re.match(r"^https?://[^/\s]+", probe["url"] or ""):
-            ctx.fail("health_check: url must be an http:// or https:// URL (got %r)." % probe["url"])
-        if not 100 <= probe["status_code"] <= 599:
-            ctx.fail("health_check: status_code %d is not an HTTP status." % probe["status_code"])
-        if probe["timeout"] < 0 or probe["interval"] <= 0:
-            ctx.fail("health_check: timeout must not be negative and interval must be more than 0.")
+        problem = health_check_problem(probe)
+        if problem:
+            ctx.fail("health_check: " + problem)
     if params["wait_timeout"] < 0:
         ctx.fail("wait_timeout: must not be negative.")
     if params["wait_interval"] <= 0:
         ctx.fail("wait_interval: must be more than 0 seconds.")
-
-
-def recent_deployments(client, environment, service):
-    """The instance's latest deployments, newest first (one query)."""
-    data = client.query(DEPLOYMENTS_QUERY, dict(input=dict(environmentId=environment["id"], serviceId=service["id"]),
-                                                first=HISTORY))
-    return nodes(data["deployments"])
-
-
-def _new_deployment(client, environment, service, before):
-    """The newest deployment that was not there before (after a write whose answer gave no id)."""
-    known = {d["id"] for d in before}
-    return next((d for d in recent_deployments(client, environment, service) if d["id"] not in known), None)
 
 
 # ------------------------------------------------------------------ waiting and probing
@@ -134,28 +80,20 @@ def newer_deployment(client, deployment):
     return recent[0] if recent else None
 
 
-def approval_message(deployment, service):
-    return ("deployment %s of service %s is NEEDS_APPROVAL: Railway builds it only once someone approves it (the "
-            "deployment's Approve button in Railway's dashboard); approve it, then run again." % (
-                deployment["id"], service))
-
-
 def wait_for(ctx, client, deployment, what):
     """Poll a deployment until it succeeds (returned) or fails (Outcome raised); wait_timeout bounds it.
 
     A superseded deployment (REMOVED or SKIPPED) is not a failure: the newer one is followed instead.
     NEEDS_APPROVAL fails at once: nothing happens until a person approves it."""
     params = ctx.params
-    deadline = CLOCK() + params["wait_timeout"]
+    deadline = waits.CLOCK() + params["wait_timeout"]
     while True:
         status = deployment.get("status")
         if status in SUCCEEDED:
             return deployment
-        if status in FAILED:
-            raise Outcome("%s: deployment %s of service %s ended %s." % (what, deployment["id"], params["service"], status),
-                          deployment)
-        if status == NEEDS_APPROVAL:
-            raise Outcome("%s: %s" % (what, approval_message(deployment, params["service"])), deployment)
+        bad = ended_badly(deployment, params["service"], what)
+        if bad is not None:
+            raise bad
         if status in SUPERSEDED:
             newer = newer_deployment(client, deployment)
             if newer is None:
@@ -165,58 +103,14 @@ def wait_for(ctx, client, deployment, what):
                 deployment["id"], status, newer["id"]))
             deployment = newer
             continue
-        if CLOCK() >= deadline:
+        if waits.CLOCK() >= deadline:
             raise Outcome("wait_timeout: deployment %s of service %s is still %s after %ss." % (
                 deployment["id"], params["service"], status, params["wait_timeout"]), deployment)
-        SLEEP(min(params["wait_interval"], max(0.0, deadline - CLOCK())))
+        waits.SLEEP(min(params["wait_interval"], max(0.0, deadline - waits.CLOCK())))
         deployment = client.query(DEPLOYMENT_QUERY, dict(id=deployment["id"]))["deployment"]
 
 
-def probe(ctx, deployment):
-    """GET health_check.url until it answers status_code (and holds body), or raise Outcome after its timeout."""
-    check = ctx.params["health_check"]
-    http = HttpClient("health check", check["url"], timeout=min(30, max(1, check["timeout"] or 1)), max_retries=0,
-                      validate_certs=check["validate_certs"], headers={"Accept": "*/*"})
-    deadline = CLOCK() + check["timeout"]
-    seen = None
-    while True:
-        try:
-            response = http.request("GET", allow_status=range(100, 600), safe=True)
-            text = response.text or ""
-            seen = "HTTP %d" % response.status
-            if response.status == check["status_code"] and (not check["body"] or check["body"] in text):
-                return dict(url=check["url"], status_code=response.status, attempts=http.stats["requests"])
-            if response.status == check["status_code"]:
-                seen += " without %r in its body" % check["body"]
-        except ApiError as exc:
-            seen = exc.message
-        if CLOCK() >= deadline:
-            raise Outcome("health_check: %s (deployment %s of service %s) did not answer %d%s within %ss; last: %s." % (
-                check["url"], deployment["id"], ctx.params["service"], check["status_code"],
-                " with %r" % check["body"] if check["body"] else "", check["timeout"], seen), deployment)
-        SLEEP(min(check["interval"], max(0.0, deadline - CLOCK())))
-
-
 # ------------------------------------------------------------------ actions
-def _rollback_target(deployments, deployment_id=None):
-    if deployment_id:
-        return next((d for d in deployments if d["id"] == deployment_id), None)
-    return next((d for d in deployments if d.get("canRollback")), None)
-
-
-def rollback(client, environment, service, target, before):
-    """deploymentRollback (a Boolean) and the new deployment it made."""
-    try:
-        client.mutate("mutation deploymentRollback($id: String!) { deploymentRollback(id: $id) }", dict(id=target["id"]))
-    except ApiError as exc:
-        if not exc.lost_response:
-            raise
-    made = _new_deployment(client, environment, service, before)
-    if made is None:
-        raise ApiError("Railway: the rollback to deployment %s made no new deployment" % target["id"], provider="Railway")
-    return made
-
-
 DEPLOY_COMMIT = ("mutation serviceInstanceDeployV2($environmentId: String!, $serviceId: String!, $commitSha: String) {"
                  " serviceInstanceDeployV2(environmentId: $environmentId, serviceId: $serviceId, commitSha: $commitSha) }")
 DEPLOY_LATEST = ("mutation serviceInstanceDeploy($environmentId: String!, $serviceId: String!) {"
@@ -231,20 +125,20 @@ def deploy_commit(client, environment, service, before, commit_sha):
         new_id = client.mutate(DEPLOY_COMMIT, variables)["serviceInstanceDeployV2"]
         return client.query(DEPLOYMENT_QUERY, dict(id=new_id))["deployment"]
 
-    return create_or_find_again(create, lambda: _new_deployment(client, environment, service, before))
+    return create_or_find_again(create, lambda: new_deployment(client, environment, service, before))
 
 
 def deploy_latest_commit(client, environment, service, before):
     """serviceInstanceDeploy(latestCommit: true): the head of the service's branch (an image: its tag pulled again)."""
     def create():
         client.mutate(DEPLOY_LATEST, dict(environmentId=environment["id"], serviceId=service["id"]))
-        made = _new_deployment(client, environment, service, before)
+        made = new_deployment(client, environment, service, before)
         if made is None:
             raise ApiError("Railway: serviceInstanceDeploy made no new deployment of service %s" % service.get("name"),
                            provider="Railway")
         return made
 
-    return create_or_find_again(create, lambda: _new_deployment(client, environment, service, before))
+    return create_or_find_again(create, lambda: new_deployment(client, environment, service, before))
 
 
 def act(ctx, client, environment, service, deployments):
@@ -261,7 +155,7 @@ def act(ctx, client, environment, service, deployments):
             return client.mutate("mutation deploymentRedeploy($id: String!) { deploymentRedeploy(id: $id) { %s } }"
                                  % DEPLOYMENT_FIELDS, dict(id=latest["id"]))["deploymentRedeploy"]
 
-        return create_or_find_again(redeploy, lambda: _new_deployment(client, environment, service, deployments))
+        return create_or_find_again(redeploy, lambda: new_deployment(client, environment, service, deployments))
     if action == "restart":
         target = next(d for d in deployments if d["status"] in RUNNING + ("CRASHED",))
         try:
@@ -270,7 +164,7 @@ def act(ctx, client, environment, service, deployments):
             if not exc.lost_response:
                 raise
         return client.query(DEPLOYMENT_QUERY, dict(id=target["id"]))["deployment"]
-    return rollback(client, environment, service, _rollback_target(deployments, params["deployment_id"]), deployments)
+    return rollback(client, environment, service, rollback_target(deployments, params["deployment_id"]), deployments)
 
 
 def _check_possible(ctx, service, environment, deployments):
@@ -287,7 +181,7 @@ def _check_possible(ctx, service, environment, deployments):
         ctx.fail("action: %s has no running or crashed deployment to restart (latest: %s)." % (
             where, deployments[0]["status"] if deployments else "none"))
     if action == "rollback":
-        target = _rollback_target(deployments, params["deployment_id"])
+        target = rollback_target(deployments, params["deployment_id"])
         if params["deployment_id"] and target is None:
             ctx.fail("deployment_id: %s is not one of the last %d deployments of %s." % (params["deployment_id"], HISTORY, where))
         if target is None:
@@ -310,7 +204,7 @@ def follow(ctx, client, deployment):
     if not params["wait"]:
         return deployment, None
     deployment = wait_for(ctx, client, deployment, "wait")
-    return deployment, probe(ctx, deployment) if params["health_check"] else None
+    return deployment, waits.probe(params["health_check"], params["service"], deployment) if params["health_check"] else None
 
 
 def run(ctx):
@@ -366,10 +260,7 @@ def fail_after(ctx, client, environment, service, outcome, changed):
     """A deployment (or its probe) failed: roll back when asked, and fail saying what happened."""
     if ctx.params["rollback_on_failure"]:
         return _roll_back_after(ctx, client, environment, service, outcome, changed)
-    note = " Nothing was rolled back (rollback_on_failure is false)."
-    if (outcome.deployment or {}).get("status") == "CRASHED":
-        note += " Service %s has no running deployment until a deploy succeeds." % service["name"]
-    ctx.fail(outcome.msg + note, changed=changed, deployment=deployment_result(outcome.deployment))
+    ctx.fail(outcome.msg + no_rollback_note(outcome.deployment, service["name"]), changed=changed, deployment=deployment_result(outcome.deployment))
 
 
 def report_new(ctx, service, deployment):
@@ -381,24 +272,16 @@ def report_new(ctx, service, deployment):
         ctx.warn(approval_message(deployment, service["name"]))
 
 
-def rollback_warning(service_name, deployment, target_id):
-    return ("service %s: rollback deployment %s runs the image and the variables of deployment %s, which can differ "
-            "from the environment's config (Railway does not rewrite the config). The next railway_service, "
-            "railway_services or railway_variables run for this service deploys it again with the config's "
-            "variables." % (
-                service_name, deployment["id"], target_id or "rolled back to"))
-
-
 def _roll_back_after(ctx, client, environment, service, outcome, changed):
     """rollback_on_failure: go back to the previous successful deployment, then fail with what happened."""
     failed = deployment_result(outcome.deployment)
     deployments = recent_deployments(client, environment, service)
-    running = next((d for d in deployments if d["status"] in RUNNING and d["id"] != failed["id"]), None)
-    if running is not None and outcome.deployment.get("status") in FAILED:
+    running = still_running(deployments, outcome.deployment)
+    if running is not None:
         ctx.fail("%s The previous deployment %s is still %s; nothing to roll back." % (
             outcome.msg, running["id"], running["status"]), changed=changed, deployment=failed, rolled_back_to=None,
             running=deployment_result(running))
-    target = _rollback_target(deployments)
+    target = rollback_target(deployments)
     if target is None:
         ctx.fail("%s No earlier successful deployment to roll back to." % outcome.msg, changed=changed,
                  deployment=failed, rolled_back_to=None)

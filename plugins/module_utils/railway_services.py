@@ -16,7 +16,21 @@ from ansible_collections.railstack.platform.plugins.module_utils.railway_service
     SERVICE_OPTIONS, converge, environment_result)
 
 
-ITEM_OPTIONS = dict(SERVICE_OPTIONS, variables=dict(type="dict", no_log=False))   # see railway_variables.SECRET_NAME_RE
+# A service's plan record (stack_check's) holds the steps after this module too; it takes them and leaves them to the
+# modules that do them (railway_volumes, railway_domains, railway_deployments), so a record is passed whole.
+STEP_OPTIONS = dict(
+    role=dict(type="str", choices=["web", "static", "worker", "scheduler"]),
+    volume=dict(type="dict"),
+    service_domain=dict(type="raw"),
+    target_port=dict(type="int"),
+    domains=dict(type="list", elements="dict"),
+    health_check=dict(type="dict"),
+    wait=dict(type="bool"),
+    wait_timeout=dict(type="int"),
+    rollback_on_failure=dict(type="bool"),
+    public_address=dict(type="str"),
+)
+ITEM_OPTIONS = dict(SERVICE_OPTIONS, variables=dict(type="dict", no_log=False), **STEP_OPTIONS)   # see railway_variables.SECRET_NAME_RE
 ARGUMENT_SPEC = dict(
     railway_argument_spec(),
     **railway_environment_spec(),

@@ -19,7 +19,7 @@ from typing import Callable
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed, create_or_find_again
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes
-from ansible_collections.railstack.platform.plugins.module_utils.railway_config import DELETE, EnvironmentState
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import DELETE, EnvironmentState, Plan, commit, view
 
 
 VOLUME_CREATE = "mutation volumeCreate($input: VolumeCreateInput!) { volumeCreate(input: $input) { id name } }"
@@ -89,16 +89,22 @@ def create_volume(client: RailwayClient, state: EnvironmentState, service_id: st
 
 
 def commit_or_drop_volume(client: RailwayClient, created: dict | None, write: Callable[[], dict]) -> dict:
-    """Run `write()` (the patch creating the volume's instance); if Railway refuses it, delete the volume made
-    detached in this run (it has no instance and no data yet), so that a later run starts clean, then re-raise."""
+    """commit_or_drop_volumes() with the one volume this run made (or none)."""
+    return commit_or_drop_volumes(client, [created] if created else [], write)
+
+
+def commit_or_drop_volumes(client: RailwayClient, created: list[dict], write: Callable[[], dict]) -> dict:
+    """Run `write()` (the patch creating the volumes' instances); if Railway refuses it, delete the volumes made
+    detached in this run (they have no instance and no data yet), so that a later run starts clean, then re-raise."""
     try:
         return write()
     except (ApiError, TaskFailed) as exc:
-        if created and not getattr(exc, "lost_response", False):
-            try:
-                client.mutate(VOLUME_DELETE, dict(volumeId=created["id"]))
-            except ApiError:
-                pass
+        if not getattr(exc, "lost_response", False):
+            for volume in created:
+                try:
+                    client.mutate(VOLUME_DELETE, dict(volumeId=volume["id"]))
+                except ApiError:
+                    pass
         raise
 
 
@@ -157,15 +163,20 @@ def _check_new_size(limits: dict | None, size_mb: int, option: str) -> None:
                                                                  option))
 
 
-def check_volume_count(state: EnvironmentState, option: str, owner: str) -> None:
-    """Refuse, before any write, a new volume beyond the plan's volumes per project (Free: 1)."""
+def check_volume_count(state: EnvironmentState, option: str, owner: str, planned: int = 0) -> None:
+    """Refuse, before any write, a new volume beyond the plan's volumes per project (Free: 1).
+
+    `planned`: new volumes the same task makes before this one (railway_volumes, railway_databases)."""
     limits = plan_limits(state)
-    if not limits or limits["per_project"] is None or len(state.volumes) < limits["per_project"]:
+    if not limits or limits["per_project"] is None or len(state.volumes) + planned < limits["per_project"]:
         return
-    raise TaskFailed("%s: Railway's %s plan allows %d volume per project, and project %s has %s already; the volume of "
-                     "%s cannot be created. Use an existing volume, another project, %s." % (
+    has = "has %s already" % (", ".join(sorted(state.volumes)) or "none")
+    if planned:
+        has = "%s, and this task's list creates %d before it" % (has[:-len(" already")], planned)
+    raise TaskFailed("%s: Railway's %s plan allows %d volume per project, and project %s %s; the volume of "
+                     "%s cannot be created. Use an existing volume, another project, %s. Nothing was written." % (
                          option, limits["title"], limits["per_project"], state.project["name"],
-                         ", ".join(sorted(state.volumes)), owner, PAID_PLAN_HINT))
+                         has, owner, PAID_PLAN_HINT))
 
 
 def plan_volume(plan, volume_id, service_id, mount_path=None, size_mb=None, backup_schedules=None, region=None):
@@ -197,3 +208,130 @@ def volume_result(state, config, volume_id, name=None):
                 name=name or state.volume_names.get(volume_id), size_mb=instance.get("sizeMB"), region=instance.get("region"),
                 mount_path=mount.get("mountPath"), backup_schedules=mount.get("backupSchedules"),
                 service=dict(id=service_id, name=state.service_names.get(service_id)) if service_id else None)
+
+
+# ---------------------------------------------------------------------------------------- converging volumes
+# railway_volume (one item) and railway_volumes (many) are the same code: converge_volumes().
+
+VOLUME_OPTIONS = dict(
+    service=dict(type="str"),
+    name=dict(type="str"),
+    mount_path=dict(type="str"),
+    size_mb=dict(type="int"),
+    backup_schedules=dict(type="list", elements="str", choices=["DAILY", "WEEKLY", "MONTHLY"]),
+    region=dict(type="str"),
+)
+
+
+def volume_view(config, volume_id, service_id):
+    """The volume's size and region and its mount (path, backups), as a diff shows them."""
+    if not volume_id:
+        return {}
+    return dict(volume=view((config.get("volumes") or {}).get(volume_id), dict(sizeMB=1, region=1)),
+                mount=view(((config.get("services") or {}).get(service_id) or {}).get("volumeMounts", {}).get(volume_id),
+                           dict(mountPath=1, backupSchedules=1)))
+
+
+def volume_service_id(ctx, state: EnvironmentState, service: str, where: str = "") -> str | None:
+    """The id of the service (name or id) whose volume is meant; in check mode None when it is still to be made."""
+    sid = state.services.get(service) or (service if service in state.services.values() else None)
+    if sid is None and ctx.check_mode:
+        ctx.warn("service %r does not exist yet; in check mode its volume is reported as to be created." % service)
+    elif sid is None:
+        raise TaskFailed("%sservice: project %s has no service %r (it has: %s)." % (
+            where, state.project["name"], service, ", ".join(sorted(state.services)) or "none"))
+    if sid and state.exists and state.instance(sid) is None:
+        raise TaskFailed("%sservice: %s has no instance in environment %s; create it there first (railway_service)." % (
+            where, service, state.environment["name"]))
+    return sid
+
+
+class Volume:
+    """One item: its options, its service, its volume (None while missing) and the volume this run made."""
+
+    def __init__(self, ctx, state: EnvironmentState, params: dict, where: str) -> None:
+        self.params = params
+        self.where = where
+        self.service_id = volume_service_id(ctx, state, params["service"], where) if params["service"] else None
+        self.volume_id = find_volume(state, self.service_id, params["name"], where + "name")
+        self.known = self.volume_id is not None
+        self.created: dict | None = None
+
+    @property
+    def planned_service_id(self) -> str:
+        """The service's id, or a placeholder of its own while it is still to be made (check mode)."""
+        return self.service_id or "new:service:%s" % self.params["service"]
+
+    @property
+    def planned_volume_id(self) -> str:
+        return self.volume_id or "%s:%s" % (NEW_VOLUME, self.params["service"])
+
+
+def check_volume(ctx, state: EnvironmentState, volume: Volume, planned: int) -> None:
+    """One item checked against the environment and the plan, before any write."""
+    params, where = volume.params, volume.where
+    check_size(state, volume.volume_id, params["size_mb"], where + "size_mb")
+    if volume.volume_id is None and params["mount_path"] is None:
+        raise TaskFailed("%smount_path: needed to create the volume of service %s." % (where, params["service"]))
+    current_region = (state.volume_instance(volume.volume_id) or {}).get("region") if volume.volume_id else None
+    if params["region"] and current_region not in (None, params["region"]):
+        ctx.warn("%sregion: volume %s is in %s; Railway sets the region when a volume is created, so it is left there." % (
+            where, state.volume_names.get(volume.volume_id), current_region))
+    if volume.volume_id is None:
+        check_volume_count(state, where + "service", "service %s" % params["service"], planned=planned)
+
+
+def check_volumes(ctx, state: EnvironmentState, items: list[dict], where_of: Callable[[int], str]) -> list[Volume]:
+    """Every item checked before any write (one new volume counted after another against the plan)."""
+    volumes: list[Volume] = []
+    for index, params in enumerate(items):
+        if params["mount_path"] is not None and not params["mount_path"].startswith("/"):
+            raise TaskFailed("%smount_path: an absolute path, got %r." % (where_of(index), params["mount_path"]))
+        volume = Volume(ctx, state, params, where_of(index))
+        check_volume(ctx, state, volume, planned=sum(1 for v in volumes if v.volume_id is None))
+        volumes.append(volume)
+    return volumes
+
+
+def volumes_planner(volumes: list[Volume]) -> Callable[[EnvironmentState], Plan]:
+    def planner(state: EnvironmentState) -> Plan:
+        plan = Plan(state)
+        for volume in volumes:
+            params = volume.params
+            plan_volume(plan, volume.planned_volume_id, volume.planned_service_id, params["mount_path"],
+                        params["size_mb"], params["backup_schedules"], params["region"])
+        return plan
+    return planner
+
+
+def converged_volume(state: EnvironmentState, volume: Volume, plan: Plan, after: dict, outcome: dict) -> dict:
+    """One volume's result and its diff views."""
+    vid = volume.planned_volume_id
+    mounts = ((plan.patch.get("services") or {}).get(volume.planned_service_id) or {}).get("volumeMounts") or {}
+    changed = bool(volume.created or not volume.known or (plan.patch.get("volumes") or {}).get(vid) or mounts.get(vid))
+    result = volume_result(state, after, vid, (volume.created or {}).get("name") or volume.params["name"])
+    if volume.created and result["size_mb"] is None:
+        result["size_mb"] = volume.params["size_mb"]
+    result["changed"] = changed
+    result["staged"] = outcome["staged"] if changed else False
+    before = volume_view(state.config, volume.volume_id if volume.known else None, volume.service_id)
+    return dict(result=result, service=volume.params["service"], before=before, after=volume_view(after, vid, volume.planned_service_id))
+
+
+def converge_volumes(ctx, client: RailwayClient, state: EnvironmentState, items: list[dict],
+                     where_of: Callable[[int], str], message: str) -> list[dict]:
+    """Converge `items` (railway_volume's options each) in the environment read once: rows of result/before/after."""
+    volumes = check_volumes(ctx, state, items, where_of)
+    for volume in volumes:
+        if volume.volume_id is None and not ctx.check_mode:
+            params = volume.params
+            volume.created = create_volume(client, state, volume.service_id, params["mount_path"], params["region"],
+                                           params["name"])
+            volume.volume_id = volume.created["id"]
+            state.volumes[volume.created["name"]] = volume.volume_id
+    planner = volumes_planner(volumes)
+    plan = planner(state)
+    outcome = commit_or_drop_volumes(client, [v.created for v in volumes if v.created], lambda: commit(
+        ctx, client, state, planner, message, ctx.params["skip_deploys"]))
+    after = plan.after()
+    return [converged_volume(state, volume, plan, after, outcome) for volume in volumes]

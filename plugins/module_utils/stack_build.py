@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""stack_check's plan of one environment, built from a checked stack: the items railway_services takes (with
-bindings resolved from `outputs`), the per-service steps, the webhooks; and what a plan needs of the providers
+"""stack_check's plan of one environment, built from a checked stack: one record per service (what railway_services
+takes, with bindings resolved from `outputs`, and the steps after it), the webhooks; and what a plan needs of the providers
 (requirements, providers_needed).
 """
 
@@ -22,6 +22,20 @@ BINDING_PLACES = {
     "binding:clerk": ("Clerk", "Clerk (pending)"),
 }
 ITEM_KEYS = ("name", "state", "source", "build", "deploy", "private_network_endpoint", "tcp_proxy_port")
+# the steps after railway_services that a service's plan record also holds
+STEP_KEYS = (
+    "role",
+    "state",
+    "volume",
+    "service_domain",
+    "target_port",
+    "domains",
+    "health_check",
+    "wait",
+    "wait_timeout",
+    "rollback_on_failure",
+    "public_address",
+)
 WEBHOOK_PLAN_OPTIONS = ("enabled_events", "description", "api_version", "connect", "disabled", "metadata")
 
 
@@ -91,19 +105,15 @@ def service_variables(
     return variables, placement
 
 
-def service_item(service: dict[str, Any], variables: dict[str, Any]) -> dict[str, Any]:
-    """The service as railway_services takes it."""
-    item = prune({k: service.get(k) for k in ITEM_KEYS})
+def service_record(service: dict[str, Any], variables: dict[str, Any], domains: list[dict[str, Any]]) -> dict[str, Any]:
+    """The service's one plan record: what railway_services takes (its settings and variables) and the steps after
+    it (volume, domains, health check, the wait for its deployment), which railway_services leaves to the other
+    modules."""
+    record = prune({k: service.get(k) for k in ITEM_KEYS})
     if variables:
-        item["variables"] = variables
-    return item
-
-
-def service_role(service: dict[str, Any], domains: list[dict[str, Any]]) -> dict[str, Any]:
-    """The per-service steps after railway_services: volume, domains, health check, the wait for its deployment."""
+        record["variables"] = variables
     service_domain = service.get("service_domain")
-    return dict(
-        name=service["name"],
+    record.update(
         role=service["role"],
         state=service["state"],
         volume=service.get("volume"),
@@ -116,6 +126,12 @@ def service_role(service: dict[str, Any], domains: list[dict[str, Any]]) -> dict
         rollback_on_failure=service["rollback_on_failure"],
         public_address=public_address(service),
     )
+    return record
+
+
+def step_view(record: dict[str, Any]) -> dict[str, Any]:
+    """A record's name and steps only (the plan's `roles`, which the teardown, rollback and promote playbooks read)."""
+    return {k: record.get(k) for k in ("name",) + STEP_KEYS}
 
 
 def webhook_rows(webhooks: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -160,7 +176,7 @@ def requirements(plan: dict[str, Any]) -> dict[str, Any]:
         for d in plan["databases"]
         if d.get("state", "present") == "present"
     ]
-    present = [r for r in plan["roles"] if r["state"] == "present"]
+    present = [r for r in plan["services"] if r["state"] == "present"]
     volumes += [
         dict(
             where="stack.services[%s].volume" % r["name"],

@@ -526,7 +526,7 @@ class Checker:
         clerk: Item,
         outputs: dict[str, Any],
     ) -> Item:
-        items, roles, summary = [], [], []
+        records, summary = [], []
         pending: list[Item] = []
         for where, service in services:
             name = service["name"]
@@ -536,8 +536,7 @@ class Checker:
             for hook in webhooks:
                 if hook["secret_service"] == name:
                     placement.setdefault("written by the Stripe webhook", []).append(hook["secret_variable"])
-            items.append(stack_build.service_item(service, variables))
-            roles.append(stack_build.service_role(service, domains.get(name) or []))
+            records.append(stack_build.service_record(service, variables, domains.get(name) or []))
             summary.append(
                 dict(service=name, role=service["role"], variables={k: sorted(v) for k, v in placement.items()})
             )
@@ -547,8 +546,8 @@ class Checker:
             ephemeral=env.get("ephemeral"),
             shared_variables=stack_build.shared_values(shared, self.warnings),
             databases=[{k: v for k, v in database.items() if v is not None} for dummy, database in databases],
-            services=items,
-            roles=roles,
+            services=records,
+            roles=[stack_build.step_view(record) for record in records],
             webhooks=stack_build.webhook_rows(webhooks),
             clerk=clerk,
             notifications=self.stack["notifications"],

@@ -123,10 +123,11 @@ environments:
   description:
     - The plan of each environment checked, in the stack's order.
     - C(name), C(source_environment), C(ephemeral), C(shared_variables), C(databases) (the options of
-      M(railstack.platform.railway_database) and C(migrations)), C(services) (items of M(railstack.platform.railway_services)),
-      C(roles) (per service C(role), C(volume), C(service_domain), C(domains) with their C(dns), C(health_check), C(wait),
-      C(rollback_on_failure), C(public_address)), C(webhooks), C(clerk), C(notifications), C(pending) (bindings without
-      a value yet), C(summary).
+      M(railstack.platform.railway_database) and C(migrations)), C(services) (one record per service, passed whole to
+      M(railstack.platform.railway_services) - its settings and C(variables), and the steps after them, C(role),
+      C(volume), C(service_domain), C(target_port), C(domains) with their C(dns), C(health_check), C(wait),
+      C(wait_timeout), C(rollback_on_failure), C(public_address)), C(roles) (each record's C(name) and steps only, no
+      variable), C(webhooks), C(clerk), C(notifications), C(pending) (bindings without a value yet), C(summary).
   returned: success
   type: list
   elements: dict

@@ -109,7 +109,7 @@ def test_one_environment_only_converges_that_one(converged, run_playbook, traffi
         run = run_playbook(SITE, extra_vars=["@examples/django.yml", {"stack_environment": "staging"}]).assert_ok()
     assert run.changed == [] and window.mutations == []
     assert [i["environment"]["name"] for i in run.items("Railway environments")] == ["staging"]
-    assert run.tasks("Shared variables of production") == [] and run.tasks("Databases of staging", include_items=True)
+    assert run.tasks("Shared variables of production") == [] and run.tasks("Databases and their migrations, in staging")
 
 
 # ------------------------------------------------------------------------------------------ promote and rollback
@@ -240,7 +240,7 @@ def test_a_changed_laravel_stack_in_check_mode(converged, run_playbook, traffic)
         run = run_playbook(SITE, extra_vars=[write_stack(data, "django-changed"), {"stack_environment": "production"}],
                            check=True, diff=True).assert_ok()
     assert window.mutations == []
-    assert run.changed == ["Settings and variables of the services, in one write, in production"]
+    assert run.changed == ["railstack.platform.web_service : Settings and variables of the services, in one write, in production"]
     assert '"numReplicas": 4' in run.stdout
 
 

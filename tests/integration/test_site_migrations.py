@@ -19,7 +19,7 @@ from .site_helpers import SITE, SandboxState, check_recording
 
 PRELA = "@examples/prela.yml"
 MIGRATE = {"run_migrations": True}
-TASK = "railstack.platform.postgres_addon : Migrations of Postgres"
+TASK = "railstack.platform.postgres_addon : Migrations, in production"   # looped over the databases with migrations
 TABLES = ["api_keys", "subscriptions", "usage_records", "users"]
 
 
@@ -56,7 +56,7 @@ def test_the_first_run_makes_the_database_and_migrates_it_once_it_is_ready(sandb
                                                                            pending=True, host="127.0.0.1", port=fresh.port))
         env = dict(PRELA_MIGRATIONS_DIR=str(migrations_dir))
         run = run_playbook(SITE, extra_vars=[PRELA, MIGRATE], env=env).assert_ok()
-        result = run.task(TASK)
+        result = run.items(TASK)[-1]
         assert result["applied"] == ["001_create_users_and_subscriptions.sql"] and result["tables"] == TABLES
         assert result["connect_attempts"] > 1                 # it was not reachable at once
         assert fresh.tables() == sorted(TABLES + ["railstack_schema_migrations"])
@@ -70,7 +70,7 @@ def test_without_waiting_a_new_database_is_not_reachable(sandbox, run_playbook, 
     run = run_playbook(SITE, extra_vars=[PRELA, MIGRATE, {"postgres_addon_ready_timeout": 0}],
                        env=dict(PRELA_MIGRATIONS_DIR=str(migrations_dir)))
     assert not run.ok
-    msg = run.task(TASK)["msg"]
+    msg = run.items(TASK)[-1]["msg"]
     assert msg.startswith("railway: cannot connect to PostgreSQL at")
     assert "no host or port yet" in msg or "refused" in msg, msg
 
@@ -91,7 +91,7 @@ def test_check_mode_plans_the_migration_and_runs_nothing(stack, postgres, run_pl
     with traffic.window() as window:
         run = run_playbook(SITE, extra_vars=[PRELA, MIGRATE], env=stack["env"], check=True, diff=True).assert_ok()
     assert window.mutations == []
-    result = run.task(TASK)
+    result = run.items(TASK)[-1]
     assert result["changed"] is True and result["pending"] == ["001_create_users_and_subscriptions.sql"]
     assert run.changed == [TASK]
     assert postgres.tables() == []                 # nothing ran, not even the tracking table
@@ -99,7 +99,7 @@ def test_check_mode_plans_the_migration_and_runs_nothing(stack, postgres, run_pl
 
 def test_the_migration_runs_once_and_the_tables_exist(stack, postgres, run_playbook, traffic, sandbox):
     run = run_playbook(SITE, extra_vars=[PRELA, MIGRATE], env=stack["env"], verbosity=3).assert_ok()
-    result = run.task(TASK)
+    result = run.items(TASK)[-1]
     assert result["changed"] is True and result["applied"] == ["001_create_users_and_subscriptions.sql"]
     assert result["tables"] == TABLES
     assert postgres.tables() == sorted(TABLES + ["railstack_schema_migrations"])
@@ -111,14 +111,14 @@ def test_the_migration_runs_once_and_the_tables_exist(stack, postgres, run_playb
     with traffic.window() as window:
         again = run_playbook(SITE, extra_vars=[PRELA, MIGRATE], env=stack["env"]).assert_ok()
     assert again.changed == [] and window.mutations == []
-    assert again.task(TASK)["already_applied"] == ["001_create_users_and_subscriptions.sql"]
+    assert again.items(TASK)[-1]["already_applied"] == ["001_create_users_and_subscriptions.sql"]
 
 
 def test_a_new_file_runs_alone(stack, postgres, run_playbook):
     (stack["dir"] / "002_add_teams.sql").write_text("CREATE TABLE teams (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL);\n",
                                                     encoding="utf-8")
     run = run_playbook(SITE, extra_vars=[PRELA, MIGRATE], env=stack["env"]).assert_ok()
-    assert run.task(TASK)["applied"] == ["002_add_teams.sql"]
+    assert run.items(TASK)[-1]["applied"] == ["002_add_teams.sql"]
     assert "teams" in postgres.tables()
 
 
@@ -128,7 +128,7 @@ def test_a_failing_file_is_rolled_back_whole_and_not_recorded(stack, postgres, r
     try:
         run = run_playbook(SITE, extra_vars=[PRELA, MIGRATE], env=stack["env"])
         assert not run.ok
-        msg = run.task(TASK)["msg"]
+        msg = run.items(TASK)[-1]["msg"]
         assert msg.startswith("path: 003_broken.sql failed and was rolled back") and "syntax error" in msg
         assert "half_made" not in postgres.tables()
         names = [r[0] for r in postgres.query("railway", "SELECT name FROM railstack_schema_migrations ORDER BY name")]
@@ -145,7 +145,7 @@ def test_an_applied_file_that_changed_fails_naming_it(stack, postgres, run_playb
         with traffic.window() as window:
             run = run_playbook(SITE, extra_vars=[PRELA, MIGRATE], env=stack["env"], check=True)
         assert not run.ok and window.mutations == []
-        assert run.task(TASK)["msg"].startswith("path: 001_create_users_and_subscriptions.sql changed since it was applied")
+        assert run.items(TASK)[-1]["msg"].startswith("path: 001_create_users_and_subscriptions.sql changed since it was applied")
     finally:
         first.write_text(original, encoding="utf-8")
 

@@ -49,7 +49,7 @@ def test_first_run_builds_the_guide_and_the_second_changes_nothing(prela):
     assert first.task("Take the stack's lease")["changed"] is True      # the project is made under the lease
     assert [i["changed"] for i in first.items("Stripe products")] == [True, True]
     assert [i["changed"] for i in first.items("Stripe prices")] == [True, True]
-    assert first.task("Settings and variables of the services, in one write, in production")["changed"] is True
+    assert first.task("railstack.platform.web_service : Settings and variables of the services, in one write, in production")["changed"] is True
     operations = prela["first_traffic"].operation_names()
     assert operations.count("serviceCreate") == 4                 # two gateways, Postgres, Redis
     assert {"customDomainCreate", "serviceDomainCreate", "environmentPatchCommit"} <= set(operations)
@@ -149,9 +149,9 @@ def test_check_diff_on_a_changed_stack_plans_exactly_the_changes_and_writes_noth
         run = run_playbook(SITE, extra_vars=changed, check=True, diff=True, env=app_secrets)
     run.assert_ok()
     assert window.mutations == [], window.summary()
-    assert sorted(set(run.changed)) == ["Settings and variables of the services, in one write, in production", "Stripe prices"]
+    assert sorted(set(run.changed)) == ["Stripe prices", "railstack.platform.web_service : Settings and variables of the services, in one write, in production"]
     assert [i["changed"] for i in run.items("Stripe prices")] == [False, False, True]
-    services = run.task("Settings and variables of the services, in one write, in production")["services"]
+    services = run.task("railstack.platform.web_service : Settings and variables of the services, in one write, in production")["services"]
     assert [s["changed"] for s in services] == [True, True]           # the API's variables, the ingest's replicas
     assert '"numReplicas": 2' in run.stdout
     assert "FEATURE_NEW_BILLING" in run.stdout

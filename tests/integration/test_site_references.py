@@ -16,7 +16,7 @@ from .site_helpers import SITE, SandboxState, converge_twice, ref, write_stack
 RUN = uuid.uuid4().hex[:8]
 PROJECT = "refs-%s" % RUN
 PLANTED = "planted-secret-%s" % uuid.uuid4().hex
-SERVICES_TASK = "Settings and variables of the services, in one write, in production"
+SERVICES_TASK = "railstack.platform.web_service : Settings and variables of the services, in one write, in production"
 
 
 def refs_stack(flag="off", monitoring="false", rotate=None):
@@ -126,11 +126,11 @@ ROLE_PLAY = """
       vars:
         queue_worker_project: %s
         queue_worker_environment: production
-        queue_worker_name: mailer
-        queue_worker_source: {image: "nginx:1.27"}
-        queue_worker_deploy: {start_command: node mailer.js}
-        queue_worker_variables_from: api
-        queue_worker_variables_from_exclude: [%s]
+        queue_worker_services:
+          - name: mailer
+            source: {image: "nginx:1.27"}
+            deploy: {start_command: node mailer.js}
+            variables_from: {service: api, exclude: [%s]}
         queue_worker_wait_interval: 1
 """
 
@@ -139,7 +139,7 @@ def test_the_queue_worker_role_leaves_out_what_it_is_told_to(refs, sandbox, run_
     with traffic.window() as window:
         typo = run_playbook(ROLE_PLAY % (PROJECT, "APP_ULR"))
     assert not typo.ok and window.mutations == [], window.summary()
-    assert "variables_from.exclude[0]: api has no variable 'APP_ULR' to leave out; did you mean APP_URL?" in typo.stdout
+    assert "variables_from.exclude[0]: api has no variable 'APP_ULR' to leave out; did you mean APP_URL?" in typo.stdout, typo
     run_playbook(ROLE_PLAY % (PROJECT, "APP_URL")).assert_ok()
     mailer = variables(sandbox, "mailer")
     assert "APP_URL" not in mailer and mailer["FLAG"] == "${{api.FLAG}}"

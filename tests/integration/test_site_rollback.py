@@ -109,7 +109,7 @@ def test_site_rolls_back_a_deploy_whose_health_probe_fails(sandbox_env, run_play
     run = site(run_playbook, project, release="2", probe_body="never-in-the-answer")
     message = failure_message(run)
     failed = assert_back_on(sandbox_env, ids["web"], previous, "PROBE")
-    assert message.startswith("health_check:")
+    assert "services failed: web: health_check:" in message
     assert "deployment %s of service web" % failed["id"] in message and previous["id"] in message
     assert "rolled back to deployment %s" % previous["id"] in message
 
@@ -148,18 +148,20 @@ def test_a_rerun_after_an_interrupted_deploy_wait_resumes_waiting(sandbox, sandb
     project, ids = healthy
     behaviour(sandbox, phase_seconds={"QUEUED": 0.05, "BUILDING": 30, "DEPLOYING": 0.1})
     stack = write_stack(small_stack(project, release="2"), project)
-    killed = interrupt_at(stack, "Wait for the deploy, probe it, roll back if it fails, for web", sandbox_env)
+    killed = interrupt_at(stack, "Wait for the deploys, probe them, roll back those that fail", sandbox_env)
     assert killed, "the play never reached the deploy wait"
     assert deployments(sandbox_env, ids["web"])[0]["status"] in ("QUEUED", "BUILDING")
     # the killed run still holds the stack's lease: the rerun takes it over, as its user would (lease_take_over)
     rerun = run_playbook(SITE, extra_vars=[stack, {"lease_take_over": True}]).assert_ok()
-    waits = [r["result"]["deployment"] for r in rerun.results if ": Wait for the deploy" in r["task"]
-             and r["status"] == "ok"]
+    waits = [s["deployment"] for s in rerun.task(WAIT_TASK)["services"]]
     assert len(waits) == 3 and {w["status"] for w in waits} == {"SUCCESS"}, rerun   # no config difference, but it waited all the same
     for name in ("web", "worker", "clock"):
         assert deployments(sandbox_env, ids[name])[0]["status"] == "SUCCESS"
     summary = rerun.task("What the stack is")["msg"]
     assert any(line.startswith("production: web (web)") and "deployment SUCCESS" in line for line in summary), summary
+
+
+WAIT_TASK = "railstack.platform.web_service : Wait for the deploys, probe them, roll back those that fail, in production"
 
 
 def interrupt_at(stack, task, sandbox_env):
@@ -213,22 +215,20 @@ ONE_ROLE = """
         name: "railstack.platform.{{ role_under_test }}"
 """
 ROLE_SERVICES = {
-    "web_service": dict(web_service_source=dict(image="nginx:1.27"), web_service_service_domain=True),
-    "queue_worker": dict(queue_worker_source=dict(image="busybox:1.36"),
-                         queue_worker_deploy=dict(start_command="worker --queue default")),
-    "scheduler": dict(scheduler_source=dict(image="busybox:1.36"),
-                      scheduler_deploy=dict(start_command="scheduler --every-minute")),
+    "web_service": dict(source=dict(image="nginx:1.27"), service_domain=True),
+    "queue_worker": dict(source=dict(image="busybox:1.36"), deploy=dict(start_command="worker --queue default")),
+    "scheduler": dict(source=dict(image="busybox:1.36"), deploy=dict(start_command="scheduler --every-minute")),
 }
 
 
 def role_vars(sandbox, role, project, release, rollback=True, probe_body=None):
-    """Extra variables of ONE_ROLE: the role's own variables for a service called `svc`."""
-    values = dict(ROLE_SERVICES[role], project=project, role_under_test=role)
-    values.update({role + "_" + key: value for key, value in dict(
-        project=project, environment="production", name="svc", variables=dict(RELEASE=release),
-        wait_interval=0.2, wait_timeout=60, rollback_on_failure=rollback).items()})
+    """Extra variables of ONE_ROLE: the role's list with one service called `svc`."""
+    service = dict(ROLE_SERVICES[role], name="svc", variables=dict(RELEASE=release), wait_timeout=60,
+                   rollback_on_failure=rollback)
+    values = {"project": project, "role_under_test": role, role + "_project": project,
+              role + "_environment": "production", role + "_wait_interval": 0.2, role + "_services": [service]}
     if role == "web_service":
-        values["web_service_health_check"] = dict(path="/healthz", timeout=2, **({"body": probe_body} if probe_body else {}))
+        service["health_check"] = dict(path="/healthz", timeout=2, **({"body": probe_body} if probe_body else {}))
         values["web_service_probe_base"] = sandbox.url + "/_sandbox/railway/health"
     return values
 

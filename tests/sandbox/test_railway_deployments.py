@@ -209,6 +209,37 @@ def test_service_instances_show_the_latest_deployment(sandbox):
     assert node["serviceName"] == "api" and node["latestDeployment"] == {"id": deployment_id, "status": "SUCCESS"}
 
 
+LATEST_OF_ALL = ("query($id: String!) { environment(id: $id) { serviceInstances(first: 100) { edges { node {"
+                 " serviceId latestDeployment { %s staticUrl url } } } } } }" % FIELDS)
+
+
+def test_one_query_reads_the_latest_deployment_of_every_service(sandbox):
+    """railway_deployments polls all its services with this one query: each instance's newest deployment,
+    moving on as phases pass and as a newer deployment supersedes the one followed."""
+    project, api = setup(sandbox)
+    worker = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": "worker",
+                                                "source": {"image": "nginx:1"}}})["serviceCreate"]
+    idle = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": "idle"}})["serviceCreate"]
+    behaviour(sandbox, service=worker["id"], outcome="CRASHED")
+    first_api, first_worker = deploy(sandbox, project, api), deploy(sandbox, project, worker)
+    settle(sandbox, first_api)
+    settle(sandbox, first_worker)
+
+    def latest():
+        edges = sandbox.gql(LATEST_OF_ALL, {"id": project["environment_id"]})["environment"]["serviceInstances"]["edges"]
+        return {e["node"]["serviceId"]: e["node"]["latestDeployment"] for e in edges}
+
+    seen = latest()
+    assert seen[api["id"]]["id"] == first_api and seen[api["id"]]["status"] == "SUCCESS"
+    assert seen[worker["id"]]["id"] == first_worker and seen[worker["id"]]["status"] == "CRASHED"
+    assert seen[idle["id"]] is None and seen[api["id"]]["serviceId"] == api["id"]
+    newer = deploy(sandbox, project, api)
+    assert latest()[api["id"]]["id"] == newer
+    settle(sandbox, newer)
+    assert latest()[api["id"]]["status"] == "SUCCESS"
+    assert sandbox.gql(DEPLOYMENT, {"id": first_api})["deployment"]["status"] == "REMOVED"
+
+
 def test_health_endpoint_answers_for_the_running_deployment(sandbox):
     project, service = setup(sandbox)
     domain = sandbox.gql("mutation($i: ServiceDomainCreateInput!) { serviceDomainCreate(input: $i) { domain } }",

@@ -267,3 +267,34 @@ def test_proxied_cname_to_somewhere_else_gets_no_certificate(sandbox):
     add_record(sandbox, "prela.app", "api", "CNAME", "elsewhere.example.net", proxied=True)
     status = domains(sandbox, project, service)["customDomains"][0]["status"]
     assert status["verified"] is True and status["certificateStatus"] == "CERTIFICATE_STATUS_TYPE_ISSUING"
+
+
+ENVIRONMENT_DOMAINS = ("query($id: String!, $first: Int, $after: String) { environment(id: $id) {"
+                       " serviceInstances(first: $first, after: $after) { edges { node { serviceId"
+                       " domains { serviceDomains { id domain targetPort serviceId } customDomains { %s } } } }"
+                       " pageInfo { hasNextPage endCursor } } } }" % CD_FIELDS)
+
+
+def test_environment_service_instances_give_every_services_domains_in_one_query(sandbox):
+    """railway_domains reads all the domains of an environment at once: each service instance's `domains` is what
+    the per-service `domains` query answers, and the instances come in pages."""
+    project, api = setup_service(sandbox)
+    web = sandbox.gql(SERVICE_CREATE, {"i": {"projectId": project["id"], "name": "web",
+                                             "source": {"image": "nginx:1"}}})["serviceCreate"]
+    sandbox.gql(SD_CREATE, {"i": {"serviceId": api["id"], "environmentId": project["environment_id"]}})
+    sandbox.gql(CD_CREATE, {"i": {"projectId": project["id"], "environmentId": project["environment_id"],
+                                  "serviceId": web["id"], "domain": "www.example.com", "targetPort": 3000}})
+    page = sandbox.gql(ENVIRONMENT_DOMAINS, {"id": project["environment_id"], "first": 100})["environment"]
+    by_service = {n["node"]["serviceId"]: n["node"]["domains"] for n in page["serviceInstances"]["edges"]}
+    assert set(by_service) == {api["id"], web["id"]} and page["serviceInstances"]["pageInfo"]["hasNextPage"] is False
+    assert [d["domain"] for d in by_service[api["id"]]["serviceDomains"]] == ["api-production.up.railway.app"]
+    assert by_service[api["id"]]["customDomains"] == []
+    assert by_service[web["id"]]["customDomains"] == domains(sandbox, project, web)["customDomains"]
+    assert by_service[web["id"]]["customDomains"][0]["status"]["dnsRecords"][0]["recordType"] == "DNS_RECORD_TYPE_CNAME"
+
+    first = sandbox.gql(ENVIRONMENT_DOMAINS, {"id": project["environment_id"], "first": 1})["environment"]
+    assert first["serviceInstances"]["pageInfo"]["hasNextPage"] is True
+    rest = sandbox.gql(ENVIRONMENT_DOMAINS, {"id": project["environment_id"], "first": 1,
+                                             "after": first["serviceInstances"]["pageInfo"]["endCursor"]})
+    seen = [e["node"]["serviceId"] for e in first["serviceInstances"]["edges"] + rest["environment"]["serviceInstances"]["edges"]]
+    assert sorted(seen) == sorted([api["id"], web["id"]])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.railstack.platform.plugins.module_utils import railway_deployment
+from ansible_collections.railstack.platform.plugins.module_utils import railway_deployment, railway_deployment_waits
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, HttpResponse
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
 
@@ -65,8 +65,8 @@ def run(p, check_mode=False):
 @pytest.fixture(autouse=True)
 def no_sleep(monkeypatch):
     clock = dict(now=0.0)
-    monkeypatch.setattr(railway_deployment, "CLOCK", lambda: clock["now"])
-    monkeypatch.setattr(railway_deployment, "SLEEP", lambda seconds: clock.__setitem__("now", clock["now"] + seconds))
+    monkeypatch.setattr(railway_deployment_waits, "CLOCK", lambda: clock["now"])
+    monkeypatch.setattr(railway_deployment_waits, "SLEEP", lambda seconds: clock.__setitem__("now", clock["now"] + seconds))
     return clock
 
 
@@ -233,7 +233,7 @@ def test_health_check_passes_after_retries(railway_script, monkeypatch):
         self.stats["requests"] += 1
         return answers.pop(0)
 
-    monkeypatch.setattr(railway_deployment.HttpClient, "request", fake_request)
+    monkeypatch.setattr(railway_deployment_waits.HttpClient, "request", fake_request)
     railway_script(("project", project()), ("deployments", history()), *deploy_latest(dep("d-2")))
     result = run(params(wait=True, health_check=probe(body="ok")))
     assert result.get("failed") is not True, result
@@ -242,7 +242,7 @@ def test_health_check_passes_after_retries(railway_script, monkeypatch):
 
 
 def test_health_check_failure_rolls_back(railway_script, monkeypatch):
-    monkeypatch.setattr(railway_deployment.HttpClient, "request",
+    monkeypatch.setattr(railway_deployment_waits.HttpClient, "request",
                         lambda self, method, path="", **kw: HttpResponse(500, text="boom"))
     script = railway_script(
         ("project", project()), ("deployments", history(dep("d-1"))),
@@ -357,7 +357,7 @@ def test_a_failed_build_it_did_not_start_names_the_one_still_running(railway_scr
 
 
 def test_a_failed_probe_it_did_not_start_is_rolled_back(railway_script, monkeypatch):
-    monkeypatch.setattr(railway_deployment.HttpClient, "request",
+    monkeypatch.setattr(railway_deployment_waits.HttpClient, "request",
                         lambda self, method, path="", **kw: HttpResponse(503, text="unavailable"))
     script = railway_script(
         ("project", project()), ("deployments", history(dep("d-2"), dep("d-1", "REMOVED", can_rollback=True))),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.railstack.platform.plugins.module_utils import railway_domain
+from ansible_collections.railstack.platform.plugins.module_utils import railway_domain, railway_domain_plans
 from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext, execute
 
@@ -58,8 +58,8 @@ def run(p, check_mode=False):
 @pytest.fixture(autouse=True)
 def no_sleep(monkeypatch):
     clock = dict(now=0.0)
-    monkeypatch.setattr(railway_domain, "CLOCK", lambda: clock["now"])
-    monkeypatch.setattr(railway_domain, "SLEEP", lambda seconds: clock.__setitem__("now", clock["now"] + seconds))
+    monkeypatch.setattr(railway_domain_plans, "CLOCK", lambda: clock["now"])
+    monkeypatch.setattr(railway_domain_plans, "SLEEP", lambda seconds: clock.__setitem__("now", clock["now"] + seconds))
     return clock
 
 

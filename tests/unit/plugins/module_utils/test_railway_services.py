@@ -252,3 +252,16 @@ def test_skip_deploys_warns_instead_of_deploying(railway_script):
 
 def patch_of_services(script):
     return [v for dummy, name, v in script.sent if name == "environmentPatchCommit"][-1]["patch"]["services"]
+
+
+def test_a_plan_record_is_taken_whole_its_steps_left_to_the_other_modules(railway_script):
+    config = dict(services={API: dict(source=dict(image="nginx:1.27"), deploy=dict(numReplicas=2))})
+    script = railway_script(("environmentState", state_answer(config)))
+    record = item("api", source=dict(image="nginx:1.27"), deploy=dict(num_replicas=2), role="web",
+                  volume=dict(mount_path="/data"), service_domain=True, target_port=8000,
+                  domains=[dict(domain="api.example.com", wait=True)], health_check=dict(path="/health"),
+                  wait=True, wait_timeout=900, rollback_on_failure=True, public_address="api.example.com")
+    result = run(railway_services, base(services=[record]))
+    script.done()
+    assert set(railway_services.STEP_OPTIONS) <= set(record)
+    assert result["changed"] is False and script.mutations == [] and result["api_requests"] == 1

@@ -83,6 +83,18 @@ def test_the_examples_pass(name):
     assert [e["name"] for e in result["environments"]] == [e["name"] for e in example(name)["environments"]]
 
 
+def test_one_record_per_service_holds_its_settings_variables_and_steps():
+    production = plan(check(small()))
+    api = item(production, "api")
+    assert api["source"] == dict(repo="acme/shop") and set(api["variables"]) == {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "MODE"}
+    assert api["role"] == "web" and api["service_domain"] is True and api["public_address"] == "api.example.com"
+    assert [d["domain"] for d in api["domains"]] == ["api.example.com"] and api["health_check"]["path"] == "/health"
+    assert (api["wait"], api["wait_timeout"], api["rollback_on_failure"], api["volume"]) == (True, 900, True, None)
+    assert [s["name"] for s in production["services"]] == ["api", "worker"]
+    assert role(production, "api") == {k: api[k] for k in role(production, "api")}     # the steps, from the same record
+    assert "variables" not in role(production, "api")
+
+
 def test_prela_is_the_guide():
     result = check(example("prela"))
     production = plan(result)
