@@ -62,8 +62,8 @@ def test_two_new_databases_are_one_read_and_one_config_write(railway_script):
     script.done()
     assert script.mutations == ["serviceCreate", "volumeCreate", "serviceCreate", "volumeCreate", "environmentPatchCommit"]
     patch = script.sent[6][2]["patch"]
-    assert set(patch["services"]) == {PG, RD} and patch["volumes"] == {VOL: dict(isCreated=True, sizeMB=10000),
-                                                                         RD_VOL: dict(isCreated=True)}
+    assert set(patch["services"]) == {PG, RD}
+    assert patch["volumes"] == {VOL: dict(isCreated=True, sizeMB=10000), RD_VOL: dict(isCreated=True)}
     assert patch["services"][RD]["volumeMounts"] == {RD_VOL: dict(mountPath="/data")}
     assert [d["service"]["id"] for d in result["databases"]] == [PG, RD]
     assert [d["url_reference"] for d in result["databases"]] == ["${{Postgres.DATABASE_URL}}", "${{Redis.REDIS_URL}}"]
