@@ -200,7 +200,9 @@ def _read_by_ids(ctx: TaskContext, client: RailwayClient) -> tuple[Record, Recor
         )
     except ApiError as exc:
         if "not found" in exc.message.lower():
-            ctx.fail("project: %s (project %s, environment %s)" % (exc.message, params["project"], params["environment"]))
+            ctx.fail(
+                "project: %s (project %s, environment %s)" % (exc.message, params["project"], params["environment"])
+            )
         raise
     project, found = data["project"], data["environment"]
     if found["projectId"] != project["id"]:
