@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ansible_collections.railstack.platform.plugins.module_utils._http import PageGuard
+from ansible_collections.railstack.platform.plugins.module_utils._http import ApiError, PageGuard
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskContext
 from ansible_collections.railstack.platform.plugins.module_utils.railway import (
     INSTANCE_PROJECT_FIELDS,
     PAGE_SIZE,
     RailwayClient,
+    is_id,
     nodes,
     pick_environment,
     pick_service,
@@ -87,11 +88,20 @@ ARGUMENT_SPEC = dict(
     services=dict(type="list", elements="dict", required=True, options=SERVICE_OPTIONS),
 )
 
-ENVIRONMENT_DOMAINS_QUERY = (
-    "query environmentDomains($id: String!, $first: Int, $after: String) { environment(id: $id) {"
-    " serviceInstances(first: $first, after: $after) { edges { node { serviceId"
-    " domains { serviceDomains { %s } customDomains { %s } } } } pageInfo { hasNextPage endCursor } } } }"
+INSTANCE_DOMAINS = (
+    "serviceInstances(first: $first, after: $after) { edges { node { serviceId"
+    " domains { serviceDomains { %s } customDomains { %s } } } } pageInfo { hasNextPage endCursor } }"
     % (SERVICE_DOMAIN_FIELDS, CUSTOM_DOMAIN_FIELDS)
+)
+ENVIRONMENT_DOMAINS_QUERY = (
+    "query environmentDomains($id: String!, $first: Int, $after: String) { environment(id: $id) { %s } }"
+    % INSTANCE_DOMAINS
+)
+# given the project's and the environment's ids: both, and the first page of the domains, in one query
+PROJECT_DOMAINS_QUERY = (
+    "query projectDomains($projectId: String!, $environmentId: String!, $first: Int, $after: String) {"
+    " project(id: $projectId) { %s } environment(id: $environmentId) { id name projectId %s } }"
+    % (INSTANCE_PROJECT_FIELDS, INSTANCE_DOMAINS)
 )
 
 
@@ -159,19 +169,61 @@ def _check_zone(ctx: TaskContext, dns: Optional[Record], domain: str, where: str
 
 
 # ------------------------------------------------------------------ reads
-def read_environment_domains(client: RailwayClient, environment: Record) -> dict[str, Record]:
-    """{serviceId: {serviceDomains, customDomains}} of every service instance of the environment (all pages)."""
+def read_environment_domains(
+    client: RailwayClient, environment: Record, first_page: Optional[Record] = None
+) -> dict[str, Record]:
+    """{serviceId: {serviceDomains, customDomains}} of every service instance of the environment (all pages),
+    the first page read already when given (the environment's serviceInstances)."""
     found: dict[str, Record] = {}
-    after = None
     guard = PageGuard("Railway", "query environmentDomains")
+    instances = first_page
     while True:
-        page = client.query(ENVIRONMENT_DOMAINS_QUERY, dict(id=environment["id"], first=PAGE_SIZE, after=after))
-        instances = page["environment"]["serviceInstances"]
+        if instances is None:
+            page = client.query(ENVIRONMENT_DOMAINS_QUERY, dict(id=environment["id"], first=PAGE_SIZE, after=None))
+            instances = page["environment"]["serviceInstances"]
         for node in nodes(instances):
             found[node["serviceId"]] = node.get("domains") or {}
         if not instances["pageInfo"]["hasNextPage"]:
             return found
         after = guard.advance(instances["pageInfo"]["endCursor"])
+        page = client.query(ENVIRONMENT_DOMAINS_QUERY, dict(id=environment["id"], first=PAGE_SIZE, after=after))
+        instances = page["environment"]["serviceInstances"]
+
+
+def _read_by_ids(ctx: TaskContext, client: RailwayClient) -> tuple[Record, Record, dict[str, Record]]:
+    """(project, environment, domains per service id) given both ids: one query, more for further pages."""
+    params = ctx.params
+    try:
+        data = client.query(
+            PROJECT_DOMAINS_QUERY,
+            dict(projectId=params["project"], environmentId=params["environment"], first=PAGE_SIZE, after=None),
+        )
+    except ApiError as exc:
+        if "not found" in exc.message.lower():
+            ctx.fail(
+                "project: %s (project %s, environment %s)" % (exc.message, params["project"], params["environment"])
+            )
+        raise
+    project, found = data["project"], data["environment"]
+    if found["projectId"] != project["id"]:
+        ctx.fail(
+            "environment: %s is not an environment of project %s (it has: %s)."
+            % (
+                params["environment"],
+                project["name"],
+                ", ".join(sorted(e["name"] for e in nodes(project.get("environments")))) or "none",
+            )
+        )
+    environment = dict(id=found["id"], name=found["name"])
+    return project, environment, read_environment_domains(client, environment, found["serviceInstances"])
+
+
+def _read(ctx: TaskContext, client: RailwayClient) -> tuple[Optional[Record], Optional[Record], dict[str, Record]]:
+    """(project, environment, domains per service id); None for what is missing in check mode."""
+    if is_id(ctx.params["project"]) and is_id(ctx.params["environment"]):
+        return _read_by_ids(ctx, client)
+    project, environment = _resolve(ctx, client)
+    return project, environment, read_environment_domains(client, environment) if environment else {}
 
 
 def _resolve(ctx: TaskContext, client: RailwayClient) -> tuple[Optional[Record], Optional[Record]]:
@@ -335,8 +387,7 @@ def run(ctx: TaskContext) -> Record:
     if not wanted:
         return ctx.result(changed=False, services=[], dns=[], manual_records=[])
     client = ctx.register_client(RailwayClient(params))
-    project, environment = _resolve(ctx, client)
-    current = read_environment_domains(client, environment) if environment else {}
+    project, environment, current = _read(ctx, client)
     if environment is None:  # check mode: an earlier task of the run would create it
         ctx.warn(
             "environment %r does not exist yet; in check mode its domains are reported as to be created with it."

@@ -15,7 +15,8 @@ description:
     of a chosen name, remove it, or leave it alone; and add its custom domains, or update their target ports.
   - The environment's domains are read in one query for every service (C(environment.serviceInstances.domains)),
     after one query for the project, its environments and its services; only what differs is written.
-    A run that changes nothing sends these two reads, whatever the number of services.
+    A run that changes nothing sends these two reads, whatever the number of services. Given ids for both
+    O(project) and O(environment), one query reads the project, the environment and its domains.
   - Returns the DNS records the custom domains need, grouped per DNS provider and zone (RV(dns)), so one
     M(railstack.platform.dns_records) task looping over RV(dns) writes them; the records of domains whose
     C(dns.provider) is C(manual) are in RV(manual_records) instead.

@@ -48,7 +48,7 @@ def test_first_run_builds_the_guide_and_the_second_changes_nothing(prela):
     first = prela["first"]
     assert first.task("Take the stack's lease")["changed"] is True      # the project is made under the lease
     assert [i["changed"] for i in first.items("Stripe products")] == [True, True]
-    assert [i["changed"] for i in first.items("Stripe prices")] == [True, True]
+    assert [p["changed"] for p in first.task("Stripe prices")["prices"]] == [True, True]
     assert first.task("railstack.platform.web_service : Settings and variables of the services, in one write, in production")["changed"] is True
     operations = prela["first_traffic"].operation_names()
     assert operations.count("serviceCreate") == 4                 # two gateways, Postgres, Redis
@@ -57,6 +57,9 @@ def test_first_run_builds_the_guide_and_the_second_changes_nothing(prela):
     second = prela["second_traffic"]
     assert second.mutations == []
     assert second.requests <= 40, second.summary()
+    # the environment's Railway tasks are given the project's and the environment's ids: each reads both in one
+    # query (environmentState), none reads the project and then the environment's config on its own
+    assert "environmentConfig" not in second.operation_names(), second.summary()
 
 
 def test_databases_services_and_variables_are_the_guides(prela, app_secrets):
@@ -150,7 +153,7 @@ def test_check_diff_on_a_changed_stack_plans_exactly_the_changes_and_writes_noth
     run.assert_ok()
     assert window.mutations == [], window.summary()
     assert sorted(set(run.changed)) == ["Stripe prices", "railstack.platform.web_service : Settings and variables of the services, in one write, in production"]
-    assert [i["changed"] for i in run.items("Stripe prices")] == [False, False, True]
+    assert [p["changed"] for p in run.task("Stripe prices")["prices"]] == [False, False, True]
     services = run.task("railstack.platform.web_service : Settings and variables of the services, in one write, in production")["services"]
     assert [s["changed"] for s in services] == [True, True]           # the API's variables, the ingest's replicas
     assert '"numReplicas": 2' in run.stdout

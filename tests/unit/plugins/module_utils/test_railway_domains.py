@@ -135,6 +135,43 @@ def test_pages_of_service_instances_are_all_read(railway_script):
     assert script.sent[2][2]["after"] == "c1"
 
 
+def by_ids(names, instances, project_id=PID, has_next=False):
+    """The answer to projectDomains: the project and the environment with its first page of domains."""
+    found = environment(instances, has_next)["environment"]
+    return dict(
+        project=dict(project(*names)["project"], id=project_id),
+        environment=dict(found, id=ENV, name="production", projectId=PID))
+
+
+def test_given_both_ids_the_project_and_the_domains_are_read_in_one_query(railway_script):
+    state = {"api": ([service_domain("api", port=8080)], [])}
+    script = railway_script(("projectDomains", by_ids(["api"], state)))
+    result = run(params([item("api", True, 8080)], environment=ENV))
+    script.done()
+    assert result["changed"] is False and result["api_requests"] == 1
+    assert script.sent[0][2] == dict(projectId=PID, environmentId=ENV, first=100, after=None)
+    assert result["services"][0]["service_domain"]["domain"] == "api-production.up.railway.app"
+
+
+def test_given_both_ids_further_pages_of_domains_are_read(railway_script):
+    second = environment({"web": ([], [])})
+    script = railway_script(("projectDomains", by_ids(["api", "web"], {"api": ([service_domain("api")], [])}, has_next=True)),
+                            ("environmentDomains", second))
+    result = run(params([item("api", True), item("web", None)], environment=ENV))
+    script.done()
+    assert result["changed"] is False
+    assert script.sent[1][2]["after"] == "c1"
+
+
+def test_given_both_ids_an_environment_of_another_project_fails(railway_script):
+    other = "33333333-3333-4333-8333-333333333333"
+    script = railway_script(("projectDomains", by_ids(["api"], {}, project_id=other)))
+    result = run(params([item("api", True)], project=other, environment=ENV))
+    assert result["failed"] is True
+    assert result["msg"].startswith("environment: %s is not an environment of project prela" % ENV)
+    assert script.mutations == []
+
+
 def test_service_domain_false_removes_it_and_a_name_renames(railway_script):
     script = railway_script(
         ("project", project("api", "web")),
