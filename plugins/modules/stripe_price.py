@@ -22,59 +22,6 @@ description:
 author:
   - railstack.platform developers (@railstack)
 options:
-  lookup_key:
-    description:
-      - The lookup key that finds the price (up to 200 characters), unique in the Stripe account.
-    type: str
-    required: true
-  product:
-    description:
-      - Id of the product the price belongs to. Required when O(state=present).
-    type: str
-  currency:
-    description:
-      - Three-letter ISO currency code in lower case, such as V(usd). Required when O(state=present).
-    type: str
-  unit_amount:
-    description:
-      - Amount in the currency's smallest unit (cents for V(usd)). Required when O(state=present).
-    type: int
-  recurring:
-    description:
-      - Billing period of a subscription price. Not set for a one-time price.
-    type: dict
-    suboptions:
-      interval:
-        description:
-          - Unit of the billing period.
-        type: str
-        required: true
-        choices: [day, week, month, year]
-      interval_count:
-        description:
-          - Number of intervals in one period (at most 3 years).
-        type: int
-        default: 1
-      usage_type:
-        description:
-          - V(metered) bills the usage a billing meter records; V(licensed) bills a quantity.
-        type: str
-        choices: [licensed, metered]
-        default: licensed
-      meter:
-        description:
-          - Id of the billing meter of a metered price (see M(railstack.platform.stripe_meter)).
-        type: str
-  tax_behavior:
-    description:
-      - Whether the amount includes tax. Stripe lets it change only from V(unspecified); another change replaces
-        the price. Left as it is when not set.
-    type: str
-    choices: [inclusive, exclusive, unspecified]
-  nickname:
-    description:
-      - Name of the price shown in the Dashboard only. Left as it is when not set.
-    type: str
   state:
     description:
       - V(present) creates, updates or replaces the price; V(absent) archives it.
@@ -82,6 +29,7 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - railstack.platform.stripe_price
   - railstack.platform.stripe
   - railstack.platform.stripe.METADATA
   - railstack.platform.attributes

@@ -30,73 +30,15 @@ author:
 options:
   prices:
     description:
-      - The prices, each as M(railstack.platform.stripe_price) takes one. An empty list sends no request.
+      - The prices, each as M(railstack.platform.stripe_price) takes one, each lookup key once. An empty list sends
+        no request.
       - An option of a price given as null is not set, so the prices of M(railstack.platform.stack_check)'s plan
         (which holds every option, null when not set) can be given whole.
     type: list
     elements: dict
     required: true
-    suboptions:
-      lookup_key:
-        description:
-          - The lookup key that finds the price (up to 200 characters), unique in the Stripe account and in this list.
-        type: str
-        required: true
-      product:
-        description:
-          - Id of the product the price belongs to.
-        type: str
-      currency:
-        description:
-          - Three-letter ISO currency code in lower case, such as V(usd).
-        type: str
-      unit_amount:
-        description:
-          - Amount in the currency's smallest unit (cents for V(usd)).
-        type: int
-      recurring:
-        description:
-          - Billing period of a subscription price. Not set for a one-time price.
-        type: dict
-        suboptions:
-          interval:
-            description:
-              - Unit of the billing period.
-            type: str
-            required: true
-            choices: [day, week, month, year]
-          interval_count:
-            description:
-              - Number of intervals in one period (at most 3 years).
-            type: int
-            default: 1
-          usage_type:
-            description:
-              - V(metered) bills the usage a billing meter records; V(licensed) bills a quantity.
-            type: str
-            choices: [licensed, metered]
-            default: licensed
-          meter:
-            description:
-              - Id of the billing meter of a metered price (see M(railstack.platform.stripe_meter)).
-            type: str
-      tax_behavior:
-        description:
-          - Whether the amount includes tax. Stripe lets it change only from V(unspecified); another change replaces
-            the price. Left as it is when not set.
-        type: str
-        choices: [inclusive, exclusive, unspecified]
-      nickname:
-        description:
-          - Name of the price shown in the Dashboard only. Left as it is when not set.
-        type: str
-      metadata:
-        description:
-          - Metadata keys to set. Keys not listed are left alone; a key whose value is null or an empty string is
-            removed.
-          - C(railstack_key) is the module's own marker and cannot be set here.
-        type: dict
 extends_documentation_fragment:
+  - railstack.platform.stripe_price.ITEMS
   - railstack.platform.stripe
   - railstack.platform.attributes
   - railstack.platform.attributes.STRIPE_GROUP
