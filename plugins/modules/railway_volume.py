@@ -26,30 +26,6 @@ options:
     description:
       - The service the volume is mounted on, by id or by name. Required with O(state=present).
     type: str
-  name:
-    description:
-      - Name of the volume. A new volume is renamed to it; without it, the volume is the one the service mounts.
-    type: str
-  mount_path:
-    description:
-      - Absolute path the volume is mounted at in the service. Required to create the volume.
-    type: str
-  size_mb:
-    description:
-      - Size of the volume in MB in this environment. Grow only; a smaller size than the current one fails naming this option.
-      - For a new volume, at least the plan's first size (Hobby 5000, Pro 50000); on Free and Trial only 500 (they cannot
-        resize). Left out, a new volume gets the plan's first size.
-    type: int
-  backup_schedules:
-    description:
-      - Backup schedules of the volume in this environment; an empty list removes them.
-    type: list
-    elements: str
-    choices: [DAILY, WEEKLY, MONTHLY]
-  region:
-    description:
-      - Region of a new volume. Railway sets the region when the volume is created; a different one later is reported as a warning.
-    type: str
   state:
     description:
       - V(present) creates the volume if needed and converges it; V(absent) deletes the volume (C(volumeDelete)),
@@ -63,6 +39,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - railstack.platform.railway_volume
   - railstack.platform.railway
   - railstack.platform.railway.CONFIG
   - railstack.platform.railway.ENVIRONMENT

@@ -31,40 +31,13 @@ options:
     type: list
     elements: dict
     required: true
-    suboptions:
-      service:
-        description:
-          - The service the volume is mounted on, by id or by name.
-        type: str
-        required: true
-      name:
-        description:
-          - Name of the volume. A new volume is renamed to it; without it, the volume is the one the service mounts.
-        type: str
-      mount_path:
-        description:
-          - Absolute path the volume is mounted at in the service. Required to create the volume.
-        type: str
-      size_mb:
-        description:
-          - Size of the volume in MB in this environment. Grow only; the plan's limits apply.
-        type: int
-      backup_schedules:
-        description:
-          - Backup schedules of the volume in this environment; an empty list removes them.
-        type: list
-        elements: str
-        choices: [DAILY, WEEKLY, MONTHLY]
-      region:
-        description:
-          - Region of a new volume.
-        type: str
   skip_deploys:
     description:
       - Commit the change without deploying the affected services (stage, then commit with C(skipDeploys)).
     type: bool
     default: false
 extends_documentation_fragment:
+  - railstack.platform.railway_volume.ITEMS
   - railstack.platform.railway
   - railstack.platform.railway.CONFIG
   - railstack.platform.railway.ENVIRONMENT
