@@ -28,57 +28,6 @@ description:
 author:
   - railstack.platform developers (@railstack)
 options:
-  engine:
-    description:
-      - The database.
-    type: str
-    required: true
-    choices: [postgres, redis, mysql, mongo]
-  name:
-    description:
-      - Name of the service (references are C(${{<name>.VARIABLE}})). Default C(Postgres), C(Redis), C(MySQL) or C(MongoDB),
-        as Railway's templates name them.
-    type: str
-  version:
-    description:
-      - Image tag of the engine's image (Railway's template images; C(ghcr.io/railwayapp-templates/postgres-ssl) for
-        Postgres, C(redis), C(mysql), C(mongo)). Default C(18), C(8.2.1), C(9.4), C(8). Given on an existing database, it
-        changes the image (an upgrade; Postgres data of another major version is not migrated).
-    type: str
-  image:
-    description:
-      - A whole image reference instead of the engine's image and O(version).
-    type: str
-  public:
-    description:
-      - V(true) adds a TCP proxy on the engine's port and the public URL variable (C(DATABASE_PUBLIC_URL), C(REDIS_PUBLIC_URL), ...);
-        V(false) removes both. Not given, an existing database keeps what it has and a new one gets no public access.
-    type: bool
-  size_mb:
-    description:
-      - Size of the volume in MB. Grow only; a smaller size than the current one fails naming this option.
-      - For a new database, at least the plan's first size (Hobby 5000, Pro 50000); on Free and Trial only 500. Left out, the
-        volume gets the plan's first size.
-    type: int
-  backup_schedules:
-    description:
-      - Backup schedules of the volume.
-    type: list
-    elements: str
-    choices: [DAILY, WEEKLY, MONTHLY]
-  region:
-    description:
-      - Region of a new volume.
-    type: str
-  redis_maxmemory:
-    description:
-      - Redis C(--maxmemory), such as V(256mb). O(engine=redis) only. Changes the start command.
-    type: str
-  redis_maxmemory_policy:
-    description:
-      - Redis C(--maxmemory-policy). O(engine=redis) only. Changes the start command.
-    type: str
-    choices: [noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl]
   state:
     description:
       - V(present) creates or converges the database; V(absent) deletes its service (every environment). Its volume is kept.
@@ -91,6 +40,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - railstack.platform.railway_database
   - railstack.platform.railway
   - railstack.platform.railway.CONFIG
   - railstack.platform.railway.ENVIRONMENT

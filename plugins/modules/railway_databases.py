@@ -28,73 +28,18 @@ author:
 options:
   databases:
     description:
-      - The databases, each with the options of M(railstack.platform.railway_database) (without O(railstack.platform.railway_database#module:state)).
+      - The databases, each with the options of M(railstack.platform.railway_database) (without
+        O(railstack.platform.railway_database#module:state)), each with its own name.
     type: list
     elements: dict
     required: true
-    suboptions:
-      engine:
-        description:
-          - The database.
-        type: str
-        required: true
-        choices: [postgres, redis, mysql, mongo]
-      name:
-        description:
-          - Name of the service. Default C(Postgres), C(Redis), C(MySQL) or C(MongoDB). Each database of the list has its own.
-        type: str
-      version:
-        description:
-          - Image tag of the engine's image, as in M(railstack.platform.railway_database).
-        type: str
-      image:
-        description:
-          - A whole image reference instead of the engine's image and C(version).
-        type: str
-      public:
-        description:
-          - V(true) adds a TCP proxy and the public URL variable; V(false) removes both; not given, left as it is.
-        type: bool
-      size_mb:
-        description:
-          - Size of the volume in MB (grow only; the plan's limits apply, as in M(railstack.platform.railway_volume)).
-        type: int
-      backup_schedules:
-        description:
-          - Backup schedules of the volume.
-        type: list
-        elements: str
-        choices: [DAILY, WEEKLY, MONTHLY]
-      region:
-        description:
-          - Region of a new volume.
-        type: str
-      redis_maxmemory:
-        description:
-          - Redis C(--maxmemory), such as V(256mb). C(engine=redis) only.
-        type: str
-      redis_maxmemory_policy:
-        description:
-          - Redis C(--maxmemory-policy). C(engine=redis) only.
-        type: str
-        choices: [noeviction, allkeys-lru, allkeys-lfu, allkeys-random, volatile-lru, volatile-lfu, volatile-random, volatile-ttl]
-      migrations:
-        description:
-          - Not used by this module (M(railstack.platform.postgres_migrations) runs them); accepted so that the database
-            records of M(railstack.platform.stack_check)'s plan can be passed whole.
-        type: dict
-      staged_changes:
-        description:
-          - Accepted for the records of M(railstack.platform.stack_check)'s plan; the databases are written in one commit,
-            so it must be the task's O(staged_changes) when given.
-        type: str
-        choices: [refuse, stage, commit]
   skip_deploys:
     description:
       - Commit the change without deploying the databases (stage, then commit with C(skipDeploys)).
     type: bool
     default: false
 extends_documentation_fragment:
+  - railstack.platform.railway_database.ITEMS
   - railstack.platform.railway
   - railstack.platform.railway.CONFIG
   - railstack.platform.railway.ENVIRONMENT
