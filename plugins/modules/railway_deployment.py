@@ -68,11 +68,14 @@ options:
     description:
       - Whether to act. V(false) sends no mutation and reports no change; the latest deployment is still read, and
         waited for and probed when O(wait) is set (a service with no deployment at all then fails, naming it).
+      - O(rollback_on_failure) holds for a deployment the task did not start as well (O(trigger=false), such as the
+        deploy a configuration commit started, in this run or an earlier one).
     type: bool
     default: true
   wait:
     description:
       - Wait until the deployment succeeded (C(SUCCESS) or C(SLEEPING)), and fail when it ends otherwise.
+      - O(health_check) and O(rollback_on_failure) need it.
     type: bool
     default: false
   wait_timeout:
@@ -85,53 +88,8 @@ options:
       - Seconds between two reads of the deployment's status.
     type: float
     default: 5.0
-  health_check:
-    description:
-      - A plain HTTP GET of a URL once the deployment succeeded, repeated until it answers as expected or
-        O(health_check.timeout) passes. Needs O(wait=true).
-    type: dict
-    suboptions:
-      url:
-        description:
-          - The URL to GET.
-        type: str
-        required: true
-      status_code:
-        description:
-          - The HTTP status expected.
-        type: int
-        default: 200
-      body:
-        description:
-          - Text the answer's body must contain.
-        type: str
-      timeout:
-        description:
-          - Seconds to keep trying.
-        type: int
-        default: 60
-      interval:
-        description:
-          - Seconds between two tries.
-        type: float
-        default: 3.0
-      validate_certs:
-        description:
-          - Whether to validate the URL's TLS certificate.
-        type: bool
-        default: true
-  rollback_on_failure:
-    description:
-      - When the deployment fails (or its O(health_check) does), roll back to the previous successful deployment
-        and wait for that one; the task fails all the same, naming both. Needs O(wait=true).
-      - A build that failed (C(FAILED)) leaves the previous deployment running; then nothing is rolled back, and
-        the failure names the deployment still running.
-      - This holds for a deployment the task did not start as well (O(trigger=false), such as the deploy a
-        configuration commit started, in this run or an earlier one).
-      - When V(false), a failure says that nothing was rolled back.
-    type: bool
-    default: false
 extends_documentation_fragment:
+  - railstack.platform.railway_deployment
   - railstack.platform.railway
   - railstack.platform.railway.ENVIRONMENT
   - railstack.platform.attributes
