@@ -243,7 +243,7 @@ def test_a_send_is_in_the_shared_state_before_its_answer_comes(server, state):
 
 
 def pace_after_answer(server, tmp_path, hourly_limit):
-    """The wait of the 5th request of a task whose first answer says X-RateLimit-Limit hourly_limit."""
+    """The waits of the 5 requests of a task whose first answer says X-RateLimit-Limit hourly_limit."""
     server.answer(200, {"data": {"me": {"id": "u"}}},
                   headers={"X-RateLimit-Limit": str(hourly_limit), "X-RateLimit-Remaining": str(hourly_limit - 1),
                            "X-RateLimit-Reset": "3000"})
@@ -258,10 +258,10 @@ def pace_after_answer(server, tmp_path, hourly_limit):
 
 
 @pytest.mark.parametrize("hourly_limit, waits", [
-    (1000, [pytest.approx(1 / 6)] * 2),     # Hobby, 10 a second: a burst of 3, then 6 a second
-    (100, [pytest.approx(1 / 6)] * 2),      # Free and Trial: no per-second limit known, Hobby's pace
-    (12345, [pytest.approx(1 / 6)] * 2),    # a plan the collection does not know: the default pace
-    (10000, [pytest.approx(1 / 36)] * 2),   # Pro, 50 a second: 36 a second (the first burst was Hobby's)
+    (1000, [pytest.approx(1 / 8)] * 4),     # Hobby, 10 a second: a burst of 1, then 8 a second
+    (100, [pytest.approx(1 / 8)] * 4),      # Free and Trial: no per-second limit known, Hobby's pace
+    (12345, [pytest.approx(1 / 8)] * 4),    # a plan the collection does not know: the default pace
+    (10000, [pytest.approx(1 / 40)] * 4),   # Pro, 50 a second: 40 a second (the first burst was Hobby's)
 ])
 def test_railway_paces_requests_as_the_plan_named_by_its_answers_allows(server, tmp_path, monkeypatch,
                                                                         hourly_limit, waits):
@@ -280,5 +280,5 @@ def test_the_next_task_paces_as_the_plan_an_earlier_task_learned(server, tmp_pat
     client.http.sleep, client.http.clock = fake_time.sleep, fake_time.clock
     for dummy in range(12):
         client.query("query me { me { id } }")
-    # a burst of 9 (less the earlier task's sends of the last second), then 36 a second
-    assert len(fake_time.waits) >= 3 and fake_time.waits == [pytest.approx(1 / 36)] * len(fake_time.waits)
+    # a burst of 5 (less the earlier task's sends of the last second), then 40 a second
+    assert len(fake_time.waits) >= 7 and fake_time.waits == [pytest.approx(1 / 40)] * len(fake_time.waits)
