@@ -258,10 +258,10 @@ def pace_after_answer(server, tmp_path, hourly_limit):
 
 
 @pytest.mark.parametrize("hourly_limit, waits", [
-    (1000, [pytest.approx(1 / 8)] * 4),     # Hobby, 10 a second: a burst of 1, then 8 a second
-    (100, [pytest.approx(1 / 8)] * 4),      # Free and Trial: no per-second limit known, Hobby's pace
-    (12345, [pytest.approx(1 / 8)] * 4),    # a plan the collection does not know: the default pace
-    (10000, [pytest.approx(1 / 40)] * 4),   # Pro, 50 a second: 40 a second (the first burst was Hobby's)
+    (1000, [pytest.approx(1 / 6)] * 2),     # Hobby, 10 a second: a burst of 3, then 6 a second
+    (100, [pytest.approx(1 / 6)] * 2),      # Free and Trial: no per-second limit known, Hobby's pace
+    (12345, [pytest.approx(1 / 6)] * 2),    # a plan the collection does not know: the default pace
+    (10000, [pytest.approx(1 / 30)] * 2),   # Pro, 50 a second: 30 a second (the first burst was Hobby's)
 ])
 def test_railway_paces_requests_as_the_plan_named_by_its_answers_allows(server, tmp_path, monkeypatch,
                                                                         hourly_limit, waits):
@@ -274,11 +274,12 @@ def test_the_next_task_paces_as_the_plan_an_earlier_task_learned(server, tmp_pat
     pace_after_answer(server, tmp_path, 10000)
     _http.reset_limiters()                   # the next task: its first request already goes at Pro's pace
     fake_time = FakeTime()
-    for dummy in range(12):
+    for dummy in range(20):
         server.answer(200, {"data": {"me": {"id": "u"}}})
     client = RailwayClient(dict(api_token=TOKEN, api_url=server.url + "/graphql/v2"))
     client.http.sleep, client.http.clock = fake_time.sleep, fake_time.clock
-    for dummy in range(12):
+    for dummy in range(20):
         client.query("query me { me { id } }")
-    # a burst of 5 (less the earlier task's sends of the last second), then 40 a second
-    assert len(fake_time.waits) >= 7 and fake_time.waits == [pytest.approx(1 / 40)] * len(fake_time.waits)
+    # a burst of 15 (less the earlier task's sends of the last second), then 30 a second
+    assert fake_time.waits == [pytest.approx(1 / 30)] * len(fake_time.waits)
+    assert client.http.throttle_rps == 30 and client.http.throttle_burst == 15
