@@ -45,7 +45,8 @@ options:
 notes:
   - Requests that are safe to repeat (reads) are retried on HTTP 429 (honouring C(Retry-After)), 5xx and connection
     errors. A mutation whose answer is lost is never sent twice; the module looks for its effect instead.
-  - Requests are spaced to stay within Railway's request budgets (Hobby, 10 a second). A rate limit
+  - Requests are spaced to stay within Railway's request budgets (Hobby, 10 a second; Pro, 50 a second once an
+    answer's C(X-RateLimit-Limit) names that plan). A rate limit
     learned by one task is known to the next ones through a state file per API URL and token (it holds a hash
     of the token, never the token) in E(RAILSTACK_CACHE_DIR), else C(~/.cache/railstack-platform). A task that
     starts in a used-up window waits up to two minutes, or fails at once naming the plan's hourly budget.

@@ -731,6 +731,7 @@ class HttpClient:
         session: Any = None,
         clock: Clock | None = None,
         rate_state: SharedRateState | None = None,
+        pace_of_limit: Mapping[int, tuple[float, float]] | None = None,
     ) -> None:
         self.provider = provider
         self.base_url = base_url
@@ -739,6 +740,8 @@ class HttpClient:
         self.max_retries = max(0, int(max_retries))
         self.throttle_rps = throttle_rps
         self.throttle_burst = throttle_burst
+        # X-RateLimit-Limit -> (throttle_rps, throttle_burst): the pace the provider's plan of that limit allows
+        self.pace_of_limit = dict(pace_of_limit or {})
         self.rate_state = rate_state
         self.rate_limit: dict[str, Any] = {}  # the provider's last X-RateLimit-Limit and reset time (epoch seconds)
         self._others_counted_until = 0.0  # epoch seconds: others' sends up to this time are counted already
@@ -960,6 +963,7 @@ class HttpClient:
         if self.rate_state is not None:
             now = time.time()
             self._recent_sends = [t for t in self._recent_sends if now - t < 1.0] + [now]
+            self._save_shared_state()  # before sending: the other forks count it while it is under way
 
     def _read_shared_state(self) -> None:
         """Before each request: a window another task (or a parallel fork) learned is closed (HTTP 429, or
@@ -978,6 +982,7 @@ class HttpClient:
             ]
         except (TypeError, ValueError):
             return
+        self._follow_plan(state.get("limit"))
         new = [t for t in recent if t > self._others_counted_until]
         self._others_counted_until = max([self._others_counted_until] + new)
         self._limiter.spend(len(new), self.throttle_rps, self.throttle_burst, self.clock)
@@ -1062,6 +1067,14 @@ class HttpClient:
             return
         reset = _seconds_from_header(headers.get("X-RateLimit-Reset"), True)
         self.rate_limit = dict(limit=limit, reset_at=time.time() + reset if reset is not None else None)
+        self._follow_plan(limit)
+
+    def _follow_plan(self, limit: Any) -> None:
+        """Pace requests as the plan whose X-RateLimit-Limit is ``limit`` allows (pace_of_limit); an unknown
+        limit keeps the pace the client was made with."""
+        pace = self.pace_of_limit.get(limit) if isinstance(limit, int) else None
+        if pace is not None:
+            self.throttle_rps, self.throttle_burst = pace
 
     def _classify_failure(self, exc: Exception) -> tuple[bool, str, bool]:
         """(maybe sent, short reason, worth retrying) for a requests exception."""

@@ -223,3 +223,63 @@ def test_running_forks_count_each_others_requests_once(server, state):
     assert two_time.waits == [pytest.approx(0.2), pytest.approx(0.2)]      # the first three were counted once only
     senders = {sender for dummy, sender in state.read()["recent"]}
     assert len(senders) == 2                # both forks' sends are in the shared state
+
+
+def test_a_send_is_in_the_shared_state_before_its_answer_comes(server, state):
+    """A fork that starts while another fork's request is under way counts that request."""
+    fake_time = FakeTime()
+    server.answer(200)
+    client = running_task(server.url, state, fake_time, throttle_rps=5, throttle_burst=4)
+    seen_while_sending = []
+    send = client.session.request
+
+    def request(*args, **kwargs):
+        seen_while_sending.append([sender for dummy, sender in state.read().get("recent") or ()])
+        return send(*args, **kwargs)
+
+    client.session.request = request
+    client.request("GET", "/a")
+    assert seen_while_sending == [[client._limiter.id]]  # pylint: disable=protected-access
+
+
+def pace_after_answer(server, tmp_path, hourly_limit):
+    """The waits of the 5 requests of a task whose first answer says X-RateLimit-Limit hourly_limit."""
+    server.answer(200, {"data": {"me": {"id": "u"}}},
+                  headers={"X-RateLimit-Limit": str(hourly_limit), "X-RateLimit-Remaining": str(hourly_limit - 1),
+                           "X-RateLimit-Reset": "3000"})
+    for dummy in range(4):
+        server.answer(200, {"data": {"me": {"id": "u"}}})
+    fake_time = FakeTime()
+    client = RailwayClient(dict(api_token=TOKEN, api_url=server.url + "/graphql/v2"))
+    client.http.sleep, client.http.clock = fake_time.sleep, fake_time.clock
+    for dummy in range(5):
+        client.query("query me { me { id } }")
+    return fake_time.waits
+
+
+@pytest.mark.parametrize("hourly_limit, waits", [
+    (1000, [pytest.approx(1 / 6)] * 2),     # Hobby, 10 a second: a burst of 3, then 6 a second
+    (100, [pytest.approx(1 / 6)] * 2),      # Free and Trial: no per-second limit known, Hobby's pace
+    (12345, [pytest.approx(1 / 6)] * 2),    # a plan the collection does not know: the default pace
+    (10000, [pytest.approx(1 / 30)] * 2),   # Pro, 50 a second: 30 a second (the first burst was Hobby's)
+])
+def test_railway_paces_requests_as_the_plan_named_by_its_answers_allows(server, tmp_path, monkeypatch,
+                                                                        hourly_limit, waits):
+    monkeypatch.setenv("RAILSTACK_CACHE_DIR", str(tmp_path / "cache"))
+    assert pace_after_answer(server, tmp_path, hourly_limit) == waits
+
+
+def test_the_next_task_paces_as_the_plan_an_earlier_task_learned(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("RAILSTACK_CACHE_DIR", str(tmp_path / "cache"))
+    pace_after_answer(server, tmp_path, 10000)
+    _http.reset_limiters()                   # the next task: its first request already goes at Pro's pace
+    fake_time = FakeTime()
+    for dummy in range(20):
+        server.answer(200, {"data": {"me": {"id": "u"}}})
+    client = RailwayClient(dict(api_token=TOKEN, api_url=server.url + "/graphql/v2"))
+    client.http.sleep, client.http.clock = fake_time.sleep, fake_time.clock
+    for dummy in range(20):
+        client.query("query me { me { id } }")
+    # a burst of 15 (less the earlier task's sends of the last second), then 30 a second
+    assert fake_time.waits == [pytest.approx(1 / 30)] * len(fake_time.waits)
+    assert client.http.throttle_rps == 30 and client.http.throttle_burst == 15
