@@ -319,8 +319,8 @@ def _wait(ctx: TaskContext, client: RailwayClient, environment: Record, rows: li
         found = read_environment_domains(client, environment)
         return [custom for domains in found.values() for custom in domains.get("customDomains") or []]
 
-    found, changed = wait_all_verified(ctx, client, [done["record"] for _, done in waiting], reread_all, changed)
-    for _, done in waiting:
+    found, changed = wait_all_verified(ctx, client, [done["record"] for dummy, done in waiting], reread_all, changed)
+    for dummy, done in waiting:
         done["record"] = found[done["record"]["domain"]]
     return changed
 
@@ -367,7 +367,7 @@ def _diff(environment: Record, rows: list[Record]) -> list[Record]:
     """One hunk per service whose domains change, headed by the environment and the service."""
     hunks = []
     for row in rows:
-        sides: list[Record] = [dict(custom_domains={}) for _ in range(2)]
+        sides: list[Record] = [dict(custom_domains={}), dict(custom_domains={})]
         if row["service"] is not None:
             for side, value in zip(sides, row["service"]["diff"]):
                 side["service_domain"] = value
