@@ -38,6 +38,19 @@ options:
       - Commit the change without deploying the databases (stage, then commit with C(skipDeploys)).
     type: bool
     default: false
+  commit:
+    description:
+      - With V(false), the databases' configuration is staged (C(environmentStageChanges)), not committed, so that a
+        later task of the run commits it with its own change in one configuration commit; pass RV(staged_by_run) to
+        the O(railstack.platform.railway_services#module:staged_by_run) option of M(railstack.platform.railway_services).
+        Their services and volumes are still created by this task. Nothing deploys until that commit, so do not use it
+        when something needs the databases running before the services deploy (migrations, or a service that uses a
+        database's public address, which Railway provisions after the commit).
+      - Staged changes of only these databases (left by a run that stopped between the stage and the commit) are taken
+        as this task's own, with either value. When changes made by someone else are staged, the change is committed
+        as with V(true), following O(staged_changes).
+    type: bool
+    default: true
 extends_documentation_fragment:
   - railstack.platform.railway_database.ITEMS
   - railstack.platform.railway
@@ -120,6 +133,23 @@ staged:
   description: Whether the change went through staged changes.
   returned: success
   type: bool
+staged_by_run:
+  description:
+    - With O(commit=false), what identifies the changes this task left staged (the staged patch's id and a fingerprint
+      of it), for O(railstack.platform.railway_services#module:staged_by_run); null when nothing is left staged
+      (nothing to change, check mode, or committed).
+  returned: success
+  type: dict
+  contains:
+    environment_id:
+      description: Id of the environment.
+      type: str
+    patch_id:
+      description: Id of the staged patch.
+      type: str
+    digest:
+      description: SHA-256 of the staged patch as Railway shows it (variable values hidden).
+      type: str
 api_requests:
   description: How many HTTP requests the task sent to Railway.
   returned: always

@@ -265,3 +265,78 @@ def test_a_plan_record_is_taken_whole_its_steps_left_to_the_other_modules(railwa
     script.done()
     assert set(railway_services.STEP_OPTIONS) <= set(record)
     assert result["changed"] is False and script.mutations == [] and result["api_requests"] == 1
+
+
+# ------------------------------------------------------------------ staged_by_run: the databases' staged change, one commit
+
+STAGED_PG = dict(services={PG: dict(isCreated=True, source=dict(image="ghcr.io/railwayapp-templates/postgres-ssl:17"),
+                                    variables=dict(DATABASE_URL=dict(value="*******"), PGHOST=dict(value="*******")))})
+
+
+def staged_read(patch, patch_id="staged-1"):
+    return ("environmentStagedChanges", dict(environmentStagedChanges=dict(id=patch_id, patch=patch)))
+
+
+def by_run(patch, patch_id="staged-1"):
+    from ansible_collections.railstack.platform.plugins.module_utils.railway_config import staged_digest
+    return dict(environment_id=EID, patch_id=patch_id, digest=staged_digest(patch))
+
+
+def referencing_api():
+    return item("api", source=dict(image="nginx:1.27"), variables={"DB": "${{Postgres.DATABASE_URL}}"})
+
+
+def test_the_run_s_staged_databases_are_committed_with_the_services_in_one_commit(railway_script):
+    script = railway_script(
+        ("environmentState", state_answer(dict(services={PG: {}}), unmerged=1)),
+        staged_read(STAGED_PG),
+        *staged_commit("staged-1", "e1", unmerged=1),
+    )
+    result = run(railway_services, base(services=[referencing_api()], staged_by_run=by_run(STAGED_PG),
+                                        staged_changes="refuse"))
+    script.done()
+    assert script.mutations == ["environmentStageChanges", "environmentPatchCommitStaged"]
+    assert set(script.sent[3][2]["input"]["services"]) == {API}      # ours only: the databases' are staged already
+    assert result["changed"] is True and result["staged"] is True and result["patch_id"] == "staged-1"
+    assert not result.get("warnings")
+
+
+def test_a_reference_to_a_database_only_staged_by_the_run_is_checked_against_it(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={PG: {}}), unmerged=1)), staged_read(STAGED_PG))
+    bad = item("api", source=dict(image="nginx:1.27"), variables={"DB": "${{Postgres.DATABASE_URLL}}"})
+    result = run(railway_services, base(services=[bad], staged_by_run=by_run(STAGED_PG), staged_changes="refuse"))
+    script.done()
+    assert result["failed"] and "Postgres.DATABASE_URLL" in result["msg"] and script.mutations == []
+
+
+def test_without_staged_by_run_the_reference_to_a_staged_database_variable_fails(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={PG: {}}), unmerged=1)))
+    result = run(railway_services, base(services=[referencing_api()], staged_changes="refuse"))
+    script.done()
+    assert result["failed"] and "DATABASE_URL" in result["msg"] and script.mutations == []
+
+
+def test_the_run_s_staged_databases_are_committed_when_the_services_need_no_change(railway_script):
+    config = dict(services={PG: {}, API: dict(source=dict(image="nginx:1.27"),
+                                              variables=dict(DB=dict(value="${{Postgres.DATABASE_URL}}")))})
+    script = railway_script(
+        ("environmentState", state_answer(config, unmerged=1)), staged_read(STAGED_PG),
+        ("environmentGuard", dict(environment=dict(configEtag="e1", unmergedChangesCount=1), environmentPatches=dict(edges=[]))),
+        ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged="staged-1")),
+        ("environmentPatch", dict(environmentPatch=dict(id="staged-1", status="COMMITTED", lastAppliedError=None, appliedAt="t"))),
+    )
+    result = run(railway_services, base(services=[referencing_api()], staged_by_run=by_run(STAGED_PG),
+                                        staged_changes="refuse"))
+    script.done()
+    assert script.mutations == ["environmentPatchCommitStaged"] and result["changed"] is True
+
+
+def test_staged_changes_other_than_the_run_s_are_refused_before_any_write(railway_script):
+    more = dict(STAGED_PG, sharedVariables=dict(FLAG=dict(value="*******")))
+    script = railway_script(("environmentState", state_answer(dict(services={PG: STAGED_PG["services"][PG]}), unmerged=2)),
+                            staged_read(more), staged_read(more))
+    result = run(railway_services, base(services=[referencing_api()], staged_by_run=by_run(STAGED_PG),
+                                        staged_changes="refuse"))
+    script.done()
+    assert result["failed"] and "staged_changes" in result["msg"] and "shared variables FLAG" in result["msg"], result
+    assert script.mutations == []
