@@ -653,7 +653,9 @@ def staged_digest(patch: Config) -> str:
 def staged_by_run_of(state: EnvironmentState, record: dict[str, Any]) -> dict[str, str]:
     """What identifies the staged patch `record` for the task that commits it (option staged_by_run)."""
     return dict(
-        environment_id=state.known_environment["id"], patch_id=record["id"], digest=staged_digest(record.get("patch") or {})
+        environment_id=state.known_environment["id"],
+        patch_id=record["id"],
+        digest=staged_digest(record.get("patch") or {}),
     )
 
 
@@ -825,7 +827,12 @@ def stage_only(
     elif plan.changed:
         check_unchanged(client, state)
     if not plan.changed:  # only what an earlier run staged: the later task commits it
-        return dict(staged=True, patch_id=None, committed=False, staged_by_run=staged_by_run_of(state, staged_changes(client, state)))
+        return dict(
+            staged=True,
+            patch_id=None,
+            committed=False,
+            staged_by_run=staged_by_run_of(state, staged_changes(client, state)),
+        )
     variables = dict(environmentId=state.known_environment["id"], input=wire_patch(plan.patch), merge=True)
     try:
         record = client.mutate(STAGE_AND_READ, variables)["environmentStageChanges"]
