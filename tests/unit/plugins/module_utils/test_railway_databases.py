@@ -159,8 +159,8 @@ def test_commit_false_stages_without_committing_and_says_what_it_staged(railway_
     answered = {}
 
     def stage(variables):
-        answered["patch"] = dict(variables["input"], services={PG: dict(variables["input"]["services"][PG],
-                                                                         variables={"POSTGRES_PASSWORD": {"value": "*******"}})})
+        shown = dict(variables["input"]["services"][PG], variables={"POSTGRES_PASSWORD": {"value": "*******"}})
+        answered["patch"] = dict(variables["input"], services={PG: shown})
         return dict(environmentStageChanges=dict(id="staged-1", patch=answered["patch"]))
 
     script = railway_script(("environmentState", answer(dict(services={}))),
