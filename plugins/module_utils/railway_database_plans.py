@@ -222,8 +222,10 @@ def database_result(state: EnvironmentState, database: Database, plan: Plan, aft
 
 
 def own_staged_ids(state: EnvironmentState, items: list[dict], patch: dict) -> set:
-    """Ids of the services and volumes of `items`' databases, as the project and the staged `patch` know them."""
+    """Ids of the services and volumes of `items`' databases never committed yet (no image in the committed config):
+    what a first run stopped between its stage and its commit leaves staged, and no person's edit of a database."""
     ids = {state.services[database_name(p)] for p in items if database_name(p) in state.services}
+    ids = {i for i in ids if not ((state.instance(i) or {}).get("source") or {}).get("image")}
     for service_id in list(ids):
         for config in (state.instance(service_id), (patch.get("services") or {}).get(service_id)):
             ids.update(((config or {}).get("volumeMounts") or {}).keys())
@@ -231,8 +233,8 @@ def own_staged_ids(state: EnvironmentState, items: list[dict], patch: dict) -> s
 
 
 def adopt_own_staged(client, state: EnvironmentState, items: list[dict]) -> bool:
-    """Whether what is staged in the environment is only these databases' (an earlier run staged them, then
-    stopped before its commit): then it is taken as this run's own, planned on and committed with this change."""
+    """Whether what is staged in the environment is only these databases' first configuration (an earlier run
+    staged it, then stopped before its commit): then it is taken as this run's own, planned on and committed."""
     if not state.unmerged_changes or not state.exists:
         return False
     patch = staged_changes(client, state).get("patch") or {}

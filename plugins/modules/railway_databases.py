@@ -46,9 +46,10 @@ options:
         Their services and volumes are still created by this task. Nothing deploys until that commit, so do not use it
         when something needs the databases running before the services deploy (migrations, or a service that uses a
         database's public address, which Railway provisions after the commit).
-      - Staged changes of only these databases (left by a run that stopped between the stage and the commit) are taken
-        as this task's own, with either value. When changes made by someone else are staged, the change is committed
-        as with V(true), following O(staged_changes).
+      - Staged changes of only these databases, never committed yet (left by a first run that stopped between the
+        stage and the commit), are taken as this task's own, with either value. When changes made by someone else are
+        staged, the change is committed as with V(true), following O(staged_changes).
+      - O(skip_deploys) applies only when this task commits; the task that commits the staged change decides.
     type: bool
     default: true
 extends_documentation_fragment:

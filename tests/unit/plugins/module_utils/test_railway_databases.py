@@ -226,3 +226,15 @@ def test_foreign_staged_changes_leave_nothing_staged_for_the_services(railway_sc
     script.done()
     assert script.mutations == ["environmentStageChanges", "environmentPatchCommitStaged"]
     assert result["staged_by_run"] is None and "committed together" in " ".join(result["warnings"])
+
+
+def test_a_staged_edit_of_a_database_already_committed_is_someone_else_s(railway_script):
+    edit = dict(services={PG: dict(deploy=dict(startCommand="postgres -c max_connections=500"))})
+    data = staged_answer(dict(services={PG: built("postgres", VOL)}, volumes={VOL: {}}), unmerged=1)
+    script = railway_script(("environmentState", data),
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(id="s", patch=edit))),
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(id="s", patch=edit))))
+    result = run(railway_databases, params(item(public=True), commit=False))
+    script.done()
+    assert result["failed"] and result["msg"].startswith("staged_changes:") and "services Postgres" in result["msg"]
+    assert script.mutations == []
