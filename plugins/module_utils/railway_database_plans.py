@@ -253,8 +253,9 @@ def converge(ctx, client, state: EnvironmentState, items: list[dict], where_of: 
     and what identifies the change staged but not committed (None when committed or unchanged).
 
     With commit=false (railway_databases) the change is staged, not committed, when nothing else is staged: the
-    result's staged_by_run tells the task that commits it (railway_services). Staged changes of only these databases
-    (a run that stopped before its commit) are taken as this run's own; other staged changes follow staged_changes."""
+    result's staged_by_run tells the task that commits it (railway_services). The staged first configuration of these
+    databases (a run that stopped before its commit) is taken as this run's own; anything else staged follows
+    staged_changes, refused before the first write."""
     own = adopt_own_staged(client, state, items)
     databases = check_databases(state, items, where_of)
     planner = planner_for(ctx, databases)

@@ -39,7 +39,8 @@ def one_commit_stack(project, public_reference=False, migrations=None, redis=Fal
     if migrations:
         database["migrations"] = {"path": migrations}
     databases = [database] + ([{"name": "Redis", "engine": "redis"}] if redis else [])
-    return {"stack": {"project": {"name": project}, "databases": databases, "services": [api]}}
+    docs = {"name": "docs", "source": {"image": "nginx:1.27"}}        # a service without variables
+    return {"stack": {"project": {"name": project}, "databases": databases, "services": [api, docs]}}
 
 
 def environment_of(sandbox, project):
