@@ -426,9 +426,15 @@ def planner_for(ctx, batch, service_ids):
     return planner
 
 
-def check_batch_references(state, plan, batch, ids):
-    """Fail before any write, naming every `${{...}}` of the batch's values that names nothing."""
+def check_batch_references(state, plan, batch, ids, planned=None):
+    """Fail before any write, naming every `${{...}}` of the batch's values that names nothing.
+
+    planned: {service name: variable names} of services an earlier task of the run would create (check mode);
+    a service that exists is read from the environment instead."""
     catalog = reference_catalog(state, plan.after(), new_services={ids[n]: n for n in ids if ids[n].startswith(NEW)})
+    for name, names in (planned or {}).items():
+        if name not in state.services:
+            catalog["services"].setdefault(name, set()).update(names or ())
     problems = []
     for i in batch.present:
         if batch.specs[i]:
@@ -500,7 +506,7 @@ def converge(ctx, params, items, where_of):
     client, state, ids = read_services(ctx, params, batch)
     adopt_run_staged(client, state, params.get("staged_by_run"))   # an earlier task's staged change, committed with ours
     plan = planner_for(ctx, batch, ids)(state)
-    check_batch_references(state, plan, batch, ids)
+    check_batch_references(state, plan, batch, ids, params.get("planned_services"))
     created = create_missing(ctx, client, state, batch, ids)
     if created and not ctx.check_mode:
         plan = planner_for(ctx, batch, ids)(state)

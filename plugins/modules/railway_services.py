@@ -43,6 +43,14 @@ options:
     type: list
     elements: str
     default: []
+  planned_services:
+    description:
+      - Services an earlier task of the run would create, by name, with the names of their variables, such as the
+        databases of M(railstack.platform.railway_databases) in check mode (each result's C(service.name) and
+        C(service.variables)). References to their variables are checked against these names, so that the services
+        can be planned in check mode before those services exist. A service that exists is read from Railway instead.
+    type: dict
+    default: {}
   staged_by_run:
     description:
       - The RV(railstack.platform.railway_databases#module:staged_by_run) of an earlier task of the run that staged

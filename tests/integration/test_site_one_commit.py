@@ -149,3 +149,13 @@ def test_a_run_stopped_between_the_stage_and_the_commit_is_finished_by_the_next(
     assert first_traffic.operation_names().count("serviceCreate") == 0 and not first.task(DATABASES_TASK)["changed"]
     assert staged_count(sandbox_env, sandbox, project) == 0
     assert latest_status(sandbox, project, "api") == "SUCCESS"
+
+
+def test_check_mode_of_a_stack_not_made_yet_plans_the_services_and_writes_nothing(run_playbook, traffic):
+    project = unique("one-commit-check")
+    with traffic.window() as window:
+        run = run_playbook(SITE, extra_vars=write_stack(one_commit_stack(project), project), check=True).assert_ok()
+    assert window.mutations == [], window.summary()
+    planned = run.task(SERVICES_TASK)
+    assert planned["changed"] is True and [s["name"] for s in planned["services"]] == ["api", "docs"]
+    assert planned["services"][0]["variables"] == ["DATABASE_URL"]

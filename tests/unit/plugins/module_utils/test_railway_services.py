@@ -340,3 +340,30 @@ def test_staged_changes_other_than_the_run_s_are_refused_before_any_write(railwa
     script.done()
     assert result["failed"] and "staged_changes" in result["msg"] and "shared variables FLAG" in result["msg"], result
     assert script.mutations == []
+
+
+# ------------------------------------------------------------------ planned_services: databases still to come (check mode)
+
+def test_check_mode_plans_against_the_variables_of_databases_still_to_come(railway_script):
+    planned = {"Postgres": ["DATABASE_URL", "PGHOST", "POSTGRES_PASSWORD"]}
+    for variables, fails in (({"DB": "${{Postgres.DATABASE_URL}}"}, False), ({"DB": "${{Postgres.DATABASE_URI}}"}, True)):
+        script = railway_script(("environmentState", state_answer(dict(services={}), services=())))
+        api = item("api", source=dict(image="nginx:1.27"), variables=variables)
+        result = run(railway_services, base(services=[api], planned_services=planned, staged_changes="refuse"),
+                     check_mode=True)
+        script.done()
+        assert script.mutations == []
+        assert bool(result.get("failed")) is fails, result
+        if fails:
+            assert "Postgres.DATABASE_URI" in result["msg"] and "DATABASE_URL" in result["msg"]
+        else:
+            assert result["changed"] is True and result["services"][0]["variables"] == ["DB"]
+
+
+def test_a_planned_service_that_exists_is_read_from_the_environment(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={PG: PG_CONFIG}))))
+    api = item("api", source=dict(image="nginx:1.27"), variables={"DB": "${{Postgres.ONLY_PLANNED}}"})
+    result = run(railway_services, base(services=[api], planned_services={"Postgres": ["ONLY_PLANNED"]},
+                                        staged_changes="refuse"), check_mode=True)
+    script.done()
+    assert result["failed"] and "Postgres.ONLY_PLANNED" in result["msg"]
