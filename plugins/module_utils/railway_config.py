@@ -31,8 +31,6 @@ that changed between the read and the commit (its configEtag) fails the task ins
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -645,22 +643,26 @@ def staged_changes(client: RailwayClient, state: EnvironmentState) -> dict[str, 
     return client.query(STAGED_QUERY, dict(environmentId=state.known_environment["id"]))["environmentStagedChanges"]
 
 
-def staged_digest(patch: Config) -> str:
-    """A fingerprint of a staged patch as Railway shows it (variable values hidden): what another task compares."""
-    return hashlib.sha256(json.dumps(patch, sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest()
+def staged_touches(patch: Config) -> list[str]:
+    """The ids of the services and volumes a staged patch touches (as Railway shows it): what another task compares.
+
+    Ids, not the patch's text: how Railway renders a staged patch (defaults, order, masked values) may differ between
+    the stage's answer and a later read; which services and volumes it touches does not."""
+    return sorted(set(patch.get("services") or {}) | set(patch.get("volumes") or {}))
 
 
-def staged_by_run_of(state: EnvironmentState, record: dict[str, Any]) -> dict[str, str]:
+def staged_by_run_of(state: EnvironmentState, record: dict[str, Any]) -> dict[str, Any]:
     """What identifies the staged patch `record` for the task that commits it (option staged_by_run)."""
     return dict(
         environment_id=state.known_environment["id"],
         patch_id=record["id"],
-        digest=staged_digest(record.get("patch") or {}),
+        touches=staged_touches(record.get("patch") or {}),
     )
 
 
 def adopt_run_staged(client: RailwayClient, state: EnvironmentState, staged_by_run: dict[str, Any] | None) -> bool:
-    """Take the environment's staged changes as this run's own when they are exactly what `staged_by_run` says.
+    """Take the environment's staged changes as this run's own when they are what `staged_by_run` says: the same
+    staged patch, touching only services and volumes the run staged (a person's edit of anything else stays theirs).
 
     One read, and only when something is staged. Anything else staged stays someone else's (staged_changes)."""
     if not staged_by_run or not state.unmerged_changes or not state.exists:
@@ -669,7 +671,9 @@ def adopt_run_staged(client: RailwayClient, state: EnvironmentState, staged_by_r
         return False
     record = staged_changes(client, state)
     patch = record.get("patch") or {}
-    if record.get("id") != staged_by_run.get("patch_id") or staged_digest(patch) != staged_by_run.get("digest"):
+    if record.get("id") != staged_by_run.get("patch_id") or set(patch) - {"services", "volumes"}:
+        return False
+    if not set(staged_touches(patch)) <= set(staged_by_run.get("touches") or []):
         return False
     state.adopt_staged(patch)
     return True

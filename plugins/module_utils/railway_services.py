@@ -40,7 +40,7 @@ ARGUMENT_SPEC = dict(
     changed_shared_variables=dict(type="list", elements="str", default=[]),
     planned_services=dict(type="dict", default={}),
     staged_by_run=dict(type="dict", options=dict(environment_id=dict(type="str"), patch_id=dict(type="str", required=True),
-                                                 digest=dict(type="str", required=True, no_log=False))),
+                                                 touches=dict(type="list", elements="str", required=True))),
 )
 
 

@@ -136,8 +136,8 @@ staged:
   type: bool
 staged_by_run:
   description:
-    - With O(commit=false), what identifies the changes this task left staged (the staged patch's id and a fingerprint
-      of it), for O(railstack.platform.railway_services#module:staged_by_run); null when nothing is left staged
+    - With O(commit=false), what identifies the changes this task left staged (the staged patch's id and the ids of
+      the services and volumes it touches), for O(railstack.platform.railway_services#module:staged_by_run); null when nothing is left staged
       (nothing to change, check mode, or committed).
   returned: success
   type: dict
@@ -148,9 +148,10 @@ staged_by_run:
     patch_id:
       description: Id of the staged patch.
       type: str
-    digest:
-      description: SHA-256 of the staged patch as Railway shows it (variable values hidden).
-      type: str
+    touches:
+      description: Ids of the services and volumes the staged patch touches.
+      type: list
+      elements: str
 api_requests:
   description: How many HTTP requests the task sent to Railway.
   returned: always

@@ -68,9 +68,12 @@ options:
         description: Id of the staged patch.
         type: str
         required: true
-      digest:
-        description: Fingerprint of the staged patch.
-        type: str
+      touches:
+        description:
+          - Ids of the services and volumes that task staged. The staged patch is taken as the run's own only when
+            it touches nothing else.
+        type: list
+        elements: str
         required: true
   services:
     description:

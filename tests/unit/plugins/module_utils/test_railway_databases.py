@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from .railway_script import applied, committed, reread_then_commit, staged_commit, unchanged
-from ansible_collections.railstack.platform.plugins.module_utils.railway_config import staged_digest
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import staged_touches
 from ansible_collections.railstack.platform.plugins.module_utils import railway_databases
 from ansible_collections.railstack.platform.plugins.module_utils.railway_database_templates import TEMPLATES
 
@@ -173,7 +173,7 @@ def test_commit_false_stages_without_committing_and_says_what_it_staged(railway_
     assert script.mutations == ["serviceCreate", "volumeCreate", "environmentStageChanges"]
     assert "{ id patch }" in script.documents[-1] and script.sent[-1][2]["merge"] is True
     assert result["changed"] is True and result["databases"][0]["staged"] is True
-    assert result["staged_by_run"] == dict(environment_id=EID, patch_id="staged-1", digest=staged_digest(answered["patch"]))
+    assert result["staged_by_run"] == dict(environment_id=EID, patch_id="staged-1", touches=staged_touches(answered["patch"]))
     password = script.sent[-1][2]["input"]["services"][PG]["variables"]["POSTGRES_PASSWORD"]["value"]
     assert password not in repr(result)
 
@@ -186,7 +186,7 @@ def test_commit_false_takes_a_stopped_run_s_staged_databases_as_its_own(railway_
     result = run(railway_databases, params(item(), commit=False))
     script.done()
     assert script.mutations == [] and result["changed"] is False
-    assert result["staged_by_run"] == dict(environment_id=EID, patch_id="staged-1", digest=staged_digest(patch))
+    assert result["staged_by_run"] == dict(environment_id=EID, patch_id="staged-1", touches=staged_touches(patch))
 
 
 def test_commit_true_commits_a_stopped_run_s_staged_databases_without_a_warning(railway_script):

@@ -278,8 +278,8 @@ def staged_read(patch, patch_id="staged-1"):
 
 
 def by_run(patch, patch_id="staged-1"):
-    from ansible_collections.railstack.platform.plugins.module_utils.railway_config import staged_digest
-    return dict(environment_id=EID, patch_id=patch_id, digest=staged_digest(patch))
+    from ansible_collections.railstack.platform.plugins.module_utils.railway_config import staged_touches
+    return dict(environment_id=EID, patch_id=patch_id, touches=staged_touches(patch))
 
 
 def referencing_api():
@@ -367,3 +367,29 @@ def test_a_planned_service_that_exists_is_read_from_the_environment(railway_scri
                                         staged_changes="refuse"), check_mode=True)
     script.done()
     assert result["failed"] and "Postgres.ONLY_PLANNED" in result["msg"]
+
+
+def test_the_run_s_staged_patch_rendered_otherwise_by_railway_is_still_the_run_s(railway_script):
+    # the stage's answer and the later read may render the patch differently (defaults, masks): the ids it touches count
+    rendered = dict(services={PG: dict(STAGED_PG["services"][PG], deploy=dict(restartPolicyType="ON_FAILURE"))})
+    script = railway_script(
+        ("environmentState", state_answer(dict(services={PG: {}}), unmerged=1)),
+        staged_read(rendered),
+        *staged_commit("staged-1", "e1", unmerged=1),
+    )
+    result = run(railway_services, base(services=[referencing_api()], staged_by_run=by_run(STAGED_PG),
+                                        staged_changes="refuse"))
+    script.done()
+    assert script.mutations == ["environmentStageChanges", "environmentPatchCommitStaged"]
+    assert result["changed"] is True and not result.get("warnings")
+
+
+def test_the_same_staged_patch_touching_another_service_is_someone_else_s(railway_script):
+    other = "svc-someone-else"
+    more = dict(services=dict(STAGED_PG["services"], **{other: dict(variables=dict(FLAG=dict(value="*******")))}))
+    script = railway_script(("environmentState", state_answer(dict(services={PG: STAGED_PG["services"][PG]}), unmerged=2)),
+                            staged_read(more), staged_read(more))
+    result = run(railway_services, base(services=[referencing_api()], staged_by_run=by_run(STAGED_PG),
+                                        staged_changes="refuse"))
+    script.done()
+    assert result["failed"] and "staged_changes" in result["msg"] and script.mutations == []
