@@ -106,6 +106,10 @@ STAGE = (
     "mutation environmentStageChanges($environmentId: String!, $input: EnvironmentConfig!, $merge: Boolean) {"
     " environmentStageChanges(environmentId: $environmentId, input: $input, merge: $merge) { id } }"
 )
+STAGE_AND_READ = (  # the same write, answering the staged patch as it now is (ours merged in)
+    "mutation environmentStageChanges($environmentId: String!, $input: EnvironmentConfig!, $merge: Boolean) {"
+    " environmentStageChanges(environmentId: $environmentId, input: $input, merge: $merge) { id patch } }"
+)
 COMMIT_STAGED = (
     "mutation environmentPatchCommitStaged($environmentId: String!, $commitMessage: String, $skipDeploys: Boolean) {"
     " environmentPatchCommitStaged(environmentId: $environmentId, commitMessage: $commitMessage, skipDeploys: $skipDeploys) }"
@@ -296,6 +300,8 @@ class EnvironmentState:
         }
         self.exists = bool(self.project["id"]) and bool(self.environment and self.environment["id"])
         self.written_since_read = False  # set by a granular write of this task (serviceCreate, volumeCreate)
+        # the staged patch this run made (adopt_staged): its changes are in `config` and commit() commits them
+        self.run_staged: Config | None = None
 
     @property
     def known_environment(self) -> dict[str, Any]:
@@ -326,7 +332,19 @@ class EnvironmentState:
         clone.config_etag = environment.get("configEtag")
         clone.unmerged_changes = environment.get("unmergedChangesCount") or 0
         clone.written_since_read = False
+        if clone.run_staged is not None:
+            clone.config = applied(clone.config, clone.run_staged)
         return clone
+
+    def adopt_staged(self, patch: Config) -> None:
+        """Take the environment's staged `patch` as this run's own: planned on top of, and committed with ours."""
+        self.run_staged = patch
+        self.config = applied(self.config, patch)
+
+    @property
+    def owns_staged(self) -> bool:
+        """Whether the environment's staged changes are this run's own (adopt_staged), so commit() commits them."""
+        return self.run_staged is not None and self.unmerged_changes > 0
 
 
 def with_sealed_variables(config: Config, environment: dict[str, Any] | None) -> Config:
@@ -522,17 +540,22 @@ class Plan:
 
     def after(self) -> Config:
         """The environment's config once the patch is committed."""
-        config = copy.deepcopy(self.state.config)
-        for section in ("services", "volumes"):
-            for object_id, change in (self.patch.get(section) or {}).items():
-                instances = config.setdefault(section, {})
-                if change is None or change.get("isDeleted"):
-                    instances.pop(object_id, None)
-                else:
-                    instances[object_id] = merge(instances.get(object_id), change)
-                    instances[object_id].pop("isCreated", None)
-        rest = {k: v for k, v in self.patch.items() if k not in ("services", "volumes")}
-        return merge(config, rest)
+        return applied(self.state.config, self.patch)
+
+
+def applied(config: Config, patch: Config) -> Config:
+    """`config` once Railway has applied `patch` (instances created, changed or deleted)."""
+    config = copy.deepcopy(config)
+    for section in ("services", "volumes"):
+        for object_id, change in (patch.get(section) or {}).items():
+            instances = config.setdefault(section, {})
+            if change is None or change.get("isDeleted"):
+                instances.pop(object_id, None)
+            else:
+                instances[object_id] = merge(instances.get(object_id), change)
+                instances[object_id].pop("isCreated", None)
+    rest = {k: v for k, v in patch.items() if k not in ("services", "volumes")}
+    return merge(config, rest)
 
 
 def wire_patch(patch: Any) -> Any:
@@ -615,6 +638,47 @@ def refuse_foreign_staged(client: RailwayClient, state: EnvironmentState) -> NoR
     )
 
 
+def staged_changes(client: RailwayClient, state: EnvironmentState) -> dict[str, Any]:
+    """The environment's staged patch (id, and the patch with variable values hidden, as Railway shows it)."""
+    return client.query(STAGED_QUERY, dict(environmentId=state.known_environment["id"]))["environmentStagedChanges"]
+
+
+def staged_touches(patch: Config) -> list[str]:
+    """The ids of the services and volumes a staged patch touches (as Railway shows it): what another task compares.
+
+    Ids, not the patch's text: how Railway renders a staged patch (defaults, order, masked values) may differ between
+    the stage's answer and a later read; which services and volumes it touches does not."""
+    return sorted(set(patch.get("services") or {}) | set(patch.get("volumes") or {}))
+
+
+def staged_by_run_of(state: EnvironmentState, record: dict[str, Any]) -> dict[str, Any]:
+    """What identifies the staged patch `record` for the task that commits it (option staged_by_run)."""
+    return dict(
+        environment_id=state.known_environment["id"],
+        patch_id=record["id"],
+        touches=staged_touches(record.get("patch") or {}),
+    )
+
+
+def adopt_run_staged(client: RailwayClient, state: EnvironmentState, staged_by_run: dict[str, Any] | None) -> bool:
+    """Take the environment's staged changes as this run's own when they are what `staged_by_run` says: the same
+    staged patch, touching only services and volumes the run staged (a person's edit of anything else stays theirs).
+
+    One read, and only when something is staged. Anything else staged stays someone else's (staged_changes)."""
+    if not staged_by_run or not state.unmerged_changes or not state.exists:
+        return False
+    if staged_by_run.get("environment_id") not in (None, state.known_environment["id"]):
+        return False
+    record = staged_changes(client, state)
+    patch = record.get("patch") or {}
+    if record.get("id") != staged_by_run.get("patch_id") or set(patch) - {"services", "volumes"}:
+        return False
+    if not set(staged_touches(patch)) <= set(staged_by_run.get("touches") or []):
+        return False
+    state.adopt_staged(patch)
+    return True
+
+
 def check_unchanged(client: RailwayClient, state: EnvironmentState) -> None:
     """One read right before a commit: fail if the environment changed since `state` was read.
 
@@ -657,19 +721,20 @@ def commit(
     before writing, one read checks that the environment did not change since `state` was read (or,
     when this task's own serviceCreate / volumeCreate changed it, reads it again and plans again).
     When an answer is lost, the environment is read again and only what is still missing is sent.
+    Staged changes this run made (state.adopt_staged) are committed with ours, even when ours are none.
     Returns dict(staged=bool, patch_id=str or None, committed=bool).
     """
     mode = ctx.params.get("staged_changes") or "refuse"
     plan = planner(state)
     if plan.changed and state.exists:
         _check_staged(client, state, mode)
-    if not plan.changed or ctx.check_mode:
+    if not (plan.changed or state.owns_staged) or ctx.check_mode:
         return dict(
             staged=bool(plan.changed and (state.unmerged_changes or skip_deploys)), patch_id=None, committed=False
         )
     if state.written_since_read:  # our own serviceCreate / volumeCreate changed it: plan again on a fresh read
         state = reread_environment(client, state, ctx)
-        if not planner(state).changed:
+        if not (planner(state).changed or state.owns_staged):
             return dict(staged=False, patch_id=None, committed=False)
         _check_staged(client, state, mode)
     else:
@@ -678,7 +743,7 @@ def commit(
 
 
 def _check_staged(client: RailwayClient, state: EnvironmentState, mode: str) -> None:
-    if state.unmerged_changes and mode == "refuse":
+    if state.unmerged_changes and mode == "refuse" and not state.owns_staged:
         refuse_foreign_staged(client, state)
 
 
@@ -692,7 +757,7 @@ def _write_and_wait(
     mode: str,
 ) -> dict[str, Any]:
     """The write (sent again, for what is missing, after a lost answer), then the wait for Railway to apply it."""
-    only_stage = bool(state.unmerged_changes) and mode == "stage"
+    only_stage = bool(state.unmerged_changes) and mode == "stage" and not state.owns_staged
     staged = bool(state.unmerged_changes or skip_deploys)
     plan = planner(state)
     try:
@@ -702,7 +767,7 @@ def _write_and_wait(
             raise
         state = reread_environment(client, state, ctx)
         plan = planner(state)
-        if not plan.changed:
+        if not (plan.changed or state.owns_staged):
             return dict(staged=staged, patch_id=None, committed=not only_stage)
         patch_id = _write(ctx, client, state, plan, message, skip_deploys, staged, only_stage)
     if only_stage:
@@ -728,7 +793,8 @@ def _write(
         return client.mutate(PATCH_COMMIT, dict(environmentId=environment_id, patch=patch, commitMessage=message))[
             "environmentPatchCommit"
         ]
-    client.mutate(STAGE, dict(environmentId=environment_id, input=patch, merge=True))
+    if plan.changed:  # nothing of ours to add: the run's own staged changes are committed as they are
+        client.mutate(STAGE, dict(environmentId=environment_id, input=patch, merge=True))
     if only_stage:
         ctx.warn(
             "environment %s has %d staged change(s) made outside this task; this task's change was staged with "
@@ -736,7 +802,7 @@ def _write(
             % (state.known_environment["name"], state.unmerged_changes)
         )
         return None
-    if state.unmerged_changes:
+    if state.unmerged_changes and not state.owns_staged:
         ctx.warn(
             "environment %s had %d staged change(s) made outside this task; they were merged with this task's "
             "changes and committed together (staged_changes=commit)."
@@ -745,3 +811,37 @@ def _write(
     return client.mutate(
         COMMIT_STAGED, dict(environmentId=environment_id, commitMessage=message, skipDeploys=bool(skip_deploys))
     )["environmentPatchCommitStaged"]
+
+
+def stage_only(
+    ctx: TaskContext, client: RailwayClient, state: EnvironmentState, planner: Callable[[EnvironmentState], Plan]
+) -> dict[str, Any]:
+    """Stage what `planner(state)` holds without committing it: a later task of the run commits it (staged_by_run).
+
+    Only when nothing but this run's own changes is staged (the caller commits otherwise). Returns
+    dict(staged, patch_id=None, committed=False, staged_by_run=what identifies the staged patch, or None).
+    """
+    plan = planner(state)
+    if ctx.check_mode or not (plan.changed or state.owns_staged):
+        return dict(staged=plan.changed, patch_id=None, committed=False, staged_by_run=None)
+    if state.written_since_read:  # our own serviceCreate / volumeCreate changed it: plan again on a fresh read
+        state = reread_environment(client, state, ctx)
+        _check_staged(client, state, "refuse")
+        plan = planner(state)
+    elif plan.changed:
+        check_unchanged(client, state)
+    if not plan.changed:  # only what an earlier run staged: the later task commits it
+        return dict(
+            staged=True,
+            patch_id=None,
+            committed=False,
+            staged_by_run=staged_by_run_of(state, staged_changes(client, state)),
+        )
+    variables = dict(environmentId=state.known_environment["id"], input=wire_patch(plan.patch), merge=True)
+    try:
+        record = client.mutate(STAGE_AND_READ, variables)["environmentStageChanges"]
+    except ApiError as exc:
+        if not exc.lost_response:
+            raise
+        record = client.mutate(STAGE_AND_READ, variables)["environmentStageChanges"]  # merging again is harmless
+    return dict(staged=True, patch_id=None, committed=False, staged_by_run=staged_by_run_of(state, record))

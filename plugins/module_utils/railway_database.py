@@ -55,5 +55,5 @@ def run(ctx):
     state = read_state(ctx, client, params["project"], params["environment"], params["workspace_id"])
     if params["state"] == "absent":
         return _remove(ctx, client, state, params, name, state.services.get(name))
-    row = converge(ctx, client, state, [params], lambda index: "", "railstack.platform railway_database: %s" % name)[0]
+    row = converge(ctx, client, state, [params], lambda index: "", "railstack.platform railway_database: %s" % name)[0][0]
     return ctx.result(diff=(row["before"], row["after"]), **row["result"])

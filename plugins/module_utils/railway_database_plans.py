@@ -19,7 +19,7 @@ from typing import Callable
 
 from ansible_collections.railstack.platform.plugins.module_utils._task import TaskFailed
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, EnvironmentState, Plan, commit, view)
+    DELETE, EnvironmentState, Plan, commit, refuse_foreign_staged, stage_only, staged_changes, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_database_templates import TEMPLATES
 from ansible_collections.railstack.platform.plugins.module_utils.railway_service_plans import create_service, instance_result
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import VariableSpec, desired_variables
@@ -221,14 +221,55 @@ def database_result(state: EnvironmentState, database: Database, plan: Plan, aft
     return dict(result=result, before=before_view, after=view(instance_after, watched))
 
 
-def converge(ctx, client, state: EnvironmentState, items: list[dict], where_of: Callable[[int], str], message: str) -> list[dict]:
-    """Converge `items` (railway_database's options each) in the environment `state` holds: rows of result/before/after."""
+def own_staged_ids(state: EnvironmentState, items: list[dict], patch: dict) -> set:
+    """Ids of the services and volumes of `items`' databases never committed yet (no image in the committed config):
+    what a first run stopped between its stage and its commit leaves staged, and no person's edit of a database."""
+    ids = {state.services[database_name(p)] for p in items if database_name(p) in state.services}
+    ids = {i for i in ids if not ((state.instance(i) or {}).get("source") or {}).get("image")}
+    for service_id in list(ids):
+        for config in (state.instance(service_id), (patch.get("services") or {}).get(service_id)):
+            ids.update(((config or {}).get("volumeMounts") or {}).keys())
+    return ids
+
+
+def adopt_own_staged(client, state: EnvironmentState, items: list[dict]) -> bool:
+    """Whether what is staged in the environment is only these databases' first configuration (an earlier run
+    staged it, then stopped before its commit): then it is taken as this run's own, planned on and committed."""
+    if not state.unmerged_changes or not state.exists:
+        return False
+    patch = staged_changes(client, state).get("patch") or {}
+    ids = own_staged_ids(state, items, patch)
+    sections = set(patch) - {"services", "volumes"}
+    touched = set(patch.get("services") or {}) | set(patch.get("volumes") or {})
+    if sections or not touched or not touched <= ids:
+        return False
+    state.adopt_staged(patch)
+    return True
+
+
+def converge(ctx, client, state: EnvironmentState, items: list[dict], where_of: Callable[[int], str],
+             message: str) -> tuple[list[dict], dict | None]:
+    """Converge `items` (railway_database's options each) in the environment `state` holds: rows of result/before/after,
+    and what identifies the change staged but not committed (None when committed or unchanged).
+
+    With commit=false (railway_databases) the change is staged, not committed, when nothing else is staged: the
+    result's staged_by_run tells the task that commits it (railway_services). The staged first configuration of these
+    databases (a run that stopped before its commit) is taken as this run's own; anything else staged follows
+    staged_changes, refused before the first write."""
+    own = adopt_own_staged(client, state, items)
     databases = check_databases(state, items, where_of)
-    create_missing(ctx, client, state, databases)
     planner = planner_for(ctx, databases)
+    foreign = bool(state.unmerged_changes) and not own
+    if foreign and planner(state).changed and (ctx.params.get("staged_changes") or "refuse") == "refuse":
+        refuse_foreign_staged(client, state)       # before the first write
+    create_missing(ctx, client, state, databases)
     plan = planner(state)
     created_volumes = [d.created_volume for d in databases if d.created_volume]
-    outcome = commit_or_drop_volumes(client, created_volumes, lambda: commit(
-        ctx, client, state, planner, message, ctx.params["skip_deploys"]))
+    if ctx.params.get("commit", True) or foreign:
+        outcome = commit_or_drop_volumes(client, created_volumes, lambda: commit(
+            ctx, client, state, planner, message, ctx.params["skip_deploys"]))
+    else:
+        outcome = commit_or_drop_volumes(client, created_volumes, lambda: stage_only(ctx, client, state, planner))
     after = plan.after()
-    return [database_result(state, database, plan, after, outcome) for database in databases]
+    rows = [database_result(state, database, plan, after, outcome) for database in databases]
+    return rows, outcome.get("staged_by_run")

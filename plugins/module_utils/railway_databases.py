@@ -25,6 +25,7 @@ ARGUMENT_SPEC = dict(
     databases=dict(type="list", elements="dict", required=True, options=ITEM_OPTIONS),
     skip_deploys=dict(type="bool", default=False),
     staged_changes=STAGED_CHANGES_OPTION,
+    commit=dict(type="bool", default=True),
 )
 
 
@@ -52,13 +53,13 @@ def run(ctx):
     params = ctx.params
     validate_items(params)
     if not params["databases"]:
-        return ctx.result(changed=False, databases=[], diff=[])
+        return ctx.result(changed=False, databases=[], staged_by_run=None, diff=[])
     client = ctx.register_client(RailwayClient(params))
     state = read_state(ctx, client, params["project"], params["environment"], params["workspace_id"])
-    rows = converge(ctx, client, state, params["databases"], where_of,
-                    "railstack.platform: %d database(s)" % len(params["databases"]))
+    rows, staged_by_run = converge(ctx, client, state, params["databases"], where_of,
+                                   "railstack.platform: %d database(s)" % len(params["databases"]))
     changed = any(row["result"]["changed"] for row in rows)
     return ctx.result(changed=changed, databases=[row["result"] for row in rows],
-                      staged=any(row["result"]["staged"] for row in rows),
+                      staged=any(row["result"]["staged"] for row in rows), staged_by_run=staged_by_run,
                       diff=[diff_hunk(state, "database %s" % row["result"]["service"]["name"], row["before"], row["after"])
                             for row in rows if row["before"] != row["after"]])

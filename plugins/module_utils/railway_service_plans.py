@@ -27,7 +27,7 @@ from ansible_collections.railstack.platform.plugins.module_utils._task import Ta
 from ansible_collections.railstack.platform.plugins.module_utils.railway import RailwayClient, nodes
 from ansible_collections.railstack.platform.plugins.module_utils.railway_rollbacks import DEPLOY_SAME_COMMIT, reapply_after_rollback
 from ansible_collections.railstack.platform.plugins.module_utils.railway_config import (
-    DELETE, PAGE_SIZE, Plan, commit, masked_config, read_state, view)
+    DELETE, PAGE_SIZE, Plan, adopt_run_staged, commit, masked_config, read_state, view)
 from ansible_collections.railstack.platform.plugins.module_utils.railway_variable_specs import (
     SHARED_SCOPE, desired_variables, parse_variables, reference_catalog, reference_problems, register_secret_values,
     stale_references, variable_changes)
@@ -426,9 +426,15 @@ def planner_for(ctx, batch, service_ids):
     return planner
 
 
-def check_batch_references(state, plan, batch, ids):
-    """Fail before any write, naming every `${{...}}` of the batch's values that names nothing."""
+def check_batch_references(state, plan, batch, ids, planned=None):
+    """Fail before any write, naming every `${{...}}` of the batch's values that names nothing.
+
+    planned: {service name: variable names} of services an earlier task of the run would create (check mode);
+    a service that exists is read from the environment instead."""
     catalog = reference_catalog(state, plan.after(), new_services={ids[n]: n for n in ids if ids[n].startswith(NEW)})
+    for name, names in (planned or {}).items():
+        if name not in state.services:
+            catalog["services"].setdefault(name, set()).update(names or ())
     problems = []
     for i in batch.present:
         if batch.specs[i]:
@@ -498,8 +504,9 @@ def converge(ctx, params, items, where_of):
     batch = Batch(ctx, items, where_of)
     check_scope(params, items, where_of)
     client, state, ids = read_services(ctx, params, batch)
+    adopt_run_staged(client, state, params.get("staged_by_run"))   # an earlier task's staged change, committed with ours
     plan = planner_for(ctx, batch, ids)(state)
-    check_batch_references(state, plan, batch, ids)
+    check_batch_references(state, plan, batch, ids, params.get("planned_services"))
     created = create_missing(ctx, client, state, batch, ids)
     if created and not ctx.check_mode:
         plan = planner_for(ctx, batch, ids)(state)
@@ -515,7 +522,8 @@ def converge(ctx, params, items, where_of):
     rows = [absent_row(item, ids[item["name"]], state, deleted) if item["state"] == "absent"
             else present_row(item, batch.specs[i], ids[item["name"]], state, plan, after, done)
             for i, item in enumerate(items)]
-    return state, rows, outcome, bool(plan.changed or created or deleted or redeployed or for_references)
+    changed = plan.changed or created or deleted or redeployed or for_references or outcome["committed"]
+    return state, rows, outcome, bool(changed)
 
 
 def latest_deployment(state, service_id):

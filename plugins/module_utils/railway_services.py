@@ -38,6 +38,9 @@ ARGUMENT_SPEC = dict(
     skip_deploys=dict(type="bool", default=False),
     staged_changes=STAGED_CHANGES_OPTION,
     changed_shared_variables=dict(type="list", elements="str", default=[]),
+    planned_services=dict(type="dict", default={}),
+    staged_by_run=dict(type="dict", options=dict(environment_id=dict(type="str"), patch_id=dict(type="str", required=True),
+                                                 touches=dict(type="list", elements="str", required=True))),
 )
 
 

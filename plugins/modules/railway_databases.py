@@ -38,6 +38,20 @@ options:
       - Commit the change without deploying the databases (stage, then commit with C(skipDeploys)).
     type: bool
     default: false
+  commit:
+    description:
+      - With V(false), the databases' configuration is staged (C(environmentStageChanges)), not committed, so that a
+        later task of the run commits it with its own change in one configuration commit; pass RV(staged_by_run) to
+        the O(railstack.platform.railway_services#module:staged_by_run) option of M(railstack.platform.railway_services).
+        Their services and volumes are still created by this task. Nothing deploys until that commit, so do not use it
+        when something needs the databases running before the services deploy (migrations, or a service that uses a
+        database's public address, which Railway provisions after the commit).
+      - Staged changes of only these databases, never committed yet (left by a first run that stopped between the
+        stage and the commit), are taken as this task's own, with either value. When changes made by someone else are
+        staged, the change is committed as with V(true), following O(staged_changes).
+      - O(skip_deploys) applies only when this task commits; the task that commits the staged change decides.
+    type: bool
+    default: true
 extends_documentation_fragment:
   - railstack.platform.railway_database.ITEMS
   - railstack.platform.railway
@@ -120,6 +134,24 @@ staged:
   description: Whether the change went through staged changes.
   returned: success
   type: bool
+staged_by_run:
+  description:
+    - With O(commit=false), what identifies the changes this task left staged (the staged patch's id and the ids of
+      the services and volumes it touches), for O(railstack.platform.railway_services#module:staged_by_run); null when nothing is left staged
+      (nothing to change, check mode, or committed).
+  returned: success
+  type: dict
+  contains:
+    environment_id:
+      description: Id of the environment.
+      type: str
+    patch_id:
+      description: Id of the staged patch.
+      type: str
+    touches:
+      description: Ids of the services and volumes the staged patch touches.
+      type: list
+      elements: str
 api_requests:
   description: How many HTTP requests the task sent to Railway.
   returned: always

@@ -43,6 +43,38 @@ options:
     type: list
     elements: str
     default: []
+  planned_services:
+    description:
+      - Services an earlier task of the run would create, by name, with the names of their variables, such as the
+        databases of M(railstack.platform.railway_databases) in check mode (each result's C(service.name) and
+        C(service.variables)). References to their variables are checked against these names, so that the services
+        can be planned in check mode before those services exist. A service that exists is read from Railway instead.
+    type: dict
+    default: {}
+  staged_by_run:
+    description:
+      - The RV(railstack.platform.railway_databases#module:staged_by_run) of an earlier task of the run that staged
+        its change without committing it (M(railstack.platform.railway_databases) with
+        O(railstack.platform.railway_databases#module:commit=false)). When exactly that patch is staged in the
+        environment, it is this run's own; the references are checked against the configuration with it, and it is
+        committed with this task's change in one commit (even when the services need no change). Anything else staged
+        is someone else's and follows O(staged_changes).
+    type: dict
+    suboptions:
+      environment_id:
+        description: Id of the environment.
+        type: str
+      patch_id:
+        description: Id of the staged patch.
+        type: str
+        required: true
+      touches:
+        description:
+          - Ids of the services and volumes that task staged. The staged patch is taken as the run's own only when
+            it touches nothing else.
+        type: list
+        elements: str
+        required: true
   services:
     description:
       - The services, each with the options of M(railstack.platform.railway_service) and its C(variables).

@@ -51,13 +51,14 @@ def test_two_and_eight_services_run_the_same_tasks(run_playbook, traffic):
     assert sum(1 for s in waited["services"] if s["health"]) == 4          # the web services' probes
 
 
-def test_check_mode_of_a_new_stack_writes_nothing_and_says_the_services_wait_for_their_databases(run_playbook, traffic):
+def test_check_mode_of_a_new_stack_writes_nothing_and_plans_the_services_against_the_databases_to_come(
+        run_playbook, traffic):
     project = unique("tasks-check")
     extra_vars = stack_of(project, 2)
     run_playbook(SITE, extra_vars=dict(stack=dict(project=dict(name=project)))).assert_ok()     # the project alone
     with traffic.window() as window:
         run = run_playbook(SITE, extra_vars=extra_vars, check=True).assert_ok()
     assert window.mutations == [], window.summary()
-    said = run.task("Services not planned in check mode, in production")["msg"]
-    assert said.startswith("Databases Postgres do not exist yet") and "web-0, worker-1" in said
-    assert not run.tasks("railstack.platform.web_service : Settings and variables of the services, in one write, in production")
+    planned = run.task("railstack.platform.web_service : Settings and variables of the services, in one write, in production")
+    assert planned["changed"] is True and [s["name"] for s in planned["services"]] == ["web-0", "worker-1"]
+    assert all(s["id"] is None and s["created"] for s in planned["services"])

@@ -124,6 +124,22 @@ def test_staged_changes_merge_count_and_commit(sandbox):
     assert "No staged changes" in sandbox.gql_error(COMMIT_STAGED, {"e": environment_id})
 
 
+def test_a_merged_stage_answers_the_staged_patch_as_the_staged_changes_show_it(sandbox):
+    """What one task staged is what a later task reads (same id, same patch, values hidden): the collection's
+    staged_by_run compares the two. A commit ends that staged patch: the next stage is a new one."""
+    _, environment_id, service = setup(sandbox)
+    stage = STAGE.replace("patch(decryptVariables: true)", "patch")
+    sandbox.gql(stage, {"e": environment_id, "merge": True, "p": {"sharedVariables": {"A": {"value": "secret-1"}}}})
+    answered = sandbox.gql(stage, {"e": environment_id, "merge": True, "p": {"services": {service: {
+        "variables": {"B": {"value": "secret-2"}}}}}})["environmentStageChanges"]
+    shown = sandbox.gql(STAGED, {"e": environment_id})["environmentStagedChanges"]
+    assert answered["id"] == shown["id"] and answered["patch"] == shown["patch"]
+    assert set(shown["patch"]) == {"sharedVariables", "services"} and "secret" not in str(shown["patch"])
+    sandbox.gql(COMMIT_STAGED, {"e": environment_id})
+    again = sandbox.gql(stage, {"e": environment_id, "p": {"sharedVariables": {"C": {"value": "3"}}}})
+    assert again["environmentStageChanges"]["id"] != shown["id"]
+
+
 def test_staging_refuses_unknown_keys(sandbox):
     _, environment_id, _ = setup(sandbox)
     assert "Unknown field" in sandbox.gql_error(STAGE, {"e": environment_id, "p": {"nope": 1}})

@@ -3,7 +3,8 @@
 """railway_databases: many databases, one read and one config write; every check before the first write."""
 from __future__ import annotations
 
-from .railway_script import committed, reread_then_commit
+from .railway_script import applied, committed, reread_then_commit, staged_commit, unchanged
+from ansible_collections.railstack.platform.plugins.module_utils.railway_config import staged_touches
 from ansible_collections.railstack.platform.plugins.module_utils import railway_databases
 from ansible_collections.railstack.platform.plugins.module_utils.railway_database_templates import TEMPLATES
 
@@ -137,3 +138,103 @@ def test_a_foreign_service_of_the_same_name_is_named(railway_script):
     script = railway_script(("environmentState", answer(config, services=(("cache", API),))))
     result = run(railway_databases, params(item(), item(engine="redis", name="cache")))
     assert result["msg"].startswith("databases[1].name: service cache runs image nginx:1") and script.mutations == []
+
+
+# ------------------------------------------------------------------ commit=false: staged for the services' commit
+
+def staged_answer(config, unmerged):
+    data = answer(config, services=(("Postgres", PG),), volumes=(("pg-volume", VOL),))
+    data["environment"]["unmergedChangesCount"] = unmerged
+    return data
+
+
+def first_run_staged_patch():
+    """What a first run with commit=false leaves staged for one Postgres, as Railway shows it (values hidden)."""
+    service = built("postgres", VOL)
+    service["variables"] = {name: dict(value="*******") for name in service["variables"]}
+    return dict(services={PG: dict(service, isCreated=True)}, volumes={VOL: dict(isCreated=True)})
+
+
+def test_commit_false_stages_without_committing_and_says_what_it_staged(railway_script):
+    answered = {}
+
+    def stage(variables):
+        shown = dict(variables["input"]["services"][PG], variables={"POSTGRES_PASSWORD": {"value": "*******"}})
+        answered["patch"] = dict(variables["input"], services={PG: shown})
+        return dict(environmentStageChanges=dict(id="staged-1", patch=answered["patch"]))
+
+    script = railway_script(("environmentState", answer(dict(services={}))),
+                            ("serviceCreate", dict(serviceCreate=dict(id=PG, name="Postgres"))),
+                            ("volumeCreate", dict(volumeCreate=dict(id=VOL, name="Postgres-volume"))),
+                            ("environmentConfig", dict(environment=environment(dict(services={PG: {}})))),
+                            ("environmentStageChanges", stage))
+    result = run(railway_databases, params(item(), commit=False))
+    script.done()
+    assert script.mutations == ["serviceCreate", "volumeCreate", "environmentStageChanges"]
+    assert "{ id patch }" in script.documents[-1] and script.sent[-1][2]["merge"] is True
+    assert result["changed"] is True and result["databases"][0]["staged"] is True
+    assert result["staged_by_run"] == dict(environment_id=EID, patch_id="staged-1", touches=staged_touches(answered["patch"]))
+    password = script.sent[-1][2]["input"]["services"][PG]["variables"]["POSTGRES_PASSWORD"]["value"]
+    assert password not in repr(result)
+
+
+def test_commit_false_takes_a_stopped_run_s_staged_databases_as_its_own(railway_script):
+    patch = first_run_staged_patch()
+    script = railway_script(("environmentState", staged_answer(dict(services={PG: {}}), unmerged=2)),
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(id="staged-1", patch=patch))),
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(id="staged-1", patch=patch))))
+    result = run(railway_databases, params(item(), commit=False))
+    script.done()
+    assert script.mutations == [] and result["changed"] is False
+    assert result["staged_by_run"] == dict(environment_id=EID, patch_id="staged-1", touches=staged_touches(patch))
+
+
+def test_commit_true_commits_a_stopped_run_s_staged_databases_without_a_warning(railway_script):
+    patch = first_run_staged_patch()
+    script = railway_script(("environmentState", staged_answer(dict(services={PG: {}}), unmerged=2)),
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(id="staged-1", patch=patch))),
+                            unchanged("e", unmerged=2),
+                            ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged="staged-1")),
+                            applied("staged-1"))
+    result = run(railway_databases, params(item()))
+    script.done()
+    assert script.mutations == ["environmentPatchCommitStaged"] and not result.get("warnings")
+
+
+def test_foreign_staged_changes_are_refused_before_the_database_is_created(railway_script):
+    foreign = dict(services={API: dict(deploy=dict(numReplicas=3))})
+    data = answer(dict(services={API: {}}), services=(("api", API),))
+    data["environment"]["unmergedChangesCount"] = 1
+    script = railway_script(("environmentState", data),
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(id="s", patch=foreign))),
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(id="s", patch=foreign))))
+    result = run(railway_databases, params(item(), commit=False))
+    script.done()
+    assert result["failed"] and result["msg"].startswith("staged_changes:") and "services api" in result["msg"]
+    assert script.mutations == []
+
+
+def test_foreign_staged_changes_leave_nothing_staged_for_the_services(railway_script):
+    foreign = dict(services={API: dict(deploy=dict(numReplicas=3))})
+    data = answer(dict(services={API: {}, PG: built("postgres", VOL)}, volumes={VOL: {}}),
+                  services=(("api", API), ("Postgres", PG)), volumes=(("pg-volume", VOL),))
+    data["environment"]["unmergedChangesCount"] = 1
+    script = railway_script(("environmentState", data),
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(id="s", patch=foreign))),
+                            *staged_commit("s", "e", unmerged=1))
+    result = run(railway_databases, params(item(public=True), commit=False, staged_changes="commit"))
+    script.done()
+    assert script.mutations == ["environmentStageChanges", "environmentPatchCommitStaged"]
+    assert result["staged_by_run"] is None and "committed together" in " ".join(result["warnings"])
+
+
+def test_a_staged_edit_of_a_database_already_committed_is_someone_else_s(railway_script):
+    edit = dict(services={PG: dict(deploy=dict(startCommand="postgres -c max_connections=500"))})
+    data = staged_answer(dict(services={PG: built("postgres", VOL)}, volumes={VOL: {}}), unmerged=1)
+    script = railway_script(("environmentState", data),
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(id="s", patch=edit))),
+                            ("environmentStagedChanges", dict(environmentStagedChanges=dict(id="s", patch=edit))))
+    result = run(railway_databases, params(item(public=True), commit=False))
+    script.done()
+    assert result["failed"] and result["msg"].startswith("staged_changes:") and "services Postgres" in result["msg"]
+    assert script.mutations == []

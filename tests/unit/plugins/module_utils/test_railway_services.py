@@ -265,3 +265,131 @@ def test_a_plan_record_is_taken_whole_its_steps_left_to_the_other_modules(railwa
     script.done()
     assert set(railway_services.STEP_OPTIONS) <= set(record)
     assert result["changed"] is False and script.mutations == [] and result["api_requests"] == 1
+
+
+# ------------------------------------------------------------------ staged_by_run: the databases' staged change, one commit
+
+STAGED_PG = dict(services={PG: dict(isCreated=True, source=dict(image="ghcr.io/railwayapp-templates/postgres-ssl:17"),
+                                    variables=dict(DATABASE_URL=dict(value="*******"), PGHOST=dict(value="*******")))})
+
+
+def staged_read(patch, patch_id="staged-1"):
+    return ("environmentStagedChanges", dict(environmentStagedChanges=dict(id=patch_id, patch=patch)))
+
+
+def by_run(patch, patch_id="staged-1"):
+    from ansible_collections.railstack.platform.plugins.module_utils.railway_config import staged_touches
+    return dict(environment_id=EID, patch_id=patch_id, touches=staged_touches(patch))
+
+
+def referencing_api():
+    return item("api", source=dict(image="nginx:1.27"), variables={"DB": "${{Postgres.DATABASE_URL}}"})
+
+
+def test_the_run_s_staged_databases_are_committed_with_the_services_in_one_commit(railway_script):
+    script = railway_script(
+        ("environmentState", state_answer(dict(services={PG: {}}), unmerged=1)),
+        staged_read(STAGED_PG),
+        *staged_commit("staged-1", "e1", unmerged=1),
+    )
+    result = run(railway_services, base(services=[referencing_api()], staged_by_run=by_run(STAGED_PG),
+                                        staged_changes="refuse"))
+    script.done()
+    assert script.mutations == ["environmentStageChanges", "environmentPatchCommitStaged"]
+    assert set(script.sent[3][2]["input"]["services"]) == {API}      # ours only: the databases' are staged already
+    assert result["changed"] is True and result["staged"] is True and result["patch_id"] == "staged-1"
+    assert not result.get("warnings")
+
+
+def test_a_reference_to_a_database_only_staged_by_the_run_is_checked_against_it(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={PG: {}}), unmerged=1)), staged_read(STAGED_PG))
+    bad = item("api", source=dict(image="nginx:1.27"), variables={"DB": "${{Postgres.DATABASE_URLL}}"})
+    result = run(railway_services, base(services=[bad], staged_by_run=by_run(STAGED_PG), staged_changes="refuse"))
+    script.done()
+    assert result["failed"] and "Postgres.DATABASE_URLL" in result["msg"] and script.mutations == []
+
+
+def test_without_staged_by_run_the_reference_to_a_staged_database_variable_fails(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={PG: {}}), unmerged=1)))
+    result = run(railway_services, base(services=[referencing_api()], staged_changes="refuse"))
+    script.done()
+    assert result["failed"] and "DATABASE_URL" in result["msg"] and script.mutations == []
+
+
+def test_the_run_s_staged_databases_are_committed_when_the_services_need_no_change(railway_script):
+    config = dict(services={PG: {}, API: dict(source=dict(image="nginx:1.27"),
+                                              variables=dict(DB=dict(value="${{Postgres.DATABASE_URL}}")))})
+    script = railway_script(
+        ("environmentState", state_answer(config, unmerged=1)), staged_read(STAGED_PG),
+        ("environmentGuard", dict(environment=dict(configEtag="e1", unmergedChangesCount=1), environmentPatches=dict(edges=[]))),
+        ("environmentPatchCommitStaged", dict(environmentPatchCommitStaged="staged-1")),
+        ("environmentPatch", dict(environmentPatch=dict(id="staged-1", status="COMMITTED", lastAppliedError=None, appliedAt="t"))),
+    )
+    result = run(railway_services, base(services=[referencing_api()], staged_by_run=by_run(STAGED_PG),
+                                        staged_changes="refuse"))
+    script.done()
+    assert script.mutations == ["environmentPatchCommitStaged"] and result["changed"] is True
+
+
+def test_staged_changes_other_than_the_run_s_are_refused_before_any_write(railway_script):
+    more = dict(STAGED_PG, sharedVariables=dict(FLAG=dict(value="*******")))
+    script = railway_script(("environmentState", state_answer(dict(services={PG: STAGED_PG["services"][PG]}), unmerged=2)),
+                            staged_read(more), staged_read(more))
+    result = run(railway_services, base(services=[referencing_api()], staged_by_run=by_run(STAGED_PG),
+                                        staged_changes="refuse"))
+    script.done()
+    assert result["failed"] and "staged_changes" in result["msg"] and "shared variables FLAG" in result["msg"], result
+    assert script.mutations == []
+
+
+# ------------------------------------------------------------------ planned_services: databases still to come (check mode)
+
+def test_check_mode_plans_against_the_variables_of_databases_still_to_come(railway_script):
+    planned = {"Postgres": ["DATABASE_URL", "PGHOST", "POSTGRES_PASSWORD"]}
+    for variables, fails in (({"DB": "${{Postgres.DATABASE_URL}}"}, False), ({"DB": "${{Postgres.DATABASE_URI}}"}, True)):
+        script = railway_script(("environmentState", state_answer(dict(services={}), services=())))
+        api = item("api", source=dict(image="nginx:1.27"), variables=variables)
+        result = run(railway_services, base(services=[api], planned_services=planned, staged_changes="refuse"),
+                     check_mode=True)
+        script.done()
+        assert script.mutations == []
+        assert bool(result.get("failed")) is fails, result
+        if fails:
+            assert "Postgres.DATABASE_URI" in result["msg"] and "DATABASE_URL" in result["msg"]
+        else:
+            assert result["changed"] is True and result["services"][0]["variables"] == ["DB"]
+
+
+def test_a_planned_service_that_exists_is_read_from_the_environment(railway_script):
+    script = railway_script(("environmentState", state_answer(dict(services={PG: PG_CONFIG}))))
+    api = item("api", source=dict(image="nginx:1.27"), variables={"DB": "${{Postgres.ONLY_PLANNED}}"})
+    result = run(railway_services, base(services=[api], planned_services={"Postgres": ["ONLY_PLANNED"]},
+                                        staged_changes="refuse"), check_mode=True)
+    script.done()
+    assert result["failed"] and "Postgres.ONLY_PLANNED" in result["msg"]
+
+
+def test_the_run_s_staged_patch_rendered_otherwise_by_railway_is_still_the_run_s(railway_script):
+    # the stage's answer and the later read may render the patch differently (defaults, masks): the ids it touches count
+    rendered = dict(services={PG: dict(STAGED_PG["services"][PG], deploy=dict(restartPolicyType="ON_FAILURE"))})
+    script = railway_script(
+        ("environmentState", state_answer(dict(services={PG: {}}), unmerged=1)),
+        staged_read(rendered),
+        *staged_commit("staged-1", "e1", unmerged=1),
+    )
+    result = run(railway_services, base(services=[referencing_api()], staged_by_run=by_run(STAGED_PG),
+                                        staged_changes="refuse"))
+    script.done()
+    assert script.mutations == ["environmentStageChanges", "environmentPatchCommitStaged"]
+    assert result["changed"] is True and not result.get("warnings")
+
+
+def test_the_same_staged_patch_touching_another_service_is_someone_else_s(railway_script):
+    other = "svc-someone-else"
+    more = dict(services=dict(STAGED_PG["services"], **{other: dict(variables=dict(FLAG=dict(value="*******")))}))
+    script = railway_script(("environmentState", state_answer(dict(services={PG: STAGED_PG["services"][PG]}), unmerged=2)),
+                            staged_read(more), staged_read(more))
+    result = run(railway_services, base(services=[referencing_api()], staged_by_run=by_run(STAGED_PG),
+                                        staged_changes="refuse"))
+    script.done()
+    assert result["failed"] and "staged_changes" in result["msg"] and script.mutations == []
