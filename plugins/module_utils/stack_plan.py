@@ -320,8 +320,9 @@ def _price_params(price: dict) -> dict:
 
 
 
-# A stack's part the state read does not cover: the converge runs whenever the stack has one.
-CLERK_UNREAD_SETTINGS = ("restrictions", "organization_settings")
+# Clerk's GET /instance shows its allowed origins only: a stack that sets another instance setting (they are
+# write-only) is converged on every run.
+CLERK_READ_SETTINGS = ("allowed_origins",)
 
 
 def desired_parts(desired: list) -> dict[str, Any]:
@@ -346,8 +347,11 @@ def _uncovered(first: dict, envs: list, clerk: dict) -> list[str]:
     if first.get("notifications"):
         reasons.append("the stack has deploy notifications, which this read does not cover")
     instance = clerk.get("instance") or {}
-    if any(instance.get(name) is not None for name in CLERK_UNREAD_SETTINGS):
-        reasons.append("the stack sets Clerk's restrictions or organization settings, which this read does not cover")
+    unread = sorted(k for k, v in instance.items() if v is not None and k not in CLERK_READ_SETTINGS)
+    if unread:
+        reasons.append("the stack sets Clerk's %s, which Clerk does not show (converged on every run)" % ", ".join(unread))
+    if clerk.get("domain"):
+        reasons.append("the stack has a Clerk domain, whose DNS records this read does not cover")
     if not envs:
         reasons.append("no environment of the stack is in the play")
     return reasons
