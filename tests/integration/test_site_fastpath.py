@@ -10,6 +10,7 @@ again.
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -21,6 +22,7 @@ from .clerk_helpers import clerk_call
 from .site_helpers import SITE, SandboxState
 
 PRELA = "@examples/prela.yml"
+STRIPE_VERSION = "2026-10-28.endive"  # the version the collection pins (module_utils/stripe.py)
 PROJECT = "prela-backend"
 FAST_TASK = "Nothing changed since this machine's last converge"
 
@@ -129,9 +131,13 @@ def test_an_interrupted_run_leaves_no_fingerprint(converged, site, cache, faults
 def _stripe(sandbox_env, method, path, data=None):
     body = urllib.parse.urlencode(data or {}).encode() if data is not None else None
     request = urllib.request.Request(sandbox_env["STRIPE_API_BASE"].rstrip("/") + "/v1" + path, data=body, method=method,
-                                     headers={"Authorization": "Bearer " + sandbox_env["STRIPE_API_KEY"]})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return json.loads(response.read())
+                                     headers={"Authorization": "Bearer " + sandbox_env["STRIPE_API_KEY"],
+                                              "Stripe-Version": STRIPE_VERSION, "Idempotency-Key": uuid.uuid4().hex})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        raise AssertionError("%s %s: %s" % (method, path, exc.read().decode())) from exc
 
 
 def _cloudflare(sandbox_env, method, path, data=None):
