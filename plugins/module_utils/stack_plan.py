@@ -319,7 +319,6 @@ def _price_params(price: dict) -> dict:
 # ---------------------------------------------------------------------------------------- the module
 
 
-
 # Clerk's GET /instance shows its allowed origins only: a stack that sets another instance setting (they are
 # write-only) is converged on every run.
 CLERK_READ_SETTINGS = ("allowed_origins",)
@@ -349,7 +348,9 @@ def _uncovered(first: dict, envs: list, clerk: dict) -> list[str]:
     instance = clerk.get("instance") or {}
     unread = sorted(k for k, v in instance.items() if v is not None and k not in CLERK_READ_SETTINGS)
     if unread:
-        reasons.append("the stack sets Clerk's %s, which Clerk does not show (converged on every run)" % ", ".join(unread))
+        reasons.append(
+            "the stack sets Clerk's %s, which Clerk does not show (converged on every run)" % ", ".join(unread)
+        )
     if clerk.get("domain"):
         reasons.append("the stack has a Clerk domain, whose DNS records this read does not cover")
     if not envs:
@@ -359,7 +360,10 @@ def _uncovered(first: dict, envs: list, clerk: dict) -> list[str]:
 
 def _migrations_run(desired: list, options: dict) -> bool:
     return bool(options.get("run_migrations")) and any(
-        db.get("migrations") for d in desired for env in d.get("environments") or [] for db in env.get("databases") or []
+        db.get("migrations")
+        for d in desired
+        for env in d.get("environments") or []
+        for db in env.get("databases") or []
     )
 
 
@@ -372,17 +376,38 @@ def _without_run_data(value: Any) -> Any:
 
 def credentials(params: dict) -> dict[str, Any]:
     """The providers' credentials and endpoints in use (they go into the fingerprint's key, never stored)."""
-    names = ("api_token", "project_token", "api_url", "api_key", "api_base", "clerk_secret_key", "clerk_api_url",
-             "cloudflare_api_token", "cloudflare_api_url", "aws_access_key_id", "aws_secret_access_key",
-             "aws_session_token", "aws_profile", "aws_endpoint_url", "namecheap_api_user", "namecheap_api_key",
-             "namecheap_username", "namecheap_client_ip", "namecheap_api_url")
+    names = (
+        "api_token",
+        "project_token",
+        "api_url",
+        "api_key",
+        "api_base",
+        "clerk_secret_key",
+        "clerk_api_url",
+        "cloudflare_api_token",
+        "cloudflare_api_url",
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "aws_profile",
+        "aws_endpoint_url",
+        "namecheap_api_user",
+        "namecheap_api_key",
+        "namecheap_username",
+        "namecheap_client_ip",
+        "namecheap_api_url",
+    )
     return {name: params.get(name) for name in names}
 
 
 def _clerk_client(params: dict) -> ClerkClient:
     return ClerkClient(
-        dict(secret_key=params["clerk_secret_key"], api_url=params["clerk_api_url"],
-             validate_certs=params["validate_certs"], timeout=params["timeout"])
+        dict(
+            secret_key=params["clerk_secret_key"],
+            api_url=params["clerk_api_url"],
+            validate_certs=params["validate_certs"],
+            timeout=params["timeout"],
+        )
     )
 
 
@@ -398,10 +423,14 @@ def _readers(ctx: TaskContext, wanted: dict, full: bool) -> dict[str, Any]:
     rows = domain_rows(params["requirements"] + (wanted["requirements"] if full else []))
     if rows:
         readers["dns"] = lambda: read_zones(ctx, rows)
-    if params["api_key"] and (params["prices"] or (full and (wanted["prices"] or wanted["products"] or wanted["webhooks"]))):
+    if params["api_key"] and (
+        params["prices"] or (full and (wanted["prices"] or wanted["products"] or wanted["webhooks"]))
+    ):
         stripe = ctx.register_client(StripeClient(params))
         if full:
-            readers["stripe"] = lambda: stack_state.stripe_state(stripe, wanted["prices"], wanted["products"], wanted["webhooks"])
+            readers["stripe"] = lambda: stack_state.stripe_state(
+                stripe, wanted["prices"], wanted["products"], wanted["webhooks"]
+            )
         else:
             readers["stripe"] = lambda: read_prices(stripe, params["prices"])
     if full and wanted["clerk"] and params["clerk_secret_key"]:
@@ -440,8 +469,10 @@ def state_material(ctx: TaskContext, wanted: dict, read: dict[str, Any], lease_i
         reasons.append("the databases' migrations are to run")
     railway, railway_reasons = stack_state.railway_state((read.get("railway") or (None, None))[0], lease_is_ours)
     reasons += railway_reasons
-    for provider, needed in (("stripe", wanted["prices"] or wanted["products"] or wanted["webhooks"]),
-                             ("clerk", wanted["clerk"])):
+    for provider, needed in (
+        ("stripe", wanted["prices"] or wanted["products"] or wanted["webhooks"]),
+        ("clerk", wanted["clerk"]),
+    ):
         if needed and provider not in read:
             reasons.append("%s's credential is not set" % provider.capitalize())
     material = dict(

@@ -46,10 +46,34 @@ STATE_PROJECT_FIELDS = (
 )
 CERTIFICATE_VALID = "CERTIFICATE_STATUS_TYPE_VALID"
 # what a Stripe object keeps in the state: what the converge compares, not its times
-PRICE_KEYS = ("id", "active", "currency", "unit_amount", "recurring", "tax_behavior", "lookup_key", "metadata",
-              "nickname", "billing_scheme", "transform_quantity", "tiers_mode")
-PRODUCT_KEYS = ("id", "active", "name", "description", "metadata", "marketing_features", "default_price",
-                "tax_code", "statement_descriptor", "unit_label", "images", "url")
+PRICE_KEYS = (
+    "id",
+    "active",
+    "currency",
+    "unit_amount",
+    "recurring",
+    "tax_behavior",
+    "lookup_key",
+    "metadata",
+    "nickname",
+    "billing_scheme",
+    "transform_quantity",
+    "tiers_mode",
+)
+PRODUCT_KEYS = (
+    "id",
+    "active",
+    "name",
+    "description",
+    "metadata",
+    "marketing_features",
+    "default_price",
+    "tax_code",
+    "statement_descriptor",
+    "unit_label",
+    "images",
+    "url",
+)
 ENDPOINT_KEYS = ("id", "url", "status", "enabled_events", "api_version", "description", "metadata")
 
 Reading = tuple[Any, list[str]]  # (the normalized state, the reasons it cannot be called converged)
@@ -141,7 +165,9 @@ def _instance_reasons(environment: str, instance: dict) -> list[str]:
     for domain in ((instance.get("domains") or {}).get("customDomains")) or []:
         status = domain.get("status") or {}
         if not status.get("verified") or status.get("certificateStatus") != CERTIFICATE_VALID:
-            reasons.append("%s: custom domain %s is not verified with a valid certificate" % (environment, domain["domain"]))
+            reasons.append(
+                "%s: custom domain %s is not verified with a valid certificate" % (environment, domain["domain"])
+            )
     return reasons
 
 
@@ -154,9 +180,13 @@ def stripe_state(client: StripeClient, prices: list, products: list, webhooks: b
     keys = list(dict.fromkeys(p["lookup_key"] for p in prices))
     found: dict[str, dict] = {}
     for start in range(0, len(keys), LOOKUP_KEYS_PER_REQUEST):
-        query = {"lookup_keys": keys[start:start + LOOKUP_KEYS_PER_REQUEST], "active": True, "expand": ["data.product"]}
+        query = {
+            "lookup_keys": keys[start : start + LOOKUP_KEYS_PER_REQUEST],
+            "active": True,
+            "expand": ["data.product"],
+        }
         for price in client.list_all("/prices", query):
-            found.setdefault(price.get("lookup_key"), price)
+            found.setdefault(str(price.get("lookup_key")), price)
     read_products = {}
     for price in found.values():
         product = price.get("product")
@@ -192,7 +222,9 @@ def _keep(obj: dict, keys: tuple) -> dict:
 def clerk_state(client: ClerkClient) -> Reading:
     """The instance and its domains, as Clerk returns them (times left out)."""
     instance = _without_times(client.get("/instance"))
-    domains = sorted((_without_times(d) for d in client.list("/domains", paginated=False)), key=lambda d: str(d.get("id")))
+    domains = sorted(
+        (_without_times(d) for d in client.list("/domains", paginated=False)), key=lambda d: str(d.get("id"))
+    )
     return dict(instance=instance, domains=domains), []
 
 
