@@ -43,7 +43,7 @@ PART_REASONS = (
     ("clerk", "Clerk's state changed"),
     ("dns", "the DNS records changed"),
 )
-PARTS = tuple(name for name, _ in PART_REASONS)
+PARTS = tuple(part for part, reason in PART_REASONS)
 
 
 def canonical(value: Any) -> bytes:

@@ -242,7 +242,7 @@ def dns_state(zones: Zones) -> dict:
     """The records read, per zone, in one order."""
     return {
         "%s:%s" % key: sorted(records, key=lambda r: (str(r.get("name")), str(r.get("type")), str(r.get("value"))))
-        for key, (_, records) in sorted(zones.items())
+        for key, (unused_client, records) in sorted(zones.items())
     }
 
 
