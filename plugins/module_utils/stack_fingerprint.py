@@ -43,6 +43,7 @@ PART_REASONS = (
     ("clerk", "Clerk's state changed"),
     ("dns", "the DNS records changed"),
 )
+NO_FINGERPRINT = "no converge of this stack is recorded on this machine"
 PARTS = tuple(part for part, reason in PART_REASONS)
 
 
@@ -115,7 +116,7 @@ def compare(path: str, material: dict[str, Any], collection_version: str) -> tup
     """(converged, the reason when not, the stored fingerprint): material against what this machine stored."""
     stored = load(path)
     if stored is None:
-        return False, "no converge of this stack is recorded on this machine", None
+        return False, NO_FINGERPRINT, None
     if stored.get("format") != FORMAT_VERSION or stored.get("collection_version") != collection_version:
         return False, "the last converge was recorded by another version of the collection", stored
     try:

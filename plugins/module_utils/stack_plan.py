@@ -496,7 +496,9 @@ def run(ctx: TaskContext) -> dict[str, Any]:
     )
     if mode == "forget":
         return ctx.result(changed=False, forgotten=stack_fingerprint.forget(path))
-    full = mode in ("compare", "record")
+    # with no fingerprint on this machine, the whole state is not read before the converge (it is after it)
+    stored = stack_fingerprint.load(path) if mode == "compare" else None
+    full = mode == "record" or stored is not None
     read = stack_state.read_concurrently(_readers(ctx, wanted, full))
     plan, replacements = check(ctx, read)
     for note in replacements:
@@ -511,6 +513,8 @@ def run(ctx: TaskContext) -> dict[str, Any]:
     )
     if full:
         out.update(_fingerprint(ctx, mode, path, wanted, read))
+    elif mode == "compare":
+        out.update(converged_reason=stack_fingerprint.NO_FINGERPRINT, converged_at=None, converged_summary=[])
     return ctx.result(changed=False, **out)
 
 
