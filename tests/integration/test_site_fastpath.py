@@ -164,6 +164,15 @@ def edit_variable(sandbox, sandbox_env):
                        "name": "LOG_LEVEL", "value": "DEBUG"}})
 
 
+def change_service_setting(sandbox, sandbox_env):
+    state, project, environment = _ids(sandbox)
+    service = state.services(project)["prela-api-gateway"]["id"]
+    graphql(sandbox_env, "mutation c($environmentId: String!, $patch: EnvironmentConfig) {"
+                         " environmentPatchCommit(environmentId: $environmentId, patch: $patch) }",
+            {"environmentId": environment["id"],
+             "patch": {"services": {service: {"deploy": {"healthcheckPath": "/elsewhere"}}}}})
+
+
 def delete_service(sandbox, sandbox_env):
     state, project = _ids(sandbox)[:2]
     graphql(sandbox_env, "mutation d($id: String!) { serviceDelete(id: $id) }",
@@ -211,7 +220,7 @@ def change_clerk(sandbox, sandbox_env):
     assert status in (200, 204)
 
 
-DRIFTS = [edit_variable, delete_service, delete_volume, delete_domain, change_dns_record, archive_price,
+DRIFTS = [edit_variable, change_service_setting, delete_service, delete_volume, delete_domain, change_dns_record, archive_price,
           rename_product, disable_webhook, delete_webhook, change_clerk]
 
 
