@@ -240,3 +240,18 @@ def test_the_stack_changed_makes_the_next_run_full(converged, site):
     assert "Settings and variables" in " ".join(run.changed)
     again, window = site(env=dict(CLICKHOUSE_HOST="moved.eu-central-1.aws.clickhouse.cloud"))
     assert_fast(again, window)
+
+
+def test_a_credential_rotated_makes_the_next_run_full(converged, site, sandbox_env):
+    """Railway's workspace token in place of the account token: another credential, so the next run converges in
+    full (and records again); back to the first one, the same."""
+    rotated = dict(RAILWAY_API_TOKEN=sandbox_env["RAILSTACK_SANDBOX_RAILWAY_WORKSPACE_TOKEN"])
+    run = site(env=rotated)[0]
+    assert not is_fast(run) and reason(run) == "a provider credential or API URL changed"
+    again, window = site(env=rotated)
+    # fast; a workspace token is refused `me`, so Railway's reads are 4 here (the workspaces, their projects, then
+    # the project) instead of 2
+    assert is_fast(again), reason(again)
+    assert window.mutations == [] and window.lease_requests == [] and window.requests <= 10, window.summary()
+    back = site()[0]
+    assert not is_fast(back) and reason(back) == "a provider credential or API URL changed"
