@@ -11,7 +11,8 @@ added latency (the sandbox's latency_ms, set live), it runs in turn, round after
 in the machine's load spreads over all of them):
 
     floor       an empty play plus one read per provider (Railway, Stripe, Clerk, Cloudflare)
-    no-op       site.yml on the converged Prela stack
+    no-op       site.yml on the converged Prela stack (the fast path: this machine's fingerprint of its converge)
+    cold no-op  the same with no fingerprint on the machine (a new machine, an AWX job): the full converge
     check       site.yml --check --diff on it
     no-op N     site.yml on the converged generated stack of N services, for each size
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -44,6 +46,7 @@ SANDBOX_ARGS = ["--railway-plan", "hobby", "--realism", "patch_apply_seconds=0.2
 # Prela reads its application's own secrets from the environment.
 PRELA_ENV = dict(CLICKHOUSE_HOST="bench.clickhouse.cloud", CLICKHOUSE_PASSWORD="bench-password-0123456789")
 TARGET_LATENCY_MS = 80.0        # the issue's targets hold at this latency
+COLD_CACHE = BENCH_OUT / "cold-cache"   # the cold no-op's cache directory, emptied of fingerprints before each run
 
 FLOOR = """
 - name: Floor, an empty play plus one read per provider
@@ -120,6 +123,8 @@ def scenarios(sizes: list[int], workspace: str) -> list[tuple[str, dict]]:
     """(name, measured_run arguments) of the runs that alternate."""
     runs = [("floor", dict(playbook=FLOOR, extra_vars=dict(workspace_id=workspace))),
             ("no-op", dict(playbook=SITE, extra_vars="@" + PRELA, env=PRELA_ENV)),
+            ("cold no-op", dict(playbook=SITE, extra_vars="@" + PRELA,
+                                env=dict(PRELA_ENV, RAILSTACK_CACHE_DIR=str(COLD_CACHE)))),
             ("check", dict(playbook=SITE, extra_vars="@" + PRELA, env=PRELA_ENV, check=True, diff=True))]
     runs += [(f"no-op {size}", dict(playbook=SITE, extra_vars=write_stack(size))) for size in sizes]
     return runs
@@ -131,6 +136,8 @@ def alternating(sandbox, runs, latency_ms: float, repeat: int, log) -> dict[str,
     for round_index in range(repeat):
         for name, arguments in runs:
             arguments = dict(arguments)
+            if name == "cold no-op":
+                shutil.rmtree(COLD_CACHE / "converged", ignore_errors=True)
             measured[name].append(measured_run(sandbox, arguments.pop("playbook"), **arguments))
         print(f"bench: {latency_ms:g} ms, round {round_index + 1} of {repeat}: " + ", ".join(
             f"{name} {values[-1]['seconds']:.1f}s" for name, values in measured.items()), file=log)
@@ -170,7 +177,7 @@ def met(ok: bool | None) -> str:
 
 def latency_rows(latency: float, runs: dict, sizes: list[int]) -> list[tuple]:
     """Time figures at one latency: ratios to the floor, and 50-vs-5 style ratios between stack sizes."""
-    floor, noop, check = runs["floor"], runs["no-op"], runs["check"]
+    floor, noop, check, cold = runs["floor"], runs["no-op"], runs["check"], runs.get("cold no-op")
     at = f"at {latency:g} ms"
     target = latency == TARGET_LATENCY_MS
     rows = [(f"floor {at}", f"{floor['seconds']:.2f} s, {floor['requests']} requests, CPU {floor['cpu_seconds']:.1f} s",
@@ -178,6 +185,8 @@ def latency_rows(latency: float, runs: dict, sizes: list[int]) -> list[tuple]:
             (f"no-op Prela {at}", f"{ratio(noop['seconds'], floor['seconds'])} floor ({noop['seconds']:.2f} s, "
                                   f"CPU {noop['cpu_seconds']:.1f} s)",
              "≤ 1.5× floor" if target else "-", noop["seconds"] <= 1.5 * floor["seconds"] if target else None),
+            (f"cold no-op Prela {at}", f"{ratio(cold['seconds'], floor['seconds'])} floor ({cold['seconds']:.2f} s, "
+                                       f"CPU {cold['cpu_seconds']:.1f} s)" if cold else "-", "-", None),
             (f"--check --diff vs no-op {at}", f"{ratio(check['seconds'], noop['seconds'])} ({check['seconds']:.2f} s, "
                                               f"{check['requests']} requests, {check['writes']} writes)",
              "≤ 1.0× (5 % noise), no more requests",
@@ -206,11 +215,17 @@ def count_rows(runs: dict, sizes: list[int]) -> list[tuple]:
     rows = [("no-op Prela requests", f"{noop['requests']} ({by_api}; {noop['lease_requests']} of them the lease)",
              "≤ 8", noop["requests"] <= 8),
             ("no-op Prela writes", str(noop["writes"]), "0", noop["writes"] == 0),
+            ("cold no-op Prela requests", _requests(runs.get("cold no-op")), "-", None),
+            ("cold no-op Prela writes", str(runs["cold no-op"]["writes"]) if "cold no-op" in runs else "-", "0",
+             runs["cold no-op"]["writes"] == 0 if "cold no-op" in runs else None),
             ("no-op Prela exact repeats", f"{noop['repeats']} of {noop['requests']}" + (f": {repeated}" * bool(repeated)),
              "-", None)]
-    for name in ["no-op", "check"] + [f"no-op {size}" for size in sizes]:
+    for name in ["no-op", "cold no-op", "check"] + [f"no-op {size}" for size in sizes]:
+        if name not in runs:
+            continue
         tasks = runs[name]["tasks"]
-        label = {"no-op": "no-op Prela", "check": "--check --diff Prela"}.get(name, name + " services")
+        label = {"no-op": "no-op Prela", "cold no-op": "cold no-op Prela",
+                 "check": "--check --diff Prela"}.get(name, name + " services")
         rows.append((f"tasks of {label}", f"{tasks['executed']} executed ({tasks['includes']} includes, "
                      f"{tasks['argument_checks']} argument checks), {tasks['skipped']} skipped", "-", None))
     if len(sizes) > 1:
@@ -219,6 +234,13 @@ def count_rows(runs: dict, sizes: list[int]) -> list[tuple]:
         rows.append(("  tasks per added service", f"{(big['executed'] - small['executed']) / added:.1f} executed, "
                      f"{(big['skipped'] - small['skipped']) / added:.1f} skipped", "-", None))
     return rows
+
+
+def _requests(run: dict | None) -> str:
+    if not run:
+        return "-"
+    by_api = ", ".join(f"{api} {count}" for api, count in sorted(run["by_api"].items(), key=lambda kv: -kv[1]))
+    return f"{run['requests']} ({by_api}; {run['lease_requests']} of them the lease)"
 
 
 def first_converge_rows(first: dict) -> list[tuple]:

@@ -23,6 +23,19 @@ description:
   - "DNS: the records at each custom domain's name and at its C(_railway-verify.) name, one read per zone. A record
     Railway's CNAME cannot stand beside (an A record, say), or a CNAME this collection did not create that does not
     point at Railway (C(*.up.railway.app)), fails the check before Railway's custom domain is made."
+  - "The no-op fast path (O(fingerprint)): with V(compare), the module reads the whole state a converge of the stack
+    compares, providers at once (Railway in 2 queries, Stripe's prices with their products and its webhook endpoints,
+    Clerk's instance and domains, each DNS zone's records), and says whether it matches this machine's fingerprint of
+    the stack's last converge (RV(converged)); with V(record), after a converge that succeeded, it reads the same
+    state and stores that fingerprint; with V(forget) it removes it, reading nothing."
+  - "The fingerprint is kept under the collection's cache directory (E(RAILSTACK_CACHE_DIR), else
+    C($XDG_CACHE_HOME/railstack-platform)), in C(converged/), mode 0600. It holds salted digests only (a key made by
+    scrypt from the credentials and a random salt; an HMAC of each part under it), the time, and the summary lines
+    (names and URLs): never a value nor an unsalted hash of one."
+  - "Never converged, whatever matches: a latest deployment that is not C(SUCCESS), a custom domain not verified or
+    whose certificate is not valid, staged changes, another run holding the stack's lease, migrations to run, deploy
+    notifications, Clerk instance settings Clerk does not show (all but C(allowed_origins)), a Clerk domain, a list
+    longer than one page."
   - "Stripe: a price whose fixed terms change is announced before the first write: the price step replaces it
     (one request per 10 lookup keys)."
   - "Reads: the token's workspaces (or the one in C(project.workspace_id)) with their plans and their projects'
@@ -53,6 +66,44 @@ options:
     type: list
     elements: dict
     default: []
+  fingerprint:
+    description:
+      - V(none) makes the checks only; V(compare) also reads the whole state and compares it with this machine's
+        fingerprint of the last converge (when there is none, it reads only what the checks need); V(record) reads it and stores its fingerprint (not converged state, such as a
+        deployment still building, stores none and removes the old one); V(forget) removes the fingerprint and
+        reads nothing.
+    type: str
+    choices: [none, compare, record, forget]
+    default: none
+  desired:
+    description:
+      - The results of M(railstack.platform.stack_check) for the stack's environments in the play (one per host with
+        the stacks inventory). Part of the fingerprint, values included (digested only).
+      - Used when O(fingerprint) is not V(none).
+    type: list
+    elements: dict
+    default: []
+  run_options:
+    description:
+      - The run options that change what a converge does (such as C(run_migrations)). Part of the fingerprint.
+    type: dict
+    default: {}
+  summary:
+    description:
+      - With O(fingerprint=record), the lines a fast run prints (names and URLs only, never a value).
+    type: list
+    elements: str
+    default: []
+  clerk_secret_key:
+    description:
+      - Clerk secret key, to read the instance and its domains for the fingerprint. If not set, the value of
+        E(CLERK_SECRET_KEY) is used.
+    type: str
+  clerk_api_url:
+    description:
+      - Clerk's Backend API URL. If not set, the value of E(CLERK_API_URL) is used, else Clerk's.
+    type: str
+    default: https://api.clerk.com/v1
   api_key:
     description:
       - Stripe secret key, to read the prices. If not set, the value of E(STRIPE_API_KEY) is used; without any, the
@@ -170,6 +221,31 @@ project:
   description: The project (C(id), C(name), C(exists)); C(id) is null when it does not exist yet.
   returned: success
   type: dict
+converged:
+  description: Whether nothing changed since this machine's last converge of the stack (O(fingerprint=compare)).
+  returned: success
+  type: bool
+converged_reason:
+  description: Why the stack is not called converged (empty when it is).
+  returned: success
+  type: str
+converged_at:
+  description: When the matching converge was recorded (UTC), when RV(converged) is true.
+  returned: when O(fingerprint=compare)
+  type: str
+converged_summary:
+  description: The summary lines stored with the matching converge (names and URLs only).
+  returned: when O(fingerprint=compare)
+  type: list
+  elements: str
+recorded:
+  description: Whether a fingerprint was stored (O(fingerprint=record)).
+  returned: when O(fingerprint=record)
+  type: bool
+forgotten:
+  description: Whether a fingerprint was removed (O(fingerprint=forget)).
+  returned: when O(fingerprint=forget)
+  type: bool
 problems:
   description: Every problem found, when the check fails.
   returned: failure
