@@ -6,7 +6,8 @@ Fixtures (see docs/testing.md):
   sandbox        the running sandbox (SandboxProcess): .env, .url, .client, .traffic
   sandbox_env    the sandbox's env file as a dict (RAILWAY_API_URL, RAILWAY_API_TOKEN, ...)
   run_playbook   run_playbook(playbook_path_or_text, extra_vars=None, check=False, diff=False,
-                              env=None, verbosity=0) -> PlaybookRun(rc, stdout, stderr, results)
+                              env=None, verbosity=0, fast_path=False) -> PlaybookRun(rc, stdout, stderr, results)
+                 (site.yml converges in full unless fast_path=True: helpers/playbook.py)
   traffic        traffic.mark() / traffic.since(mark) -> TrafficWindow(.requests, .mutations)
   reset_sandbox  reset_sandbox(): POST /_sandbox/reset (empty state)
   faults         faults(next=[{"kind": "500", "api": "railway"}], rate=..., ...): POST

@@ -106,6 +106,17 @@ def test_six_stacks_converge_in_parallel_then_change_nothing(
     assert all(host["changed"] == 0 for host in second.recap.values()), second.recap
     assert second_traffic.mutations == [], second_traffic.summary()
     assert_one_of_each(sandbox, stacks)
+    # as a user's terminal runs it (the fast path): each stack's first host finds nothing changed since the full run
+    # above recorded it, and none of its hosts converges: no lease, no write, the providers' state read once a stack
+    with traffic.window() as third_traffic:
+        third = run_playbook(SITE, args=["-i", str(inventory), "-f", "6", "--limit", "!%s" % BROKEN], fast_path=True)
+    third.assert_ok()
+    assert all(host["changed"] == 0 for host in third.recap.values()), third.recap
+    assert third_traffic.mutations == [] and third_traffic.lease_requests == [], third_traffic.summary()
+    fast = [r["host"] for r in third.tasks("Nothing changed since this machine's last converge") if r["status"] == "ok"]
+    assert sorted(fast) == sorted("%s.production" % name for name in stacks), third.recap    # each stack's first host
+    assert {r["status"] for r in third.tasks("Converge the stack")} == {"skipped"}, third.recap
+    assert third_traffic.requests < second_traffic.requests // 2, (third_traffic.summary(), second_traffic.summary())
     # Hobby's 10 requests a second is shared by the six forks: each reads the others' sends before its own. A few
     # may cross in flight (and are retried); forks that each kept their own pace had about a quarter refused.
     refused = [e for e in first_traffic.entries + second_traffic.entries if e.get("status") == 429]

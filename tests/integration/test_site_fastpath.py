@@ -43,7 +43,7 @@ def site(run_playbook, traffic, app_env):
     def run(check=False, extra=None, env=None):
         start = traffic.mark()
         extra_vars = [PRELA] + ([extra] if extra else [])
-        result = run_playbook(SITE, extra_vars=extra_vars, check=check, env=dict(app_env, **(env or {})))
+        result = run_playbook(SITE, extra_vars=extra_vars, check=check, env=dict(app_env, **(env or {})), fast_path=True)
         result.assert_ok()
         return result, traffic.since(start)
     return run
@@ -83,6 +83,8 @@ def test_a_noop_after_a_converge_is_fast(converged, site):
     assert apis == ["clerk"] * 2 + ["cloudflare"] * 2 + ["railway"] * 2 + ["stripe"] * 2, window.summary()
     message = "\n".join(run.task(FAST_TASK)["msg"])
     assert "project prela-backend" in message and "https://api.prela.app" in message
+    # the lines the converge printed, stored with its fingerprint (names and URLs, never a value)
+    assert set(converged.task("What the stack is")["msg"]) <= set(run.task(FAST_TASK)["msg"])
 
 
 def test_check_mode_is_fast_too_and_records_nothing(converged, site, cache):

@@ -126,9 +126,7 @@ def test_no_secret_reaches_the_output(prela, sandbox_env, app_secrets):
 
 
 def test_the_summary_says_where_secrets_went_without_them(prela):
-    lines = prela["first"].task("What the stack is")["msg"]
-    # the second run, which nothing changed, prints the same lines, stored with the first run's fingerprint
-    assert set(lines) <= set(prela["second"].task("Nothing changed since this machine's last converge")["msg"])
+    lines = prela["second"].task("What the stack is")["msg"]
     assert "production: databases Postgres, Redis" in lines
     api = next(line for line in lines if line.startswith("production: prela-api-gateway (web)"))
     assert "generated once JWT_SECRET" in api
