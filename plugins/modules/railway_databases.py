@@ -137,8 +137,8 @@ staged:
 staged_by_run:
   description:
     - With O(commit=false), what identifies the changes this task left staged (the staged patch's id and the ids of
-      the services and volumes it touches), for O(railstack.platform.railway_services#module:staged_by_run); null when nothing is left staged
-      (nothing to change, check mode, or committed).
+      the services and volumes it touches), for O(railstack.platform.railway_services#module:staged_by_run); null
+      when nothing is left staged (nothing to change, check mode, or committed).
   returned: success
   type: dict
   contains:

@@ -69,9 +69,9 @@ options:
   fingerprint:
     description:
       - V(none) makes the checks only; V(compare) also reads the whole state and compares it with this machine's
-        fingerprint of the last converge (when there is none, it reads only what the checks need); V(record) reads it and stores its fingerprint (not converged state, such as a
-        deployment still building, stores none and removes the old one); V(forget) removes the fingerprint and
-        reads nothing.
+        fingerprint of the last converge (when there is none, it reads only what the checks need); V(record) reads
+        it and stores its fingerprint (not converged state, such as a deployment still building, stores none and
+        removes the old one); V(forget) removes the fingerprint and reads nothing.
     type: str
     choices: [none, compare, record, forget]
     default: none
