@@ -28,7 +28,7 @@ from ansible_collections.railstack.platform.plugins.module_utils.clerk import Cl
 from ansible_collections.railstack.platform.plugins.module_utils.railway import nodes
 from ansible_collections.railstack.platform.plugins.module_utils.railway_lease import LEASE_SERVICE
 from ansible_collections.railstack.platform.plugins.module_utils.stripe import StripeClient
-from ansible_collections.railstack.platform.plugins.module_utils.stripe_price_plans import LOOKUP_KEYS_PER_REQUEST
+from ansible_collections.railstack.platform.plugins.module_utils.stripe_price_plans import prices_by_lookup_key
 
 PAGE = "pageInfo { hasNextPage }"
 STATE_PROJECT_FIELDS = (
@@ -177,16 +177,12 @@ def _instance_reasons(environment: str, instance: dict) -> list[str]:
 def stripe_state(client: StripeClient, prices: list, products: list, webhooks: bool) -> Reading:
     """The stack's prices (by lookup key, with their products), its products without a price, and the webhook
     endpoints when the stack has webhooks."""
-    keys = list(dict.fromkeys(p["lookup_key"] for p in prices))
-    found: dict[str, dict] = {}
-    for start in range(0, len(keys), LOOKUP_KEYS_PER_REQUEST):
-        query = {
-            "lookup_keys": keys[start : start + LOOKUP_KEYS_PER_REQUEST],
-            "active": True,
-            "expand": ["data.product"],
-        }
-        for price in client.list_all("/prices", query):
-            found.setdefault(str(price.get("lookup_key")), price)
+    found = {
+        str(key): price
+        for key, price in prices_by_lookup_key(
+            client, [p["lookup_key"] for p in prices], expand=("data.product",)
+        ).items()
+    }
     read_products = {}
     for price in found.values():
         product = price.get("product")

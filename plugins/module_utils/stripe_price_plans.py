@@ -185,13 +185,17 @@ def price_update(ctx, client, params, current):
     return Write(after, lambda: client.post("%s/%s" % (PATH, current["id"]), update))
 
 
-def prices_by_lookup_key(client: StripeClient, keys: list[str], active: bool = True) -> dict[str, dict]:
+def prices_by_lookup_key(
+    client: StripeClient, keys: list[str], active: bool = True, expand: tuple[str, ...] = ()
+) -> dict[str, dict]:
     """{lookup key: the price holding it} for every key that one has, among active (or archived) prices: one list
-    request per ten keys (Stripe's limit on lookup_keys), each paged."""
+    request per ten keys (Stripe's limit on lookup_keys), each paged; `expand` as Stripe's expand[]."""
     found: dict[str, dict] = {}
     unique = list(dict.fromkeys(keys))
     for start in range(0, len(unique), LOOKUP_KEYS_PER_REQUEST):
-        chunk = unique[start:start + LOOKUP_KEYS_PER_REQUEST]
-        for price in client.list_all(PATH, {"lookup_keys": chunk, "active": active}):
+        query: dict = {"lookup_keys": unique[start:start + LOOKUP_KEYS_PER_REQUEST], "active": active}
+        if expand:
+            query["expand"] = list(expand)
+        for price in client.list_all(PATH, query):
             found.setdefault(price.get("lookup_key"), price)
     return found

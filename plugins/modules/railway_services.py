@@ -55,9 +55,9 @@ options:
     description:
       - The RV(railstack.platform.railway_databases#module:staged_by_run) of an earlier task of the run that staged
         its change without committing it (M(railstack.platform.railway_databases) with
-        O(railstack.platform.railway_databases#module:commit=false)). When exactly that patch is staged in the
-        environment, it is this run's own; the references are checked against the configuration with it, and it is
-        committed with this task's change in one commit (even when the services need no change). Anything else staged
+        O(railstack.platform.railway_databases#module:commit=false)). When the environment's staged patch is that one
+        and touches nothing else, it is this run's own; the references are checked against the configuration with it,
+        and it is committed with this task's change in one commit (even when the services need no change). Anything else staged
         is someone else's and follows O(staged_changes).
     type: dict
     suboptions:
